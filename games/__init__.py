@@ -5,12 +5,15 @@ certificate (the largest gain from a unilateral deviation) and were verified bef
 were returned.
 """
 
+from games.classify import Setting, classify
 from games.errors import (FormatError, GameError, GameTooLargeError, InvalidGameError,
                           SolverError)
 from games.model import STANDARD_LAYERS, Game, check_game_size
 from games.results import Equilibrium, EquilibriumSet
+from games.solvers.dominance import eliminate_dominated
+from games.solvers.pure import pure_equilibria
 
 __all__ = [
-    "Game", "Equilibrium", "EquilibriumSet", "STANDARD_LAYERS", "check_game_size",
+    "Game", "Equilibrium", "EquilibriumSet", "pure_equilibria", "eliminate_dominated", "classify", "Setting", "STANDARD_LAYERS", "check_game_size",
     "GameError", "InvalidGameError", "GameTooLargeError", "FormatError", "SolverError",
 ]

@@ -312,7 +312,7 @@ class Game:
     """
 
     __slots__ = ("_payoffs", "_float", "_players", "_actions", "_layers", "_criteria",
-                 "_all_layers", "_all_criteria", "_title", "_exact", "_digest")
+                 "_all_layers", "_all_criteria", "_title", "_exact", "_integer", "_digest")
 
     def __init__(self, payoffs: Any, players: Sequence[str] | None = None,
                  actions: Sequence[Sequence[str]] | None = None,
@@ -346,6 +346,7 @@ class Game:
         self._exact = exact
         self._payoffs = _freeze(_convert(arr, exact, "payoffs", "player"))
         self._float = None
+        self._integer = None
         if players is None:
             players = tuple(f"Player {i + 1}" for i in range(n))
         self._players = _check_names(players, n, "players")
@@ -504,6 +505,31 @@ class Game:
         if self._float is None:
             object.__setattr__(self, "_float", _freeze(self._payoffs.astype(np.float64)))
         return self._float
+
+    def integer_payoffs(self) -> tuple[np.ndarray, tuple[int, ...]]:
+        """Exact payoffs scaled to integers: ``payoffs[i] == ints[i] / scale[i]``.
+
+        Each player's payoffs are multiplied by the least common multiple of their
+        denominators (a positive scaling, so best responses are unchanged). ``ints`` is
+        int64 when every value fits, else an object array of Python ints.
+
+        Raises
+        ------
+        InvalidGameError
+            On a float game.
+        """
+        if not self._exact:
+            raise InvalidGameError("payoffs: integer payoffs need an exact game, found a float game")
+        if self._integer is None:
+            denominators = np.frompyfunc(lambda x: x.denominator, 1, 1)(self._payoffs)
+            scales = tuple(math.lcm(*(int(d) for d in set(denominators[i].flat)))
+                           for i in range(self.n_players))
+            to_int = np.frompyfunc(lambda x, m: x.numerator * (m // x.denominator), 2, 1)
+            ints = np.stack([to_int(self._payoffs[i], scales[i]) for i in range(self.n_players)])
+            if ints.size and max(abs(int(ints.max())), abs(int(ints.min()))) < 2**62:
+                ints = ints.astype(np.int64)
+            object.__setattr__(self, "_integer", (_freeze(ints), scales))
+        return self._integer
 
     @property
     def players(self) -> tuple[str, ...]:

@@ -15,7 +15,8 @@ import numpy as np
 from games.errors import SolverError
 from games.model import Game, format_number
 
-__all__ = ["Equilibrium", "EquilibriumSet", "make_equilibrium", "tolerance"]
+__all__ = ["Equilibrium", "EquilibriumSet", "make_equilibrium", "make_pure_equilibria",
+           "pure_regrets", "tolerance"]
 
 #: Relative tolerance of float certificates: a float equilibrium is accepted when its
 #: regret is at most ``RELATIVE_TOLERANCE * max(1, max |payoff|)``.
@@ -185,6 +186,66 @@ def make_equilibrium(game: Game, strategies: Any, method: str, strict: bool | No
     payoffs.flags.writeable = False
     return Equilibrium(strategies=strategies, payoffs=payoffs, regret=regret, exact=exact,
                        method=method, strict=strict, game=game)
+
+
+def pure_regrets(game: Game, profiles: np.ndarray) -> np.ndarray:
+    """Regret of many pure profiles at once, in the game's own arithmetic.
+
+    ``out[m, i] = max_b u_i(b, a_{-i}) - u_i(a)`` for ``a = profiles[m]``: one row of
+    player ``i``'s payoffs per profile, never the whole game per profile.
+    """
+    profiles = np.asarray(profiles, dtype=np.intp).reshape(-1, game.n_players)
+    payoffs = game.payoffs
+    out = np.empty(profiles.shape, dtype=payoffs.dtype)
+    columns = tuple(profiles.T)
+    for i in range(game.n_players):
+        own_axis_last = np.moveaxis(payoffs[i], i, -1)
+        others = columns[:i] + columns[i + 1:]
+        rows = own_axis_last[others] if others else \
+            np.broadcast_to(own_axis_last, (len(profiles), game.shape[i]))
+        out[:, i] = rows.max(axis=1) - payoffs[(i, *columns)]
+    return out
+
+
+def make_pure_equilibria(game: Game, profiles: np.ndarray, method: str,
+                         strict: np.ndarray | None = None) -> list[Equilibrium]:
+    """Build and verify pure equilibria for many profiles at once (vectorised certificate).
+
+    Raises
+    ------
+    SolverError
+        When a profile is not an equilibrium.
+    """
+    profiles = np.asarray(profiles, dtype=np.intp).reshape(-1, game.n_players)
+    regrets = pure_regrets(game, profiles)
+    exact = game.exact
+    limit = tolerance(game)
+    worst = regrets.max(axis=1) if len(profiles) else regrets[:, 0]
+    bad = np.flatnonzero(worst > limit)
+    if len(bad):
+        k = bad[0]
+        raise SolverError(
+            f"{method}: the pure profile {tuple(int(a) for a in profiles[k])} is not an "
+            f"equilibrium: a player gains {format_number(worst[k])} by deviating")
+    payoffs = game.payoffs[(slice(None), *profiles.T)].T if len(profiles) else \
+        np.empty((0, game.n_players))
+    one, zero = (Fraction(1), Fraction(0)) if exact else (1.0, 0.0)
+    dtype = object if exact else np.float64
+    out = []
+    for k, profile in enumerate(profiles):
+        strategies = []
+        for i, a in enumerate(profile):
+            s = np.full(game.shape[i], zero, dtype=dtype)
+            s[a] = one
+            s.flags.writeable = False
+            strategies.append(s)
+        pay = np.array(payoffs[k], dtype=dtype)
+        pay.flags.writeable = False
+        regret = max(Fraction(0), *regrets[k]) if exact else max(0.0, float(worst[k]))
+        out.append(Equilibrium(strategies=tuple(strategies), payoffs=pay, regret=regret,
+                               exact=exact, method=method,
+                               strict=None if strict is None else bool(strict[k]), game=game))
+    return out
 
 
 class EquilibriumSet(Sequence):

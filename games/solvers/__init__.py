@@ -1,0 +1,1 @@
+"""Equilibrium solvers, one algorithm family per module."""

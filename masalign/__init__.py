@@ -1,0 +1,2 @@
+"""The application layer of masalign: the command line and reports (builds on games,
+pareto and mechanisms)."""

@@ -1,0 +1,5 @@
+import sys
+
+from masalign.cli import main
+
+sys.exit(main())
