@@ -578,6 +578,10 @@ class Game:
         """Number of pure strategy profiles."""
         return math.prod(self.shape)
 
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (self._payoffs, self._players, self._actions, dict(self._layers),
+                           dict(self._criteria), self._title, self._exact))
+
     def __setattr__(self, name: str, value: Any) -> None:
         if hasattr(self, "_digest"):
             raise AttributeError(f"Game is immutable: cannot set {name!r}")
@@ -917,3 +921,9 @@ class Game:
             f"{' ...' if len(a) > 10 else ''}</td></tr>"
             for p, a in zip(self._players, self._actions))
         return f"<table>{caption}<tr><th>player</th><th>actions</th><th>names</th></tr>{rows}</table>"
+
+
+def _rebuild(payoffs, players, actions, layers, criteria, title, exact) -> Game:
+    """Unpickle a :class:`Game`."""
+    return Game(payoffs, players=players, actions=actions, layers=layers, criteria=criteria,
+                title=title, exact=exact)
