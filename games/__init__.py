@@ -8,12 +8,16 @@ were returned.
 from games.classify import Setting, classify
 from games.errors import (FormatError, GameError, GameTooLargeError, InvalidGameError,
                           SolverError)
+from games.io import (read_game, read_json, read_nfg, write_game, write_json,
+                      write_nfg)
 from games.model import STANDARD_LAYERS, Game, check_game_size
 from games.results import Equilibrium, EquilibriumSet
 from games.solvers.dominance import eliminate_dominated
 from games.solvers.pure import pure_equilibria
 
 __all__ = [
-    "Game", "Equilibrium", "EquilibriumSet", "pure_equilibria", "eliminate_dominated", "classify", "Setting", "STANDARD_LAYERS", "check_game_size",
+    "Game", "Equilibrium", "EquilibriumSet", "STANDARD_LAYERS", "check_game_size",
+    "pure_equilibria", "eliminate_dominated", "classify", "Setting",
+    "read_nfg", "write_nfg", "read_json", "write_json", "read_game", "write_game",
     "GameError", "InvalidGameError", "GameTooLargeError", "FormatError", "SolverError",
 ]
