@@ -66,6 +66,7 @@ _MAX_NUMBER_CHARS = 400
 _EXPONENT_RE = re.compile(r"[eE]([+-]?\d+)")
 _COUNT_RE = re.compile(r"^\+?\d{1,18}$")
 _INDEX_RE = re.compile(r"^\+?\d{1,18}$")
+_INTEGER_RE = re.compile(r"^[+-]?\d{1,60}$")
 
 
 # ---------------------------------------------------------------------------------------
@@ -267,6 +268,7 @@ class _NfgParser:
         self.exact = exact
         self.tokens = _tokenize(text, name)
         self.pos = 0
+        self.cache: dict[str, Fraction] = {}  # number literal -> value (payoffs repeat)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -302,11 +304,18 @@ class _NfgParser:
 
     def number(self, token: _Token, what: str) -> Fraction:
         text = token.value
+        cached = self.cache.get(text) if token.kind == "word" else None
+        if cached is not None:
+            return cached
+        if token.kind == "word" and _INTEGER_RE.match(text):
+            value = self.cache[text] = Fraction(int(text))
+            return value
         if token.kind == "word" and len(text) <= _MAX_NUMBER_CHARS:
             exponent = _EXPONENT_RE.search(text)
             if exponent is None or abs(int(exponent.group(1))) <= _MAX_EXPONENT:
                 try:
-                    return parse_number(text)
+                    value = self.cache[text] = parse_number(text)
+                    return value
                 except ValueError:
                     pass
             else:
@@ -354,6 +363,12 @@ class _NfgParser:
             raise self.error(self.tokens[self.pos - 1], "at least one player name",
                              "an empty list")
         n = len(players)
+        try:
+            np.empty((1,) * (n + 1), dtype=np.int8)
+        except ValueError as err:
+            raise self.error(self.tokens[self.pos - 1], "fewer players (a game is an array with "
+                             "one axis per player and one for the payoffs)",
+                             f"{n} players: {err}") from None
 
         opening = self.expect("{", "'{' opening the list of actions (counts or names)")
         actions: list[list[str]] | None
