@@ -35,11 +35,9 @@ Theory*, "Strategic form games (.nfg) file format", https://www.gambit-project.o
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
-import uuid
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -108,7 +106,7 @@ def atomic_write_text(path: PathLike, text: str, encoding: str = "utf-8") -> Non
     tmp = None
     fd = -1
     for _ in range(100):
-        candidate = directory / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
+        candidate = directory / f".{target.name}.{os.urandom(6).hex()}.tmp"
         try:
             fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                          0o666)
@@ -116,7 +114,7 @@ def atomic_write_text(path: PathLike, text: str, encoding: str = "utf-8") -> Non
             continue
         tmp = candidate
         break
-    if tmp is None:  # pragma: no cover - 100 uuid collisions
+    if tmp is None:  # pragma: no cover - 100 name collisions
         raise FileExistsError(f"{target}: could not create a temporary file in {directory}")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -179,7 +177,13 @@ def _read_text(source: Any, name: str) -> str:
             raise FormatError(
                 f"{name}: expected a readable file, found none ({err.strerror})") from err
     elif hasattr(source, "read"):
-        data = source.read()
+        try:
+            data = source.read()
+        except UnicodeDecodeError as err:
+            raise FormatError(f"{name}: expected text in the stream's encoding "
+                              f"({err.encoding}), found the byte 0x{err.object[err.start]:02x} "
+                              f"at offset {err.start}; open the file in binary mode to read "
+                              f"it as UTF-8") from None
     else:
         raise TypeError(f"expected a path or a file object, found {type(source).__name__}")
     if isinstance(data, str):
@@ -537,7 +541,7 @@ def read_nfg(source: PathLike | IO[Any], exact: bool = True) -> Game:
     Examples
     --------
     >>> import io
-    >>> g = read_nfg(io.StringIO('NFG 1 R "PD" { "A" "B" } { 2 2 } 3 3 0 5 5 0 1 1'))
+    >>> g = read_nfg(io.StringIO('NFG 1 R "PD" { "A" "B" } { 2 2 } 3 3 5 0 0 5 1 1'))
     >>> g.shape, g.payoffs[1, 0, 1]
     ((2, 2), Fraction(5, 1))
     """
@@ -642,6 +646,11 @@ def write_nfg(game: Game, path: PathLike, version: str = "payoff",
 # JSON
 
 
+def _json():  # imported on first use: ``import games`` stays cheap
+    import json
+    return json
+
+
 def _reject_constant(value: str) -> Any:
     raise ValueError(f"expected finite numbers, found {value}")
 
@@ -649,8 +658,8 @@ def _reject_constant(value: str) -> Any:
 def read_json_string(text: str, name: str = "<string>") -> Game:
     """:func:`read_json` on the text of a file (``name`` is used in error messages)."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as err:
+        data = _json().loads(text, parse_constant=_reject_constant)
+    except _json().JSONDecodeError as err:
         raise FormatError(f"{name} line {err.lineno} column {err.colno}: expected valid "
                           f"JSON, {err.msg[:1].lower() + err.msg[1:]}") from None
     except (ValueError, RecursionError) as err:
@@ -679,6 +688,7 @@ def write_json_string(game: Game) -> str:
     if not isinstance(game, Game):
         raise TypeError(f"game: expected a Game, found {type(game).__name__}")
     data = game.to_dict()
+    json = _json()
     parts = [f"  {json.dumps(key)}: "
              f"{json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(', ', ': '))}"
              for key, value in data.items()]

@@ -208,3 +208,11 @@ def test_errors_are_never_bare_builtins():
     assert issubclass(FormatError, ValueError)
     assert issubclass(GameTooLargeError, InvalidGameError)
     assert issubclass(GameTooLargeError, MemoryError)
+
+
+def test_text_stream_that_fails_to_decode_raises_format_error(tmp_path):
+    path = tmp_path / "latin.nfg"
+    path.write_bytes('NFG 1 R "Jos\xe9" { "A" } { 1 } 1'.encode("latin-1"))
+    with open(path, encoding="utf-8") as handle:
+        with pytest.raises(FormatError, match=r"latin\.nfg.*0xe9"):
+            read_nfg(handle)
