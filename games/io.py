@@ -38,7 +38,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any
@@ -108,8 +108,8 @@ def atomic_write_text(path: PathLike, text: str, encoding: str = "utf-8") -> Non
     for _ in range(100):
         candidate = directory / f".{target.name}.{os.urandom(6).hex()}.tmp"
         try:
-            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                         0o666)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            fd = os.open(candidate, flags, 0o666)
         except FileExistsError:
             continue
         tmp = candidate
@@ -380,7 +380,8 @@ class _NfgParser:
             actions = []
             while self.peek().kind == "{":
                 self.next()
-                names = [t.value for t in self.strings(f"an action name of player {len(actions) + 1}")]
+                what = f"an action name of player {len(actions) + 1}"
+                names = [t.value for t in self.strings(what)]
                 if not names:
                     raise self.error(self.tokens[self.pos - 1],
                                      f"at least one action for player {len(actions) + 1}",
@@ -445,7 +446,7 @@ class _NfgParser:
                 raise self.error(label, f"the name of outcome {len(outcomes)} as a quoted string")
             values = self.numbers(f"a payoff of outcome {len(outcomes)}", "}")
             close = self.next()
-            if close.kind != "}" or len(values) != n:  # pragma: no branch
+            if len(values) != n:
                 raise FormatError(
                     f"{self.name} line {close.line}: expected {n} payoffs (one per player) in "
                     f"outcome {len(outcomes)}, found {len(values)}")
