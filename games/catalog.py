@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -113,8 +113,11 @@ def _grid(values: Any, name: str, what: str, minimum: Number | None = None) -> l
     if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray, range)):
         raise InvalidGameError(
             f"{name}: expected a sequence of numbers for {what}, found {values!r}")
-    values = list(np.asarray(values, dtype=object).ravel()) if isinstance(values, np.ndarray) \
-        else list(values)
+    if isinstance(values, np.ndarray) and values.ndim != 1:
+        raise InvalidGameError(
+            f"{name}: expected a one-dimensional sequence of numbers for {what}, found an "
+            f"array of shape {values.shape}")
+    values = list(values)
     if not values:
         raise InvalidGameError(f"{name}: expected at least one value for {what}, found none")
     out = [_number(v, f"{name}[{k}]", what) for k, v in enumerate(values)]
@@ -594,7 +597,7 @@ def commons(n: int = 3, levels: Sequence[Any] = (1, 2, 3), capacity: Any = 12) -
     while the joint optimum is x_i = K/(2n): each harvester ignores the cost it imposes
     on the others (Hardin 1968; Gordon 1954). The default (n = 3, levels 1, 2, 3, K = 12)
     has the unique pure equilibrium (3, 3, 3) with payoff 9 each, Pareto-dominated by
-    (2, 2, 2) with 12 each, the welfare-maximising profile.
+    (2, 2, 2) with 12 each, a welfare-maximising profile.
 
     References
     ----------
@@ -631,22 +634,19 @@ def commons(n: int = 3, levels: Sequence[Any] = (1, 2, 3), capacity: Any = 12) -
 # Markets
 
 
-class BertrandBenchmarks(tuple):
-    """Benchmarks of the logit Bertrand game: per-firm Nash and monopoly prices and
-    profits, and the price grid. A named tuple ``(nash_prices, monopoly_prices,
-    nash_profits, monopoly_profits, grid)`` of float arrays."""
+class BertrandBenchmarks(NamedTuple):
+    """Benchmarks of the logit Bertrand game (float arrays, one entry per firm)."""
 
-    __slots__ = ()
-    _fields = ("nash_prices", "monopoly_prices", "nash_profits", "monopoly_profits", "grid")
-
-    def __new__(cls, *values: np.ndarray) -> "BertrandBenchmarks":
-        return super().__new__(cls, values)
-
-    nash_prices = property(lambda self: self[0], doc="One-shot Bertrand-Nash prices p^N.")
-    monopoly_prices = property(lambda self: self[1], doc="Joint-profit-maximising prices p^M.")
-    nash_profits = property(lambda self: self[2], doc="Profits at p^N.")
-    monopoly_profits = property(lambda self: self[3], doc="Profits at p^M.")
-    grid = property(lambda self: self[4], doc="The price grid (the actions).")
+    nash_prices: np.ndarray
+    """One-shot Bertrand-Nash prices p^N."""
+    monopoly_prices: np.ndarray
+    """Joint-profit-maximising prices p^M."""
+    nash_profits: np.ndarray
+    """Profits at p^N."""
+    monopoly_profits: np.ndarray
+    """Profits at p^M."""
+    grid: np.ndarray
+    """The price grid (the actions of :func:`bertrand`)."""
 
     def __repr__(self) -> str:
         parts = ", ".join(f"{k}={np.round(v, 5).tolist()}" for k, v in zip(self._fields, self)
@@ -824,8 +824,8 @@ def bertrand(n_firms: int = 2, *, prices: Sequence[Any] | None = None, m: int = 
                       f"{len(grid)} prices")
 
 
-def cournot(n_firms: int = 2, quantities: Sequence[Any] = range(7), *, intercept: Any = 10,
-            slope: Any = 1, cost: Any = 1) -> Game:
+def cournot(n_firms: int = 2, quantities: Sequence[Any] = range(7), *, intercept: Any = 21,
+            slope: Any = 2, cost: Any = 2) -> Game:
     r"""Cournot quantity competition with linear inverse demand on a quantity grid.
 
     .. math:: P(Q) = \max(\alpha - \beta Q, 0), \qquad \pi_i = q_i\,(P(Q) - c),
@@ -833,9 +833,11 @@ def cournot(n_firms: int = 2, quantities: Sequence[Any] = range(7), *, intercept
 
     With continuous quantities the Nash equilibrium is q_i = (alpha - c)/(beta (n+1))
     and the collusive (joint monopoly) total is (alpha - c)/(2 beta). The default
-    (alpha, beta, c) = (10, 1, 1) on quantities 0..6 has the unique pure equilibrium
-    (3, 3) with profit 9 each, while (2, 2) gives 10 each. A ``"value"`` layer holds the
-    consumer surplus beta Q'^2 / 2 with Q' = min(Q, alpha/beta).
+    (alpha, beta, c) = (21, 2, 2) on quantities 0..6 (continuous equilibrium 19/6 each,
+    collusive total 19/4; chosen so that no best response ties on the integer grid)
+    has the unique pure equilibrium (3, 3) with profit 21 each, while (2, 2) gives 22
+    each. A ``"value"`` layer holds the consumer surplus beta Q'^2 / 2 with
+    Q' = min(Q, alpha/beta).
 
     References
     ----------
@@ -846,7 +848,7 @@ def cournot(n_firms: int = 2, quantities: Sequence[Any] = range(7), *, intercept
     --------
     >>> g = cournot()
     >>> [str(x) for x in g.payoffs[:, 3, 3]], [str(x) for x in g.payoffs[:, 2, 2]]
-    (['9', '9'], ['10', '10'])
+    (['21', '21'], ['22', '22'])
     """
     what = "a Cournot game"
     n = _count(n_firms, "n_firms", what, 1)
@@ -1184,7 +1186,12 @@ def random_game(shape: Sequence[int], seed: Any = None, low: Any = 0, high: Any 
             raise InvalidGameError(
                 f"high: expected low <= high for {what}, found low={low}, high={high}")
         check_game_size(dims, n, exact=True)
-        payoffs = rng.integers(int(low), int(high), size=(n, *dims), endpoint=True)
+        try:
+            payoffs = rng.integers(int(low), int(high), size=(n, *dims), endpoint=True)
+        except ValueError as err:
+            raise InvalidGameError(
+                f"high: expected integers within int64 for {what}, found low={low}, "
+                f"high={high} ({err})") from None
     else:
         v = {k: float(_number(x, k, what)) for k, x in (("low", low), ("high", high))}
         if not v["low"] < v["high"]:
