@@ -14,10 +14,13 @@ from games.model import STANDARD_LAYERS, Game, check_game_size
 from games.results import Equilibrium, EquilibriumSet
 from games.solvers.dominance import eliminate_dominated
 from games.solvers.pure import pure_equilibria
+from games import catalog, convert  # noqa: E402  (convert imports its libraries on call)
+from games.catalog import covariance_game, random_game
 
 __all__ = [
     "Game", "Equilibrium", "EquilibriumSet", "STANDARD_LAYERS", "check_game_size",
     "pure_equilibria", "eliminate_dominated", "classify", "Setting",
+    "catalog", "convert", "random_game", "covariance_game",
     "read_nfg", "write_nfg", "read_json", "write_json", "read_game", "write_game",
     "GameError", "InvalidGameError", "GameTooLargeError", "FormatError", "SolverError",
 ]

@@ -895,13 +895,17 @@ class Game:
             if rows > max_rows:
                 lines.append(f"... {rows - max_rows} more rows")
         else:
-            lines.append("  ".join(self._players) + "  ->  payoffs")
+            table = [list(self._players) + ["payoffs"]]
             for k, profile in enumerate(np.ndindex(*self.shape)):
                 if k == max_rows:
-                    lines.append(f"... {self.n_profiles - max_rows} more profiles")
                     break
-                names = "  ".join(self._actions[i][a] for i, a in enumerate(profile))
-                lines.append(f"{names}  ->  ({self._cell(profile)})")
+                table.append([self._actions[i][a] for i, a in enumerate(profile)]
+                             + [f"({self._cell(profile)})"])
+            widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
+            for row in table:
+                lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+            if self.n_profiles > max_rows:
+                lines.append(f"... {self.n_profiles - max_rows} more profiles")
         return "\n".join(lines)
 
     def _repr_html_(self, max_rows: int = 30) -> str:

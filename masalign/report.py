@@ -58,9 +58,10 @@ class Analysis:
 
 
 def layer_scores(game: games.Game, profile: tuple[int, ...]) -> dict[str, dict[str, Any]]:
-    """Each layer's criteria at a pure profile, as numbers fit for text and JSON."""
+    """Each explicit layer's criteria at a pure profile, as numbers fit for text and JSON
+    (the default objective layer is the payoffs, shown already)."""
     out = {}
-    for name, values in game.layers.items():
+    for name, values in game.explicit_layers.items():
         criteria = game.criteria[name]
         out[name] = {c: _json(values[(k, *profile)]) for k, c in enumerate(criteria)}
     return out
