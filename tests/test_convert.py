@@ -248,7 +248,7 @@ def test_gambit_round_trip_keeps_rationals_names_and_title():
     gg = to_gambit(g)
     assert [p.label for p in gg.players] == ["Alice", "Bob"]
     assert gg.title == "rational test"
-    assert gg[(0, 0)][gg.players[0]] == F(1, 3)
+    assert gg[(0, 0)][list(gg.players)[0]] == F(1, 3)
     back = from_gambit(gg)
     assert back == g and back.exact
 
