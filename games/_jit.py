@@ -41,4 +41,7 @@ def _compile(func: Callable[..., Any]) -> Callable[..., Any]:
         import numba
     except ImportError:
         return func
-    return numba.njit(cache=True)(func)
+    try:
+        return numba.njit(cache=True)(func)
+    except RuntimeError:  # no place to cache (e.g. defined interactively)
+        return numba.njit(func)
