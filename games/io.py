@@ -46,7 +46,8 @@ from typing import IO, Any
 import numpy as np
 
 from games.errors import FormatError, GameError
-from games.model import Game, check_game_size, parse_number
+from games.model import (MAX_EXPONENT as _MAX_EXPONENT, MAX_NUMBER_CHARS as _MAX_NUMBER_CHARS,
+                          Game, check_game_size, parse_number)
 
 __all__ = [
     "read_nfg", "write_nfg", "read_nfg_string", "write_nfg_string",
@@ -56,11 +57,6 @@ __all__ = [
 
 PathLike = str | os.PathLike
 
-#: Largest decimal exponent accepted in a number literal (``1e4000`` is refused: an
-#: exact value with ten thousand digits is a mistake or an attack, never a payoff).
-_MAX_EXPONENT = 400
-#: Longest number literal accepted, in characters.
-_MAX_NUMBER_CHARS = 400
 _EXPONENT_RE = re.compile(r"[eE]([+-]?\d+)")
 _COUNT_RE = re.compile(r"^\+?\d{1,18}$")
 _INDEX_RE = re.compile(r"^\+?\d{1,18}$")

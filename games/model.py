@@ -43,6 +43,11 @@ MAX_GAME_BYTES = int(os.environ.get("MASALIGN_MAX_GAME_BYTES", 4 * 2**30))
 _FLOAT_ENTRY_BYTES = 8
 _EXACT_ENTRY_BYTES = 100
 _DIGEST_VERSION = 1
+#: Longest number literal accepted, and largest decimal exponent: an exact value with
+#: ten thousand digits is a mistake or an attack, never a payoff.
+MAX_NUMBER_CHARS = 400
+MAX_EXPONENT = 400
+_EXPONENT_RE = re.compile(r"[eE]([+-]?\d+)")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?$")
 
 
@@ -72,8 +77,15 @@ def parse_number(text: str) -> Fraction:
         When ``text`` is not such a literal.
     """
     text = text.strip()
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"number literal of {len(text)} characters, expected at most "
+                         f"{MAX_NUMBER_CHARS}")
     if not _NUMBER_RE.match(text):
         raise ValueError(f"not a number: {text!r}")
+    exponent = _EXPONENT_RE.search(text)
+    if exponent is not None and abs(int(exponent.group(1))) > MAX_EXPONENT:
+        raise ValueError(f"exponent {exponent.group(1)} in {text!r}, expected at most "
+                         f"{MAX_EXPONENT} in absolute value")
     if "/" in text:
         num, den = text.split("/")
         if int(den) == 0:
