@@ -229,20 +229,22 @@ def make_pure_equilibria(game: Game, profiles: np.ndarray, method: str,
             f"equilibrium: a player gains {format_number(worst[k])} by deviating")
     payoffs = game.payoffs[(slice(None), *profiles.T)].T if len(profiles) else \
         np.empty((0, game.n_players))
-    one, zero = (Fraction(1), Fraction(0)) if exact else (1.0, 0.0)
     dtype = object if exact else np.float64
+    # Row a of a read-only identity matrix is the one-hot strategy of action a (a view).
+    identities = []
+    for a in game.shape:
+        eye = np.eye(a, dtype=np.float64)
+        if exact:
+            eye = np.vectorize(Fraction, otypes=[object])(eye.astype(int))
+        eye.flags.writeable = False
+        identities.append(eye)
     out = []
-    for k, profile in enumerate(profiles):
-        strategies = []
-        for i, a in enumerate(profile):
-            s = np.full(game.shape[i], zero, dtype=dtype)
-            s[a] = one
-            s.flags.writeable = False
-            strategies.append(s)
+    for k, profile in enumerate(profiles.tolist()):
+        strategies = tuple(identities[i][a] for i, a in enumerate(profile))
         pay = np.array(payoffs[k], dtype=dtype)
         pay.flags.writeable = False
         regret = max(Fraction(0), *regrets[k]) if exact else max(0.0, float(worst[k]))
-        out.append(Equilibrium(strategies=tuple(strategies), payoffs=pay, regret=regret,
+        out.append(Equilibrium(strategies=strategies, payoffs=pay, regret=regret,
                                exact=exact, method=method,
                                strict=None if strict is None else bool(strict[k]), game=game))
     return out
