@@ -1,0 +1,554 @@
+"""Finite well-mixed populations: fixation probabilities, stationary distributions and the
+gradient of selection under pairwise-comparison (Fermi) imitation and the Moran process.
+
+Every probability is computed in log space, so that fixation probabilities far below the
+smallest float (strong selection, large populations) are not truncated to zero.
+
+References
+----------
+Nowak, Sasaki, Taylor & Fudenberg (2004). Emergence of cooperation and evolutionary
+stability in finite populations. Nature 428, 646-650.
+Traulsen, Nowak & Pacheco (2006). Stochastic dynamics of invasion and fixation. Physical
+Review E 74, 011909.
+Fudenberg & Imhof (2006). Imitation processes with small mutations. Journal of Economic
+Theory 131, 251-262.
+Gokhale & Traulsen (2010). Evolutionary games in the multiverse. PNAS 107, 5500-5504.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from games._jit import jit
+from games.errors import InvalidGameError
+from games.model import Game
+
+__all__ = [
+    "PopulationGame", "population_game", "fixation_probabilities",
+    "log_fixation_probabilities", "stationary_distribution", "population_stationary_distribution",
+    "gradient_of_selection", "simulate_fixation", "FixationEstimate", "RULES",
+]
+
+#: Update rules: Fermi imitation, and the Moran process with fitness 1 - w + w * payoff.
+RULES = ("pairwise-comparison", "moran")
+
+#: Largest number of population states for the full stationary distribution.
+MAX_STATES = 2_000_000
+
+
+@dataclass(frozen=True)
+class PopulationGame:
+    """A symmetric game as an evolving population sees it.
+
+    ``payoff(s, j, r, m)`` is the payoff of strategy ``s`` in a group whose other
+    ``group_size - 1`` members are ``j`` players of strategy ``m`` and the rest of ``r``.
+
+    Attributes
+    ----------
+    matrix : ndarray or None
+        For a two-player game, ``matrix[i, j]`` is the payoff of ``i`` against ``j``.
+    group_payoffs : ndarray or None
+        For an n-player game, ``group_payoffs[s, r, m, j]`` as above (float64).
+    group_size : int
+    strategies : tuple of str
+    exact_matrix : ndarray or None
+        The matrix as Fractions when the game is exact.
+    """
+
+    matrix: np.ndarray | None
+    group_payoffs: np.ndarray | None
+    group_size: int
+    strategies: tuple[str, ...]
+    exact_matrix: np.ndarray | None = None
+
+    @property
+    def n_strategies(self) -> int:
+        return len(self.strategies)
+
+
+def population_game(game: Any) -> PopulationGame:
+    """Accept a symmetric two-player or n-player :class:`~games.Game`, or a square payoff
+    matrix, and check that it is symmetric.
+
+    Raises
+    ------
+    InvalidGameError
+        When the game is not symmetric or the matrix not square.
+    """
+    if isinstance(game, PopulationGame):
+        return game
+    if not isinstance(game, Game):
+        arr = np.asarray(game)
+        if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] < 1:
+            raise InvalidGameError(
+                f"game: expected a symmetric Game or a square payoff matrix, found an array "
+                f"of shape {arr.shape}")
+        game = Game(np.stack([arr, arr.T]))
+    n = game.n_players
+    if n < 2:
+        raise InvalidGameError(f"game: expected at least 2 players, found {n}")
+    if len(set(game.shape)) != 1:
+        raise InvalidGameError(
+            f"game: expected a symmetric game (every player with the same actions), found "
+            f"shape {game.shape}")
+    u = game.float_payoffs
+    exact_u = game.payoffs
+    for i in range(n - 1):
+        swap = list(range(n))
+        swap[i], swap[i + 1] = swap[i + 1], swap[i]
+        for k in range(n):
+            partner = {i: i + 1, i + 1: i}.get(k, k)
+            if not _same(np.transpose(exact_u[k], swap), exact_u[partner], game.exact):
+                raise InvalidGameError(
+                    f"game: expected a symmetric game, but swapping players {i} and {i + 1} "
+                    f"changes player {k}'s payoffs")
+    strategies = game.actions[0]
+    if n == 2:
+        exact_matrix = game.payoffs[0] if game.exact else None
+        return PopulationGame(matrix=np.array(u[0]), group_payoffs=None, group_size=2,
+                              strategies=strategies, exact_matrix=exact_matrix)
+    s = game.shape[0]
+    group = np.empty((s, s, s, n), dtype=np.float64)
+    for own in range(s):
+        for r in range(s):
+            for m in range(s):
+                for j in range(n):
+                    others = [m] * j + [r] * (n - 1 - j)
+                    group[own, r, m, j] = u[(0, own, *others)]
+    return PopulationGame(matrix=None, group_payoffs=group, group_size=n, strategies=strategies)
+
+
+def _same(a: np.ndarray, b: np.ndarray, exact: bool) -> bool:
+    if exact:
+        return bool(np.array_equal(a, b))
+    return bool(np.allclose(a, b, rtol=0, atol=1e-12 * max(1.0, float(np.abs(b).max()))))
+
+
+def _check(population_size: Any, intensity: Any, rule: str) -> tuple[int, float]:
+    if isinstance(population_size, bool) or not isinstance(population_size, (int, np.integer)) \
+            or population_size < 2:
+        raise InvalidGameError(
+            f"population_size: expected an integer >= 2, found {population_size!r}")
+    try:
+        beta = float(intensity)
+    except (TypeError, ValueError):
+        raise InvalidGameError(f"intensity: expected a number, found {intensity!r}") from None
+    if not math.isfinite(beta) or beta < 0:
+        raise InvalidGameError(f"intensity: expected a finite number >= 0, found {intensity!r}")
+    if rule not in RULES:
+        raise InvalidGameError(f"rule: expected one of {RULES}, found {rule!r}")
+    if rule == "moran" and beta > 1:
+        raise InvalidGameError(
+            f"intensity: the Moran rule's fitness 1 - w + w * payoff needs 0 <= w <= 1, "
+            f"found {intensity!r}")
+    return int(population_size), beta
+
+
+def _fitness_pairs(pop: PopulationGame, z: int) -> tuple[np.ndarray, np.ndarray]:
+    """Payoffs of mutant and resident with k = 1..Z-1 mutants, for every (resident r,
+    mutant m): arrays of shape (S, S, Z-1). Without self-interaction; groups are drawn
+    without replacement (hypergeometric) from the other Z - 1 individuals."""
+    k = np.arange(1, z, dtype=np.float64)
+    if pop.matrix is not None:
+        a = pop.matrix
+        same = np.diag(a)
+        # f_m(k) = ((k-1) a_mm + (Z-k) a_mr) / (Z-1);  f_r(k) = (k a_rm + (Z-k-1) a_rr) / (Z-1)
+        mutant = ((k - 1) * same[None, :, None] + (z - k) * a.T[:, :, None]) / (z - 1)
+        resident = (k * a[:, :, None] + (z - k - 1) * same[:, None, None]) / (z - 1)
+        return mutant, resident
+    n = pop.group_size
+    g = pop.group_payoffs
+    s = pop.n_strategies
+    j = np.arange(n)
+    # P(j mutants among the n-1 others | k-1 (mutant's view) or k (resident's view) mutants
+    # among the Z-1 others): hypergeometric, from log-binomials.
+    mutant_weights = _hypergeometric(z - 1, k - 1, n - 1, j)
+    resident_weights = _hypergeometric(z - 1, k, n - 1, j)
+    idx = np.arange(s)
+    mutant_payoff = g[idx[None, :], idx[:, None], idx[None, :], :]    # (r, m, j): own = m
+    resident_payoff = g[idx[:, None], idx[:, None], idx[None, :], :]  # (r, m, j): own = r
+    mutant = mutant_payoff @ mutant_weights.T
+    resident = resident_payoff @ resident_weights.T
+    return mutant, resident
+
+
+def _hypergeometric(total: int, successes: np.ndarray, draws: int, j: np.ndarray) -> np.ndarray:
+    """P(j successes in ``draws`` draws without replacement), shape (len(successes), len(j))."""
+    from scipy.special import gammaln
+
+    K = successes[:, None]
+    jj = j[None, :].astype(np.float64)
+
+    def log_choose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        valid = (b >= 0) & (b <= a)
+        out = np.full(np.broadcast(a, b).shape, -np.inf)
+        a_b, b_b = np.broadcast_arrays(a, b)
+        out[valid] = gammaln(a_b[valid] + 1) - gammaln(b_b[valid] + 1) - gammaln(a_b[valid] - b_b[valid] + 1)
+        return out
+
+    log_p = log_choose(K, jj) + log_choose(total - K, draws - jj) - log_choose(
+        np.asarray(float(total)), np.asarray(float(draws)))
+    return np.exp(log_p)
+
+
+def _log_ratios(pop: PopulationGame, z: int, beta: float, rule: str) -> np.ndarray:
+    """log(T^-(k) / T^+(k)) for k = 1..Z-1 and every (resident, mutant): (S, S, Z-1)."""
+    mutant, resident = _fitness_pairs(pop, z)
+    if rule == "pairwise-comparison":
+        return -beta * (mutant - resident)
+    fit_m = 1 - beta + beta * mutant
+    fit_r = 1 - beta + beta * resident
+    if (fit_m <= 0).any() or (fit_r <= 0).any():
+        raise InvalidGameError(
+            f"intensity: the Moran fitness 1 - w + w * payoff must stay positive, found "
+            f"{min(fit_m.min(), fit_r.min()):.3g} with w = {beta}: lower w or shift the payoffs")
+    return np.log(fit_r) - np.log(fit_m)
+
+
+def log_fixation_probabilities(game: Any, population_size: int, intensity: float,
+                               rule: str = "pairwise-comparison") -> np.ndarray:
+    r"""Natural logarithms of :func:`fixation_probabilities` (never truncated).
+
+    :math:`\log\rho = -\log\left(1 + \sum_{i=1}^{Z-1}\exp\sum_{j=1}^{i}
+    \log\frac{T^-(j)}{T^+(j)}\right)`, evaluated with a log-sum-exp.
+    """
+    pop = population_game(game)
+    z, beta = _check(population_size, intensity, rule)
+    from scipy.special import logsumexp
+
+    log_ratio = _log_ratios(pop, z, beta, rule)
+    partial = np.cumsum(log_ratio, axis=2)
+    stacked = np.concatenate([np.zeros(partial.shape[:2] + (1,)), partial], axis=2)
+    out = -logsumexp(stacked, axis=2)
+    np.fill_diagonal(out, -math.log(z))
+    return out
+
+
+def fixation_probabilities(game: Any, population_size: int, intensity: float,
+                           rule: str = "pairwise-comparison", exact: bool = False) -> np.ndarray:
+    r"""Fixation probabilities of a single mutant, for every resident and mutant strategy.
+
+    ``F[r, m]`` is the probability that one mutant of strategy ``m`` takes over a
+    population of ``Z - 1`` residents of strategy ``r`` (``F[r, r] = 1/Z``, the neutral
+    value). With ``k`` mutants, payoffs exclude self-interaction,
+    :math:`f_m(k) = ((k-1) a_{mm} + (Z-k) a_{mr}) / (Z-1)` and
+    :math:`f_r(k) = (k a_{rm} + (Z-k-1) a_{rr}) / (Z-1)` (n-player games: groups drawn
+    hypergeometrically), and
+
+    .. math:: \rho = \Big(1 + \sum_{i=1}^{Z-1} \prod_{j=1}^{i} T^-(j)/T^+(j)\Big)^{-1}
+
+    with :math:`T^-/T^+ = e^{-\beta (f_m - f_r)}` for pairwise comparison (Fermi
+    imitation) and :math:`\phi_r/\phi_m`, :math:`\phi = 1 - w + w f`, for the Moran
+    process (``intensity`` is w).
+
+    Parameters
+    ----------
+    game : Game or array_like
+        A symmetric two-player (or n-player) game, or a square payoff matrix.
+    population_size : int
+        Z >= 2.
+    intensity : float
+        Selection intensity beta (Moran: w in [0, 1]).
+    rule : {"pairwise-comparison", "moran"}
+    exact : bool
+        Moran rule on an exact two-player game with a rational w: exact Fractions.
+
+    Returns
+    -------
+    ndarray, shape (S, S)
+        Computed in log space: values below the smallest float are 0 only when they are
+        below 1e-308; :func:`log_fixation_probabilities` keeps them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> F = fixation_probabilities(np.zeros((2, 2)), 50, 1.0)   # neutral: 1/Z
+    >>> bool(np.allclose(F, 1 / 50))
+    True
+    """
+    if exact:
+        return _exact_moran_fixation(game, population_size, intensity, rule)
+    return np.exp(log_fixation_probabilities(game, population_size, intensity, rule))
+
+
+def _exact_moran_fixation(game: Any, population_size: int, intensity: Any, rule: str) -> np.ndarray:
+    pop = population_game(game)
+    z, _ = _check(population_size, intensity, rule)
+    if rule != "moran" or pop.exact_matrix is None:
+        raise InvalidGameError(
+            "exact: exact fixation probabilities need rule='moran' and an exact two-player game")
+    if isinstance(intensity, float):
+        raise InvalidGameError(f"intensity: expected an exact number (int or Fraction) with "
+                               f"exact=True, found the float {intensity!r}")
+    w = Fraction(intensity)
+    a = pop.exact_matrix
+    s = pop.n_strategies
+    out = np.empty((s, s), dtype=object)
+    for r in range(s):
+        for m in range(s):
+            if r == m:
+                out[r, m] = Fraction(1, z)
+                continue
+            total, product = Fraction(1), Fraction(1)
+            for k in range(1, z):
+                f_m = ((k - 1) * a[m, m] + (z - k) * a[m, r]) / (z - 1)
+                f_r = (k * a[r, m] + (z - k - 1) * a[r, r]) / (z - 1)
+                phi_m, phi_r = 1 - w + w * f_m, 1 - w + w * f_r
+                if phi_m <= 0 or phi_r <= 0:
+                    raise InvalidGameError(
+                        "intensity: the Moran fitness 1 - w + w * payoff must stay positive")
+                product *= phi_r / phi_m
+                total += product
+            out[r, m] = 1 / total
+    return out
+
+
+def _log_gth(log_p: np.ndarray) -> np.ndarray:
+    """Log of the stationary distribution of an irreducible Markov chain whose transition
+    probabilities are given as logarithms (diagonal ignored): the Grassmann-Taksar-Heyman
+    elimination, which only adds, multiplies and divides non-negative numbers, carried out
+    in log space (Grassmann, Taksar & Heyman 1985)."""
+    from scipy.special import logsumexp
+
+    p = np.array(log_p, dtype=np.float64)
+    s = p.shape[0]
+    for n in range(s - 1, 0, -1):
+        total = logsumexp(p[n, :n])
+        if total == -np.inf:
+            raise InvalidGameError("the population's Markov chain is reducible: no unique "
+                                   "stationary distribution")
+        p[:n, n] -= total
+        p[:n, :n] = np.logaddexp(p[:n, :n], p[:n, n][:, None] + p[n, :n][None, :])
+    log_pi = np.zeros(s)
+    for j in range(1, s):
+        log_pi[j] = logsumexp(log_pi[:j] + p[:j, j])
+    return log_pi - logsumexp(log_pi)
+
+
+def stationary_distribution(game: Any, population_size: int, intensity: float,
+                            mutation: float | None = None,
+                            rule: str = "pairwise-comparison") -> np.ndarray:
+    r"""Long-run frequency of each strategy.
+
+    ``mutation=None``: the small-mutation limit (Fudenberg & Imhof 2006): the population
+    is almost always monomorphic, and a mutant of one of the other ``S - 1`` strategies,
+    chosen uniformly, fixes with probability ``F[r, m]``; the result is the stationary
+    distribution of that ``S``-state chain, computed in log space.
+
+    ``mutation=mu``: the full chain over population compositions (two-player games): an
+    individual chosen at random mutates with probability mu to one of the other
+    strategies, else imitates a random other individual with the Fermi probability. The
+    result is each strategy's expected frequency; see
+    :func:`population_stationary_distribution` for the distribution over compositions.
+
+    Returns
+    -------
+    ndarray, shape (S,)
+    """
+    pop = population_game(game)
+    if mutation is None:
+        s = pop.n_strategies
+        if s == 1:
+            return np.ones(1)
+        log_f = log_fixation_probabilities(pop, population_size, intensity, rule)
+        log_p = log_f - math.log(s - 1)
+        return np.exp(_log_gth(log_p))
+    states, probabilities = population_stationary_distribution(pop, population_size, intensity,
+                                                               mutation)
+    return probabilities @ states / population_size
+
+
+def _compositions(z: int, s: int) -> np.ndarray:
+    """Every composition of z individuals into s strategies, lexicographic: (M, s)."""
+    from itertools import combinations
+
+    count = math.comb(z + s - 1, s - 1)
+    if count > MAX_STATES:
+        raise InvalidGameError(
+            f"population_size: {count} population states for Z={z} and {s} strategies, "
+            f"expected at most {MAX_STATES}: use mutation=None (small-mutation limit)")
+    bars = np.array(list(combinations(range(z + s - 1), s - 1)), dtype=np.int64).reshape(count, s - 1)
+    edges = np.hstack([np.full((count, 1), -1), bars, np.full((count, 1), z + s - 1)])
+    return np.diff(edges, axis=1) - 1
+
+
+def population_stationary_distribution(game: Any, population_size: int, intensity: float,
+                                       mutation: float) -> tuple[np.ndarray, np.ndarray]:
+    """Stationary distribution over population compositions with mutation rate ``mutation``
+    (pairwise-comparison imitation; two-player games; sparse linear algebra).
+
+    Returns
+    -------
+    states : ndarray, shape (M, S)
+        Every composition (counts of each strategy).
+    probabilities : ndarray, shape (M,)
+    """
+    pop = population_game(game)
+    z, beta = _check(population_size, intensity, "pairwise-comparison")
+    try:
+        mu = float(mutation)
+    except (TypeError, ValueError):
+        raise InvalidGameError(f"mutation: expected a probability, found {mutation!r}") from None
+    if not 0 < mu <= 1:
+        raise InvalidGameError(f"mutation: expected 0 < mutation <= 1, found {mutation!r}")
+    if pop.matrix is None:
+        raise InvalidGameError("game: the full stationary distribution needs a two-player game; "
+                               "use mutation=None for n-player games")
+    from scipy import sparse
+    from scipy.sparse.linalg import spsolve
+
+    s = pop.n_strategies
+    states = _compositions(z, s)
+    m = len(states)
+    if s == 1:
+        return states, np.ones(1)
+    a = pop.matrix
+    # Payoff of each strategy at each state, without self-interaction.
+    fitness = (states @ a.T - np.diag(a)[None, :]) / (z - 1)
+    base = z + 1
+    codes = states @ (base ** np.arange(s, dtype=np.int64))
+    order = np.argsort(codes)
+    rows, cols, values = [], [], []
+    for i in range(s):
+        for j in range(s):
+            if i == j:
+                continue
+            has_i = states[:, i] > 0
+            k_i, k_j = states[:, i], states[:, j]
+            imitate = k_i / z * k_j / (z - 1) / (1 + np.exp(-beta * (fitness[:, j] - fitness[:, i])))
+            prob = (1 - mu) * imitate + mu * k_i / z / (s - 1)
+            source = np.flatnonzero(has_i)
+            target_codes = codes[source] - base**i + base**j
+            target = order[np.searchsorted(codes, target_codes, sorter=order)]
+            rows.append(source)
+            cols.append(target)
+            values.append(prob[source])
+    rows = np.concatenate(rows)
+    cols = np.concatenate(cols)
+    values = np.concatenate(values)
+    out_rate = np.bincount(rows, weights=values, minlength=m)
+    # Stationary: pi Q = 0 for the generator Q = P - I; replace one equation by sum(pi) = 1.
+    q = sparse.coo_matrix((values, (cols, rows)), shape=(m, m)).tocsr() \
+        - sparse.diags(out_rate)
+    q = q.tolil()
+    q[m - 1, :] = np.ones(m)
+    rhs = np.zeros(m)
+    rhs[-1] = 1.0
+    pi = spsolve(q.tocsc(), rhs)
+    pi = np.clip(pi, 0.0, None)
+    return states, pi / pi.sum()
+
+
+def gradient_of_selection(game: Any, population_size: int, intensity: float,
+                          resident: int = 0, mutant: int = 1,
+                          rule: str = "pairwise-comparison") -> np.ndarray:
+    r"""The gradient of selection :math:`G(k) = T^+(k) - T^-(k)` for ``k = 0..Z`` mutants
+    of strategy ``mutant`` among residents of ``resident`` (positive: selection favours the
+    mutant at that composition; Traulsen, Nowak & Pacheco 2006)."""
+    pop = population_game(game)
+    z, beta = _check(population_size, intensity, rule)
+    mutant_payoff, resident_payoff = (x[resident, mutant] for x in _fitness_pairs(pop, z))
+    k = np.arange(1, z, dtype=np.float64)
+    encounter = k / z * (z - k) / z
+    if rule == "pairwise-comparison":
+        up = encounter / (1 + np.exp(-beta * (mutant_payoff - resident_payoff)))
+        down = encounter / (1 + np.exp(beta * (mutant_payoff - resident_payoff)))
+    else:
+        fit_m = 1 - beta + beta * mutant_payoff
+        fit_r = 1 - beta + beta * resident_payoff
+        mean = (k * fit_m + (z - k) * fit_r) / z
+        up = k * fit_m / (z * mean) * (z - k) / z
+        down = (z - k) * fit_r / (z * mean) * k / z
+    return np.concatenate([[0.0], up - down, [0.0]])
+
+
+@dataclass(frozen=True)
+class FixationEstimate:
+    """A Monte-Carlo estimate of a fixation probability with a 95% Wilson interval."""
+
+    fixations: int
+    runs: int
+    low: float
+    high: float
+
+    @property
+    def probability(self) -> float:
+        return self.fixations / self.runs
+
+    def __repr__(self) -> str:
+        return (f"FixationEstimate({self.probability:.4g}, 95% CI [{self.low:.4g}, "
+                f"{self.high:.4g}], {self.runs} runs)")
+
+
+def wilson_interval(successes: int, runs: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """The Wilson score interval of a binomial proportion."""
+    if runs == 0:
+        return 0.0, 1.0
+    p = successes / runs
+    denominator = 1 + z * z / runs
+    centre = (p + z * z / (2 * runs)) / denominator
+    half = z * math.sqrt(p * (1 - p) / runs + z * z / (4 * runs * runs)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def simulate_fixation(game: Any, population_size: int, intensity: float, resident: int = 0,
+                      mutant: int = 1, runs: int = 1000, seed: Any = None,
+                      rule: str = "pairwise-comparison") -> FixationEstimate:
+    """Estimate ``F[resident, mutant]`` by simulating the individual-level process from one
+    mutant until fixation or extinction (a check of the analytical value; compiled loop).
+
+    Each step draws a focal individual and, for pairwise comparison, a model among the
+    other ``Z - 1`` individuals (the focal adopts the model's strategy with probability
+    ``1 / (1 + exp(-beta (f_model - f_focal)))``); for the Moran rule one individual is
+    chosen to reproduce in proportion to fitness and replaces a random other one.
+    """
+    pop = population_game(game)
+    z, beta = _check(population_size, intensity, rule)
+    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
+        raise InvalidGameError(f"runs: expected a positive integer, found {runs!r}")
+    mutant_payoff, resident_payoff = (x[resident, mutant] for x in _fitness_pairs(pop, z))
+    rng = np.random.default_rng(seed)
+    fixations = _simulate_runs(np.ascontiguousarray(mutant_payoff),
+                               np.ascontiguousarray(resident_payoff), z, beta,
+                               rule == "moran", int(runs), int(rng.integers(2**62)))
+    low, high = wilson_interval(int(fixations), int(runs))
+    return FixationEstimate(int(fixations), int(runs), low, high)
+
+
+@jit
+def _simulate_runs(mutant_payoff: np.ndarray, resident_payoff: np.ndarray, z: int, beta: float,
+                   moran: bool, runs: int, seed: int) -> int:
+    np.random.seed(seed)
+    fixations = 0
+    for _ in range(runs):
+        k = 1
+        while 0 < k < z:
+            f_m = mutant_payoff[k - 1]
+            f_r = resident_payoff[k - 1]
+            if moran:
+                phi_m = 1.0 - beta + beta * f_m
+                phi_r = 1.0 - beta + beta * f_r
+                parent_is_mutant = np.random.random() * (k * phi_m + (z - k) * phi_r) < k * phi_m
+                # The offspring replaces one of the other z - 1 individuals at random.
+                other_mutants = k - 1 if parent_is_mutant else k
+                dies_mutant = np.random.random() * (z - 1) < other_mutants
+                if parent_is_mutant and not dies_mutant:
+                    k += 1
+                elif dies_mutant and not parent_is_mutant:
+                    k -= 1
+            else:
+                focal_is_mutant = np.random.random() * z < k
+                other_mutants = k - 1 if focal_is_mutant else k
+                model_is_mutant = np.random.random() * (z - 1) < other_mutants
+                if focal_is_mutant != model_is_mutant:
+                    gain = f_r - f_m if focal_is_mutant else f_m - f_r
+                    if np.random.random() < 1.0 / (1.0 + np.exp(-beta * gain)):
+                        k += -1 if focal_is_mutant else 1
+        if k == z:
+            fixations += 1
+    return fixations

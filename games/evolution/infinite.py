@@ -1,0 +1,272 @@
+"""Infinite well-mixed populations: the replicator (and replicator-mutator) dynamics of a
+symmetric game, its rest points with their stability, and evolutionary stability.
+
+References
+----------
+Taylor & Jonker (1978). Evolutionary stable strategies and game dynamics. Mathematical
+Biosciences 40, 145-156.
+Maynard Smith & Price (1973). The logic of animal conflict. Nature 246, 15-18.
+Haigh (1975). Game theory and evolution. Advances in Applied Probability 7, 8-11.
+Hofbauer & Sigmund (1998). Evolutionary Games and Population Dynamics. Cambridge.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from games.errors import InvalidGameError
+from games.evolution.finite import population_game
+
+__all__ = ["replicator_field", "replicator_mutator_field", "rest_points", "RestPoint",
+           "is_evolutionarily_stable", "replicator_trajectory"]
+
+_TOL = 1e-10
+
+
+def _matrix(game: Any) -> tuple[np.ndarray, Any, tuple[str, ...]]:
+    pop = population_game(game)
+    if pop.matrix is None:
+        raise InvalidGameError("game: the replicator dynamics here need a two-player "
+                               "symmetric game (a square payoff matrix)")
+    return pop.matrix, pop.exact_matrix, pop.strategies
+
+
+def replicator_field(game: Any, x: Any) -> np.ndarray:
+    r"""The replicator vector field :math:`\dot x_i = x_i ((Ax)_i - x^\top A x)` of a
+    symmetric game at the population state ``x`` (Taylor & Jonker 1978)."""
+    a, _, _ = _matrix(game)
+    x = np.asarray(x, dtype=np.float64)
+    fitness = a @ x
+    return x * (fitness - x @ fitness)
+
+
+def replicator_mutator_field(game: Any, x: Any, mutation: Any) -> np.ndarray:
+    r"""The replicator-mutator field :math:`\dot x_i = \sum_j x_j f_j Q_{ji} - \bar f x_i`
+    with ``mutation`` either a row-stochastic matrix Q or a rate mu (uniform mutation to
+    the other strategies)."""
+    a, _, _ = _matrix(game)
+    x = np.asarray(x, dtype=np.float64)
+    s = len(x)
+    q = np.asarray(mutation, dtype=np.float64)
+    if q.ndim == 0:
+        mu = float(q)
+        if not 0 <= mu <= 1:
+            raise InvalidGameError(f"mutation: expected a rate in [0, 1], found {mutation!r}")
+        q = np.full((s, s), mu / max(1, s - 1))
+        np.fill_diagonal(q, 1 - mu)
+    if q.shape != (s, s) or (q < 0).any() or not np.allclose(q.sum(axis=1), 1):
+        raise InvalidGameError(f"mutation: expected a {s}x{s} row-stochastic matrix")
+    fitness = a @ x
+    return (x * fitness) @ q - (x @ fitness) * x
+
+
+def replicator_trajectory(game: Any, x0: Any, time: float = 10.0, steps: int = 200,
+                          mutation: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Integrate the replicator (or replicator-mutator) dynamics from ``x0``; states are
+    renormalised onto the simplex. Returns ``(times, states)``."""
+    from scipy.integrate import solve_ivp
+
+    x0 = np.asarray(x0, dtype=np.float64)
+    if (x0 < 0).any() or abs(x0.sum() - 1) > 1e-9:
+        raise InvalidGameError(f"x0: expected a point of the simplex, found {x0.tolist()}")
+
+    def field(_: float, x: np.ndarray) -> np.ndarray:
+        x = np.clip(x, 0, None)
+        x = x / x.sum()
+        if mutation is None:
+            return replicator_field(game, x)
+        return replicator_mutator_field(game, x, mutation)
+
+    times = np.linspace(0, time, steps)
+    solution = solve_ivp(field, (0, time), x0, t_eval=times, rtol=1e-9, atol=1e-12)
+    states = np.clip(solution.y.T, 0, None)
+    return times, states / states.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class RestPoint:
+    """A rest point of the replicator dynamics.
+
+    Attributes
+    ----------
+    state : ndarray
+        Population shares (Fractions on exact games).
+    eigenvalues : ndarray
+        Of the Jacobian on the simplex's tangent space.
+    stability : str
+        ``"asymptotically stable"``, ``"unstable"`` or ``"non-hyperbolic"`` (linearisation
+        does not decide).
+    nash : bool
+        Whether it is a symmetric Nash equilibrium (no unused strategy does better).
+    ess : bool or None
+        Evolutionary stability (None when undetermined).
+    """
+
+    state: np.ndarray
+    eigenvalues: np.ndarray
+    stability: str
+    nash: bool
+    ess: bool | None
+    strategies: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        shares = ", ".join(f"{name}: {_short(p)}" for name, p in zip(self.strategies, self.state) if p != 0)
+        ess = {True: ", ESS", False: "", None: ", ESS undetermined"}[self.ess]
+        return f"RestPoint({{{shares}}}, {self.stability}{', Nash' if self.nash else ''}{ess})"
+
+    def _repr_html_(self) -> str:
+        return f"<code>{html.escape(repr(self))}</code>"
+
+
+def _short(p: Any) -> str:
+    if isinstance(p, Fraction):
+        return str(p)
+    return f"{float(p):.4g}"
+
+
+def rest_points(game: Any) -> list[RestPoint]:
+    r"""Every isolated rest point of the replicator dynamics, with its stability.
+
+    For each support :math:`T`, the interior rest point of the face solves
+    :math:`(A x)_i = c` for :math:`i \in T`, :math:`\sum x = 1`, :math:`x_T > 0` — exactly
+    (Fractions) on exact games. Faces whose equations are singular hold a continuum of
+    rest points, which is not listed. Stability comes from the eigenvalues of the
+    Jacobian restricted to the simplex.
+    """
+    a, exact_a, names = _matrix(game)
+    s = a.shape[0]
+    if s > 16:
+        raise InvalidGameError(f"game: rest points enumerate 2^S supports, expected S <= 16, found {s}")
+    out = []
+    for size in range(1, s + 1):
+        for support in combinations(range(s), size):
+            x = _face_rest_point(a if exact_a is None else exact_a, support, s, exact_a is not None)
+            if x is None:
+                continue
+            out.append(_describe(a, exact_a, x, names))
+    return out
+
+
+def _face_rest_point(a: np.ndarray, support: tuple[int, ...], s: int, exact: bool) -> np.ndarray | None:
+    k = len(support)
+    sub = a[np.ix_(support, support)]
+    if exact:
+        import sympy
+
+        system = sympy.Matrix(k + 1, k + 1, lambda i, j: (sympy.Rational(sub[i, j].numerator, sub[i, j].denominator) if i < k and j < k
+                                                         else (-1 if i < k else (1 if j < k else 0))))
+        if system.det() == 0:
+            return None
+        rhs = sympy.Matrix([0] * k + [1])
+        solution = system.LUsolve(rhs)
+        values = [Fraction(int(v.p), int(v.q)) for v in solution[:k]]
+        if any(v <= 0 for v in values):
+            return None
+        x = np.array([Fraction(0)] * s, dtype=object)
+        for idx, v in zip(support, values):
+            x[idx] = v
+        return x
+    system = np.zeros((k + 1, k + 1))
+    system[:k, :k] = sub
+    system[:k, k] = -1
+    system[k, :k] = 1
+    if abs(np.linalg.det(system)) < 1e-12 * max(1.0, np.abs(sub).max()) ** k:
+        return None
+    rhs = np.zeros(k + 1)
+    rhs[k] = 1
+    solution = np.linalg.solve(system, rhs)[:k]
+    if (solution <= _TOL).any():
+        return None
+    x = np.zeros(s)
+    x[list(support)] = solution
+    return x
+
+
+def _describe(a: np.ndarray, exact_a: Any, x: np.ndarray, names: tuple[str, ...]) -> RestPoint:
+    xf = np.asarray(x, dtype=np.float64)
+    s = len(xf)
+    fitness = a @ xf
+    mean = xf @ fitness
+    jacobian = np.diag(fitness - mean) + xf[:, None] * (a - fitness[None, :] - (a.T @ xf)[None, :])
+    # Orthonormal basis of the tangent space {v : sum v = 0}.
+    basis = np.linalg.qr(np.eye(s)[:, :-1] - np.eye(s)[:, [-1]])[0] if s > 1 else np.zeros((1, 0))
+    eigenvalues = np.linalg.eigvals(basis.T @ jacobian @ basis) if s > 1 else np.zeros(0)
+    scale = max(1.0, float(np.abs(a).max()))
+    if s > 1 and (eigenvalues.real < -1e-9 * scale).all():
+        stability = "asymptotically stable"
+    elif s > 1 and (eigenvalues.real > 1e-9 * scale).any():
+        stability = "unstable"
+    else:
+        stability = "non-hyperbolic"
+    if exact_a is not None:
+        fit_exact = exact_a @ x
+        mean_exact = x @ fit_exact
+        nash = all(f <= mean_exact for f in fit_exact)
+    else:
+        nash = bool((fitness <= mean + 1e-9 * scale).all())
+    ess = is_evolutionarily_stable(exact_a if exact_a is not None else a, x) if nash else False
+    return RestPoint(state=x, eigenvalues=eigenvalues, stability=stability, nash=nash, ess=ess,
+                     strategies=names)
+
+
+def is_evolutionarily_stable(game: Any, x: Any) -> bool | None:
+    r"""Whether the population state ``x`` is an evolutionarily stable strategy (Maynard
+    Smith & Price 1973): a symmetric Nash equilibrium such that every alternative best
+    reply ``y`` earns less against itself, :math:`x^\top A y > y^\top A y`.
+
+    Pure states use the exact pairwise conditions; mixed ones Haigh's criterion: the form
+    :math:`y^\top A y` is negative for every nonzero ``y`` with :math:`\sum y = 0` on the
+    best replies. Returns None in the degenerate case where best replies outside the
+    support make that a copositivity question this test does not settle.
+    """
+    if isinstance(game, np.ndarray) and game.ndim == 2:
+        a = game
+    else:
+        a = _matrix(game)[1]
+        if a is None:
+            a = _matrix(game)[0]
+    exact = a.dtype == object
+    x = np.asarray(x, dtype=object if exact else np.float64)
+    s = a.shape[0]
+    if x.shape != (s,):
+        raise InvalidGameError(f"x: expected {s} shares, found shape {x.shape}")
+    fitness = a @ x
+    mean = x @ fitness
+    af = np.asarray(a, dtype=np.float64)
+    tol = 0 if exact else 1e-9 * max(1.0, float(np.abs(af).max()))
+    if any(f > mean + tol for f in fitness):
+        return False
+    best = [i for i in range(s) if fitness[i] >= mean - tol]
+    support = [i for i in range(s) if x[i] != 0]
+    if len(support) == 1:
+        i = support[0]
+        for j in best:
+            if j == i:
+                continue
+            # a_ii = a_ji (j is an alternative best reply): need a_ij > a_jj.
+            if not a[i, j] > a[j, j] + tol:
+                return False
+        return True
+    if set(best) != set(support):
+        # Extra best replies: negative definiteness on the larger face suffices.
+        if _negative_on_tangent(af, best):
+            return True
+        return False if not _negative_on_tangent(af, support) else None
+    return _negative_on_tangent(af, support)
+
+
+def _negative_on_tangent(a: np.ndarray, face: list[int]) -> bool:
+    k = len(face)
+    if k < 2:
+        return True
+    sub = a[np.ix_(face, face)]
+    symmetric = (sub + sub.T) / 2
+    basis = np.linalg.qr(np.eye(k)[:, :-1] - np.eye(k)[:, [-1]])[0]
+    eigenvalues = np.linalg.eigvalsh(basis.T @ symmetric @ basis)
+    return bool((eigenvalues < -1e-9 * max(1.0, float(np.abs(sub).max()))).all())

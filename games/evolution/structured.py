@@ -1,0 +1,216 @@
+"""Structured populations: evolution of a symmetric 2-strategy game on a graph, and the
+pair-approximation rule b/c > k.
+
+Each individual plays the game with each neighbour and accumulates the payoffs ``P``;
+its fitness is ``1 - w + w P`` (Ohtsuki et al. 2006) for the birth/death rules, and
+pairwise-comparison imitation uses the Fermi function of the payoff difference.
+
+References
+----------
+Ohtsuki, Hauert, Lieberman & Nowak (2006). A simple rule for the evolution of cooperation
+on graphs and social networks. Nature 441, 502-505.
+Lieberman, Hauert & Nowak (2005). Evolutionary dynamics on graphs. Nature 433, 312-316.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from games._jit import jit
+from games.errors import InvalidGameError
+from games.evolution.finite import FixationEstimate, population_game, wilson_interval
+
+__all__ = ["GRAPH_RULES", "simulate_graph_fixation", "network_threshold", "graph_arrays"]
+
+#: Update rules on graphs.
+GRAPH_RULES = ("death-birth", "birth-death", "imitation", "pairwise-comparison")
+
+
+def network_threshold(degree: float, rule: str = "death-birth") -> float:
+    """The critical benefit-to-cost ratio of the donation game on a graph of average
+    ``degree`` k under weak selection (Ohtsuki et al. 2006, pair approximation):
+    death-birth b/c > k, imitation b/c > k + 2, birth-death never (infinity)."""
+    if rule not in GRAPH_RULES:
+        raise InvalidGameError(f"rule: expected one of {GRAPH_RULES}, found {rule!r}")
+    if not degree > 0:
+        raise InvalidGameError(f"degree: expected a positive degree, found {degree!r}")
+    return {"death-birth": float(degree), "imitation": float(degree) + 2,
+            "birth-death": math.inf, "pairwise-comparison": float(degree)}[rule]
+
+
+def graph_arrays(graph: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A networkx graph (or an adjacency matrix) as CSR arrays ``(indptr, indices)`` over
+    nodes relabelled 0..N-1.
+
+    Raises
+    ------
+    InvalidGameError
+        A graph with fewer than 2 nodes, an isolated node, or a directed graph.
+    """
+    if hasattr(graph, "nodes") and hasattr(graph, "neighbors"):
+        if graph.is_directed():
+            raise InvalidGameError("graph: expected an undirected graph, found a directed one")
+        nodes = list(graph.nodes)
+        index = {node: k for k, node in enumerate(nodes)}
+        neighbours = [[index[v] for v in graph.neighbors(u) if v != u] for u in nodes]
+    else:
+        adjacency = np.asarray(graph)
+        if adjacency.ndim != 2 or adjacency.shape[0] != adjacency.shape[1]:
+            raise InvalidGameError(f"graph: expected a networkx graph or a square adjacency "
+                                   f"matrix, found shape {adjacency.shape}")
+        if not np.array_equal(adjacency != 0, (adjacency != 0).T):
+            raise InvalidGameError("graph: expected a symmetric adjacency matrix")
+        neighbours = [[int(v) for v in np.flatnonzero(row) if v != u]
+                      for u, row in enumerate(adjacency)]
+    if len(neighbours) < 2:
+        raise InvalidGameError(f"graph: expected at least 2 nodes, found {len(neighbours)}")
+    lonely = [k for k, nb in enumerate(neighbours) if not nb]
+    if lonely:
+        raise InvalidGameError(f"graph: expected every node to have a neighbour, node {lonely[0]} "
+                               f"has none")
+    indptr = np.zeros(len(neighbours) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(nb) for nb in neighbours])
+    indices = np.array([v for nb in neighbours for v in nb], dtype=np.int64)
+    return indptr, indices
+
+
+def simulate_graph_fixation(game: Any, graph: Any, intensity: float, rule: str = "death-birth",
+                            resident: int = 0, mutant: int = 1, runs: int = 1000,
+                            seed: Any = None, max_steps: int = 10**8) -> FixationEstimate:
+    """Estimate the probability that one mutant, placed on a random node of a graph of
+    residents, takes over the whole graph (compiled, seeded simulation).
+
+    Rules: ``"death-birth"`` (a random individual dies; neighbours compete for the empty
+    site in proportion to fitness), ``"birth-death"`` (an individual chosen in proportion
+    to fitness replaces a random neighbour), ``"imitation"`` (a random individual keeps
+    its strategy or copies a neighbour's in proportion to fitness, itself included) and
+    ``"pairwise-comparison"`` (a random individual copies a random neighbour with the Fermi
+    probability of the payoff difference, selection intensity ``intensity``).
+
+    Compare the estimate with the neutral value ``1/N``: cooperation is favoured when the
+    cooperator's fixation probability exceeds it.
+
+    Returns
+    -------
+    FixationEstimate
+        With a 95% Wilson interval. Runs that reach ``max_steps`` count as no fixation
+        (none do in practice; the bound only guards against an endless run).
+    """
+    pop = population_game(game)
+    if pop.matrix is None:
+        raise InvalidGameError("game: graph simulations need a two-player symmetric game")
+    if rule not in GRAPH_RULES:
+        raise InvalidGameError(f"rule: expected one of {GRAPH_RULES}, found {rule!r}")
+    w = float(intensity)
+    if not math.isfinite(w) or w < 0 or (rule != "pairwise-comparison" and w > 1):
+        raise InvalidGameError(
+            f"intensity: expected 0 <= w <= 1 for fitness 1 - w + w * payoff, found {intensity!r}")
+    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
+        raise InvalidGameError(f"runs: expected a positive integer, found {runs!r}")
+    s = pop.n_strategies
+    for name, k in (("resident", resident), ("mutant", mutant)):
+        if not 0 <= k < s:
+            raise InvalidGameError(f"{name}: expected a strategy index 0..{s - 1}, found {k!r}")
+    indptr, indices = graph_arrays(graph)
+    a = pop.matrix[np.ix_([resident, mutant], [resident, mutant])].astype(np.float64)
+    if rule != "pairwise-comparison":
+        degree_max = int(np.diff(indptr).max())
+        lowest = 1 - w + w * degree_max * min(0.0, float(a.min()))
+        if lowest <= 0:
+            raise InvalidGameError(
+                f"intensity: fitness 1 - w + w * payoff can reach {lowest:.3g} <= 0 on this graph; "
+                f"lower w")
+    code = GRAPH_RULES.index(rule)
+    rng = np.random.default_rng(seed)
+    fixations = _graph_runs(indptr, indices, np.ascontiguousarray(a), w, code, int(runs),
+                            int(max_steps), int(rng.integers(2**62)))
+    low, high = wilson_interval(int(fixations), int(runs))
+    return FixationEstimate(int(fixations), int(runs), low, high)
+
+
+@jit
+def _graph_runs(indptr: np.ndarray, indices: np.ndarray, a: np.ndarray, w: float, rule: int,
+                runs: int, max_steps: int, seed: int) -> int:
+    np.random.seed(seed)
+    n = indptr.shape[0] - 1
+    strategy = np.zeros(n, dtype=np.int64)
+    payoff = np.zeros(n)
+    fixations = 0
+    for _ in range(runs):
+        strategy[:] = 0
+        start = np.random.randint(n)
+        strategy[start] = 1
+        for u in range(n):
+            total = 0.0
+            for e in range(indptr[u], indptr[u + 1]):
+                total += a[strategy[u], strategy[indices[e]]]
+            payoff[u] = total
+        mutants = 1
+        steps = 0
+        while 0 < mutants < n and steps < max_steps:
+            steps += 1
+            target = -1
+            new = 0
+            if rule == 0:  # death-birth
+                target = np.random.randint(n)
+                total = 0.0
+                for e in range(indptr[target], indptr[target + 1]):
+                    total += 1.0 - w + w * payoff[indices[e]]
+                draw = np.random.random() * total
+                for e in range(indptr[target], indptr[target + 1]):
+                    draw -= 1.0 - w + w * payoff[indices[e]]
+                    if draw <= 0.0 or e == indptr[target + 1] - 1:
+                        new = strategy[indices[e]]
+                        break
+            elif rule == 1:  # birth-death
+                total = 0.0
+                for u in range(n):
+                    total += 1.0 - w + w * payoff[u]
+                draw = np.random.random() * total
+                parent = n - 1
+                for u in range(n):
+                    draw -= 1.0 - w + w * payoff[u]
+                    if draw <= 0.0:
+                        parent = u
+                        break
+                degree = indptr[parent + 1] - indptr[parent]
+                target = indices[indptr[parent] + np.random.randint(degree)]
+                new = strategy[parent]
+            elif rule == 2:  # imitation, the focal individual included
+                target = np.random.randint(n)
+                total = 1.0 - w + w * payoff[target]
+                for e in range(indptr[target], indptr[target + 1]):
+                    total += 1.0 - w + w * payoff[indices[e]]
+                draw = np.random.random() * total - (1.0 - w + w * payoff[target])
+                new = strategy[target]
+                if draw > 0.0:
+                    for e in range(indptr[target], indptr[target + 1]):
+                        draw -= 1.0 - w + w * payoff[indices[e]]
+                        if draw <= 0.0 or e == indptr[target + 1] - 1:
+                            new = strategy[indices[e]]
+                            break
+            else:  # pairwise comparison with a random neighbour
+                target = np.random.randint(n)
+                degree = indptr[target + 1] - indptr[target]
+                model = indices[indptr[target] + np.random.randint(degree)]
+                new = strategy[target]
+                if strategy[model] != new:
+                    if np.random.random() < 1.0 / (1.0 + np.exp(-w * (payoff[model] - payoff[target]))):
+                        new = strategy[model]
+            old = strategy[target]
+            if new == old:
+                continue
+            strategy[target] = new
+            mutants += 1 if new == 1 else -1
+            total = 0.0
+            for e in range(indptr[target], indptr[target + 1]):
+                v = indices[e]
+                total += a[new, strategy[v]]
+                payoff[v] += a[strategy[v], new] - a[strategy[v], old]
+            payoff[target] = total
+        if mutants == n:
+            fixations += 1
+    return fixations
