@@ -1,0 +1,774 @@
+"""Every extreme Nash equilibrium of a two-player game, by vertex enumeration of the
+best-response polytopes, with the maximal Nash subsets (cliques) that show continua.
+
+The best-response polytopes of a bimatrix game ``(A, B)`` with positive payoffs are
+
+    P = {x >= 0 : B^T x <= 1}      labels: x_i = 0 -> i,  (B^T x)_j = 1 -> m + j
+    Q = {y >= 0 : A y <= 1}        labels: (A y)_i = 1 -> i,  y_j = 0 -> m + j
+
+and the extreme equilibria are the completely labelled vertex pairs ``(x, y) != (0, 0)``,
+normalised (Avis, Rosenberg, Savani & von Stengel 2010). Vertices are enumerated by a
+depth-first walk over the *lexicographically feasible* bases of each polytope (the
+vertices of the perturbed, simple polytope ``B^T x <= 1 + (eps, eps^2, ...)``), so the
+walk reaches every vertex also in degenerate games, where a vertex has more than ``m``
+labels. Float games use a compiled kernel; exact games pivot on integers (fraction-free,
+Edmonds 1967), so the answer is exact end to end.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from games._jit import jit
+from games.errors import InvalidGameError, SolverError
+from games.model import Game
+from games.results import Equilibrium, EquilibriumSet, make_equilibrium, tolerance
+
+__all__ = ["all_equilibria", "maximal_nash_subsets", "is_degenerate"]
+
+METHOD = "vertex_enumeration"
+#: Largest number of bases the float walk keeps before it gives up (memory guard).
+MAX_BASES = 5_000_000
+
+
+def all_equilibria(game: Game, exact: bool | None = None) -> EquilibriumSet:
+    r"""Every extreme Nash equilibrium of a two-player game, with its maximal Nash subsets.
+
+    The extreme equilibria are the completely labelled pairs of vertices of the
+    best-response polytopes :math:`P = \{x \ge 0: B^\top x \le 1\}` and
+    :math:`Q = \{y \ge 0: A y \le 1\}` (payoffs shifted to be positive); every Nash
+    equilibrium is a convex combination of extreme equilibria inside one *maximal Nash
+    subset*, a product :math:`X' \times Y'` of the convex hulls of sets of extreme
+    strategies in which every :math:`x \in X'` is an equilibrium with every
+    :math:`y \in Y'`. The vertices are enumerated by a walk over lexicographically
+    feasible bases, so degenerate games (ties, duplicate strategies) are complete too.
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game.
+    exact : bool, optional
+        Exact rational arithmetic (integer pivoting) end to end. Default: the game's own
+        arithmetic. ``True`` on a float game enumerates in floats, then recomputes each
+        equilibrium exactly from its labels in the game read as exact (each float is the
+        fraction of its shortest decimal text, :meth:`Game.to_exact`) and verifies it
+        (falling back to an exact enumeration if any check fails). ``False`` on an exact
+        game solves its float version.
+
+    Returns
+    -------
+    EquilibriumSet
+        ``complete=True``; ordered lexicographically (largest probability of the first
+        action first); ``degenerate`` says whether the game is degenerate (some mixed
+        strategy with ``k`` actions in its support has more than ``k`` pure best
+        responses); ``components`` holds the maximal Nash subsets as index sets into the
+        set (the clique ``X' x Y'`` is the set of its extreme equilibria; see
+        :func:`maximal_nash_subsets` for the ``(X', Y')`` form). A game with an isolated
+        equilibrium has that equilibrium as a singleton subset.
+
+    Raises
+    ------
+    InvalidGameError
+        When the game does not have exactly two players.
+
+    References
+    ----------
+    Avis, D., Rosenberg, G. D., Savani, R. & von Stengel, B. (2010). Enumeration of Nash
+    equilibria for two-player games. Economic Theory 42, 9-37.
+    von Stengel, B. (2002). Computing equilibria for two-person games. Handbook of Game
+    Theory 3, ch. 45.
+
+    Examples
+    --------
+    >>> import games
+    >>> bos = games.Game.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> eqs = games.all_equilibria(bos)
+    >>> len(eqs), eqs.complete, eqs.degenerate
+    (3, True, False)
+    >>> [list(map(str, e.strategies[0])) for e in eqs]
+    [['1', '0'], ['2/3', '1/3'], ['0', '1']]
+    """
+    _check_two_players(game, "all_equilibria")
+    if exact is None:
+        exact = game.exact
+    if exact and game.exact:
+        return _exact_enumeration(game)
+    if not exact:
+        fgame = game.to_float() if game.exact else game
+        pairs, degenerate, px, qy = _float_enumeration(fgame)
+        equilibria = make_float_equilibria(fgame, px, qy, pairs, METHOD)
+        return _build_set(fgame, equilibria, pairs, degenerate, exact=False)
+    # exact=True on a float game: float walk, then exact recomputation from the labels
+    egame = game.to_exact()
+    try:
+        return _rationalised(game, egame)
+    except (SolverError, np.linalg.LinAlgError, ZeroDivisionError):
+        return _exact_enumeration(egame)
+
+
+def is_degenerate(game: Game) -> bool:
+    """Whether a two-player game is degenerate: some mixed strategy with ``k`` actions in
+    its support has more than ``k`` pure best responses (von Stengel 2002, Def. 3.2).
+
+    Decided exactly on exact games (some vertex of a best-response polytope has more
+    labels than its dimension).
+
+    Examples
+    --------
+    >>> import games
+    >>> is_degenerate(games.Game.from_bimatrix([[1, 1], [0, 2]], [[1, 0], [0, 1]]))
+    True
+    """
+    _check_two_players(game, "is_degenerate")
+    if game.exact:
+        return _exact_enumeration(game).degenerate
+    return _float_enumeration(game)[1]
+
+
+def maximal_nash_subsets(equilibria: EquilibriumSet) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The maximal Nash subsets of a two-player :func:`all_equilibria` result as pairs
+    ``(rows, columns)``: indices of the distinct extreme strategies of player 1 and of
+    player 2 (in order of first appearance in the set), such that every row strategy is
+    an equilibrium with every column strategy.
+
+    Returns
+    -------
+    list of (tuple of int, tuple of int)
+        One pair per clique, in the order of ``equilibria.components``.
+    """
+    if equilibria.components is None:
+        raise InvalidGameError("equilibria: expected a result of all_equilibria with components, "
+                               "found components=None")
+    xs, ys = _distinct_sides(equilibria)
+    out = []
+    for comp in equilibria.components:
+        rows = sorted({xs[k] for k in comp})
+        cols = sorted({ys[k] for k in comp})
+        out.append((tuple(rows), tuple(cols)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Shared pieces
+
+
+def _check_two_players(game: Any, name: str) -> None:
+    if not isinstance(game, Game):
+        raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
+    if game.n_players != 2:
+        raise InvalidGameError(
+            f"{name}: expected a two-player game, found {game.n_players} players (shape "
+            f"{game.shape}); use games.mixed_equilibria for n players")
+
+
+def _distinct_sides(equilibria: Any) -> tuple[list[int], list[int]]:
+    """Index of each equilibrium's row strategy and column strategy among the distinct ones."""
+    xs: dict[Any, int] = {}
+    ys: dict[Any, int] = {}
+    rows, cols = [], []
+    for e in equilibria:
+        kx = tuple(e.strategies[0].tolist())
+        ky = tuple(e.strategies[1].tolist())
+        rows.append(xs.setdefault(kx, len(xs)))
+        cols.append(ys.setdefault(ky, len(ys)))
+    return rows, cols
+
+
+def _cliques(pairs: list[tuple[int, int]]) -> list[tuple[frozenset, frozenset]]:
+    """Maximal bicliques ``(X', Y')`` of the bipartite graph with edges ``pairs``.
+
+    The column side of a maximal biclique is closed: ``Y' = N(N(Y'))``; the closed sets
+    are exactly the non-empty intersections of neighbourhoods ``N(x)``, computed as a
+    fixed point of pairwise intersections.
+    """
+    nbr_x: dict[int, set] = {}
+    nbr_y: dict[int, set] = {}
+    for i, j in pairs:
+        nbr_x.setdefault(i, set()).add(j)
+        nbr_y.setdefault(j, set()).add(i)
+    closed: set[frozenset] = {frozenset(v) for v in nbr_x.values()}
+    frontier = list(closed)
+    base = list(closed)
+    while frontier:
+        new = []
+        for s in frontier:
+            for t in base:
+                u = s & t
+                if u and u not in closed:
+                    closed.add(u)
+                    new.append(u)
+        frontier = new
+    out = []
+    for ys in closed:
+        xs = frozenset.intersection(*(frozenset(nbr_y[j]) for j in ys))
+        out.append((xs, ys))
+    return out
+
+
+def _build_set(game: Game, equilibria: list[Equilibrium], pairs: list[tuple[int, int]],
+               degenerate: bool, exact: bool, parameters: dict | None = None) -> EquilibriumSet:
+    order = sorted(range(len(equilibria)), key=lambda k: equilibria[k].sort_key())
+    equilibria = [equilibria[k] for k in order]
+    pairs = [pairs[k] for k in order]
+    where = {p: k for k, p in enumerate(pairs)}
+    components = []
+    for xs, ys in _cliques(pairs):
+        components.append(tuple(sorted(where[(i, j)] for i in xs for j in ys)))
+    components.sort()
+    params = {"exact": exact}
+    params.update(parameters or {})
+    return EquilibriumSet(equilibria, method=METHOD, complete=True, parameters=params,
+                          degenerate=degenerate, components=components, game=game, sort=False)
+
+
+def make_float_equilibria(game: Game, xs: np.ndarray, ys: np.ndarray,
+                          pairs: list[tuple[int, int]], method: str) -> list[Equilibrium]:
+    """Build and verify many float equilibria of a two-player game at once: the regret of
+    each pair ``(xs[i], ys[j])`` is computed in one matrix product and must be at most
+    :func:`games.results.tolerance` (the check :func:`make_equilibrium` makes)."""
+    if not pairs:
+        return []
+    A, B = game.float_payoffs[0], game.float_payoffs[1]
+    I = np.array([p[0] for p in pairs])
+    J = np.array([p[1] for p in pairs])
+    X, Y = xs[I], ys[J]
+    Ay = Y @ A.T                      # (k, m): payoff of each row against y
+    xB = X @ B                        # (k, n)
+    u = np.einsum("ki,ki->k", X, Ay)
+    v = np.einsum("kj,kj->k", xB, Y)
+    regrets = np.maximum(np.maximum(Ay.max(axis=1) - u, xB.max(axis=1) - v), 0.0)
+    limit = tolerance(game)
+    bad = np.flatnonzero(regrets > limit)
+    if len(bad):
+        k = bad[0]
+        raise SolverError(f"{method}: the profile ({X[k].tolist()}, {Y[k].tolist()}) is not an "
+                          f"equilibrium: a player gains {regrets[k]:.3g} by deviating "
+                          f"(expected at most {limit})")
+    frozen_x = {i: _frozen(xs[i]) for i in set(I.tolist())}
+    frozen_y = {j: _frozen(ys[j]) for j in set(J.tolist())}
+    out = []
+    for k, (i, j) in enumerate(pairs):
+        out.append(Equilibrium(strategies=(frozen_x[i], frozen_y[j]),
+                               payoffs=_frozen(np.array([u[k], v[k]])),
+                               regret=float(regrets[k]), exact=False, method=method, game=game))
+    return out
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, dtype=np.float64)
+    a.flags.writeable = False
+    return a
+
+
+def _label_words(masks: np.ndarray) -> np.ndarray:
+    """Boolean label matrix (k, L) -> packed uint64 words (k, ceil(L / 64))."""
+    k, n_labels = masks.shape
+    n_words = max(1, (n_labels + 63) // 64)
+    words = np.zeros((k, n_words), dtype=np.uint64)
+    for w in range(n_words):
+        chunk = masks[:, 64 * w: 64 * (w + 1)]
+        weights = (np.uint64(1) << np.arange(chunk.shape[1], dtype=np.uint64))
+        words[:, w] = (chunk.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+    return words
+
+
+# ---------------------------------------------------------------------------------------
+# Float path: compiled walk over lexicographically feasible bases
+
+
+def _positive(M: np.ndarray) -> np.ndarray:
+    """``M`` affinely mapped into [1, 2] (equilibria do not change)."""
+    lo, hi = float(M.min()), float(M.max())
+    span = hi - lo
+    if span == 0.0:
+        return np.ones_like(M, dtype=np.float64)
+    return (M - lo) / span + 1.0
+
+
+def _float_enumeration(game: Game) -> tuple[list[tuple[int, int]], bool, np.ndarray, np.ndarray]:
+    """Matched vertex pairs, degeneracy, and the normalised vertices of P and Q."""
+    A = _positive(np.asarray(game.float_payoffs[0], dtype=np.float64))
+    B = _positive(np.asarray(game.float_payoffs[1], dtype=np.float64))
+    m, n = A.shape
+    tol = 1e-9
+    zob = _ZOBRIST(m + n)
+    n_words = (m + n + 63) // 64
+    # P: variables x (m, labels 0..m-1), constraints B^T x <= 1 (labels m..m+n-1);
+    # Q: variables y (n, labels m..m+n-1), constraints A y <= 1 (labels 0..m-1)
+    xv, pw, pc, p_over = _walk(np.ascontiguousarray(B.T), tol, zob, MAX_BASES, 0, m, n_words)
+    yv, qw, qc, q_over = _walk(np.ascontiguousarray(A), tol, zob, MAX_BASES, m, 0, n_words)
+    if p_over or q_over:
+        raise SolverError(f"{METHOD}: more than {MAX_BASES} bases in a best-response polytope "
+                          f"of a {m}x{n} game; the enumeration was stopped")
+    degenerate = bool((pc > m).any() or (qc > n).any())
+    if degenerate:   # several bases per degenerate vertex: keep one (labels fix the vertex)
+        _, keep = np.unique(pw, axis=0, return_index=True)
+        xv, pw = xv[keep], pw[keep]
+        _, keep = np.unique(qw, axis=0, return_index=True)
+        yv, qw = yv[keep], qw[keep]
+    keep = xv.sum(axis=1) > tol
+    xv, pw = xv[keep], pw[keep]
+    keep = yv.sum(axis=1) > tol
+    yv, qw = yv[keep], qw[keep]
+    full = _label_words(np.ones((1, m + n), dtype=bool))[0]
+    if degenerate:
+        pi, qj = _match(pw, qw, full)
+    else:   # exactly m + n labels in a pair: look the complement up
+        pi, qj = _match_complements(pw, qw, full)
+    pi, qj = pi.tolist(), qj.tolist()
+    used_p = sorted(set(pi))
+    used_q = sorted(set(qj))
+    rp = {k: t for t, k in enumerate(used_p)}
+    rq = {k: t for t, k in enumerate(used_q)}
+    px = np.clip(xv[used_p], 0.0, None)
+    px /= px.sum(axis=1, keepdims=True)
+    qy = np.clip(yv[used_q], 0.0, None)
+    qy /= qy.sum(axis=1, keepdims=True)
+    pairs = [(rp[i], rq[j]) for i, j in zip(pi, qj)]
+    return pairs, degenerate, px, qy
+
+
+def _ZOBRIST(size: int) -> np.ndarray:
+    """Fixed random 63-bit keys, one per variable (the basis key is their xor)."""
+    global _ZOB
+    if len(_ZOB) < size:
+        _ZOB = np.random.default_rng(0x5EED).integers(1, 2**63 - 1, size=max(size, 256),
+                                                      dtype=np.int64)
+    return _ZOB[:size]
+
+
+_ZOB = np.zeros(0, dtype=np.int64)
+
+
+def _match_complements(pw: np.ndarray, qw: np.ndarray, full: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs whose label sets are complements (nondegenerate games), by sorting."""
+    if len(pw) == 0 or len(qw) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    want = full[None, :] & ~pw
+    if pw.shape[1] == 1:
+        keys_q = qw[:, 0]
+        keys_p = want[:, 0]
+    else:
+        dtype = np.dtype([(f"w{k}", np.uint64) for k in range(pw.shape[1])])
+        keys_q = np.ascontiguousarray(qw).view(dtype)[:, 0]
+        keys_p = np.ascontiguousarray(want).view(dtype)[:, 0]
+    order = np.argsort(keys_q, kind="stable")
+    sorted_q = keys_q[order]
+    pos = np.searchsorted(sorted_q, keys_p)
+    pos_c = np.minimum(pos, len(sorted_q) - 1)
+    hit = sorted_q[pos_c] == keys_p
+    pi = np.flatnonzero(hit)
+    return pi, order[pos_c[hit]]
+
+
+@jit
+def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
+    """Vertices of ``{z >= 0 : M z <= 1}`` (``M`` positive, ``r x d``), one per
+    lexicographically feasible basis reached from the basis of slacks.
+
+    Returns the coordinates (k, d); the labels packed in ``n_words`` 64-bit words
+    (``z_j = 0`` is label ``zero_offset + j``, a tight constraint ``i`` is label
+    ``tight_offset + i``); the number of labels of each; and an overflow flag.
+    """
+    r, d = M.shape
+    nvar = d + r
+    ncol = nvar + 1
+    cap = 64
+    stack_T = np.empty((cap, r, ncol))
+    stack_B = np.empty((cap, r), dtype=np.int64)
+    stack_key = np.empty(cap, dtype=np.int64)
+    top = 0
+    T0 = np.zeros((r, ncol))
+    for i in range(r):
+        for j in range(d):
+            T0[i, j] = M[i, j]
+        T0[i, d + i] = 1.0
+        T0[i, nvar] = 1.0
+    key0 = np.int64(0)
+    for i in range(r):
+        stack_B[0, i] = d + i
+        key0 ^= zob[d + i]
+    stack_T[0] = T0
+    stack_key[0] = key0
+    top = 1
+    # visited set: open addressing on the basis keys
+    hcap = 1024
+    table = np.zeros(hcap, dtype=np.int64)
+    count = 0
+    pos = key0 & (hcap - 1)
+    table[pos] = key0
+    count = 1
+    vcap = 64
+    verts = np.empty((vcap, d))
+    vwords = np.zeros((vcap, n_words), dtype=np.uint64)
+    vcount = np.zeros(vcap, dtype=np.int64)
+    nv = 0
+    one = np.uint64(1)
+    isbasic = np.zeros(nvar, dtype=np.bool_)
+    overflow = False
+    while top > 0:
+        top -= 1
+        T = stack_T[top].copy()
+        basis = stack_B[top].copy()
+        key = stack_key[top]
+        # record the vertex
+        if nv == vcap:
+            vcap *= 2
+            nverts = np.empty((vcap, d))
+            nverts[:nv] = verts[:nv]
+            verts = nverts
+            nw = np.zeros((vcap, n_words), dtype=np.uint64)
+            nw[:nv] = vwords[:nv]
+            vwords = nw
+            nc = np.zeros(vcap, dtype=np.int64)
+            nc[:nv] = vcount[:nv]
+            vcount = nc
+        for j in range(d):
+            verts[nv, j] = 0.0
+        for i in range(nvar):
+            isbasic[i] = False
+        for i in range(r):
+            v = basis[i]
+            isbasic[v] = True
+            if v < d:
+                verts[nv, v] = T[i, nvar]
+        cnt = 0
+        for v in range(nvar):
+            if not isbasic[v]:
+                lab = zero_offset + v if v < d else tight_offset + v - d
+                vwords[nv, lab >> 6] |= one << np.uint64(lab & 63)
+                cnt += 1
+        for i in range(r):
+            if T[i, nvar] <= tol:
+                v = basis[i]
+                lab = zero_offset + v if v < d else tight_offset + v - d
+                vwords[nv, lab >> 6] |= one << np.uint64(lab & 63)
+                cnt += 1
+        vcount[nv] = cnt
+        nv += 1
+        # neighbours: each nonbasic variable enters, lexicographic ratio test
+        for e in range(nvar):
+            if isbasic[e]:
+                continue
+            leave = -1
+            for i in range(r):
+                a = T[i, e]
+                if a <= tol:
+                    continue
+                if leave < 0:
+                    leave = i
+                    continue
+                # compare row i with the current best lexicographically
+                al = T[leave, e]
+                diff = T[i, nvar] / a - T[leave, nvar] / al
+                if diff < -tol:
+                    leave = i
+                elif diff <= tol:
+                    for k in range(r):
+                        dk = T[i, d + k] / a - T[leave, d + k] / al
+                        if dk < -tol:
+                            leave = i
+                            break
+                        if dk > tol:
+                            break
+            if leave < 0:
+                continue
+            nkey = key ^ zob[e] ^ zob[basis[leave]]
+            # lookup / insert
+            h = nkey & (hcap - 1)
+            found = False
+            while table[h] != 0:
+                if table[h] == nkey:
+                    found = True
+                    break
+                h = (h + 1) & (hcap - 1)
+            if found:
+                continue
+            table[h] = nkey
+            count += 1
+            if count > max_bases:
+                overflow = True
+                top = 0
+                break
+            if 2 * count > hcap:
+                ncap = hcap * 4
+                ntable = np.zeros(ncap, dtype=np.int64)
+                for t in range(hcap):
+                    kk = table[t]
+                    if kk != 0:
+                        hh = kk & (ncap - 1)
+                        while ntable[hh] != 0:
+                            hh = (hh + 1) & (ncap - 1)
+                        ntable[hh] = kk
+                table = ntable
+                hcap = ncap
+            # pivot into a new tableau on the stack
+            if top == cap:
+                cap *= 2
+                nT = np.empty((cap, r, ncol))
+                nT[:top] = stack_T[:top]
+                stack_T = nT
+                nB = np.empty((cap, r), dtype=np.int64)
+                nB[:top] = stack_B[:top]
+                stack_B = nB
+                nk = np.empty(cap, dtype=np.int64)
+                nk[:top] = stack_key[:top]
+                stack_key = nk
+            S = stack_T[top]
+            piv = T[leave, e]
+            for c in range(ncol):
+                S[leave, c] = T[leave, c] / piv
+            for i in range(r):
+                if i == leave:
+                    continue
+                f = T[i, e]
+                if f == 0.0:
+                    for c in range(ncol):
+                        S[i, c] = T[i, c]
+                else:
+                    for c in range(ncol):
+                        S[i, c] = T[i, c] - f * S[leave, c]
+                S[i, e] = 0.0
+            S[leave, e] = 1.0
+            for i in range(r):
+                stack_B[top, i] = basis[i]
+            stack_B[top, leave] = e
+            stack_key[top] = nkey
+            top += 1
+    return verts[:nv].copy(), vwords[:nv].copy(), vcount[:nv].copy(), overflow
+
+
+@jit
+def _match(pw, qw, full):
+    """Index pairs (i, j) whose label words together cover ``full``."""
+    p, W = pw.shape
+    q = qw.shape[0]
+    cap = 16
+    out_i = np.empty(cap, dtype=np.int64)
+    out_j = np.empty(cap, dtype=np.int64)
+    k = 0
+    for i in range(p):
+        for j in range(q):
+            ok = True
+            for w in range(W):
+                if (pw[i, w] | qw[j, w]) != full[w]:
+                    ok = False
+                    break
+            if ok:
+                if k == cap:
+                    cap *= 2
+                    ni = np.empty(cap, dtype=np.int64)
+                    ni[:k] = out_i[:k]
+                    out_i = ni
+                    nj = np.empty(cap, dtype=np.int64)
+                    nj[:k] = out_j[:k]
+                    out_j = nj
+                out_i[k] = i
+                out_j[k] = j
+                k += 1
+    return out_i[:k].copy(), out_j[:k].copy()
+
+
+# ---------------------------------------------------------------------------------------
+# Exact path: fraction-free integer pivoting
+
+
+def _positive_ints(M: np.ndarray) -> np.ndarray:
+    """An integer matrix shifted so every entry is >= 1 (object array of Python ints)."""
+    M = np.array([[int(v) for v in row] for row in M], dtype=object)
+    shift = 1 - min(M.flat)
+    return M + shift
+
+
+def _exact_walk(M: np.ndarray) -> tuple[list[tuple[Fraction, ...]], list[int], list[int]]:
+    """Vertices of ``{z >= 0 : M z <= 1}`` for a positive integer ``r x d`` matrix, exactly.
+
+    Returns the distinct vertices (tuples of Fractions) with their label bitmasks: bit
+    ``j`` (``j < d``) when ``z_j = 0``, bit ``d + i`` when constraint ``i`` is tight.
+    """
+    r, d = M.shape
+    nvar = d + r
+    T = np.empty((r, nvar + 1), dtype=object)
+    T[:, :d] = M
+    T[:, d:nvar] = 0
+    for i in range(r):
+        T[i, d + i] = 1
+    T[:, nvar] = 1
+    basis = tuple(range(d, nvar))
+    start = sum(1 << v for v in basis)
+    seen = {start}
+    stack = [(T, basis, 1)]
+    found: dict[int, tuple[Fraction, ...]] = {}
+    while stack:
+        T, basis, det = stack.pop()
+        coords = [Fraction(0)] * d
+        labels = 0
+        basic_mask = 0
+        for i, v in enumerate(basis):
+            basic_mask |= 1 << v
+            val = T[i, nvar]
+            if v < d:
+                coords[v] = Fraction(val, det)
+            if val == 0:
+                labels |= 1 << v
+        labels |= ((1 << nvar) - 1) & ~basic_mask
+        if labels not in found:
+            found[labels] = tuple(coords)
+        for e in range(nvar):
+            if basic_mask >> e & 1:
+                continue
+            leave = -1
+            for i in range(r):
+                a = T[i, e]
+                if a <= 0:
+                    continue
+                if leave < 0:
+                    leave = i
+                    continue
+                al = T[leave, e]
+                # lexicographic comparison of (rhs, slack columns) / pivot-column entry
+                lhs = T[i, nvar] * al
+                rhs = T[leave, nvar] * a
+                if lhs < rhs:
+                    leave = i
+                elif lhs == rhs:
+                    for k in range(r):
+                        lhs = T[i, d + k] * al
+                        rhs = T[leave, d + k] * a
+                        if lhs != rhs:
+                            if lhs < rhs:
+                                leave = i
+                            break
+            if leave < 0:
+                continue
+            nbasis = basis[:leave] + (e,) + basis[leave + 1:]
+            key = (basic_mask & ~(1 << basis[leave])) | (1 << e)
+            if key in seen:
+                continue
+            seen.add(key)
+            piv = T[leave, e]
+            S = (T * piv - np.outer(T[:, e], T[leave])) // det
+            S[leave] = T[leave]
+            stack.append((S, nbasis, piv))
+    labels = list(found)
+    return [found[k] for k in labels], labels, [bin(k).count("1") for k in labels]
+
+
+def _exact_enumeration(game: Game, parameters: dict | None = None) -> EquilibriumSet:
+    ints, _ = game.integer_payoffs()
+    A = _positive_ints(ints[0])
+    B = _positive_ints(ints[1])
+    m, n = A.shape
+    xs, xlab, xcount = _exact_walk(np.ascontiguousarray(B.T))
+    ys, ylab, ycount = _exact_walk(A)
+    degenerate = any(c > m for c in xcount) or any(c > n for c in ycount)
+    # P labels: z_i = 0 -> i (bits 0..m-1), tight j -> m + j: already the global labels.
+    # Q labels: y_j = 0 -> bit j, tight i -> bit n + i; globally: tight i -> i, y_j -> m + j
+    def q_global(mask: int) -> int:
+        zero = mask & ((1 << n) - 1)
+        tight = mask >> n
+        return tight | (zero << m)
+
+    yglob = [q_global(k) for k in ylab]
+    full = (1 << (m + n)) - 1
+    p_keep = [k for k, v in enumerate(xs) if any(v)]
+    q_keep = [k for k, v in enumerate(ys) if any(v)]
+    # index Q vertices for the common nondegenerate case: exact complement lookup
+    pairs = []
+    q_by_label = {yglob[k]: k for k in q_keep}
+    for i in p_keep:
+        if degenerate:
+            for j in q_keep:
+                if xlab[i] | yglob[j] == full:
+                    pairs.append((i, j))
+        else:
+            j = q_by_label.get(full & ~xlab[i])
+            if j is not None:
+                pairs.append((i, j))
+    norm_x = {i: _normalise(xs[i]) for i in {p for p, _ in pairs}}
+    norm_y = {j: _normalise(ys[j]) for j in {q for _, q in pairs}}
+    equilibria = [make_equilibrium(game, (np.array(norm_x[i], dtype=object),
+                                          np.array(norm_y[j], dtype=object)), METHOD)
+                  for i, j in pairs]
+    return _build_set(game, equilibria, pairs, degenerate, exact=True, parameters=parameters)
+
+
+def _normalise(v: tuple[Fraction, ...]) -> list[Fraction]:
+    total = sum(v)
+    return [c / total for c in v]
+
+
+# ---------------------------------------------------------------------------------------
+# exact=True on a float game: rationalise the float vertices from their labels
+
+
+def _exact_solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """The unique solution of a (possibly overdetermined) exact linear system, or None."""
+    n_unknowns = len(rows[0])
+    M = [list(r) + [b] for r, b in zip(rows, rhs)]
+    pivots = []
+    row = 0
+    for col in range(n_unknowns):
+        p = next((i for i in range(row, len(M)) if M[i][col] != 0), None)
+        if p is None:
+            return None
+        M[row], M[p] = M[p], M[row]
+        pv = M[row][col]
+        M[row] = [v / pv for v in M[row]]
+        for i in range(len(M)):
+            if i != row and M[i][col] != 0:
+                f = M[i][col]
+                M[i] = [a - f * b for a, b in zip(M[i], M[row])]
+        pivots.append(col)
+        row += 1
+    if any(M[i][-1] != 0 for i in range(row, len(M))):
+        return None
+    return [M[i][-1] for i in range(n_unknowns)]
+
+
+def _rationalised(fgame: Game, egame: Game) -> EquilibriumSet:
+    pairs, degenerate, px, qy = _float_enumeration(fgame)
+    EA, EB = egame.payoffs[0], egame.payoffs[1]
+    cache_x: dict[int, list[Fraction]] = {}
+    cache_y: dict[int, list[Fraction]] = {}
+
+    def exact_vertex(v: np.ndarray, M: np.ndarray, own_is_rows: bool) -> list[Fraction]:
+        # v: float normalised vertex; tight constraints and zero coordinates from floats
+        d = len(v)
+        payoff = (M.T if own_is_rows else M)      # rows: constraints over v
+        fpay = np.asarray(payoff, dtype=np.float64) @ v
+        best = fpay.max()
+        scale = max(1.0, float(np.abs(payoff.astype(np.float64)).max()))
+        tight = np.flatnonzero(fpay >= best - 1e-7 * scale)
+        zero = np.flatnonzero(v <= 1e-9)
+        # unknowns: v (d) and the level u; equations: tight rows = u, zeros = 0, sum = 1
+        rows, rhs = [], []
+        for t in tight:
+            rows.append([Fraction(payoff[t, k]) for k in range(d)] + [Fraction(-1)])
+            rhs.append(Fraction(0))
+        for z in zero:
+            rows.append([Fraction(int(k == z)) for k in range(d)] + [Fraction(0)])
+            rhs.append(Fraction(0))
+        rows.append([Fraction(1)] * d + [Fraction(0)])
+        rhs.append(Fraction(1))
+        sol = _exact_solve(rows, rhs)
+        if sol is None:
+            raise SolverError(f"{METHOD}: could not rationalise the vertex {v.tolist()}")
+        return sol[:d]
+
+    equilibria = []
+    for i, j in pairs:
+        if i not in cache_x:
+            cache_x[i] = exact_vertex(px[i], EB, own_is_rows=True)
+        if j not in cache_y:
+            cache_y[j] = exact_vertex(qy[j], EA, own_is_rows=False)
+        equilibria.append(make_equilibrium(
+            egame, (np.array(cache_x[i], dtype=object), np.array(cache_y[j], dtype=object)),
+            METHOD))
+    return _build_set(egame, equilibria, pairs, degenerate, exact=True,
+                      parameters={"rationalised": True})
