@@ -260,3 +260,15 @@ def test_group_selection_favours_cooperators_above_one_plus_n_over_m():
 def test_bad_input_is_rejected_with_a_message_naming_it(call, message):
     with pytest.raises(InvalidGameError, match=message):
         call()
+
+
+def test_moran_process_runs_to_fixation_at_the_analytical_rate():
+    a = np.array([[3.0, 0.5], [4.0, 1.0]])
+    expected = ev.fixation_probabilities(a, 20, 0.5, rule="moran")[0, 1]
+    runs = [ev.moran_process(a, [19, 1], intensity=0.5, seed=s) for s in range(1500)]
+    wins = sum(r.winner == 1 for r in runs)
+    low, high = ev.finite.wilson_interval(wins, len(runs))
+    assert low <= expected <= high
+    run = runs[0]
+    assert (run.counts.sum(axis=1) == 20).all() and run.counts[-1].max() == 20
+    assert (np.abs(np.diff(run.counts, axis=0)).sum(axis=1) <= 2).all()

@@ -4,7 +4,7 @@ Finite well-mixed populations (:mod:`games.evolution.finite`): fixation probabil
 space, stationary distributions, the gradient of selection and Monte-Carlo checks.
 """
 
-from games.evolution.finite import (FixationEstimate, PopulationGame, fixation_probabilities,
+from games.evolution.finite import (FixationEstimate, MoranRun, moran_process, PopulationGame, fixation_probabilities,
                                     gradient_of_selection, log_fixation_probabilities,
                                     population_game, population_stationary_distribution,
                                     simulate_fixation, stationary_distribution)
@@ -16,6 +16,7 @@ from games.evolution.groups import (group_selection_threshold, hamilton_threshol
                                     relatedness_weighted, simulate_group_fixation)
 
 __all__ = [
+    "moran_process", "MoranRun",
     "relatedness_weighted", "hamilton_threshold", "group_selection_threshold",
     "simulate_group_fixation",
     "simulate_graph_fixation", "network_threshold", "GRAPH_RULES",

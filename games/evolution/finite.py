@@ -552,3 +552,122 @@ def _simulate_runs(mutant_payoff: np.ndarray, resident_payoff: np.ndarray, z: in
         if k == z:
             fixations += 1
     return fixations
+
+
+@dataclass(frozen=True)
+class MoranRun:
+    """One run of a Moran process.
+
+    Attributes
+    ----------
+    counts : ndarray, shape (steps + 1, S)
+        How many individuals use each strategy after each step.
+    winner : int or None
+        The strategy that took over, None when ``max_steps`` ran out first.
+    """
+
+    counts: np.ndarray
+    winner: int | None
+
+    @property
+    def steps(self) -> int:
+        return len(self.counts) - 1
+
+
+def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = None,
+                  max_steps: int = 10**7) -> MoranRun:
+    """Simulate a Moran process in a well-mixed population until one strategy remains.
+
+    Each step, an individual is chosen to reproduce with probability proportional to its
+    fitness ``1 - w + w * payoff`` (payoff: the mean over games against every other
+    individual, no self-interaction) and its offspring replaces an individual chosen
+    uniformly at random (Moran 1958; as in nashpy's ``moran_process``). Only the counts
+    matter in a well-mixed population, so a step costs O(S), not O(N).
+
+    Parameters
+    ----------
+    counts : sequence of int
+        Initial number of individuals of each strategy (total N >= 2).
+    intensity : float
+        w in [0, 1] (1: fitness is the payoff itself, which must then be positive).
+    """
+    pop = population_game(game)
+    if pop.matrix is None:
+        raise InvalidGameError("game: the Moran process needs a two-player symmetric game")
+    start = np.asarray(counts)
+    if start.shape != (pop.n_strategies,) or start.dtype.kind not in "iu" or (start < 0).any():
+        raise InvalidGameError(f"counts: expected {pop.n_strategies} non-negative integers, "
+                               f"found {counts!r}")
+    if start.sum() < 2:
+        raise InvalidGameError(f"counts: expected a population of at least 2, found {int(start.sum())}")
+    w = float(intensity)
+    if not 0 <= w <= 1:
+        raise InvalidGameError(f"intensity: expected 0 <= w <= 1, found {intensity!r}")
+    if 1 - w + w * float(pop.matrix.min()) <= 0:
+        raise InvalidGameError("intensity: fitness 1 - w + w * payoff must stay positive; "
+                               "lower w or shift the payoffs")
+    kernel_seed = int(np.random.default_rng(seed).integers(2**62))
+    a = np.ascontiguousarray(pop.matrix, dtype=np.float64)
+    n = int(start.sum())
+    capacity = min(int(max_steps), 16 * n * n)
+    while True:
+        # The same seed replays the same run: grow the record until the run fits in it.
+        trajectory = np.empty((capacity + 1, len(start)), dtype=np.int64)
+        steps, winner = _moran_kernel(a, start.astype(np.int64), w, int(max_steps), trajectory,
+                                      kernel_seed)
+        if steps <= capacity or capacity >= max_steps:
+            break
+        capacity = min(int(max_steps), 4 * capacity)
+    return MoranRun(counts=trajectory[:min(steps, capacity) + 1].copy(),
+                    winner=None if winner < 0 else int(winner))
+
+
+@jit
+def _moran_kernel(a: np.ndarray, counts: np.ndarray, w: float, max_steps: int,
+                  trajectory: np.ndarray, seed: int) -> tuple[int, int]:
+    np.random.seed(seed)
+    s = counts.shape[0]
+    n = counts.sum()
+    state = counts.copy()
+    fitness = np.zeros(s)
+    trajectory[0, :] = state
+    step = 0
+    capacity = trajectory.shape[0] - 1
+    while step < max_steps:
+        alive = 0
+        for i in range(s):
+            if state[i] > 0:
+                alive += 1
+        if alive == 1:
+            break
+        total = 0.0
+        for i in range(s):
+            payoff = 0.0
+            for j in range(s):
+                payoff += a[i, j] * (state[j] - (1 if i == j else 0))
+            fitness[i] = 1.0 - w + w * payoff / (n - 1)
+            total += state[i] * fitness[i]
+        draw = np.random.random() * total
+        parent = s - 1
+        for i in range(s):
+            draw -= state[i] * fitness[i]
+            if draw < 0.0:
+                parent = i
+                break
+        draw = np.random.random() * n
+        dead = s - 1
+        for i in range(s):
+            draw -= state[i]
+            if draw < 0.0:
+                dead = i
+                break
+        state[parent] += 1
+        state[dead] -= 1
+        step += 1
+        if step <= capacity:
+            trajectory[step, :] = state
+    winner = -1
+    for i in range(s):
+        if state[i] == n:
+            winner = i
+    return step, winner
