@@ -12,8 +12,8 @@ Examples
 >>> import numpy as np
 >>> def mean_draw(size, seed):
 ...     return float(np.random.default_rng(seed).random(size).mean())
->>> a = run_tasks(mean_draw, [10, 20, 30], seed=7)
->>> b = run_tasks(mean_draw, [10, 20, 30], seed=7, chunksize=2)
+>>> a = run_tasks(mean_draw, [10, 20, 30], seed=7, executor="serial")
+>>> b = run_tasks(mean_draw, [10, 20, 30], seed=7, executor="threads", chunksize=2)
 >>> a == b
 True
 """
