@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from games.errors import InvalidGameError
+
+if TYPE_CHECKING:  # concurrent.futures is imported on call: it pulls in logging
+    from concurrent.futures import Executor
 
 __all__ = ["run_tasks", "child_seeds"]
 
@@ -113,6 +115,8 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
     if isinstance(chunksize, bool) or not isinstance(chunksize, int) or chunksize < 1:
         raise InvalidGameError(f"chunksize: expected a positive integer, found {chunksize!r}")
     chunks = [items[k:k + chunksize] for k in range(0, n, chunksize)]
+    from concurrent.futures import Executor
+
     own_pool = None
     if executor is None:
         executor = "serial" if len(chunks) == 1 or workers == 1 else "processes"

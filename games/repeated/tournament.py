@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from games.errors import InvalidGameError
 from games.model import Game
 from games.parallel import run_tasks
-from games.repeated.automaton import Automaton, as_automaton
+from games.repeated.automaton import as_automaton
 from games.repeated.match import (DEFAULT_TURNS, check_pair, check_probability,
                                   check_stage, check_turns, deterministic_totals,
                                   draw_lengths, simulate)
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["tournament", "TournamentResult"]
 
