@@ -17,11 +17,12 @@ from games.solvers.pure import pure_equilibria
 from games import catalog, convert  # noqa: E402  (convert imports its libraries on call)
 from games.catalog import covariance_game, random_game
 from games import repeated  # noqa: E402  (no compilation at import: kernels compile on call)
+from games import evolution  # noqa: E402
 
 __all__ = [
     "Game", "Equilibrium", "EquilibriumSet", "STANDARD_LAYERS", "check_game_size",
     "pure_equilibria", "eliminate_dominated", "classify", "Setting",
-    "catalog", "convert", "random_game", "covariance_game", "repeated",
+    "catalog", "convert", "random_game", "covariance_game", "repeated", "evolution",
     "read_nfg", "write_nfg", "read_json", "write_json", "read_game", "write_game",
     "GameError", "InvalidGameError", "GameTooLargeError", "FormatError", "SolverError",
 ]

@@ -603,8 +603,8 @@ def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = No
     w = float(intensity)
     if not 0 <= w <= 1:
         raise InvalidGameError(f"intensity: expected 0 <= w <= 1, found {intensity!r}")
-    if 1 - w + w * float(pop.matrix.min()) <= 0:
-        raise InvalidGameError("intensity: fitness 1 - w + w * payoff must stay positive; "
+    if 1 - w + w * float(pop.matrix.min()) < 0:
+        raise InvalidGameError("intensity: fitness 1 - w + w * payoff must not be negative; "
                                "lower w or shift the payoffs")
     kernel_seed = int(np.random.default_rng(seed).integers(2**62))
     a = np.ascontiguousarray(pop.matrix, dtype=np.float64)
@@ -647,13 +647,21 @@ def _moran_kernel(a: np.ndarray, counts: np.ndarray, w: float, max_steps: int,
                 payoff += a[i, j] * (state[j] - (1 if i == j else 0))
             fitness[i] = 1.0 - w + w * payoff / (n - 1)
             total += state[i] * fitness[i]
-        draw = np.random.random() * total
         parent = s - 1
-        for i in range(s):
-            draw -= state[i] * fitness[i]
-            if draw < 0.0:
-                parent = i
-                break
+        if total > 0.0:
+            draw = np.random.random() * total
+            for i in range(s):
+                draw -= state[i] * fitness[i]
+                if draw < 0.0:
+                    parent = i
+                    break
+        else:  # nobody has positive fitness: every individual is equally likely
+            draw = np.random.random() * n
+            for i in range(s):
+                draw -= state[i]
+                if draw < 0.0:
+                    parent = i
+                    break
         draw = np.random.random() * n
         dead = s - 1
         for i in range(s):
