@@ -120,7 +120,7 @@ def is_degenerate(game: Game) -> bool:
     Examples
     --------
     >>> import games
-    >>> is_degenerate(games.Game.from_bimatrix([[1, 1], [0, 2]], [[1, 0], [0, 1]]))
+    >>> is_degenerate(games.Game.from_bimatrix([[1, 1], [0, 2]], [[1, 1], [0, 1]]))
     True
     """
     _check_two_players(game, "is_degenerate")
