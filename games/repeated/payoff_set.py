@@ -25,7 +25,7 @@ import numpy as np
 
 from games.errors import InvalidGameError, SolverError
 from games.model import Game
-from games.repeated.match import check_stage
+from games.repeated.matches import check_stage
 
 __all__ = ["PayoffPolygon", "EquilibriumPayoffSet", "equilibrium_payoffs",
            "feasible_payoffs", "convex_hull"]

@@ -158,13 +158,14 @@ def TitForTwoTats() -> Strategy:
 def Grudger() -> Strategy:
     """Cooperates until the opponent defects once, then defects forever (Friedman 1971).
 
-    It reacts to the opponent's defections only, like Axelrod's ``Grudger``; see
+    As a behaviour it is memory-one, p = (1, 0, 0, 0): it defects after any round with a
+    defection (its own defections only ever follow the opponent's). It reacts to the opponent's defections only, like Axelrod's ``Grudger``; see
     :func:`GrimTrigger` for the version that also punishes after its own defection
     (the textbook grim-trigger equilibrium).
     """
     return Strategy("Grudger", Automaton([C, D], [[0, 1], [1, 1]]),
                     "Friedman, J. W. (1971). A non-cooperative equilibrium for supergames. "
-                    "Rev. Econ. Stud. 38(1).", classifier={"memory_depth": math.inf})
+                    "Rev. Econ. Stud. 38(1).", classifier={"memory_depth": 1})
 
 
 def GrimTrigger() -> Strategy:
@@ -177,7 +178,7 @@ def GrimTrigger() -> Strategy:
     trans = np.array([[[0, 1], [1, 1]], [[1, 1], [1, 1]]])
     return Strategy("Grim Trigger", Automaton([C, D], trans),
                     "Friedman, J. W. (1971). A non-cooperative equilibrium for supergames. "
-                    "Rev. Econ. Stud. 38(1).", classifier={"memory_depth": math.inf})
+                    "Rev. Econ. Stud. 38(1).", classifier={"memory_depth": 1})
 
 
 def WinStayLoseShift() -> Strategy:

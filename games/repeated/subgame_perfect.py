@@ -23,7 +23,7 @@ import numpy as np
 from games.errors import InvalidGameError
 from games.model import Game, format_number
 from games.repeated.automaton import Automaton
-from games.repeated.match import check_pair, check_stage, solve_linear
+from games.repeated.matches import check_pair, check_stage, solve_linear
 
 __all__ = ["is_subgame_perfect", "subgame_perfect_check", "SubgamePerfectCheck",
            "critical_discount"]

@@ -13,7 +13,7 @@ from games.errors import InvalidGameError
 from games.model import Game
 from games.parallel import run_tasks
 from games.repeated.automaton import as_automaton
-from games.repeated.match import (DEFAULT_TURNS, check_pair, check_probability,
+from games.repeated.matches import (DEFAULT_TURNS, check_pair, check_probability,
                                   check_stage, check_turns, deterministic_totals,
                                   draw_lengths, simulate)
 
