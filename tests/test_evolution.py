@@ -272,3 +272,19 @@ def test_moran_process_runs_to_fixation_at_the_analytical_rate():
     run = runs[0]
     assert (run.counts.sum(axis=1) == 20).all() and run.counts[-1].max() == 20
     assert (np.abs(np.diff(run.counts, axis=0)).sum(axis=1) <= 2).all()
+
+
+def test_plots_draw_the_flow_the_rest_points_and_the_fixation_graph(tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    matplotlib.use("Agg")
+    fig = ev.plot_simplex(games.catalog.rock_paper_scissors())
+    assert len(fig.axes[0].lines) >= 4            # the triangle and the four rest points
+    analysis = ev.small_mutation_analysis(games.catalog.prisoners_dilemma(), 50, 1.0)
+    assert analysis.stationary.argmax() == 1      # defection dominates the long run
+    fig = analysis.plot()
+    fig.savefig(tmp_path / "analysis.png")
+    assert (tmp_path / "analysis.png").stat().st_size > 0
+    assert "stationary" in repr(analysis) and "<table>" in analysis._repr_html_()
+    with pytest.raises(InvalidGameError, match="3 strategies"):
+        ev.plot_simplex(games.catalog.prisoners_dilemma())

@@ -14,8 +14,10 @@ from games.evolution.structured import (GRAPH_RULES, network_threshold,
                                         simulate_graph_fixation)
 from games.evolution.groups import (group_selection_threshold, hamilton_threshold,
                                     relatedness_weighted, simulate_group_fixation)
+from games.evolution.plot import SmallMutationAnalysis, plot_simplex, small_mutation_analysis
 
 __all__ = [
+    "plot_simplex", "small_mutation_analysis", "SmallMutationAnalysis",
     "moran_process", "MoranRun",
     "relatedness_weighted", "hamilton_threshold", "group_selection_threshold",
     "simulate_group_fixation",
