@@ -114,7 +114,7 @@ def test_strategies_and_automata_survive_pickling():
 
 @pytest.mark.parametrize("args, message", [
     (([0, 1], [[0, 2], [0, 1]]), "expected states 0..1, found 2"),
-    (([0, 2], [[0, 1], [0, 1]]), "below n_actions = 2"),
+    (([0, 2], [[0, 1], [0, 1]], 0, 2), "below n_actions = 2"),
     (([[Fraction(1, 2), Fraction(1, 3)]], [[0, 0]]), "sum to 1"),
     (([[-0.5, 1.5]], [[0, 0]]), "probabilities >= 0"),
     (([0], [[0.5, 0]]), "integer state indices"),
