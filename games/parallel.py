@@ -107,7 +107,7 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
     items = list(zip(tasks, seeds))
     if n == 0:
         return []
-    workers = max_workers or os.cpu_count() or 1
+    workers = (os.cpu_count() or 1) if max_workers is None else max_workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InvalidGameError(f"max_workers: expected a positive integer, found {max_workers!r}")
     if chunksize is None:
