@@ -62,8 +62,8 @@ def test_tit_for_tat_fails_subgame_perfection(T, R, P, S_):
     game = pd(T, R, P, S_)
     pair = (S.TitForTat(), S.TitForTat())
     assert critical_discount(pair, game) is None
-    edge = F(T - R) / (R - S)
-    knife = {edge} if edge < 1 and edge <= F(P - S) / (T - P) else set()
+    edge = F(T - R) / (R - S_)
+    knife = {edge} if edge < 1 and edge <= F(P - S_) / (T - P) else set()
     points = set(grid()) | {edge}
     assert {d for d in points if d < 1 and is_subgame_perfect(pair, game, d)} == knife
 
