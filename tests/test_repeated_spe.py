@@ -55,22 +55,23 @@ def test_grudger_that_ignores_its_own_defection_is_never_spe(T, R, P, S_):
 
 @pytest.mark.parametrize("T, R, P, S_", PDS)
 def test_tit_for_tat_fails_subgame_perfection(T, R, P, S_):
-    """TFT needs delta >= (T - R)/(R - S) (no deviation on the path), delta <= (T - R)/(R - S)
-    (restoring cooperation after a defection) and delta <= (P - S)/(T - P) (punishing):
-    an SPE at most at the single discount (T - R)/(R - S), never on an interval
-    (Fudenberg & Tirole 1991, ch. 5)."""
+    """One-shot deviations from mutual TFT: on the path, delta >= (T - R)/(R - S); in the
+    alternating phase, delta <= (T - R)/(R - S) for the defector and delta >= (P - S)/(T - P)
+    for the cooperator; after mutual defection, delta <= (P - S)/(T - P). So TFT is an SPE
+    only when (T - R)/(R - S) = (P - S)/(T - P), at that single discount, never on an
+    interval (Fudenberg & Tirole 1991, ch. 5)."""
     game = pd(T, R, P, S_)
     pair = (S.TitForTat(), S.TitForTat())
     assert critical_discount(pair, game) is None
     edge = F(T - R) / (R - S_)
-    knife = {edge} if edge < 1 and edge <= F(P - S_) / (T - P) else set()
-    points = set(grid()) | {edge}
+    knife = {edge} if edge < 1 and edge == F(P - S_) / (T - P) else set()
+    points = set(grid()) | {edge, F(P - S_) / (T - P)}
     assert {d for d in points if d < 1 and is_subgame_perfect(pair, game, d)} == knife
 
 
 def test_tit_for_tat_is_spe_only_at_the_knife_edge_discount():
     """With (T, R, P, S) = (3, 2, 1, 0) the conditions are delta = (T-R)/(R-S) = 1/2
-    and delta <= (P-S)/(T-P) = 1/2: an SPE exactly at 1/2 and nowhere else."""
+    and delta = (P-S)/(T-P) = 1/2: an SPE exactly at 1/2 and nowhere else."""
     game = pd(3, 2, 1, 0)
     pair = (S.TitForTat(), S.TitForTat())
     assert is_subgame_perfect(pair, game, F(1, 2))
