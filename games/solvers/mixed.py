@@ -1,0 +1,487 @@
+"""Mixed Nash equilibria of n-player games.
+
+:func:`mixed_equilibria` dispatches to three families of methods:
+
+* ``"logit"``: the principal branch of the logit quantal-response correspondence, traced
+  from the centroid (rationality 0) by predictor-corrector path following in
+  ``(lambda, log p)`` coordinates until it reaches a Nash equilibrium (Turocy 2005);
+* ``"mclennan_tourky"``: the imitation-game iteration of McLennan & Tourky (2006), a
+  globally convergent method for any game (each imitation game is solved by a
+  lexicographic Lemke-Howson kernel);
+* ``"enumpoly"``: support enumeration with the polynomial indifference system of every
+  support profile (as Gambit's ``enumpoly``), exhaustive for small games.
+
+Every answer is polished by Newton's method on the indifference equations of its
+support and verified (:func:`games.results.make_equilibrium`): its certificate, the largest
+gain from a unilateral deviation, is at most ``1e-9 * max(1, max |payoff|)``. Exact games
+get exact (rational) equilibria whenever the polished profile rationalises to one.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from games._jit import jit
+from games.errors import InvalidGameError, SolverError
+from games.model import Game
+from games.results import RELATIVE_TOLERANCE, Equilibrium, EquilibriumSet, make_equilibrium
+
+__all__ = ["mixed_equilibria", "polish", "METHODS"]
+
+#: The methods of :func:`mixed_equilibria` (``"auto"`` is ``"logit"`` with a fallback).
+METHODS = ("auto", "logit", "mclennan_tourky", "enumpoly")
+
+
+def mixed_equilibria(game: Game, method: str = "auto", **options: Any) -> EquilibriumSet:
+    r"""Mixed Nash equilibria of an n-player game.
+
+    Parameters
+    ----------
+    game : Game
+        Any number of players.
+    method : {"auto", "logit", "mclennan_tourky", "enumpoly"}
+        ``"logit"`` traces the logit quantal-response branch to one equilibrium;
+        ``"mclennan_tourky"`` runs the imitation-game iteration to one equilibrium;
+        ``"enumpoly"`` enumerates support profiles and solves each indifference system
+        (every equilibrium of a nondegenerate game; see
+        :func:`games.solvers.enumpoly.enumpoly_equilibria`); ``"auto"`` (default) is
+        ``"logit"`` falling back on ``"mclennan_tourky"``.
+    **options
+        Passed to the method (e.g. ``seed``, ``max_iter``, ``max_support``).
+
+    Returns
+    -------
+    EquilibriumSet
+        Verified equilibria (certificate at most ``1e-9 * max(1, max |payoff|)``, 0 for
+        exact ones), with ``method``, ``parameters`` and ``complete``: True only when the
+        method guarantees every equilibrium was found.
+
+    Raises
+    ------
+    InvalidGameError
+        An unknown method or option.
+    SolverError
+        The method did not reach a certified equilibrium.
+
+    References
+    ----------
+    Turocy, T. L. (2005). A dynamic homotopy interpretation of the logistic quantal
+    response equilibrium correspondence. *Games and Economic Behavior* 51, 243-263.
+    McLennan, A. & Tourky, R. (2006). From imitation games to Kakutani.
+    McKelvey, R. D. & McLennan, A. (1997). The maximal number of regular totally mixed
+    Nash equilibria. *J. Economic Theory* 72, 411-425.
+
+    Examples
+    --------
+    >>> import games
+    >>> g = games.catalog.matching_pennies()
+    >>> eq = mixed_equilibria(g)[0]
+    >>> [[float(p) for p in s] for s in eq.strategies], eq.regret
+    ([[0.5, 0.5], [0.5, 0.5]], Fraction(0, 1))
+    """
+    if not isinstance(game, Game):
+        raise InvalidGameError(f"game: expected a Game, found {type(game).__name__}")
+    if method not in METHODS:
+        raise InvalidGameError(f"method: expected one of {METHODS}, found {method!r}")
+    if method == "enumpoly":
+        from games.solvers.enumpoly import enumpoly_equilibria
+        return enumpoly_equilibria(game, **options)
+    if method == "mclennan_tourky":
+        eq = mclennan_tourky(game, **options)
+        return EquilibriumSet([eq], method="mclennan_tourky", complete=False,
+                              parameters=options, game=game)
+    from games.solvers.quantal import logit_equilibrium
+    if method == "logit":
+        eq = logit_equilibrium(game, **options)
+        return EquilibriumSet([eq], method="logit", complete=False, parameters=options,
+                              game=game)
+    try:
+        eq = logit_equilibrium(game, **options)
+        used = "logit"
+    except SolverError:
+        eq = mclennan_tourky(game, **options)
+        used = "mclennan_tourky"
+    return EquilibriumSet([eq], method=used, complete=False,
+                          parameters={"requested": "auto", **options}, game=game)
+
+
+# ---------------------------------------------------------------------------------------
+# Multilinear payoffs on concatenated strategy vectors
+
+
+class Multilinear:
+    """Float payoffs of a game with helpers on concatenated strategy vectors.
+
+    A profile is one vector ``x`` of length ``N = a_1 + ... + a_n``; player ``i``'s block
+    is ``x[offsets[i]:offsets[i + 1]]``.
+    """
+
+    def __init__(self, game: Game, payoffs: np.ndarray | None = None) -> None:
+        self.game = game
+        self.payoffs = np.ascontiguousarray(game.float_payoffs if payoffs is None else payoffs,
+                                            dtype=np.float64)
+        self.shape = game.shape
+        self.n = game.n_players
+        self.offsets = np.concatenate([[0], np.cumsum(self.shape)]).astype(np.intp)
+        self.size = int(self.offsets[-1])
+        self.owner = np.repeat(np.arange(self.n), self.shape)
+        self.scale = max(1.0, float(np.abs(self.payoffs).max()))
+        self.tol = RELATIVE_TOLERANCE * self.scale
+
+    def blocks(self, x: np.ndarray) -> list[np.ndarray]:
+        return [x[self.offsets[i]:self.offsets[i + 1]] for i in range(self.n)]
+
+    def values(self, x: np.ndarray) -> np.ndarray:
+        """``out[offsets[i] + a] = u_i(a, x_{-i})`` (concatenated)."""
+        s = self.blocks(x)
+        out = []
+        for i in range(self.n):
+            arr = self.payoffs[i]
+            for j in reversed(range(self.n)):
+                if j != i:
+                    arr = np.tensordot(arr, s[j], axes=([j], [0]))
+            out.append(arr)
+        return np.concatenate(out)
+
+    def values_and_jacobian(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Action values and ``J[offsets[i] + a, offsets[j] + b] = d u_i(a, x_{-i}) /
+        d x_j(b)`` (zero blocks on the diagonal)."""
+        s = self.blocks(x)
+        n, off = self.n, self.offsets
+        J = np.zeros((self.size, self.size))
+        vals = np.empty(self.size)
+        for i in range(n):
+            for j in range(n):
+                if j == i:
+                    continue
+                arr = self.payoffs[i]
+                for k in reversed(range(n)):
+                    if k != i and k != j:
+                        arr = np.tensordot(arr, s[k], axes=([k], [0]))
+                block = arr if i < j else arr.T
+                J[off[i]:off[i + 1], off[j]:off[j + 1]] = block
+            if n == 1:
+                vals[off[0]:off[1]] = self.payoffs[0]
+            else:
+                j = 0 if i != 0 else 1
+                vals[off[i]:off[i + 1]] = J[off[i]:off[i + 1], off[j]:off[j + 1]] @ s[j]
+        return vals, J
+
+    def regret(self, x: np.ndarray) -> float:
+        v = self.values(x)
+        worst = 0.0
+        for i in range(self.n):
+            sl = slice(self.offsets[i], self.offsets[i + 1])
+            worst = max(worst, float(v[sl].max() - v[sl] @ x[sl]))
+        return worst
+
+    def best_response(self, x: np.ndarray) -> np.ndarray:
+        """A pure best-response profile (lowest index on ties) as a concatenated vector."""
+        v = self.values(x)
+        out = np.zeros(self.size)
+        for i in range(self.n):
+            sl = slice(self.offsets[i], self.offsets[i + 1])
+            out[self.offsets[i] + int(np.argmax(v[sl]))] = 1.0
+        return out
+
+    def split(self, x: np.ndarray) -> tuple[np.ndarray, ...]:
+        return tuple(np.array(b) for b in self.blocks(x))
+
+
+# ---------------------------------------------------------------------------------------
+# Polishing and certification
+
+
+def _newton_on_support(ml: Multilinear, x0: np.ndarray, support: np.ndarray,
+                       max_iter: int = 30) -> np.ndarray | None:
+    """Newton's method on the indifference system of ``support`` (a boolean mask):
+    ``u_i(a, x_{-i}) = v_i`` for ``a`` in player ``i``'s support, ``sum x_i = 1``.
+    Returns the solution, or None when Newton does not converge."""
+    n, off = ml.n, ml.offsets
+    idx = np.flatnonzero(support)
+    if any(not support[off[i]:off[i + 1]].any() for i in range(n)):
+        return None
+    x = np.where(support, np.maximum(x0, 0.0), 0.0)
+    for i in range(n):
+        sl = slice(off[i], off[i + 1])
+        x[sl] /= x[sl].sum()
+    owner = ml.owner[idx]
+    k = len(idx)
+    v = np.zeros(n)
+    vals = ml.values(x)
+    for i in range(n):
+        v[i] = vals[idx[owner == i]] @ x[idx[owner == i]]
+    last = np.inf
+    for _ in range(max_iter):
+        vals, J = ml.values_and_jacobian(x)
+        F = np.empty(k + n)
+        F[:k] = vals[idx] - v[owner]
+        for i in range(n):
+            F[k + i] = x[idx[owner == i]].sum() - 1.0
+        res = float(np.abs(F).max())
+        if res < 1e-15 * ml.scale:
+            break
+        if res > 1e3 * last and res > 1e-6:
+            return None
+        last = res
+        M = np.zeros((k + n, k + n))
+        M[:k, :k] = J[np.ix_(idx, idx)]
+        M[np.arange(k), k + owner] = -1.0
+        M[k + owner, np.arange(k)] = 1.0
+        try:
+            step = np.linalg.solve(M, F)
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(M, F, rcond=None)[0]
+        if not np.all(np.isfinite(step)):
+            return None
+        x[idx] -= step[:k]
+        v -= step[k:]
+        if res < 1e-13 * ml.scale and float(np.abs(step).max()) < 1e-15:
+            break
+    if not np.all(np.isfinite(x)) or x.min() < -1e-9:
+        return None
+    x = np.maximum(x, 0.0)
+    for i in range(n):
+        sl = slice(off[i], off[i + 1])
+        x[sl] /= x[sl].sum()
+    return x
+
+
+def _candidate_supports(ml: Multilinear, x: np.ndarray) -> list[np.ndarray]:
+    """Plausible supports of the equilibrium near ``x``: actions with probability above a
+    threshold, and best responses within a payoff gap."""
+    vals = ml.values(x)
+    gaps = np.empty(ml.size)
+    for i in range(ml.n):
+        sl = slice(ml.offsets[i], ml.offsets[i + 1])
+        gaps[sl] = vals[sl].max() - vals[sl]
+    out: list[np.ndarray] = []
+    for threshold in (1e-3, 1e-6, 1e-9, 1e-2, 3e-2):
+        out.append(x > threshold)
+    for gap in (1e-6, 1e-3, 1e-2):
+        out.append((gaps <= gap * ml.scale) & (x > 1e-12))
+    unique: list[np.ndarray] = []
+    for mask in out:
+        if not any(np.array_equal(mask, m) for m in unique):
+            unique.append(mask)
+    return unique
+
+
+def polish(game: Game, strategies: Any, method: str, *, ml: Multilinear | None = None,
+           max_distance: float = np.inf) -> Equilibrium:
+    """Polish an approximate equilibrium by Newton's method on the indifference equations
+    of its (guessed) support and certify it.
+
+    Exact games get an exact equilibrium when the polished profile rationalises (with
+    denominators up to 10^6) to a profile of exact regret 0; otherwise a float
+    equilibrium whose certificate is at most ``1e-9 * max(1, max |payoff|)``.
+
+    Raises
+    ------
+    SolverError
+        When no guessed support gives a certified equilibrium within ``max_distance``
+        (max norm) of the input.
+    """
+    ml = ml or Multilinear(game)
+    x0 = np.concatenate([np.asarray(s, dtype=np.float64) for s in strategies])
+    for support in _candidate_supports(ml, x0):
+        x = _newton_on_support(ml, x0, support)
+        if x is None or float(np.abs(x - x0).max()) > max_distance:
+            continue
+        if ml.regret(x) <= ml.tol:
+            return certify(game, x, method, ml)
+    if ml.regret(x0) <= ml.tol:
+        return certify(game, x0, method, ml)
+    raise SolverError(f"{method}: could not polish the approximate equilibrium "
+                      f"{[list(np.round(s, 6)) for s in ml.split(x0)]} to a certified one "
+                      f"(regret {ml.regret(x0):.3g})")
+
+
+def certify(game: Game, x: np.ndarray, method: str, ml: Multilinear | None = None) -> Equilibrium:
+    """:func:`make_equilibrium` for a concatenated float profile, exact when possible."""
+    ml = ml or Multilinear(game)
+    blocks = ml.split(x)
+    if game.exact:
+        exact = _rationalise(blocks)
+        if exact is not None and game.regret(exact) == 0:
+            return make_equilibrium(game, exact, method)
+    return make_equilibrium(game, blocks, method, tol=ml.tol)
+
+
+def _rationalise(blocks: tuple[np.ndarray, ...], max_denominator: int = 10**6
+                 ) -> list[np.ndarray] | None:
+    out = []
+    for b in blocks:
+        q = [Fraction(float(p)).limit_denominator(max_denominator) for p in b]
+        if any(abs(float(a) - float(p)) > 1e-10 for a, p in zip(q, b)):
+            return None
+        total = sum(q)
+        if total != 1:
+            return None
+        out.append(np.array(q, dtype=object))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# McLennan-Tourky imitation games
+
+
+def mclennan_tourky(game: Game, *, init: Any = None, epsilon: float = 1e-3,
+                    max_iter: int = 500, seed: Any = None) -> Equilibrium:
+    r"""One Nash equilibrium by McLennan & Tourky's imitation-game iteration, polished
+    and certified.
+
+    From points :math:`x_1..x_m` with best responses :math:`y_k = f(x_k)`, solve the
+    imitation game :math:`(A, I)` with :math:`A_{kl} = -\|x_k - y_l\|^2` by Lemke-Howson;
+    the imitator's equilibrium mixture :math:`x_{m+1} = \sum_l \tau_l y_l` is the next
+    point. The iteration stops at an ``epsilon``-equilibrium (regret relative to the
+    payoff range), which Newton's method then polishes.
+
+    Parameters
+    ----------
+    init : profile, optional
+        Starting profile (default the centroid; a random interior point with ``seed``).
+    epsilon : float
+        Regret (relative to the payoff range) at which the iteration hands over to Newton.
+    max_iter : int
+        Largest number of imitation games.
+
+    Raises
+    ------
+    SolverError
+        When no certified equilibrium is reached within ``max_iter`` imitation games.
+    """
+    if not isinstance(game, Game):
+        raise InvalidGameError(f"game: expected a Game, found {type(game).__name__}")
+    if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 1):
+        raise InvalidGameError(f"max_iter: expected a positive integer, found {max_iter!r}")
+    if not (isinstance(epsilon, (int, float)) and epsilon > 0):
+        raise InvalidGameError(f"epsilon: expected a positive number, found {epsilon!r}")
+    ml = Multilinear(game)
+    span = float(ml.payoffs.max() - ml.payoffs.min()) or 1.0
+    if init is not None:
+        x = np.concatenate([np.asarray(s, dtype=np.float64) for s in game.strategies(init)])
+    elif seed is not None:
+        rng = np.random.default_rng(seed)
+        x = np.concatenate([rng.dirichlet(np.ones(a)) for a in game.shape])
+    else:
+        x = np.concatenate([np.full(a, 1.0 / a) for a in game.shape])
+    X = np.empty((max_iter + 1, ml.size))
+    Y = np.empty((max_iter + 1, ml.size))
+    X[0] = x
+    Y[0] = ml.best_response(x)
+    last_error: SolverError | None = None
+    for m in range(1, max_iter + 1):
+        d = ((X[:m, None, :] - Y[None, :m, :]) ** 2).sum(axis=2)
+        A = -d
+        sigma, tau = _lemke_howson(A - A.min() + 1.0, np.eye(m) + 1.0, m - 1)
+        x = tau @ Y[:m]
+        r = ml.regret(x)
+        if r <= epsilon * span or r <= ml.tol:
+            try:
+                return polish(game, ml.split(x), "mclennan_tourky", ml=ml)
+            except SolverError as err:
+                last_error = err
+                epsilon = epsilon / 10
+        X[m] = x
+        Y[m] = ml.best_response(x)
+    raise SolverError(f"mclennan_tourky: no certified equilibrium after {max_iter} imitation "
+                      f"games (last regret {ml.regret(x):.3g})"
+                      + (f"; {last_error}" if last_error else ""))
+
+
+def _lemke_howson(A: np.ndarray, B: np.ndarray, label: int) -> tuple[np.ndarray, np.ndarray]:
+    """A Nash equilibrium of the bimatrix game (A, B) with positive payoffs by Lemke-Howson
+    from ``label`` with the lexicographic ratio test."""
+    m1, m2 = A.shape
+    T1 = np.zeros((m1, m2 + m1 + 1))
+    T1[:, :m2] = A
+    T1[:, m2:m2 + m1] = np.eye(m1)
+    T1[:, -1] = 1.0
+    T2 = np.zeros((m2, m1 + m2 + 1))
+    T2[:, :m1] = B.T
+    T2[:, m1:m1 + m2] = np.eye(m2)
+    T2[:, -1] = 1.0
+    basis1 = np.arange(m2, m2 + m1).astype(np.int64)
+    basis2 = np.arange(m1, m1 + m2).astype(np.int64)
+    ok = _lh_kernel(T1, T2, basis1, basis2, m1, m2, label, 100000)
+    if not ok:
+        raise SolverError("mclennan_tourky: Lemke-Howson did not terminate on an imitation game")
+    y = np.zeros(m2)
+    for r in range(m1):
+        if basis1[r] < m2:
+            y[basis1[r]] = T1[r, -1]
+    xs = np.zeros(m1)
+    for r in range(m2):
+        if basis2[r] < m1:
+            xs[basis2[r]] = T2[r, -1]
+    return xs / xs.sum(), y / y.sum()
+
+
+@jit
+def _lh_pivot(T, basis, col, m_slack0, m_slack):
+    """Lexicographic minimum-ratio pivot on column ``col``; returns the leaving variable."""
+    rows = T.shape[0]
+    best = -1
+    for r in range(rows):
+        if T[r, col] <= 1e-12:
+            continue
+        if best < 0:
+            best = r
+            continue
+        # compare (rhs, slack columns) / pivot entries lexicographically
+        a = T[r, -1] / T[r, col]
+        b = T[best, -1] / T[best, col]
+        if a < b - 1e-12:
+            best = r
+        elif a <= b + 1e-12:
+            for c in range(m_slack0, m_slack0 + m_slack):
+                a = T[r, c] / T[r, col]
+                b = T[best, c] / T[best, col]
+                if a < b - 1e-12:
+                    best = r
+                    break
+                if a > b + 1e-12:
+                    break
+    if best < 0:
+        return -1
+    leaving = basis[best]
+    piv = T[best, col]
+    for c in range(T.shape[1]):
+        T[best, c] /= piv
+    for r in range(rows):
+        if r != best:
+            f = T[r, col]
+            if f != 0.0:
+                for c in range(T.shape[1]):
+                    T[r, c] -= f * T[best, c]
+    basis[best] = col
+    return leaving
+
+
+def _lh_kernel(T1, T2, basis1, basis2, m1, m2, label, max_pivots):
+    """Complementary pivoting; T1 columns: y_j (label m1 + j) then r_i (label i); T2
+    columns: x_i (label i) then s_j (label m1 + j). Returns False when it fails."""
+    if label < m1:
+        which, col = 2, label
+    else:
+        which, col = 1, label - m1
+    for _ in range(max_pivots):
+        if which == 1:
+            leaving = _lh_pivot(T1, basis1, col, m2, m1)
+            if leaving < 0:
+                return False
+            lab = m1 + leaving if leaving < m2 else leaving - m2
+            which, col = 2, lab
+        else:
+            leaving = _lh_pivot(T2, basis2, col, m1, m2)
+            if leaving < 0:
+                return False
+            lab = leaving
+            which, col = 1, (lab - m1 if lab >= m1 else m2 + lab)
+        if lab == label:
+            return True
+    return False
