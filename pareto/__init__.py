@@ -2,4 +2,20 @@
 
 Builds on :mod:`games`: the frontier of objective, value and preference scores over the
 outcomes or equilibria of a :class:`games.Game`, and the rules that choose among them.
+Importing this package is cheap: scipy and matplotlib are imported on call, and compiled
+kernels are compiled on their first call.
 """
+
+from pareto.dominance import dominates, hypervolume, nondominated
+from pareto.frontier import Frontier, ScoreTable, frontier, score_table
+from pareto.metrics import (AlignmentReport, Disparity, PriceOfAnarchy, alignment_report,
+                            disparity, gini, price_of_anarchy)
+from pareto.selection import RULES, Selection, select
+
+__all__ = [
+    "nondominated", "hypervolume", "dominates",
+    "frontier", "Frontier", "score_table", "ScoreTable",
+    "select", "Selection", "RULES",
+    "alignment_report", "AlignmentReport", "price_of_anarchy", "PriceOfAnarchy",
+    "disparity", "Disparity", "gini",
+]

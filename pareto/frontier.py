@@ -1,0 +1,500 @@
+"""Alignment scores of a game's outcomes and equilibria, and their Pareto frontier.
+
+A *score* turns one evaluation layer of a :class:`games.Game` (``objective``, ``value``,
+``preference`` or any other) into one or more axes. A layer with several criteria (one
+per principal, one per value) becomes an axis by an explicit rule: ``"sum"``, ``"min"``
+(the least-satisfied criterion), a weight per criterion, or ``"each"`` (every criterion
+its own axis). Scores of a lottery over outcomes (a mixed or correlated equilibrium) are
+expectations of the per-outcome scores, so they are linear in the joint distribution.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+import games
+from games.errors import InvalidGameError
+from games.model import STANDARD_LAYERS, Game, format_number
+from pareto.dominance import nondominated
+
+__all__ = ["ScoreTable", "score_table", "Frontier", "frontier", "outcome_labels",
+           "expected_scores", "joint_distribution", "game_equilibria"]
+
+_OVER = ("outcomes", "equilibria", "correlated")
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreTable:
+    """The score of every pure outcome on every axis.
+
+    Attributes
+    ----------
+    axes : tuple of str
+        Axis names: the layer name, or ``"layer: criterion"`` for ``"each"``.
+    dimensions : tuple of str
+        The layer each axis comes from.
+    values : ndarray, shape (n_profiles, n_axes)
+        Float scores, profiles in C order (the game's shape flattened).
+    rules : dict
+        How each layer was aggregated.
+    """
+
+    axes: tuple[str, ...]
+    dimensions: tuple[str, ...]
+    values: np.ndarray
+    rules: dict[str, Any]
+
+    def at(self, distribution: np.ndarray) -> np.ndarray:
+        """Expected scores under a joint distribution (an array of the game's shape)."""
+        return np.asarray(distribution, dtype=np.float64).reshape(-1) @ self.values
+
+
+def _dimensions(game: Game, dimensions: Any) -> tuple[str, ...]:
+    if dimensions is None:
+        return tuple(d for d in STANDARD_LAYERS if d in game.layers)
+    if isinstance(dimensions, str):
+        dimensions = (dimensions,)
+    dims = tuple(dimensions)
+    if not dims:
+        raise InvalidGameError("dimensions: expected at least one layer name, found none")
+    for d in dims:
+        if d not in game.layers:
+            raise InvalidGameError(
+                f"dimensions: expected layer names of the game {tuple(game.layers)}, found {d!r}")
+    if len(set(dims)) != len(dims):
+        raise InvalidGameError(f"dimensions: expected distinct layer names, found {dims!r}")
+    return dims
+
+
+def score_table(game: Game, dimensions: Any = None, aggregate: Any = "sum") -> ScoreTable:
+    """Scores of every pure outcome of ``game`` on the given dimensions.
+
+    Parameters
+    ----------
+    game : Game
+    dimensions : sequence of str, optional
+        Layer names (default: the standard layers the game has, among objective, value
+        and preference).
+    aggregate : "sum", "min", "mean", "each", sequence of weights, or mapping
+        How a layer's criteria become scores; a mapping gives a rule per layer (layers
+        it omits are summed). Weights (one per criterion, finite) give a weighted sum.
+
+    Raises
+    ------
+    InvalidGameError
+        Unknown layers, unknown rules, weights of the wrong length.
+
+    Examples
+    --------
+    >>> import games
+    >>> t = score_table(games.catalog.aid_delivery(), aggregate={"value": "min"})
+    >>> t.axes, t.values[0].tolist()
+    (('objective', 'value', 'preference'), [6.0, 4.0, 7.0])
+    """
+    dims = _dimensions(game, dimensions)
+    axes, sources, columns, rules = [], [], [], {}
+    for d in dims:
+        rule = aggregate.get(d, "sum") if isinstance(aggregate, Mapping) else aggregate
+        layer = np.asarray(game.layers[d], dtype=np.float64).reshape(game.layers[d].shape[0], -1)
+        names = game.criteria[d]
+        if isinstance(rule, str):
+            if rule == "sum":
+                cols = [layer.sum(axis=0)]
+            elif rule == "min":
+                cols = [layer.min(axis=0)]
+            elif rule == "mean":
+                cols = [layer.mean(axis=0)]
+            elif rule == "each":
+                cols = list(layer)
+            else:
+                raise InvalidGameError(
+                    f"aggregate[{d!r}]: expected 'sum', 'min', 'mean', 'each' or weights, "
+                    f"found {rule!r}")
+            rules[d] = rule
+        else:
+            try:
+                w = np.asarray(rule, dtype=np.float64).reshape(-1)
+            except (TypeError, ValueError):
+                raise InvalidGameError(
+                    f"aggregate[{d!r}]: expected 'sum', 'min', 'mean', 'each' or weights, "
+                    f"found {rule!r}") from None
+            if w.shape != (len(names),) or not np.all(np.isfinite(w)):
+                raise InvalidGameError(
+                    f"aggregate[{d!r}]: expected {len(names)} finite weights (one per "
+                    f"criterion {names}), found {rule!r}")
+            cols = [w @ layer]
+            rules[d] = w.tolist()
+        if rules[d] == "each":
+            axes += [f"{d}: {c}" for c in names]
+            sources += [d] * len(names)
+        else:
+            axes.append(d)
+            sources.append(d)
+        columns += cols
+    values = np.ascontiguousarray(np.stack(columns, axis=1))
+    values.flags.writeable = False
+    return ScoreTable(axes=tuple(axes), dimensions=tuple(sources), values=values, rules=rules)
+
+
+def outcome_labels(game: Game) -> list[str]:
+    """One label per pure profile (C order): the action names joined by ', '."""
+    grids = np.meshgrid(*[np.asarray(a, dtype=object) for a in game.actions], indexing="ij")
+    flat = [g.reshape(-1) for g in grids]
+    return [", ".join(parts) for parts in zip(*flat)]
+
+
+def joint_distribution(game: Game, profile: Any) -> np.ndarray:
+    """The joint distribution (game's shape, float) of an equilibrium, a correlated
+    equilibrium, a pure profile or one probability vector per player."""
+    if hasattr(profile, "distribution"):
+        return np.asarray(profile.distribution, dtype=np.float64)
+    strategies = [np.asarray(s, dtype=np.float64) for s in game.strategies(profile)]
+    out = strategies[0]
+    for s in strategies[1:]:
+        out = np.multiply.outer(out, s)
+    return out.reshape(game.shape)
+
+
+def expected_scores(game: Game, table: ScoreTable, profile: Any) -> np.ndarray:
+    """Expected scores of an equilibrium or profile (see :func:`joint_distribution`)."""
+    return table.at(joint_distribution(game, profile))
+
+
+def game_equilibria(game: Game) -> tuple[list[Any], bool, str]:
+    """The equilibria the frontier and the report use: every pure equilibrium, and for two
+    players every extreme mixed one when :func:`games.all_equilibria` is available.
+
+    Returns the list, whether it is complete (every extreme equilibrium), and the method.
+    """
+    pure = list(games.pure_equilibria(game))
+    solver = getattr(games, "all_equilibria", None)
+    if solver is None and game.n_players == 2:
+        try:  # the two-player enumeration, when it is there but not yet exported
+            from games.solvers.vertex_enumeration import all_equilibria as solver
+        except ImportError:
+            solver = None
+    if game.n_players == 2 and solver is not None:
+        try:
+            found = solver(game)
+        except games.GameError:
+            return pure, False, "pure (the mixed enumeration failed)"
+        seen = {e.profile for e in pure if e.profile is not None}
+        extra = [e for e in found if e.profile is None or e.profile not in seen]
+        return pure + extra, bool(getattr(found, "complete", False)), "pure + all_equilibria"
+    complete = game.n_players == 1
+    if not complete and len(pure) == 1:
+        try:  # dominance solvable: the surviving profile is the only equilibrium
+            complete = bool(games.eliminate_dominated(game).solved)
+        except games.GameError:
+            complete = False
+    return pure, complete, "pure"
+
+
+def _equilibrium_label(game: Game, e: Any) -> str:
+    profile = getattr(e, "profile", None)
+    if profile is not None:
+        return ", ".join(game.actions[i][a] for i, a in enumerate(profile))
+    if hasattr(e, "distribution"):
+        return "correlated"
+    parts = []
+    for i, s in enumerate(e.strategies):
+        parts.append("{" + ", ".join(f"{game.actions[i][k]}: {format_number(s[k])}"
+                                     for k in np.flatnonzero(np.asarray(s) != 0)) + "}")
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True, eq=False)
+class Frontier:
+    """Candidate points with their Pareto-optimal subset.
+
+    Attributes
+    ----------
+    axes : tuple of str
+    points : ndarray, shape (M, n_axes)
+        Every candidate: the outcomes, the equilibria, or the vertices of the image of the
+        correlated-equilibrium polytope.
+    optimal : ndarray of bool, shape (M,)
+        The Pareto-optimal candidates (all maximised).
+    labels : list of str
+        What attains each point (an outcome's actions, an equilibrium, a CE vertex).
+    over : str
+    sources : list
+        The equilibrium or distribution behind each point (None for outcomes).
+    faces : tuple of tuple of int
+        For ``over="correlated"``: index sets of the polytope's faces whose points are
+        all Pareto-optimal (edges in 2-D, facets in 3-D); the frontier is their union
+        with the optimal vertices.
+    complete : bool
+        Whether every candidate of its kind was found.
+    table : ScoreTable
+    """
+
+    axes: tuple[str, ...]
+    points: np.ndarray
+    optimal: np.ndarray
+    labels: list[str]
+    over: str
+    sources: list[Any] = field(repr=False)
+    faces: tuple[tuple[int, ...], ...] = ()
+    complete: bool = True
+    table: ScoreTable | None = field(default=None, repr=False)
+    game: Game | None = field(default=None, repr=False)
+
+    @property
+    def front(self) -> np.ndarray:
+        """The Pareto-optimal points."""
+        return self.points[self.optimal]
+
+    @property
+    def front_labels(self) -> list[str]:
+        return [lab for lab, ok in zip(self.labels, self.optimal) if ok]
+
+    def __len__(self) -> int:
+        return int(self.optimal.sum())
+
+    def __repr__(self) -> str:
+        lines = [f"Frontier({len(self)} Pareto-optimal of {len(self.points)} {self.over}, "
+                 f"axes {self.axes}{'' if self.complete else ', not guaranteed complete'})"]
+        for lab, p in list(zip(self.front_labels, self.front))[:20]:
+            lines.append(f"  ({lab})  " + ", ".join(f"{a} {p[k]:.6g}" for k, a in enumerate(self.axes)))
+        if len(self) > 20:
+            lines.append(f"  ... {len(self) - 20} more")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = "".join(f"<th>{esc(a)}</th>" for a in self.axes)
+        rows = "".join(
+            f"<tr><td>{esc(lab)}</td>" + "".join(f"<td>{p[k]:.6g}</td>" for k in range(len(self.axes)))
+            + f"<td>{'yes' if ok else ''}</td></tr>"
+            for lab, p, ok in list(zip(self.labels, self.points, self.optimal))[:200])
+        return (f"<table><caption>{esc(repr(self).splitlines()[0])}</caption><tr><th>point</th>"
+                f"{head}<th>Pareto-optimal</th></tr>{rows}</table>")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "axes": list(self.axes),
+            "over": self.over,
+            "complete": self.complete,
+            "points": [{"label": lab, "scores": [float(v) for v in p], "optimal": bool(ok)}
+                       for lab, p, ok in zip(self.labels, self.points, self.optimal)],
+            "faces": [list(f) for f in self.faces],
+        }
+
+    def plot(self, ax: Any = None, axes: Sequence[int] = (0, 1)) -> Any:
+        """Scatter of the candidates (grey) and the frontier (highlighted) on two axes;
+        returns the matplotlib Axes."""
+        from pareto.plot import plot_frontier
+        return plot_frontier(self, ax=ax, axes=axes)
+
+
+def frontier(game: Game, dimensions: Any = None, over: str = "outcomes",
+             aggregate: Any = "sum", equilibria: Any = None, coarse: bool = False,
+             max_lps: int = 500) -> Frontier:
+    """The Pareto frontier of alignment scores over outcomes, equilibria or the
+    correlated-equilibrium polytope; every point labelled by what attains it.
+
+    ``over="outcomes"``: every pure profile. ``over="equilibria"``: every pure Nash
+    equilibrium and, for two players, every extreme mixed one (``equilibria`` overrides
+    the list). ``over="correlated"``: the image of the (coarse, with ``coarse=True``)
+    correlated-equilibrium polytope under the linear score map, a convex polytope whose
+    frontier is computed exactly for 1 to 3 axes: its vertices are found by LPs in the
+    outward normals of the current inner hull until every facet is confirmed (the
+    sandwich / outer-approximation scheme, as in Benson's algorithm), then the
+    Pareto-optimal vertices and faces are kept.
+
+    Parameters
+    ----------
+    game : Game
+    dimensions : sequence of str, optional
+        Layers (default: those of objective, value, preference the game has).
+    over : "outcomes", "equilibria" or "correlated"
+    aggregate : see :func:`score_table`
+    equilibria : iterable, optional
+        Equilibria (or correlated equilibria) to use for ``over="equilibria"``.
+    coarse : bool
+        Coarse correlated equilibria for ``over="correlated"``.
+    max_lps : int
+        Budget of LPs for ``over="correlated"``; the result says when it ran out.
+
+    Returns
+    -------
+    Frontier
+
+    Raises
+    ------
+    InvalidGameError
+        Unknown layers or rules, an unknown ``over``, more than 3 axes for "correlated".
+
+    Examples
+    --------
+    >>> import games
+    >>> f = frontier(games.catalog.prisoners_dilemma(), dimensions=["objective"],
+    ...              aggregate="each")
+    >>> sorted(f.front_labels)
+    ['C, C', 'C, D', 'D, C']
+    """
+    if over not in _OVER:
+        raise InvalidGameError(f"over: expected one of {_OVER}, found {over!r}")
+    table = score_table(game, dimensions, aggregate)
+    if over == "outcomes":
+        points = table.values
+        labels = outcome_labels(game)
+        sources: list[Any] = [None] * len(labels)
+        complete = True
+        faces: tuple = ()
+    elif over == "equilibria":
+        if equilibria is None:
+            found, complete, _ = game_equilibria(game)
+        else:
+            found, complete = list(equilibria), False
+        points = np.array([expected_scores(game, table, e) for e in found]).reshape(
+            len(found), len(table.axes))
+        labels = [_equilibrium_label(game, e) for e in found]
+        sources = found
+        faces = ()
+    else:
+        points, sources, faces, complete = _correlated_frontier(game, table, coarse, max_lps)
+        labels = [f"CE vertex {k + 1}" for k in range(len(points))]
+    optimal = nondominated(points) if len(points) else np.zeros(0, dtype=bool)
+    if over == "correlated" and len(points):
+        optimal &= _optimal_in_hull(points)
+        faces = tuple(f for f in faces if all(optimal[k] for k in f))
+    return Frontier(axes=table.axes, points=np.asarray(points, dtype=np.float64),
+                    optimal=optimal, labels=labels, over=over, sources=list(sources),
+                    faces=faces, complete=complete, table=table, game=game)
+
+
+# ---------------------------------------------------------------------------------------
+# The correlated-equilibrium polytope
+
+
+def _correlated_frontier(game: Game, table: ScoreTable, coarse: bool, max_lps: int):
+    from games.solvers.correlated import _solve_lp, correlated_constraints
+    d = len(table.axes)
+    if d > 3:
+        raise InvalidGameError(
+            f"dimensions: the exact frontier over correlated equilibria supports 1 to 3 axes, "
+            f"found {d} ({table.axes}); choose fewer layers or a coarser aggregate")
+    matrix, _ = correlated_constraints(game, coarse=coarse)
+    S = table.values
+    scale = max(1.0, float(np.abs(S).max()))
+    tol = 1e-9 * scale
+    points: list[np.ndarray] = []
+    dists: list[np.ndarray] = []
+    n_lps = 0
+
+    def solve(w: np.ndarray) -> np.ndarray:
+        nonlocal n_lps
+        n_lps += 1
+        x = _solve_lp(game, matrix, S @ w)
+        x = np.where(x < 0, 0.0, x)
+        x = x / x.sum()
+        return x
+
+    def add(x: np.ndarray) -> bool:
+        p = x @ S
+        for q in points:
+            if np.abs(q - p).max() <= tol:
+                return False
+        points.append(p)
+        dists.append(x.reshape(game.shape))
+        return True
+
+    # initial directions: each axis both ways and the diagonal
+    for j in range(d):
+        for sign in (1.0, -1.0):
+            w = np.zeros(d)
+            w[j] = sign
+            add(solve(w))
+    add(solve(np.ones(d)))
+    complete = True
+    faces: list[tuple[int, ...]] = []
+    while True:
+        if n_lps >= max_lps:
+            complete = False
+            break
+        P = np.array(points)
+        hull_facets = _hull_facets(P, tol)
+        # also probe the directions orthogonal to the affine hull of the points found
+        new = False
+        faces = []
+        for normal, offset, members in hull_facets:
+            if n_lps >= max_lps:
+                complete = False
+                break
+            x = solve(normal)
+            if float(x @ S @ normal) > offset + tol * max(1.0, float(np.abs(normal).sum())):
+                new |= add(x)
+            elif all(normal > 1e-12):
+                faces.append(tuple(sorted(members)))
+        if not new:
+            break
+    return np.array(points), dists, tuple(sorted(set(faces))), complete
+
+
+def _hull_facets(P: np.ndarray, tol: float) -> list[tuple[np.ndarray, float, list[int]]]:
+    """Outward unit normals, offsets and member points of the facets of conv(P), in the
+    affine hull of P, plus the two directions along each axis orthogonal to it."""
+    centre = P.mean(axis=0)
+    Q = P - centre
+    _, sing, vt = np.linalg.svd(Q, full_matrices=True)
+    rank = int(np.sum(sing > tol * 10))
+    basis, null = vt[:rank], vt[rank:]
+    out: list[tuple[np.ndarray, float, list[int]]] = []
+    for v in null:  # directions the points do not span yet: probe both ways
+        for s in (1.0, -1.0):
+            n = s * v
+            out.append((n, float(np.max(P @ n)), []))
+    if rank == 0:
+        return out
+    coords = Q @ basis.T
+    if rank == 1:
+        c = coords[:, 0]
+        for s, k in ((1.0, int(np.argmax(c))), (-1.0, int(np.argmin(c)))):
+            n = s * basis[0]
+            out.append((n, float(P[k] @ n), [i for i in range(len(P)) if abs(c[i] - c[k]) <= tol]))
+        return out
+    from scipy.spatial import ConvexHull
+    hull = ConvexHull(coords)
+    seen = []
+    for eq in hull.equations:
+        n_red, b = eq[:-1], eq[-1]
+        n = n_red @ basis
+        norm = np.linalg.norm(n)
+        n = n / norm
+        if any(np.abs(n - m).max() < 1e-9 for m in seen):
+            continue
+        seen.append(n)
+        values = P @ n
+        offset = float(values.max())
+        members = [int(i) for i in np.flatnonzero(values >= offset - tol * 10)]
+        out.append((n, offset, members))
+    return out
+
+
+def _optimal_in_hull(points: np.ndarray) -> np.ndarray:
+    """Which vertices are Pareto-optimal in the convex hull of all the points: v is
+    optimal iff no convex combination is >= v with a positive total improvement (an LP
+    over the combination weights)."""
+    from scipy.optimize import linprog
+    m, d = points.shape
+    out = np.ones(m, dtype=bool)
+    scale = max(1.0, float(np.abs(points).max()))
+    for k in range(m):
+        # variables: lambda (m), slack t (d) >= 0: sum lambda p - t = v, maximise sum t
+        A_eq = np.zeros((d + 1, m + d))
+        A_eq[:d, :m] = points.T
+        A_eq[:d, m:] = -np.eye(d)
+        A_eq[d, :m] = 1.0
+        b_eq = np.append(points[k], 1.0)
+        c = np.append(np.zeros(m), -np.ones(d))
+        res = linprog(c, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if res.status == 0 and -res.fun > 1e-9 * scale:
+            out[k] = False
+    return out

@@ -1,0 +1,119 @@
+"""Plots of frontiers and alignment reports (matplotlib, imported on call)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from games.errors import InvalidGameError
+
+__all__ = ["plot_frontier", "plot_report", "save_figure"]
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("plotting needs matplotlib: pip install 'masalign[plot]'") from None
+    if os.environ.get("DISPLAY", "") == "" and matplotlib.get_backend().lower() not in ("agg",):
+        try:
+            matplotlib.use("Agg")
+        except Exception:  # noqa: BLE001 - keep the current backend
+            pass
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def save_figure(fig: Any, path: Any) -> None:
+    """Save a figure atomically: render to a temporary file beside ``path``, then
+    ``os.replace`` it (the format follows the extension)."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    suffix = os.path.splitext(path)[1] or ".png"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".masalign-", suffix=suffix)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, bbox_inches="tight", dpi=120)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def plot_frontier(front: Any, ax: Any = None, axes: Sequence[int] = (0, 1)) -> Any:
+    """Candidates in grey, the Pareto-optimal ones highlighted, on two axes."""
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    pts = np.asarray(front.points)
+    if pts.shape[1] == 1:
+        i, j = 0, 0
+    else:
+        i, j = axes
+        if not (0 <= i < pts.shape[1] and 0 <= j < pts.shape[1]):
+            raise InvalidGameError(f"axes: expected two indices below {pts.shape[1]}, found {axes}")
+    ax.scatter(pts[:, i], pts[:, j], c="0.7", s=18, label=front.over)
+    opt = front.optimal
+    ax.scatter(pts[opt, i], pts[opt, j], c="tab:blue", s=30, label="Pareto-optimal")
+    for f in getattr(front, "faces", ()):
+        if len(f) == 2:
+            ax.plot(pts[list(f), i], pts[list(f), j], c="tab:blue")
+    ax.set_xlabel(front.axes[i])
+    ax.set_ylabel(front.axes[j])
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_report(report: Any, path: Any = None, kind: str = "pairs") -> Any:
+    """Outcomes (grey), the outcome frontier (blue), holistically aligned outcomes
+    (green ring) and the equilibria (red stars) of an alignment report."""
+    if kind not in ("pairs", "3d"):
+        raise InvalidGameError(f"kind: expected 'pairs' or '3d', found {kind!r}")
+    plt = _pyplot()
+    values = report.table.values
+    axes_names = report.axes
+    d = len(axes_names)
+    eq = np.array([[e.scores[a] for a in axes_names] for e in report.equilibria]).reshape(-1, d)
+    holistic = np.array([[o.scores[a] for a in axes_names]
+                         for o in report.holistic_outcomes]).reshape(-1, d)
+    front = report.outcome_frontier
+    title = report.game.title or "alignment"
+    if kind == "3d" and d >= 3:
+        fig = plt.figure(figsize=(6, 5))
+        ax = fig.add_subplot(projection="3d")
+        ax.scatter(*values[~front, :3].T, c="0.7", s=15, label="outcomes")
+        ax.scatter(*values[front, :3].T, c="tab:blue", s=30, label="frontier")
+        if len(holistic):
+            ax.scatter(*holistic[:, :3].T, facecolors="none", edgecolors="tab:green", s=120,
+                       label="holistically aligned")
+        if len(eq):
+            ax.scatter(*eq[:, :3].T, c="tab:red", marker="*", s=160, label="equilibria")
+        ax.set_xlabel(axes_names[0])
+        ax.set_ylabel(axes_names[1])
+        ax.set_zlabel(axes_names[2])
+        ax.legend(fontsize="small")
+    else:
+        pairs = list(combinations(range(d), 2)) or [(0, 0)]
+        fig, axs = plt.subplots(1, len(pairs), figsize=(4.5 * len(pairs), 4), squeeze=False)
+        for ax, (i, j) in zip(axs[0], pairs):
+            ax.scatter(values[~front, i], values[~front, j], c="0.7", s=15, label="outcomes")
+            ax.scatter(values[front, i], values[front, j], c="tab:blue", s=30,
+                       label="frontier (all axes)")
+            if len(holistic):
+                ax.scatter(holistic[:, i], holistic[:, j], facecolors="none",
+                           edgecolors="tab:green", s=120, label="holistically aligned")
+            if len(eq):
+                ax.scatter(eq[:, i], eq[:, j], c="tab:red", marker="*", s=160, label="equilibria")
+            ax.set_xlabel(axes_names[i])
+            ax.set_ylabel(axes_names[j])
+        axs[0][0].legend(fontsize="small")
+    fig.suptitle(title, fontsize="medium")
+    if path is not None:
+        save_figure(fig, path)
+    return fig
