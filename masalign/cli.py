@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--catalog", metavar="NAME",
                         help="a catalogue game, e.g. prisoners_dilemma or aid_delivery")
     analyze_cmd.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    analyze_cmd.add_argument("--plot", metavar="FILE.png",
+                             help="save the alignment plot (outcomes, frontier, equilibria); "
+                                  "needs matplotlib")
     return parser
 
 
@@ -37,6 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             game = games.catalog.by_name(args.catalog or "aid_delivery")
         analysis = analyze(game)
+        if args.plot:
+            try:
+                analysis.alignment.plot(args.plot)
+            except ImportError as err:
+                raise games.GameError(f"--plot: {err}") from None
         if args.json:
             print(json.dumps(analysis.to_dict(), indent=2))
         else:

@@ -18,6 +18,7 @@ class Analysis:
     setting: games.Setting
     equilibria: games.EquilibriumSet
     reduction: Any
+    alignment: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -26,6 +27,7 @@ class Analysis:
             "pure_equilibria": self.equilibria.to_dict(),
             "layer_scores": [layer_scores(self.game, e.profile) for e in self.equilibria],
             "dominance": self.reduction.to_dict(),
+            "alignment": None if self.alignment is None else self.alignment.to_dict(),
         }
 
     def to_text(self) -> str:
@@ -54,6 +56,8 @@ class Analysis:
         lines.append(f"Iterated elimination of strictly dominated strategies: {dims} -> {left}"
                      f"{' (dominance solvable)' if r.solved else ''}")
         lines += [f"  {e}" for e in r.order]
+        if self.alignment is not None:
+            lines += ["", self.alignment.to_text()]
         return "\n".join(lines)
 
 
@@ -77,6 +81,8 @@ def _json(x: Any) -> Any:
 
 def analyze(game: games.Game) -> Analysis:
     """Classify the game, find its pure equilibria and reduce it by dominance."""
+    import pareto
     return Analysis(game=game, setting=games.classify(game),
                     equilibria=games.pure_equilibria(game),
-                    reduction=games.eliminate_dominated(game))
+                    reduction=games.eliminate_dominated(game),
+                    alignment=pareto.alignment_report(game))

@@ -39,6 +39,9 @@ def save_figure(fig: Any, path: Any) -> None:
     os.close(fd)
     try:
         fig.savefig(tmp, bbox_inches="tight", dpi=120)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -65,3 +65,21 @@ def test_the_module_runs_as_a_program():
     assert out.returncode == 0 and "Pure Nash equilibria: 1" in out.stdout
     usage = subprocess.run([sys.executable, "-m", "masalign"], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_analyze_reports_holistic_alignment_and_writes_the_plot(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "aid.png"
+    assert main(["analyze", "--plot", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Alignment report" in out and "Price of anarchy" in out
+    assert "Verdict: Misaligned" in out and "HOLISTICALLY ALIGNED" in out
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".masalign-")]
+
+
+def test_json_output_carries_the_alignment_report(capsys):
+    assert main(["analyze", "--catalog", "prisoners_dilemma", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["alignment"]
+    assert report["price_of_anarchy"]["price_of_anarchy"] == 3.0
+    assert report["equilibria"][0]["pareto_optimal"] is False
