@@ -14,6 +14,7 @@ from games.model import STANDARD_LAYERS, Game, check_game_size
 from games.results import Equilibrium, EquilibriumSet
 from games.solvers.dominance import eliminate_dominated
 from games.solvers.pure import pure_equilibria
+from games.solvers.correlated import CorrelatedEquilibrium, correlated_equilibrium
 from games import catalog, convert  # noqa: E402  (convert imports its libraries on call)
 from games.catalog import covariance_game, random_game
 from games import repeated  # noqa: E402  (no compilation at import: kernels compile on call)
@@ -22,6 +23,7 @@ from games import evolution  # noqa: E402
 __all__ = [
     "Game", "Equilibrium", "EquilibriumSet", "STANDARD_LAYERS", "check_game_size",
     "pure_equilibria", "eliminate_dominated", "classify", "Setting",
+    "correlated_equilibrium", "CorrelatedEquilibrium",
     "catalog", "convert", "random_game", "covariance_game", "repeated", "evolution",
     "read_nfg", "write_nfg", "read_json", "write_json", "read_game", "write_game",
     "GameError", "InvalidGameError", "GameTooLargeError", "FormatError", "SolverError",
