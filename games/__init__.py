@@ -14,6 +14,13 @@ from games.model import STANDARD_LAYERS, Game, check_game_size
 from games.results import Equilibrium, EquilibriumSet
 from games.solvers.dominance import eliminate_dominated
 from games.solvers.pure import pure_equilibria
+from games.solvers.vertex_enumeration import all_equilibria, is_degenerate, maximal_nash_subsets
+from games.solvers.support_enumeration import DegenerateGameWarning, support_enumeration
+from games.solvers.lemke_howson import lemke_howson
+from games.solvers.zero_sum import (SecurityStrategies, ZeroSumSolution, security_strategies,
+                                    solve_zero_sum)
+from games.solvers.selection import (best_equilibrium, payoff_dominant, risk_dominant,
+                                     welfare_maximising)
 from games.solvers.correlated import CorrelatedEquilibrium, correlated_equilibrium
 from games import catalog, convert  # noqa: E402  (convert imports its libraries on call)
 from games.catalog import covariance_game, random_game
@@ -23,6 +30,10 @@ from games import evolution  # noqa: E402
 __all__ = [
     "Game", "Equilibrium", "EquilibriumSet", "STANDARD_LAYERS", "check_game_size",
     "pure_equilibria", "eliminate_dominated", "classify", "Setting",
+    "all_equilibria", "is_degenerate", "maximal_nash_subsets", "support_enumeration",
+    "DegenerateGameWarning", "lemke_howson", "solve_zero_sum", "security_strategies",
+    "ZeroSumSolution", "SecurityStrategies", "best_equilibrium", "payoff_dominant",
+    "risk_dominant", "welfare_maximising",
     "correlated_equilibrium", "CorrelatedEquilibrium",
     "catalog", "convert", "random_game", "covariance_game", "repeated", "evolution",
     "read_nfg", "write_nfg", "read_json", "write_json", "read_game", "write_game",
