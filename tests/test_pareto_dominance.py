@@ -1,0 +1,190 @@
+"""The non-dominated filter and the hypervolume indicator."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import games
+from pareto import dominates, hypervolume, nondominated
+
+FIXTURE = Path(__file__).parent / "fixtures" / "hypervolume_moocore.json"
+
+
+def brute_force_nondominated(x: np.ndarray, strict: bool = False) -> np.ndarray:
+    """O(N^2 d) reference, maximising every column."""
+    ge = np.all(x[:, None, :] >= x[None, :, :], axis=2)     # ge[j, i]: x_j >= x_i
+    gt_any = np.any(x[:, None, :] > x[None, :, :], axis=2)
+    gt_all = np.all(x[:, None, :] > x[None, :, :], axis=2)
+    dominated = (gt_all if strict else ge & gt_any).any(axis=0)
+    return ~dominated
+
+
+@st.composite
+def point_sets(draw, max_points=60):
+    d = draw(st.integers(1, 6))
+    n = draw(st.integers(0, max_points))
+    ties = draw(st.booleans())
+    elements = st.integers(0, 3).map(float) if ties else \
+        st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+    x = draw(arrays(np.float64, (n, d), elements=elements))
+    if n and draw(st.booleans()):  # duplicate some rows
+        idx = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n))
+        x = np.vstack([x, x[idx]])
+    return x
+
+
+@settings(max_examples=300, deadline=None)
+@given(point_sets(), st.booleans())
+def test_nondominated_equals_the_brute_force_reference(x, strict):
+    assert np.array_equal(nondominated(x, strict=strict), brute_force_nondominated(x, strict))
+
+
+@settings(max_examples=100, deadline=None)
+@given(point_sets(max_points=200))
+def test_large_inputs_through_the_prefilter_equal_the_reference(x):
+    big = np.vstack([x, x * 0.5, x - 1.0]) if len(x) else x
+    for strict in (False, True):
+        assert np.array_equal(nondominated(big, strict=strict),
+                              brute_force_nondominated(big, strict))
+
+
+@settings(max_examples=100, deadline=None)
+@given(point_sets(), st.data())
+def test_minimising_a_column_equals_maximising_its_negation(x, data):
+    flags = data.draw(st.lists(st.booleans(), min_size=x.shape[1], max_size=x.shape[1]))
+    signs = np.where(flags, 1.0, -1.0)
+    assert np.array_equal(nondominated(x, maximize=flags), nondominated(x * signs))
+
+
+def test_duplicates_are_all_kept_or_only_the_first():
+    x = [[1, 2], [2, 1], [1, 2], [0, 0], [2, 1]]
+    assert nondominated(x).tolist() == [True, True, True, False, True]
+    assert nondominated(x, keep_duplicates=False).tolist() == [True, True, False, False, False]
+
+
+def test_strict_dominance_keeps_weakly_optimal_points():
+    x = [[1, 1], [1, 0], [0, 0]]
+    assert nondominated(x).tolist() == [True, False, False]
+    assert nondominated(x, strict=True).tolist() == [True, True, False]
+    assert dominates([1, 1], [1, 0]) and not dominates([1, 1], [1, 0], strict=True)
+
+
+def test_every_column_is_maximised_by_default_and_minimised_on_request():
+    x = np.array([[0, 0, 0], [1, 1, 1], [1, 1, 1]])
+    assert nondominated(x).tolist() == [False, True, True]
+    assert nondominated(x, maximize=False).tolist() == [True, False, False]
+
+
+def test_kernels_agree_without_compilation(monkeypatch):
+    from pareto import dominance
+    rng = np.random.default_rng(3)
+    for d in (2, 3, 5):
+        x = rng.integers(0, 5, size=(300, d)).astype(float)
+        for strict in (False, True):
+            expected = brute_force_nondominated(x, strict)
+            keep = dominance._prefilter.py_func(x, dominance._pivot_weights(d), strict)
+            assert not np.any(expected & ~keep)  # the prefilter never drops an optimal point
+            if d == 2:
+                order = dominance._lexsort_descending(x)
+                got = np.empty(len(x), bool)
+                got[order] = dominance._sweep2_kernel.py_func(x[order], strict)
+            elif d == 3:
+                order = dominance._lexsort_descending(x)
+                got = np.empty(len(x), bool)
+                got[order] = dominance._sweep3_kernel.py_func(x[order], strict)
+            else:
+                order = np.argsort(-x.sum(axis=1), kind="stable")
+                got = np.empty(len(x), bool)
+                got[order] = dominance._sort_filter.py_func(np.ascontiguousarray(x[order]), strict)
+            assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ([[1.0, np.nan]], "nan at row 0, column 1"),
+    ([[1.0, np.inf], [0, 0]], "inf at row 0, column 1"),
+    (np.zeros((2, 2, 2)), "(N, d)"),
+    ([["a", "b"]], "expected an (N, d) array of numbers"),
+])
+def test_bad_points_are_rejected_with_the_problem_named(bad, message):
+    with pytest.raises(games.InvalidGameError, match=None) as err:
+        nondominated(bad)
+    assert message in str(err.value)
+
+
+def test_bad_maximize_flags_are_rejected():
+    with pytest.raises(games.InvalidGameError, match="one per column"):
+        nondominated([[1, 2]], maximize=[True])
+
+
+def test_empty_input_gives_an_empty_mask():
+    assert nondominated(np.zeros((0, 3))).shape == (0,)
+
+
+# ---------------------------------------------------------------------------------------
+# Hypervolume
+
+
+def test_hypervolume_closed_forms():
+    # one box: the product of its sides
+    assert hypervolume([[2, 3, 4]], [0, 0, 0]) == 24.0
+    # a staircase in 2-D: 1*3 + 1*2 + 1*1
+    assert hypervolume([[1, 3], [2, 2], [3, 1]], [0, 0]) == 6.0
+    # a dominated point and a duplicate add nothing
+    assert hypervolume([[1, 3], [2, 2], [3, 1], [1, 1], [2, 2]], [0, 0]) == 6.0
+    # the unit simplex corners in d dimensions: d boxes of volume 1 overlapping in the
+    # box of side... each corner e_j + small: union of [0, e_j + eps] boxes
+    eps = 0.5
+    for d in (2, 3, 4, 5):
+        pts = np.full((d, d), eps) + np.eye(d) * (1 - eps)
+        # inclusion-exclusion: d boxes of volume eps^(d-1), pairwise overlaps eps^d, ...
+        expected = d * eps ** (d - 1) - (d - 1) * eps ** d
+        assert hypervolume(pts, np.zeros(d)) == pytest.approx(expected, rel=1e-12)
+    # minimisation: the reference above
+    assert hypervolume([[0, 0]], [1, 2], maximize=False) == 2.0
+    # points not beating the reference contribute nothing
+    assert hypervolume([[-1, 5]], [0, 0]) == 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(point_sets(max_points=12))
+def test_hypervolume_equals_a_grid_count_on_integer_points(x):
+    d = x.shape[1]
+    if d > 4:
+        return
+    x = np.clip(np.round(np.abs(x)) % 4, 0, 3)
+    # count the unit cells [c, c+1]^d (c in 0..2) below some point, reference 0
+    cells = np.stack(np.meshgrid(*[np.arange(3)] * d, indexing="ij"), -1).reshape(-1, d) + 1
+    covered = np.any(np.all(x[None, :, :] >= cells[:, None, :], axis=2), axis=1) if len(x) else []
+    assert hypervolume(x, np.zeros(d)) == pytest.approx(float(np.sum(covered)))
+
+
+def test_hypervolume_matches_moocore_fixture():
+    data = json.loads(FIXTURE.read_text())
+    assert len(data["cases"]) == 24
+    for case in data["cases"]:
+        pts = np.array(case["points"])
+        got = hypervolume(pts, case["reference"], maximize=False)
+        assert got == pytest.approx(case["hypervolume"], rel=1e-10, abs=1e-12)
+        assert nondominated(pts, maximize=False).tolist() == case["nondominated_min"]
+        assert nondominated(pts, maximize=False, keep_duplicates=False).tolist() == \
+            case["nondominated_min_first"]
+
+
+def test_hypervolume_matches_moocore_live():
+    moocore = pytest.importorskip("moocore")
+    rng = np.random.default_rng(5)
+    for d in (2, 3, 4):
+        pts = rng.random((40, d))
+        ref = np.full(d, 1.2)
+        assert hypervolume(pts, ref, maximize=False) == pytest.approx(
+            moocore.hypervolume(pts, ref=ref), rel=1e-10)
+
+
+def test_hypervolume_rejects_a_reference_of_the_wrong_length():
+    with pytest.raises(games.InvalidGameError, match="reference: expected 2 coordinates"):
+        hypervolume([[1, 2]], [0, 0, 0])
