@@ -24,8 +24,6 @@ from games.solvers.selection import (best_equilibrium, payoff_dominant, risk_dom
 from games.solvers.correlated import CorrelatedEquilibrium, correlated_equilibrium
 from games import catalog, convert  # noqa: E402  (convert imports its libraries on call)
 from games.catalog import covariance_game, random_game
-from games import repeated  # noqa: E402  (no compilation at import: kernels compile on call)
-from games import evolution  # noqa: E402
 
 __all__ = [
     "Game", "Equilibrium", "EquilibriumSet", "STANDARD_LAYERS", "check_game_size",
@@ -39,3 +37,16 @@ __all__ = [
     "read_nfg", "write_nfg", "read_json", "write_json", "read_game", "write_game",
     "GameError", "InvalidGameError", "GameTooLargeError", "FormatError", "SolverError",
 ]
+
+# Larger packages load on first use, so that ``import games`` stays fast.
+_LAZY_MODULES = ("repeated", "evolution")
+
+
+def __getattr__(name: str):
+    if name in _LAZY_MODULES:
+        import importlib
+
+        module = importlib.import_module(f"games.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'games' has no attribute {name!r}")

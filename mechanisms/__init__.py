@@ -1,3 +1,23 @@
 """Realignment mechanisms: interventions that change a game's incentives, measured
 before and after on every alignment dimension (builds on :mod:`games` and :mod:`pareto`).
+
+Every mechanism is a small immutable object with ``apply(game) -> Game`` that changes the
+payoffs (incentives) or builds the model selection acts on (a repeated-game or reputation
+meta-game, the effective game of a network or of groups), keeps the evaluation layers,
+and records the operator's net payments in the ``"cost"`` layer. Mechanisms compose:
+``Penalty(...) | Redistribution(0.3)``.
 """
+
+from mechanisms.base import COST_LAYER, Composite, Mechanism, compose
+from mechanisms.incentives import (ContestIntensity, Contract, Monitoring, Penalty,
+                                   Redistribution, RewardCap, Subsidy, ThirdPartyJudge)
+from mechanisms.reciprocity import (NORMS, Groups, Kinship, Network, Repetition, Reputation,
+                                    ReputationOutcome, simulate_reputation)
+
+__all__ = [
+    "Mechanism", "Composite", "compose", "COST_LAYER",
+    "Redistribution", "RewardCap", "ContestIntensity", "Penalty", "Subsidy", "Contract",
+    "Monitoring", "ThirdPartyJudge",
+    "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
+    "simulate_reputation", "ReputationOutcome",
+]

@@ -1,0 +1,210 @@
+"""The mechanism protocol: small immutable objects that change a game's incentives and
+record what they cost, never the yardstick.
+
+``m.apply(game)`` returns a new :class:`games.Game` whose *payoffs* (what agents respond
+to) are changed, whose evaluation layers are kept as they were (the default objective
+layer is frozen to the original payoffs first, so it does not move with the incentives),
+and whose ``"cost"`` layer holds the net amount the mechanism's operator pays at each
+outcome (subsidies minus fines collected), added to any cost already recorded.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import numpy as np
+
+from games import Game, InvalidGameError
+
+__all__ = ["Mechanism", "Composite", "compose", "COST_LAYER", "freeze_yardstick",
+           "exact_number", "check_number", "target_mask"]
+
+#: The layer in which mechanisms record the operator's net payments.
+COST_LAYER = "cost"
+
+
+def exact_number(x: Any) -> bool:
+    """Whether ``x`` is an exact number (int or Fraction, not bool)."""
+    return isinstance(x, (int, Fraction, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
+def check_number(value: Any, field: str, low: float | None = None, high: float | None = None,
+                 low_open: bool = False) -> Any:
+    """Validate a numeric parameter (kept exact when it is an int or a Fraction)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, Fraction, np.integer, np.floating)):
+        raise InvalidGameError(f"{field}: expected a number, found {value!r}")
+    if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+        raise InvalidGameError(f"{field}: expected a finite number, found {value!r}")
+    if low is not None and (value < low or (low_open and value == low)):
+        bound = f"> {low}" if low_open else f">= {low}"
+        raise InvalidGameError(f"{field}: expected a number {bound}, found {value!r}")
+    if high is not None and value > high:
+        raise InvalidGameError(f"{field}: expected a number <= {high}, found {value!r}")
+    return Fraction(value) if isinstance(value, (int, np.integer)) else value
+
+
+def freeze_yardstick(game: Game) -> Game:
+    """The game with its default objective layer (the payoffs) made explicit, so that a
+    change of incentives does not change what alignment is measured on."""
+    if "objective" in game.explicit_layers:
+        return game
+    layers = {"objective": game.payoffs, **game.explicit_layers}
+    criteria = {"objective": game.criteria["objective"],
+                **{k: game.criteria[k] for k in game.explicit_layers}}
+    return Game(game.payoffs, players=game.players, actions=game.actions, layers=layers,
+                criteria=criteria, title=game.title, exact=game.exact)
+
+
+def target_mask(game: Game, on: Any) -> np.ndarray:
+    """Which (player, outcome) pairs a targeted mechanism touches: a boolean array of the
+    payoffs' shape.
+
+    ``on`` is a mapping ``{player: action or [actions]}`` (the player is targeted when it
+    plays one of those actions), or a list of outcomes (each a tuple with one action per
+    player; every player is targeted at those outcomes), or a boolean array of the
+    payoffs' shape.
+    """
+    mask = np.zeros(game.payoffs.shape, dtype=bool)
+    if isinstance(on, np.ndarray) and on.dtype == bool:
+        if on.shape != mask.shape:
+            raise InvalidGameError(f"on: expected a boolean array of shape {mask.shape}, "
+                                   f"found {on.shape}")
+        return on.copy()
+    if isinstance(on, Mapping):
+        if not on:
+            raise InvalidGameError("on: expected at least one player and action, found none")
+        for player, actions in on.items():
+            i = game.player_index(player)
+            if isinstance(actions, (str, int, np.integer)):
+                actions = [actions]
+            for action in actions:
+                k = game.action_index(i, action)
+                index = [slice(None)] * game.n_players
+                index[i] = k
+                mask[(i, *index)] = True
+        return mask
+    if isinstance(on, Sequence) and not isinstance(on, str) and on:
+        for outcome in on:
+            if isinstance(outcome, str) or not isinstance(outcome, Sequence) \
+                    or len(outcome) != game.n_players:
+                raise InvalidGameError(
+                    f"on: expected outcomes with {game.n_players} actions each, found {outcome!r}")
+            profile = tuple(game.action_index(i, a) for i, a in enumerate(outcome))
+            mask[(slice(None), *profile)] = True
+        return mask
+    raise InvalidGameError(f"on: expected {{player: actions}}, a list of outcomes or a boolean "
+                           f"array, found {on!r}")
+
+
+class Mechanism:
+    """Base class of realignment mechanisms.
+
+    Subclasses are frozen dataclasses; they set the class attributes ``name``,
+    ``reference`` and ``changes`` and implement :meth:`transform`, which returns the new
+    payoffs and the operator's net cost per outcome (or None for a budget-balanced
+    mechanism). Mechanisms that build another model (a meta-game) override
+    :meth:`apply`.
+    """
+
+    name: ClassVar[str] = "mechanism"
+    reference: ClassVar[str] = ""
+    changes: ClassVar[str] = "incentives"
+
+    def transform(self, game: Game) -> tuple[np.ndarray, np.ndarray | None]:
+        raise NotImplementedError
+
+    def apply(self, game: Game) -> Game:
+        """The game under this mechanism: new payoffs, the same evaluation layers, and
+        the operator's net payments added to the ``"cost"`` layer."""
+        if not isinstance(game, Game):
+            raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
+        game = freeze_yardstick(game)
+        payoffs, cost = self.transform(game)
+        exact = payoffs.dtype == object
+        return with_cost(game, payoffs, cost, exact, f"{game.title or 'game'} | {self!r}")
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        def show(x: Any) -> str:
+            return str(x) if isinstance(x, Fraction) else repr(x)
+
+        args = ", ".join(f"{k}={show(v)}" for k, v in self.parameters.items())
+        return f"{type(self).__name__}({args})"
+
+    def __or__(self, other: "Mechanism") -> "Composite":
+        return compose(self, other)
+
+    def _repr_html_(self) -> str:
+        return (f"<code>{html.escape(repr(self))}</code> <small>{html.escape(self.name)}; "
+                f"{html.escape(self.reference)}</small>")
+
+    def to_dict(self) -> dict[str, Any]:
+        def plain(x: Any) -> Any:
+            if isinstance(x, Fraction):
+                return str(x)
+            if isinstance(x, (list, tuple)):
+                return [plain(v) for v in x]
+            if isinstance(x, Mapping):
+                return {str(k): plain(v) for k, v in x.items()}
+            if isinstance(x, (int, float, str, bool)) or x is None:
+                return x
+            return repr(x)
+
+        return {"mechanism": type(self).__name__, "name": self.name,
+                "reference": self.reference, "parameters": plain(self.parameters)}
+
+
+def with_cost(game: Game, payoffs: np.ndarray, cost: np.ndarray | None, exact: bool,
+              title: str) -> Game:
+    """``game`` with new payoffs and ``cost`` added to its cost layer."""
+    layers = dict(game.explicit_layers)
+    criteria = {k: game.criteria[k] for k in layers}
+    if cost is not None:
+        cost = np.asarray(cost)
+        if COST_LAYER in layers:
+            previous = layers[COST_LAYER]
+            if previous.shape[0] != 1:
+                raise InvalidGameError(f"layers['{COST_LAYER}']: expected one criterion to add "
+                                       f"the mechanism's cost to, found {previous.shape[0]}")
+            cost = previous[0] + cost
+        layers[COST_LAYER] = cost[np.newaxis]
+        criteria[COST_LAYER] = ("operator",)
+    return Game(payoffs, players=game.players, actions=game.actions, layers=layers,
+                criteria=criteria, title=title, exact=exact)
+
+
+@dataclass(frozen=True, repr=False)
+class Composite(Mechanism):
+    """Mechanisms applied in order (``m1 | m2`` applies m1, then m2)."""
+
+    parts: tuple[Mechanism, ...]
+
+    name: ClassVar[str] = "composition"
+    reference: ClassVar[str] = ""
+
+    def apply(self, game: Game) -> Game:
+        for part in self.parts:
+            game = part.apply(game)
+        return game
+
+    def __repr__(self) -> str:
+        return " | ".join(repr(p) for p in self.parts)
+
+
+def compose(*mechanisms: Mechanism) -> Composite:
+    """The mechanisms applied one after another, left to right."""
+    parts: list[Mechanism] = []
+    for m in mechanisms:
+        if not isinstance(m, Mechanism):
+            raise InvalidGameError(f"compose: expected mechanisms, found {type(m).__name__}")
+        parts.extend(m.parts if isinstance(m, Composite) else [m])
+    if not parts:
+        raise InvalidGameError("compose: expected at least one mechanism, found none")
+    return Composite(tuple(parts))

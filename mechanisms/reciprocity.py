@@ -1,0 +1,391 @@
+"""The five rules for the evolution of cooperation (Nowak 2006) as mechanisms: kin
+selection, direct reciprocity, indirect reciprocity (reputation), network reciprocity and
+group selection.
+
+Each maps a symmetric two-player stage game to the game that selection effectively acts
+on, whose equilibria and stability say whether cooperation is favoured. On the donation
+game (``games.catalog.prisoners_dilemma(b=..., c=...)``) the conditions are kin r > c/b,
+direct w > c/b, indirect q > c/b, network b/c > k and group b/c > 1 + n/m.
+
+References
+----------
+Nowak (2006). Five rules for the evolution of cooperation. Science 314, 1560-1563.
+Hamilton (1964); Axelrod & Hamilton (1981); Nowak & Sigmund (1998); Ohtsuki & Nowak
+(2006), The replicator equation on graphs, J. Theor. Biol. 243, 86-97; Traulsen & Nowak
+(2006), PNAS 103, 10952-10955.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import numpy as np
+
+from games import Game, InvalidGameError
+from games._jit import jit
+from mechanisms.base import Mechanism, check_number, exact_number, freeze_yardstick
+
+__all__ = ["Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
+           "simulate_reputation", "ReputationOutcome"]
+
+
+def _symmetric_pair(game: Game, what: str) -> None:
+    if game.n_players != 2 or game.shape[0] != game.shape[1] \
+            or not np.array_equal(game.payoffs[1], game.payoffs[0].T):
+        raise InvalidGameError(f"game: {what} needs a symmetric two-player game, found "
+                               f"{game.n_players} players with shape {game.shape}")
+
+
+@dataclass(frozen=True, repr=False)
+class Kinship(Mechanism):
+    r"""Kin selection: each agent values the others' payoffs with relatedness r,
+    :math:`u_i \to u_i + r \sum_{j \ne i} u_j` (Hamilton 1964). On the donation game
+    cooperation becomes dominant exactly when :math:`r > c/b`."""
+
+    relatedness: Any
+
+    name: ClassVar[str] = "kin selection"
+    reference: ClassVar[str] = "Hamilton (1964); Nowak (2006)"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "relatedness", check_number(self.relatedness, "relatedness", 0, 1))
+
+    def transform(self, game: Game) -> tuple[np.ndarray, None]:
+        from games.evolution import relatedness_weighted
+
+        return relatedness_weighted(game, self.relatedness).payoffs, None
+
+
+def _meta_game(stage: Game, names: list[str], outcome_weights: Any, title: str) -> Game:
+    """A symmetric meta-game whose entry (i, j) is the expectation of the stage game's
+    payoffs and layers under the distribution ``outcome_weights(i, j)`` over stage
+    outcomes (an array of the stage game's shape)."""
+    k = len(names)
+    exact = True
+    weights = {}
+    for i in range(k):
+        for j in range(k):
+            w = np.asarray(outcome_weights(i, j))
+            exact = exact and w.dtype == object
+            weights[i, j] = w
+
+    def expect(values: np.ndarray) -> Any:
+        v = values if exact else np.asarray(values, dtype=np.float64)
+        return np.array([[(v * weights[i, j]).sum() for j in range(k)] for i in range(k)],
+                        dtype=object if exact else np.float64)
+
+    payoffs = np.stack([expect(stage.payoffs[0]), expect(stage.payoffs[1])])
+    layers = {name: np.stack([expect(c) for c in values])
+              for name, values in stage.explicit_layers.items()}
+    criteria = {name: stage.criteria[name] for name in layers}
+    return Game(payoffs, players=stage.players, actions=[names, names], layers=layers,
+                criteria=criteria, title=title, exact=exact and stage.exact)
+
+
+@dataclass(frozen=True, repr=False)
+class Repetition(Mechanism):
+    r"""Direct reciprocity: the stage game is repeated with continuation probability w
+    and the agents choose among repeated-game ``strategies`` (default: tit-for-tat and
+    always defect). The result is the symmetric meta-game whose entries are the
+    normalised expected payoffs :math:`(1 - w) \sum_t w^t u_t` (per-round averages, so
+    they compare with the stage game), with every layer averaged the same way. On the
+    donation game, tit-for-tat against itself is an equilibrium iff :math:`w \ge c/b`."""
+
+    continuation: Any
+    strategies: tuple = field(default=None)  # type: ignore[assignment]
+    noise: Any = 0
+
+    name: ClassVar[str] = "direct reciprocity"
+    reference: ClassVar[str] = "Axelrod & Hamilton (1981); Nowak (2006)"
+    changes: ClassVar[str] = "model: stage game -> repeated-game meta-game"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "continuation",
+                           check_number(self.continuation, "continuation", 0, 1))
+        if self.continuation >= 1:
+            raise InvalidGameError(f"continuation: expected w < 1, found {self.continuation}")
+        object.__setattr__(self, "noise", check_number(self.noise, "noise", 0, Fraction(1, 2)))
+        if self.strategies is None:
+            from games.repeated import strategies as catalogue
+
+            object.__setattr__(self, "strategies", (catalogue.TitForTat(), catalogue.Defector()))
+        else:
+            object.__setattr__(self, "strategies", tuple(self.strategies))
+        if len(self.strategies) < 1:
+            raise InvalidGameError("strategies: expected at least one repeated-game strategy")
+
+    def apply(self, game: Game) -> Game:
+        from games.repeated import expected_payoffs
+
+        if not isinstance(game, Game):
+            raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
+        if game.n_players != 2:
+            raise InvalidGameError(f"game: direct reciprocity needs a two-player stage game, "
+                                   f"found {game.n_players} players")
+        stage = freeze_yardstick(game)
+        names = [getattr(s, "name", repr(s)) for s in self.strategies]
+        if len(set(names)) != len(names):
+            names = [f"{n} ({k + 1})" for k, n in enumerate(names)]
+        w, noise = self.continuation, self.noise
+
+        def value(s1: Any, s2: Any, values: np.ndarray, player: int) -> Any:
+            scored = stage.replace(payoffs=np.stack([values, values]), layers={}, criteria={},
+                                   exact=stage.exact and exact_number(w) and exact_number(noise))
+            return expected_payoffs(s1, s2, scored, continuation=w, noise=noise)[player]
+
+        k = len(self.strategies)
+        pairs = [(i, j) for i in range(k) for j in range(k)]
+        exact = stage.exact and exact_number(w) and exact_number(noise)
+        dtype = object if exact else np.float64
+
+        def table(values: np.ndarray, player: int) -> np.ndarray:
+            out = np.empty((k, k), dtype=dtype)
+            for i, j in pairs:
+                out[i, j] = value(self.strategies[i], self.strategies[j], values, player)
+            return out
+
+        payoffs = np.stack([table(stage.payoffs[0], 0), table(stage.payoffs[1], 1)])
+        layers = {name: np.stack([table(c, 0) for c in values])
+                  for name, values in stage.explicit_layers.items()}
+        criteria = {name: stage.criteria[name] for name in layers}
+        return Game(payoffs, players=stage.players, actions=[names, names], layers=layers,
+                    criteria=criteria, exact=exact,
+                    title=f"{stage.title or 'game'} | {self!r}")
+
+    def __repr__(self) -> str:
+        names = ", ".join(getattr(s, "name", repr(s)) for s in self.strategies)
+        noise = f", noise={self.noise}" if self.noise else ""
+        return f"Repetition(continuation={self.continuation}, strategies=({names}){noise})"
+
+
+#: Second-order assessment norms: the new reputation of a donor (1 good, 0 bad) after it
+#: cooperated (row 0) or defected (row 1) with a recipient of bad (column 0) or good
+#: (column 1) reputation.
+NORMS = {
+    "image-scoring": ((1, 1), (0, 0)),
+    "standing": ((1, 1), (1, 0)),
+    "stern-judging": ((0, 1), (1, 0)),
+    "shunning": ((0, 1), (0, 0)),
+}
+
+
+@dataclass(frozen=True, repr=False)
+class Reputation(Mechanism):
+    r"""Indirect reciprocity: discriminators help those of good reputation and know a
+    partner's reputation with probability q (``observability``); otherwise they help.
+
+    ``apply`` gives the meta-game among discriminators, defectors (and, with
+    ``cooperators=True``, unconditional cooperators) of a symmetric 2x2 stage game whose
+    first action cooperates: discriminator vs defector earns :math:`q P + (1 - q) S`, the
+    defector :math:`q P + (1 - q) T`. On the donation game discrimination is stable iff
+    :math:`q > c/b` (Nowak & Sigmund 1998; Nowak 2006). Layers are averaged over the same
+    outcome distributions. For norms other than image scoring, with errors, see
+    :func:`simulate_reputation`.
+    """
+
+    observability: Any
+    norm: str = "image-scoring"
+    cooperators: bool = False
+
+    name: ClassVar[str] = "indirect reciprocity"
+    reference: ClassVar[str] = "Nowak & Sigmund (1998); Nowak (2006)"
+    changes: ClassVar[str] = "model: stage game -> reputation meta-game"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "observability",
+                           check_number(self.observability, "observability", 0, 1))
+        if self.norm not in NORMS:
+            raise InvalidGameError(f"norm: expected one of {tuple(NORMS)}, found {self.norm!r}")
+
+    def apply(self, game: Game) -> Game:
+        if not isinstance(game, Game):
+            raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
+        _symmetric_pair(game, "indirect reciprocity")
+        if game.shape != (2, 2):
+            raise InvalidGameError(f"game: indirect reciprocity needs a 2x2 stage game "
+                                   f"(cooperate, defect), found shape {game.shape}")
+        stage = freeze_yardstick(game)
+        exact = stage.exact and exact_number(self.observability)
+        q = Fraction(self.observability) if exact else float(self.observability)
+        one = Fraction(1) if exact else 1.0
+        # Each strategy's action against a partner: "C", "D", or "q" (defect if known bad).
+        kinds = (["Cooperator"] if self.cooperators else []) + ["Discriminator", "Defector"]
+
+        def action_probability(me: str, partner: str) -> Any:
+            """Probability that ``me`` cooperates with ``partner`` (defectors are known bad;
+            cooperators and discriminators keep a good image in equilibrium)."""
+            if me == "Cooperator":
+                return one
+            if me == "Defector":
+                return 0 * one
+            return one - q if partner == "Defector" else one
+
+        def weights(i: int, j: int) -> np.ndarray:
+            p1 = action_probability(kinds[i], kinds[j])
+            p2 = action_probability(kinds[j], kinds[i])
+            w = np.array([[p1 * p2, p1 * (1 - p2)], [(1 - p1) * p2, (1 - p1) * (1 - p2)]],
+                         dtype=object if exact else np.float64)
+            return w
+
+        return _meta_game(stage, kinds, weights, f"{stage.title or 'game'} | {self!r}")
+
+
+@dataclass(frozen=True)
+class ReputationOutcome:
+    """What :func:`simulate_reputation` measured."""
+
+    strategies: tuple[str, ...]
+    counts: tuple[int, ...]
+    mean_payoffs: np.ndarray
+    cooperation: float
+    good_reputation: np.ndarray
+
+    def __repr__(self) -> str:
+        pays = ", ".join(f"{s}: {p:.3f}" for s, p in zip(self.strategies, self.mean_payoffs))
+        return f"ReputationOutcome(cooperation {self.cooperation:.3f}, payoffs {{{pays}}})"
+
+
+def simulate_reputation(benefit: float, cost: float, counts: tuple[int, int, int],
+                        norm: str = "image-scoring", observability: float = 1.0,
+                        execution_error: float = 0.0, assessment_error: float = 0.0,
+                        rounds: int = 100_000, seed: Any = None) -> ReputationOutcome:
+    """Simulate indirect reciprocity in a population of unconditional cooperators,
+    defectors and discriminators (``counts`` in that order) with public reputations.
+
+    Each round a random donor meets a random recipient; a discriminator helps a recipient
+    of good reputation (and, when it does not observe the reputation, with probability
+    ``1 - observability``, helps anyway). An intended help fails with probability
+    ``execution_error``. Observers then assess the donor by ``norm`` (a second-order
+    norm from :data:`NORMS`: image scoring, standing, stern judging, shunning), wrongly
+    with probability ``assessment_error``. Helping costs the donor ``cost`` and gives the
+    recipient ``benefit``.
+
+    Returns
+    -------
+    ReputationOutcome
+        Mean payoff per round of each strategy, the cooperation rate and the share of
+        good reputations of each strategy.
+    """
+    if norm not in NORMS:
+        raise InvalidGameError(f"norm: expected one of {tuple(NORMS)}, found {norm!r}")
+    counts = tuple(int(c) for c in counts)
+    if len(counts) != 3 or min(counts) < 0 or sum(counts) < 2:
+        raise InvalidGameError(f"counts: expected 3 non-negative counts (cooperators, defectors, "
+                               f"discriminators) totalling at least 2, found {counts!r}")
+    for name, p in (("observability", observability), ("execution_error", execution_error),
+                    ("assessment_error", assessment_error)):
+        check_number(p, name, 0, 1)
+    rng = np.random.default_rng(seed)
+    strategy = np.repeat(np.arange(3), counts)
+    table = np.array(NORMS[norm], dtype=np.int64)
+    totals, helps, good = _reputation_kernel(strategy, table, float(benefit), float(cost),
+                                             float(observability), float(execution_error),
+                                             float(assessment_error), int(rounds),
+                                             int(rng.integers(2**62)))
+    n = len(strategy)
+    per_strategy = np.array([totals[strategy == s].sum() / max(1, counts[s]) for s in range(3)])
+    # Per individual and round of giving and receiving: each is donor (and recipient) in
+    # rounds / n rounds on average.
+    mean_payoffs = per_strategy * n / rounds
+    reputation = np.array([good[strategy == s].mean() if counts[s] else np.nan for s in range(3)])
+    return ReputationOutcome(("Cooperator", "Defector", "Discriminator"), counts, mean_payoffs,
+                             helps / rounds, reputation)
+
+
+
+@jit
+def _reputation_kernel(strategy: np.ndarray, table: np.ndarray, b: float, c: float, q: float,
+                       e1: float, e2: float, rounds: int, seed: int) -> tuple[np.ndarray, int, np.ndarray]:
+    np.random.seed(seed)
+    n = strategy.shape[0]
+    reputation = np.ones(n, dtype=np.int64)
+    totals = np.zeros(n)
+    helps = 0
+    for _ in range(rounds):
+        donor = np.random.randint(n)
+        recipient = np.random.randint(n - 1)
+        if recipient >= donor:
+            recipient += 1
+        kind = strategy[donor]
+        if kind == 0:
+            intend = True
+        elif kind == 1:
+            intend = False
+        else:
+            intend = True if np.random.random() >= q else reputation[recipient] == 1
+        helped = intend and np.random.random() >= e1
+        if helped:
+            totals[donor] -= c
+            totals[recipient] += b
+            helps += 1
+        new = table[0 if helped else 1, reputation[recipient]]
+        if np.random.random() < e2:
+            new = 1 - new
+        reputation[donor] = new
+    return totals, helps, reputation
+
+
+@dataclass(frozen=True, repr=False)
+class Network(Mechanism):
+    r"""Network reciprocity: the game that the replicator dynamics on a regular graph of
+    degree k > 2 follows under weak selection (Ohtsuki & Nowak 2006),
+    :math:`A' = A + B` with, for death-birth updating,
+    :math:`b_{ij} = \frac{(k+1) a_{ii} + a_{ij} - a_{ji} - (k+1) a_{jj}}{(k+1)(k-2)}`
+    (imitation: k+3 and 3 in place of k+1 and 1; birth-death: 1 and 1 over k - 2). On the
+    donation game cooperation dominates iff :math:`b/c > k` under death-birth updating.
+    """
+
+    degree: Any
+    rule: str = "death-birth"
+
+    name: ClassVar[str] = "network reciprocity"
+    reference: ClassVar[str] = "Ohtsuki, Hauert, Lieberman & Nowak (2006); Ohtsuki & Nowak (2006)"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "degree", check_number(self.degree, "degree", 2, low_open=True))
+        if self.rule not in ("death-birth", "imitation", "birth-death"):
+            raise InvalidGameError(f"rule: expected 'death-birth', 'imitation' or 'birth-death', "
+                                   f"found {self.rule!r}")
+
+    def transform(self, game: Game) -> tuple[np.ndarray, None]:
+        _symmetric_pair(game, "network reciprocity")
+        exact = game.exact and exact_number(self.degree)
+        a = game.payoffs[0] if exact else game.float_payoffs[0]
+        k = Fraction(self.degree) if exact else float(self.degree)
+        own, cross = {"death-birth": (k + 1, 1), "imitation": (k + 3, 3),
+                      "birth-death": (1, 1)}[self.rule]
+        diagonal = np.diag(a)
+        b = (own * diagonal[:, None] + cross * a - cross * a.T - own * diagonal[None, :]) \
+            / (own * (k - 2))
+        effective = a + b
+        return np.stack([effective, effective.T]), None
+
+
+@dataclass(frozen=True, repr=False)
+class Groups(Mechanism):
+    r"""Group (multilevel) selection with m groups of at most n individuals (Traulsen &
+    Nowak 2006): the effective game :math:`a'_{ij} = n\, a_{ij} + m\, a_{ii}` (within-group
+    competition weighted by n, competition between homogeneous groups by m; Nowak 2006's
+    matrix for the donation game). Cooperation dominates iff :math:`b/c > 1 + n/m`."""
+
+    groups: Any
+    group_size: Any
+
+    name: ClassVar[str] = "group selection"
+    reference: ClassVar[str] = "Traulsen & Nowak (2006); Nowak (2006)"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", check_number(self.groups, "groups", 0, low_open=True))
+        object.__setattr__(self, "group_size", check_number(self.group_size, "group_size", 0,
+                                                            low_open=True))
+
+    def transform(self, game: Game) -> tuple[np.ndarray, None]:
+        _symmetric_pair(game, "group selection")
+        exact = game.exact and exact_number(self.groups) and exact_number(self.group_size)
+        a = game.payoffs[0] if exact else game.float_payoffs[0]
+        m = Fraction(self.groups) if exact else float(self.groups)
+        n = Fraction(self.group_size) if exact else float(self.group_size)
+        effective = n * a + m * np.diag(a)[:, None]
+        return np.stack([effective, effective.T]), None
