@@ -893,7 +893,8 @@ def contest(n: int = 2, levels: Sequence[Any] = (0, 1, 2, 3, 4), prize: Any = 8,
     .. math:: u_i = p_i\, s V + (1 - p_i)\,\frac{(1 - s) V}{n - 1} - \text{cost}\; x_i,
               \qquad p_i = x_i / X.
 
-    ``share = 1`` is winner-takes-all; ``share = 1/n`` gives everybody V/n whatever the
+    The layer ``"prize"`` holds each contestant's expected prize (what
+    :class:`mechanisms.ContestIntensity` reshares). ``share = 1`` is winner-takes-all; ``share = 1/n`` gives everybody V/n whatever the
     efforts, so zero effort strictly dominates. In between the contest acts like a
     winner-takes-all one with prize V (n s - 1)/(n - 1): lowering ``share`` lowers the
     contest's intensity, equilibrium effort and rent dissipation (the
@@ -939,12 +940,15 @@ def contest(n: int = 2, levels: Sequence[Any] = (0, 1, 2, 3, 4), prize: Any = 8,
     safe = np.where(nobody, 1, total)
     even = Fraction(1, n) if exact else 1.0 / n
     win_first, win_rest = v["share"] * v["prize"], (1 - v["share"]) * v["prize"] / (n - 1)
-    payoffs = []
+    payoffs, prizes = [], []
     for x in effort:
         p = np.where(nobody, even, x / safe)
-        payoffs.append(p * win_first + (1 - p) * win_rest - v["cost"] * x)
-    return Game(_full(payoffs, shape), players=_players("Contestant", n),
+        prizes.append(p * win_first + (1 - p) * win_rest)
+        payoffs.append(prizes[-1] - v["cost"] * x)
+    players = _players("Contestant", n)
+    return Game(_full(payoffs, shape), players=players,
                 actions=(_labels("effort ", grid),) * n,
+                layers={"prize": _full(prizes, shape)}, criteria={"prize": players},
                 title=f"Tullock contest (n={n}, {_fmt(v)})")
 
 
