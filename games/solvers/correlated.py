@@ -306,7 +306,8 @@ def _solve_lp(game: Game, matrix: Any, c: np.ndarray) -> np.ndarray:
     from scipy.optimize import linprog
     n = game.n_profiles
     scale = max(1.0, float(np.abs(c).max()) if c.size else 1.0)
-    res = linprog(-c / scale, A_ub=matrix, b_ub=np.zeros(matrix.shape[0]),
+    rows = matrix.shape[0]
+    res = linprog(-c / scale, A_ub=matrix if rows else None, b_ub=np.zeros(rows) if rows else None,
                   A_eq=np.ones((1, n)), b_eq=[1.0], bounds=(0, None), method="highs-ds")
     if res.status != 0 or res.x is None:
         raise SolverError(f"correlated_equilibrium: the LP failed ({res.message})")
