@@ -321,26 +321,25 @@ class EquilibriumPayoffSet(PayoffPolygon):
                 f" punishment ({self.punishment[0]:.6g}, {self.punishment[1]:.6g}))")
 
 
-def _slice(v: np.ndarray, c: np.ndarray, axis: int, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Lowest and highest coordinate ``1 - axis`` of the polygon on the lines
-    ``x_axis = c`` (one line per entry of ``c``); NaN where a line misses it."""
-    other = 1 - axis
-    p = v
-    q = np.roll(v, -1, axis=0)
-    px, qx = p[:, axis][None, :], q[:, axis][None, :]
-    py, qy = p[:, other][None, :], q[:, other][None, :]
-    cc = c[:, None]
-    lo_x, hi_x = np.minimum(px, qx), np.maximum(px, qx)
-    hit = (cc >= lo_x - tol) & (cc <= hi_x + tol)
+def _slices(v: np.ndarray, h: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where the lines ``x_0 = h[r, 0]`` and ``x_1 = h[r, 1]`` cross the polygon ``v``:
+    ``lo[a, r]`` and ``hi[a, r]`` are the lowest and highest other coordinate on the line
+    ``x_a = h[r, a]`` (NaN where the line misses the polygon). All lines at once."""
+    nxt = np.concatenate([v[1:], v[:1]])
+    P = v.T[:, None, :]  # (2, 1, m): coordinate a of each vertex
+    Q = nxt.T[:, None, :]
+    px, qx = P, Q
+    py, qy = P[::-1], Q[::-1]  # the other coordinate
+    c = h.T[:, :, None]  # (2, R, 1)
+    hit = (c >= np.minimum(px, qx) - tol) & (c <= np.maximum(px, qx) + tol)
     dx = qx - px
     flat = np.abs(dx) <= tol
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.clip(np.where(flat, 0.0, (cc - px) / np.where(flat, 1.0, dx)), 0.0, 1.0)
+    t = np.clip((c - px) / np.where(flat, 1.0, dx), 0.0, 1.0)
     y = py + t * (qy - py)
     # an edge parallel to the line contributes both its ends
-    y_lo = np.where(hit, np.where(flat, np.minimum(py, qy), y), np.inf).min(axis=1)
-    y_hi = np.where(hit, np.where(flat, np.maximum(py, qy), y), -np.inf).max(axis=1)
-    missing = ~hit.any(axis=1)
+    y_lo = np.where(hit, np.where(flat, np.minimum(py, qy), y), np.inf).min(axis=2)
+    y_hi = np.where(hit, np.where(flat, np.maximum(py, qy), y), -np.inf).max(axis=2)
+    missing = ~hit.any(axis=2)
     y_lo[missing] = np.nan
     y_hi[missing] = np.nan
     return y_lo, y_hi
@@ -348,27 +347,33 @@ def _slice(v: np.ndarray, c: np.ndarray, axis: int, tol: float) -> tuple[np.ndar
 
 def _operator(W: np.ndarray, g: np.ndarray, gains: np.ndarray, u: np.ndarray,
               delta: float, tol: float) -> np.ndarray:
-    """One application of Abreu & Sannikov's operator: the new extreme-point candidates."""
+    """One application of Abreu & Sannikov's operator: the new extreme-point candidates.
+
+    For each profile ``a`` with thresholds ``h(a)``: ``g(a)`` itself when it is an
+    admissible continuation (``g(a) >= h(a)`` and ``g(a)`` in ``W``), else
+    ``(1 - d) g(a) + d w`` for the (at most four) points ``w`` where the lines
+    ``w_i = h_i(a)`` meet the boundary of ``W`` inside the quadrant ``w >= h(a)``.
+    """
     h = u[None, :] + (1 - delta) / delta * gains  # (A, 2) thresholds on continuations
     admissible = np.all(g >= h - tol, axis=1) & _contains(W, g, tol)
-    rest = ~admissible
-    cands = [g[admissible]]
-    if rest.any():
-        gr, hr = g[rest], h[rest]
-        conts = []
-        for axis in (0, 1):
-            other = 1 - axis
-            lo, hi = _slice(W, hr[:, axis], axis, tol)
-            ok = ~np.isnan(hi) & (hi >= hr[:, other] - tol)
-            for coord in (np.maximum(lo, hr[:, other]), hi):
-                w = np.empty_like(hr)
-                w[:, axis] = hr[:, axis]
-                w[:, other] = coord
-                conts.append((w[ok], gr[ok]))
-        for w, ga in conts:
-            if len(w):
-                cands.append((1 - delta) * ga + delta * w)
-    return np.vstack(cands)
+    if admissible.all():
+        return g
+    gr, hr = g[~admissible], h[~admissible]
+    lo, hi = _slices(W, hr, tol)  # (2, R)
+    other = hr[:, ::-1].T  # (2, R): the threshold of the other coordinate
+    ok = ~np.isnan(hi) & (hi >= other - tol)  # (2, R)
+    pts = []
+    for axis in (0, 1):
+        keep = ok[axis]
+        if not keep.any():
+            continue
+        fixed = hr[keep, axis]
+        for coord in (np.maximum(lo[axis, keep], other[axis, keep]), hi[axis, keep]):
+            w = np.empty((fixed.size, 2))
+            w[:, axis] = fixed
+            w[:, 1 - axis] = coord
+            pts.append((1 - delta) * gr[keep] + delta * w)
+    return np.vstack([g[admissible]] + pts)
 
 
 def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
