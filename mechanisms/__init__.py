@@ -9,6 +9,8 @@ and records the operator's net payments in the ``"cost"`` layer. Mechanisms comp
 """
 
 from mechanisms.base import COST_LAYER, Composite, Mechanism, compose
+from mechanisms.evaluation import (CONDITIONS, Evaluation, Snapshot, SweepResult, Threshold,
+                                   evaluate, sweep, threshold)
 from mechanisms.incentives import (ContestIntensity, Contract, Monitoring, Penalty,
                                    Redistribution, RewardCap, Subsidy, ThirdPartyJudge)
 from mechanisms.reciprocity import (NORMS, Groups, Kinship, Network, Repetition, Reputation,
@@ -20,4 +22,6 @@ __all__ = [
     "Monitoring", "ThirdPartyJudge",
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
     "simulate_reputation", "ReputationOutcome",
+    "evaluate", "Evaluation", "Snapshot", "threshold", "Threshold", "CONDITIONS",
+    "sweep", "SweepResult",
 ]

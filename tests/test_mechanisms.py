@@ -1,0 +1,187 @@
+"""Mechanisms: what they change, what they keep, the five rules, evaluation and sweeps."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import games
+import mechanisms as M
+from games import InvalidGameError
+from tests.strategies import game_objects
+
+PD = games.catalog.prisoners_dilemma
+AID = games.catalog.aid_delivery
+SELFISH = {"NGO": "visibility", "Government A": "citizens first",
+           "Government B": "citizens first", "Logistics": "cost-efficient"}
+ALIGNED = ("need-based", "open airspace", "open airspace", "priority-to-need")
+
+
+def profiles(game):
+    return [e.action_names for e in games.pure_equilibria(game)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(game_objects(min_players=2, max_players=3, exact=True),
+       st.fractions(0, 1), st.fractions(0, 5))
+def test_budget_balanced_mechanisms_keep_totals_and_never_move_the_yardstick(g, rate, gap):
+    for m in (M.Redistribution(rate), M.RewardCap(gap)):
+        h = m.apply(g)
+        assert np.array_equal(h.payoffs.sum(axis=0), g.payoffs.sum(axis=0))
+        assert np.array_equal(h.layers["objective"], g.payoffs)    # frozen, not the new payoffs
+        assert "cost" not in h.layers and h.exact
+
+
+def test_redistribution_at_rate_one_gives_everyone_the_mean():
+    h = M.Redistribution(1).apply(PD())
+    assert np.array_equal(h.payoffs[0], h.payoffs[1])
+    assert h.payoffs[0, 0, 1] == Fraction(5, 2)
+
+
+def test_reward_cap_limits_the_gap_and_keeps_the_order():
+    h = M.RewardCap(2).apply(PD())              # (0, 5) has gap 5 -> (1.5, 3.5)
+    assert h.payoffs[:, 0, 1].tolist() == [Fraction(3, 2), Fraction(7, 2)]
+    assert h.payoffs[:, 0, 0].tolist() == [3, 3]
+
+
+def test_penalty_and_subsidy_record_their_cost_and_compose():
+    fine = M.Penalty(4, on={0: "D", 1: "D"}, detection=Fraction(1, 2))
+    h = fine.apply(PD())
+    assert h.payoffs[:, 1, 1].tolist() == [-1, -1]
+    assert h.layers["cost"][0, 1, 1] == -4 and h.layers["cost"][0, 0, 0] == 0
+    both = fine | M.Subsidy(1, on=[("C", "C")])
+    k = both.apply(PD())
+    assert k.layers["cost"][0, 0, 0] == 2 and k.layers["cost"][0, 1, 1] == -4
+    assert isinstance(both, M.Composite) and len(both.parts) == 2
+    assert "Penalty(fine=4" in repr(both)
+
+
+def test_contract_compensates_the_players_who_kept_it():
+    h = M.Contract(("C", "C"), damages=3).apply(PD())
+    # (D, C): the row player broke it, pays 3 to the column player.
+    assert h.payoffs[:, 1, 0].tolist() == [2, 3]
+    assert profiles(h) == [("C", "C")]
+    assert h.layers["cost"][0].tolist() == [[0, 0], [0, -6]]   # nobody kept it: the operator collects
+
+
+def test_monitoring_makes_the_recommended_outcome_an_equilibrium_once_pf_beats_the_gain():
+    game = PD()                                   # the gain from defecting is 2
+    assert ("C", "C") not in profiles(M.Monitoring(Fraction(1, 5), 5, ("C", "C")).apply(game))
+    assert ("C", "C") in profiles(M.Monitoring(Fraction(2, 5), 5, ("C", "C")).apply(game))
+
+
+def test_contest_intensity_lowers_equilibrium_effort():
+    contest = games.catalog.contest()
+    efforts = [profiles(M.ContestIntensity(x).apply(contest))[0][0] for x in (1, Fraction(1, 2), 0)]
+    assert efforts == ["effort 2", "effort 1", "effort 0"]
+    with pytest.raises(InvalidGameError, match="prize"):
+        M.ContestIntensity(0).apply(PD())
+
+
+def test_nowak_five_rules_are_recovered_exactly_by_threshold():
+    """Nowak (2006): kin r > c/b, direct w > c/b, indirect q > c/b, network b/c > k,
+    group b/c > 1 + n/m, on the donation game."""
+    b, c = 5, 2
+    game = PD(b=b, c=c)
+    kin = M.threshold(game, M.Kinship, "relatedness", condition="dominant", profile=("C", "C"))
+    direct = M.threshold(game, lambda w: M.Repetition(w), condition="equilibrium",
+                         profile=("Tit For Tat", "Tit For Tat"))
+    indirect = M.threshold(game, lambda q: M.Reputation(q), condition="strict-equilibrium",
+                           profile=("Discriminator", "Discriminator"))
+    assert kin.value == direct.value == indirect.value == Fraction(c, b)
+    assert kin.exact and direct.exact and indirect.exact and not indirect.holds_at_value
+    for k in (3, 4, 7):
+        net = M.threshold(None, lambda benefit: M.Network(k).apply(PD(b=benefit, c=1)),
+                          condition="dominant", profile=("C", "C"), bounds=(1, 50))
+        assert net.value == k
+    for m, n in ((5, 10), (10, 4)):
+        group = M.threshold(None, lambda benefit: M.Groups(m, n).apply(PD(b=benefit, c=1)),
+                            condition="dominant", profile=("C", "C"), bounds=(1, 50))
+        assert group.value == 1 + Fraction(n, m)
+
+
+def test_threshold_bisects_a_nonlinear_condition_with_a_certified_bracket():
+    game = PD(b=4, c=1)
+    only_cooperation = lambda g: profiles(g) == [("C", "C")]      # noqa: E731
+    t = M.threshold(game, M.Kinship, "relatedness", condition=only_cooperation)
+    low, high = t.bracket
+    assert not t.exact and low <= 0.25 < high and high - low < 1e-8
+    assert only_cooperation(M.Kinship(high).apply(game))
+    assert not only_cooperation(M.Kinship(low).apply(game))
+
+
+def test_repetition_meta_game_matches_the_closed_form_and_carries_layers():
+    game = PD(b=3, c=1).replace(layers={"value": np.array([[2, 0], [0, 0]])})
+    meta = M.Repetition(Fraction(1, 2)).apply(game)
+    assert meta.actions[0] == ("Tit For Tat", "Defector")
+    # TFT vs ALLD: -c in round one, then mutual defection: (1 - w)(-c) = -1/2.
+    assert meta.payoffs[:, 0, 1].tolist() == [Fraction(-1, 2), Fraction(3, 2)]
+    assert meta.layers["value"][0, 0, 0] == 2 and meta.layers["value"][0, 0, 1] == 0
+
+
+def test_reputation_meta_game_is_nowaks_matrix():
+    b, c, q = 3, 1, Fraction(1, 3)
+    meta = M.Reputation(q).apply(PD(b=b, c=c))
+    expected = [[b - c, -c * (1 - q)], [b * (1 - q), 0]]
+    assert meta.payoffs[0].tolist() == expected
+
+
+def test_reputation_simulation_cooperates_among_discriminators_under_image_scoring():
+    out = M.simulate_reputation(3, 1, (0, 5, 45), observability=1.0, rounds=100_000, seed=2)
+    assert out.mean_payoffs[2] > out.mean_payoffs[1]
+    again = M.simulate_reputation(3, 1, (0, 5, 45), observability=1.0, rounds=100_000, seed=2)
+    assert np.array_equal(out.mean_payoffs, again.mean_payoffs)
+    all_discriminators = M.simulate_reputation(3, 1, (0, 0, 50), rounds=50_000, seed=1)
+    assert all_discriminators.cooperation == 1.0
+    assert all_discriminators.mean_payoffs[2] == pytest.approx(2, rel=0.05)
+
+
+def test_network_rule_matches_ohtsuki_nowak_for_the_donation_game():
+    b, c, k = 6, 1, 4
+    h = M.Network(k).apply(PD(b=b, c=c))
+    big_h = Fraction((b - c) * k - 2 * c, (k + 1) * (k - 2))
+    assert h.payoffs[0].tolist() == [[b - c, big_h - c], [b - big_h, 0]]
+
+
+def test_evaluate_on_the_aid_delivery_game_shows_which_mechanisms_restore_alignment():
+    game = AID()
+    assert not M.evaluate(game, M.Redistribution(1)).after.holistic
+    fine = M.evaluate(game, M.Penalty(5, on=SELFISH))
+    assert fine.restores_alignment and min(fine.cost) < 0        # fines are collected
+    contract = M.evaluate(game, M.Contract(ALIGNED, damages=6))
+    assert contract.restores_alignment
+    assert [e.label for e in contract.after.report.equilibria] == [", ".join(ALIGNED)]
+    assert contract.after.cooperation == 1.0 and contract.before.cooperation == 0.0
+    text = contract.to_text()
+    assert "restores holistic alignment" in text and "price of anarchy" in text
+    assert contract.to_dict()["restores_alignment"] is True
+    assert "<table>" in contract._repr_html_()
+
+
+def test_sweep_is_seeded_and_identical_serially_and_on_threads():
+    grid = [Fraction(k, 10) for k in range(11)]
+    serial = M.sweep(PD(b=4, c=1), M.Kinship, grid, parameter="relatedness", executor="serial")
+    threads = M.sweep(PD(b=4, c=1), M.Kinship, grid, parameter="relatedness", executor="threads")
+    assert serial.values == threads.values
+    for r, value in zip(grid, serial.values):          # Hamilton: cooperate iff r > c/b = 1/4
+        assert value["cooperation"] == (1.0 if r > Fraction(1, 4) else 0.0)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: M.Redistribution(2), "rate"),
+    (lambda: M.Penalty(-1, on={0: "D"}), "fine"),
+    (lambda: M.Penalty(1, on="D").apply(PD()), "on"),
+    (lambda: M.Penalty(1, on={0: "Z"}).apply(PD()), "action"),
+    (lambda: M.Repetition(1), "continuation"),
+    (lambda: M.Reputation(Fraction(1, 2), norm="gossip"), "norm"),
+    (lambda: M.Network(2), "degree"),
+    (lambda: M.Network(4).apply(games.catalog.battle_of_the_sexes()), "symmetric"),
+    (lambda: M.Contract(("C",), damages=1).apply(PD()), "outcome"),
+    (lambda: M.compose(), "compose"),
+    (lambda: M.threshold(PD(), M.Kinship, "relatedness", condition="nice"), "condition"),
+    (lambda: M.evaluate(PD(), "penalty"), "mechanism"),
+])
+def test_bad_parameters_are_rejected_with_a_message_naming_them(make, message):
+    with pytest.raises(InvalidGameError, match=message):
+        make()
