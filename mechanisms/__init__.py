@@ -13,6 +13,7 @@ from mechanisms.evaluation import (CONDITIONS, Evaluation, Snapshot, SweepResult
                                    evaluate, sweep, threshold)
 from mechanisms.incentives import (ContestIntensity, Contract, Monitoring, Penalty,
                                    Redistribution, RewardCap, Subsidy, ThirdPartyJudge)
+from mechanisms.simulators import MechanismRewards, reward_transform
 from mechanisms.reciprocity import (NORMS, Groups, Kinship, Network, Repetition, Reputation,
                                     ReputationOutcome, simulate_reputation)
 
@@ -23,5 +24,5 @@ __all__ = [
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
     "simulate_reputation", "ReputationOutcome",
     "evaluate", "Evaluation", "Snapshot", "threshold", "Threshold", "CONDITIONS",
-    "sweep", "SweepResult",
+    "sweep", "SweepResult", "MechanismRewards", "reward_transform",
 ]

@@ -113,6 +113,9 @@ class Mechanism:
     name: ClassVar[str] = "mechanism"
     reference: ClassVar[str] = ""
     changes: ClassVar[str] = "incentives"
+    #: Whether the new payoffs at an outcome depend only on that outcome's payoffs and
+    #: actions, so the mechanism can reshape rewards step by step in a simulator.
+    per_outcome: ClassVar[bool] = True
 
     def transform(self, game: Game) -> tuple[np.ndarray, np.ndarray | None]:
         raise NotImplementedError
@@ -188,6 +191,10 @@ class Composite(Mechanism):
 
     name: ClassVar[str] = "composition"
     reference: ClassVar[str] = ""
+
+    @property
+    def per_outcome(self) -> bool:  # type: ignore[override]
+        return all(p.per_outcome for p in self.parts)
 
     def apply(self, game: Game) -> Game:
         for part in self.parts:

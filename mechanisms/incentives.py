@@ -265,6 +265,7 @@ class ThirdPartyJudge(Mechanism):
 
     name: ClassVar[str] = "information symmetry: third-party judge"
     reference: ClassVar[str] = "Carichon et al. (2025): third-party judges"
+    per_outcome: ClassVar[bool] = False  # needs the evaluation layer of the whole game
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weight", check_number(self.weight, "weight", 0))

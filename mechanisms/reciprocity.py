@@ -99,6 +99,7 @@ class Repetition(Mechanism):
 
     name: ClassVar[str] = "direct reciprocity"
     reference: ClassVar[str] = "Axelrod & Hamilton (1981); Nowak (2006)"
+    per_outcome: ClassVar[bool] = False
     changes: ClassVar[str] = "model: stage game -> repeated-game meta-game"
 
     def __post_init__(self) -> None:
@@ -191,6 +192,7 @@ class Reputation(Mechanism):
 
     name: ClassVar[str] = "indirect reciprocity"
     reference: ClassVar[str] = "Nowak & Sigmund (1998); Nowak (2006)"
+    per_outcome: ClassVar[bool] = False
     changes: ClassVar[str] = "model: stage game -> reputation meta-game"
 
     def __post_init__(self) -> None:
@@ -342,6 +344,7 @@ class Network(Mechanism):
 
     name: ClassVar[str] = "network reciprocity"
     reference: ClassVar[str] = "Ohtsuki, Hauert, Lieberman & Nowak (2006); Ohtsuki & Nowak (2006)"
+    per_outcome: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "degree", check_number(self.degree, "degree", 2, low_open=True))
@@ -375,6 +378,7 @@ class Groups(Mechanism):
 
     name: ClassVar[str] = "group selection"
     reference: ClassVar[str] = "Traulsen & Nowak (2006); Nowak (2006)"
+    per_outcome: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "groups", check_number(self.groups, "groups", 0, low_open=True))

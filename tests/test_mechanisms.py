@@ -185,3 +185,59 @@ def test_sweep_is_seeded_and_identical_serially_and_on_threads():
 def test_bad_parameters_are_rejected_with_a_message_naming_them(make, message):
     with pytest.raises(InvalidGameError, match=message):
         make()
+
+
+class RepeatedPrisonersDilemma:
+    """A tiny ParallelEnv-style environment (PettingZoo's interface, no dependency): two
+    agents play the prisoner's dilemma for ``rounds`` steps."""
+
+    class Space:
+        n = 2
+
+    possible_agents = ["alice", "bob"]
+    payoff = {(0, 0): (3, 3), (0, 1): (0, 5), (1, 0): (5, 0), (1, 1): (1, 1)}
+
+    def __init__(self, rounds: int = 5) -> None:
+        self.rounds = rounds
+        self.agents = list(self.possible_agents)
+        self.metadata = {"name": "pd_v0"}
+
+    def action_space(self, agent):
+        return self.Space()
+
+    def reset(self, seed=None, options=None):
+        self.t = 0
+        self.agents = list(self.possible_agents)
+        return {a: 0 for a in self.agents}, {a: {} for a in self.agents}
+
+    def step(self, actions):
+        self.t += 1
+        r = self.payoff[(actions["alice"], actions["bob"])]
+        done = self.t >= self.rounds
+        obs = {"alice": actions["bob"], "bob": actions["alice"]}
+        rewards = {"alice": float(r[0]), "bob": float(r[1])}
+        flags = {a: done for a in self.possible_agents}
+        return obs, rewards, flags, {a: False for a in self.possible_agents}, {a: {} for a in self.possible_agents}
+
+
+def test_mechanism_reshapes_live_rewards_in_a_parallel_env():
+    names = {"alice": ("C", "D"), "bob": ("C", "D")}
+    env = M.MechanismRewards(RepeatedPrisonersDilemma(), M.Penalty(3, on={"alice": "D", "bob": "D"}),
+                             actions=names)
+    env.reset(seed=0)
+    _, rewards, _, _, infos = env.step({"alice": 1, "bob": 0})
+    assert rewards == {"alice": 2.0, "bob": 0.0}
+    assert infos["alice"]["raw_reward"] == 5.0 and infos["alice"]["mechanism_cost"] == -3.0
+    env.step({"alice": 1, "bob": 1})
+    assert env.total_cost == -9.0
+    assert env.metadata["name"] == "pd_v0"           # everything else passes through
+    shared = M.MechanismRewards(RepeatedPrisonersDilemma(), M.Redistribution(1))
+    shared.reset()
+    assert shared.step({"alice": 1, "bob": 0})[1] == {"alice": 2.5, "bob": 2.5}
+
+
+def test_whole_game_mechanisms_refuse_to_act_step_by_step():
+    with pytest.raises(InvalidGameError, match="per-step"):
+        M.MechanismRewards(RepeatedPrisonersDilemma(), M.Repetition(Fraction(1, 2)))
+    with pytest.raises(InvalidGameError, match="per-step"):
+        M.MechanismRewards(RepeatedPrisonersDilemma(), M.Redistribution(1) | M.Network(4))
