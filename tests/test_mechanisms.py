@@ -241,3 +241,18 @@ def test_whole_game_mechanisms_refuse_to_act_step_by_step():
         M.MechanismRewards(RepeatedPrisonersDilemma(), M.Repetition(Fraction(1, 2)))
     with pytest.raises(InvalidGameError, match="per-step"):
         M.MechanismRewards(RepeatedPrisonersDilemma(), M.Redistribution(1) | M.Network(4))
+
+
+@pytest.mark.slow
+def test_a_thousand_point_sweep_on_a_local_dask_cluster_matches_the_serial_run():
+    distributed = pytest.importorskip("dask.distributed")
+    grid = [Fraction(k, 999) for k in range(1000)]
+    game = PD(b=4, c=1)
+    serial = M.sweep(game, M.Kinship, grid, parameter="relatedness", executor="serial", seed=11)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_cluster = M.sweep(game, M.Kinship, grid, parameter="relatedness",
+                             executor=client.get_executor(), seed=11)
+    assert on_cluster.values == serial.values
+    assert sum(v["cooperation"] == 1.0 for v in serial.values) == sum(r > Fraction(1, 4) for r in grid)
