@@ -12,7 +12,8 @@ from mechanisms.base import COST_LAYER, Composite, Mechanism, compose
 from mechanisms.evaluation import (CONDITIONS, Evaluation, Snapshot, SweepResult, Threshold,
                                    evaluate, sweep, threshold)
 from mechanisms.incentives import (ContestIntensity, Contract, Monitoring, Penalty,
-                                   Redistribution, RewardCap, Subsidy, ThirdPartyJudge)
+                                   Redistribution, RewardCap, Subsidy, ThirdPartyJudge,
+                                   Transparency)
 from mechanisms.simulators import MechanismRewards, reward_transform
 from mechanisms.reciprocity import (NORMS, Groups, Kinship, Network, Repetition, Reputation,
                                     ReputationOutcome, simulate_reputation)
@@ -20,7 +21,7 @@ from mechanisms.reciprocity import (NORMS, Groups, Kinship, Network, Repetition,
 __all__ = [
     "Mechanism", "Composite", "compose", "COST_LAYER",
     "Redistribution", "RewardCap", "ContestIntensity", "Penalty", "Subsidy", "Contract",
-    "Monitoring", "ThirdPartyJudge",
+    "Monitoring", "ThirdPartyJudge", "Transparency",
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
     "simulate_reputation", "ReputationOutcome",
     "evaluate", "Evaluation", "Snapshot", "threshold", "Threshold", "CONDITIONS",

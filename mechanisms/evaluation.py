@@ -204,12 +204,13 @@ def _snapshot(game: Game, solver: Callable[[Game], Any] | None, thresholds: Any)
                     cooperation=cooperation, cost=costs)
 
 
-def evaluate(game: Game, mechanism: Mechanism, solver: Callable[[Game], Any] | None = None,
+def evaluate(game: Any, mechanism: Mechanism, solver: Callable[[Game], Any] | None = None,
              thresholds: Any = "half") -> Evaluation:
     """The game before and after ``mechanism``, side by side: equilibria, setting,
     cooperation level, each alignment dimension, price of anarchy and stability,
     disparity, the mechanism's cost at equilibrium, and whether some equilibrium becomes
-    holistically aligned (:func:`pareto.alignment_report`).
+    holistically aligned (:func:`pareto.alignment_report`). A
+    :class:`games.bayesian.BayesianGame` is measured through its strategic form.
 
     Parameters
     ----------
@@ -222,7 +223,8 @@ def evaluate(game: Game, mechanism: Mechanism, solver: Callable[[Game], Any] | N
     if not isinstance(mechanism, Mechanism):
         raise InvalidGameError(f"mechanism: expected a Mechanism, found {type(mechanism).__name__}")
     after = mechanism.apply(game)
-    return Evaluation(mechanism, _snapshot(game, solver, thresholds),
+    before = game.normal_form() if hasattr(game, "normal_form") else game  # private types
+    return Evaluation(mechanism, _snapshot(before, solver, thresholds),
                       _snapshot(after, solver, thresholds))
 
 

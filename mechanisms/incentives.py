@@ -288,3 +288,26 @@ class ThirdPartyJudge(Mechanism):
             scores = np.broadcast_to(values.sum(axis=0), u.shape)
         reward = _scalar(self.weight, u) * scores
         return u + reward, reward.sum(axis=0)
+
+
+@dataclass(frozen=True, repr=False)
+class Transparency(Mechanism):
+    r"""Information symmetry: the private types of a :class:`games.bayesian.BayesianGame`
+    become public, so that each agent's strategy can respond to everyone's type. The
+    result is the strategic form with public types (``observe="all"``); compare it with
+    the private-types form ``bayesian_game.normal_form()`` (which :func:`mechanisms.evaluate`
+    uses as the "before" side). Manipulation and deception under information asymmetry
+    (Carichon et al. 2025) are the gap between the two."""
+
+    name: ClassVar[str] = "information symmetry: transparency"
+    reference: ClassVar[str] = "Harsanyi (1967-68); Carichon et al. (2025)"
+    changes: ClassVar[str] = "model: private types -> public types"
+    per_outcome: ClassVar[bool] = False
+
+    def apply(self, game: Any) -> Game:
+        from games.bayesian import BayesianGame
+
+        if not isinstance(game, BayesianGame):
+            raise InvalidGameError(f"game: transparency needs a games.bayesian.BayesianGame "
+                                   f"(private types), found {type(game).__name__}")
+        return game.normal_form(observe="all")
