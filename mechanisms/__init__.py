@@ -9,7 +9,7 @@ and records the operator's net payments in the ``"cost"`` layer. Mechanisms comp
 """
 
 from mechanisms.base import COST_LAYER, Composite, Mechanism, compose
-from mechanisms.evaluation import (CONDITIONS, Evaluation, Snapshot, SweepResult, Threshold,
+from mechanisms.evaluation import (CONDITIONS, Comparison, Evaluation, compare, Snapshot, SweepResult, Threshold,
                                    evaluate, sweep, threshold)
 from mechanisms.incentives import (ContestIntensity, Contract, Monitoring, Penalty,
                                    Redistribution, RewardCap, Subsidy, ThirdPartyJudge,
@@ -24,6 +24,6 @@ __all__ = [
     "Monitoring", "ThirdPartyJudge", "Transparency",
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
     "simulate_reputation", "ReputationOutcome",
-    "evaluate", "Evaluation", "Snapshot", "threshold", "Threshold", "CONDITIONS",
+    "evaluate", "Evaluation", "compare", "Comparison", "Snapshot", "threshold", "Threshold", "CONDITIONS",
     "sweep", "SweepResult", "MechanismRewards", "reward_transform",
 ]

@@ -15,7 +15,7 @@ import numpy as np
 from games import Game, InvalidGameError, SolverError
 from mechanisms.base import COST_LAYER, Mechanism, exact_number
 
-__all__ = ["evaluate", "Evaluation", "Snapshot", "threshold", "Threshold", "sweep",
+__all__ = ["evaluate", "Evaluation", "compare", "Comparison", "Snapshot", "threshold", "Threshold", "sweep",
            "SweepResult", "CONDITIONS"]
 
 #: Conditions understood by :func:`threshold` (a callable ``game -> bool`` works too).
@@ -523,3 +523,58 @@ def sweep(game: Game | None, family: Any, grid: Sequence[Any], parameter: str | 
                        seeded=seeded, executor=executor, progress=progress,
                        description="mechanism sweep")
     return SweepResult(grid, values, getattr(task.measure, "__name__", "measure"))
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Several mechanisms evaluated on one game (:func:`compare`)."""
+
+    evaluations: list[Evaluation]
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for e in self.evaluations:
+            equilibria = e.after.report.equilibria
+            out.append({"mechanism": repr(e.mechanism),
+                        "holistic": e.after.holistic,
+                        "equilibria": len(equilibria),
+                        "best value score": max((q.scores.get("value", float("nan"))
+                                                 for q in equilibria), default=None),
+                        "cooperation": e.after.cooperation,
+                        "cost at equilibrium": [float(c) for c in e.after.cost]})
+        return out
+
+    def to_text(self) -> str:
+        rows = self.rows()
+        if not rows:
+            return "no mechanisms"
+        lines = [f"{'mechanism':58}  holistic  equilibria  value  cooperation  cost"]
+        for r in rows:
+            name = r["mechanism"] if len(r["mechanism"]) <= 58 else r["mechanism"][:55] + "..."
+            lines.append(f"{name:58}  {'yes' if r['holistic'] else 'no':8}  {r['equilibria']:10d}  "
+                         f"{_show(r['best value score']):5}  {_show(r['cooperation']):11}  "
+                         f"{_show(r['cost at equilibrium'])}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return f"Comparison({len(self.evaluations)} mechanisms)"
+
+    def _repr_html_(self) -> str:
+        rows = self.rows()
+        head = "".join(f"<th>{html.escape(k)}</th>" for k in rows[0]) if rows else ""
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(_show(v))}</td>" for v in r.values())
+                       + "</tr>" for r in rows)
+        return f"<table><tr>{head}</tr>{body}</table>"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mechanisms": _jsonable(self.rows())}
+
+
+def compare(game: Any, mechanisms: Sequence[Mechanism], solver: Callable[[Game], Any] | None = None,
+            thresholds: Any = "half") -> Comparison:
+    """Evaluate each mechanism on ``game`` (:func:`evaluate`) and tabulate which ones make
+    an equilibrium holistically aligned, and at what cost to the operator."""
+    return Comparison([evaluate(game, m, solver=solver, thresholds=thresholds) for m in mechanisms])
