@@ -288,3 +288,28 @@ def test_plots_draw_the_flow_the_rest_points_and_the_fixation_graph(tmp_path):
     assert "stationary" in repr(analysis) and "<table>" in analysis._repr_html_()
     with pytest.raises(InvalidGameError, match="3 strategies"):
         ev.plot_simplex(games.catalog.prisoners_dilemma())
+
+
+@pytest.mark.skipif(not FIXTURES.exists(), reason="EGTtools fixture absent")
+def test_meta_game_stationary_distribution_matches_a_60_digit_reference():
+    """The 10-strategy repeated-game meta-game (Z = 100, beta = 1): EGTtools truncates
+    some fixation probabilities to 0; the stationary distribution computed from the
+    60-digit fixation matrix agrees with ours."""
+    case = next(c for c in json.loads(FIXTURES.read_text())["cases"] if c["seed"] == "meta-game")
+    a = np.array(case["payoffs"])
+    z, beta = case["population_size"], case["intensity"]
+    s = len(a)
+    mpmath.mp.dps = 60
+    transition = mpmath.matrix(s, s)
+    for r in range(s):
+        for m in range(s):
+            if r != m:
+                transition[r, m] = reference_fixation(a, z, beta, r, m) / (s - 1)
+        transition[r, r] = 1 - sum(transition[r, m] for m in range(s) if m != r)
+    # pi (P - I) = 0 with sum(pi) = 1: replace the last equation by the normalisation.
+    system = (transition - mpmath.eye(s)).T
+    for m in range(s):
+        system[s - 1, m] = 1
+    rhs = mpmath.matrix([0] * (s - 1) + [1])
+    reference = np.array([float(x) for x in mpmath.lu_solve(system, rhs)])
+    assert np.allclose(ev.stationary_distribution(a, z, beta), reference, rtol=1e-9, atol=1e-300)
