@@ -140,24 +140,10 @@ class Evaluation:
         ax.legend()
         fig.tight_layout()
         if path is not None:
-            _save_figure(fig, path)
+            from pareto.plot import save_figure
+
+            save_figure(fig, path)
         return fig
-
-
-def _save_figure(fig: Any, path: Any) -> None:
-    import os
-    import tempfile
-    from pathlib import Path
-
-    target = Path(path)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, suffix=target.suffix)
-    os.close(handle)
-    try:
-        fig.savefig(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _show(x: Any) -> str:

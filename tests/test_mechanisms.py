@@ -256,3 +256,14 @@ def test_a_thousand_point_sweep_on_a_local_dask_cluster_matches_the_serial_run()
                              executor=client.get_executor(), seed=11)
     assert on_cluster.values == serial.values
     assert sum(v["cooperation"] == 1.0 for v in serial.values) == sum(r > Fraction(1, 4) for r in grid)
+
+
+def test_evaluation_plot_is_saved_atomically(tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    matplotlib.use("Agg")
+    evaluation = M.evaluate(AID(), M.Contract(ALIGNED, damages=6))
+    fig = evaluation.plot(tmp_path / "contract.png")
+    assert (tmp_path / "contract.png").stat().st_size > 0
+    assert [p.name for p in tmp_path.iterdir()] == ["contract.png"]
+    assert len(fig.axes[0].patches) == 6          # three axes, before and after
