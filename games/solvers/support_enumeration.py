@@ -94,31 +94,62 @@ def _float_supports(game: Game) -> list:
     A = np.asarray(game.float_payoffs[0], dtype=np.float64)
     B = np.asarray(game.float_payoffs[1], dtype=np.float64)
     m, n = A.shape
-    scale = max(1.0, float(np.abs(game.float_payoffs).max()))
-    tol = 1e-9 * scale
     xs, ys = [], []
+    A, B = _unit(A), _unit(B)
+    tol = 1e-10
+    for I, J, x, y, ill in _candidates(A, B, tol):
+        if ill:
+            x, y = _solve_pair(A, B, I, J, tol)
+        if x is not None:
+            xs.append(x)
+            ys.append(y)
+    if not xs:
+        return []
+    return make_float_equilibria(game, np.array(xs), np.array(ys),
+                                 [(k, k) for k in range(len(xs))], METHOD)
+
+
+def _unit(M: np.ndarray) -> np.ndarray:
+    """``M`` affinely mapped onto [0, 1] (best responses do not change)."""
+    span = float(M.max() - M.min())
+    return (M - M.min()) / span if span > 0 else np.zeros_like(M)
+
+
+def _candidates(A: np.ndarray, B: np.ndarray, tol: float):
+    """Support pairs ``(I, J)`` of equal size whose indifference systems have a solution
+    that is (within ``tol``) an equilibrium, with that solution; pairs whose systems are
+    ill-conditioned are also yielded, with ``x = y = None`` and ``True``."""
+    m, n = A.shape
     for k in range(1, min(m, n) + 1):
         cols = np.array(list(itertools.combinations(range(n), k)), dtype=np.intp)
-        rows_all = list(itertools.combinations(range(m), k))
-        for I in rows_all:
+        rhs = np.zeros(k + 1)
+        rhs[k] = 1.0
+        for I in itertools.combinations(range(m), k):
             I = np.array(I, dtype=np.intp)
-            # y on each J: [A_IJ  -1; 1 0] [y; u] = [0; 1]
+            # y on each J: [A_IJ  -1; 1 0] [y; u] = [0; 1], and x likewise with B^T
             My = np.zeros((len(cols), k + 1, k + 1))
             My[:, :k, :k] = A[I][:, cols].transpose(1, 0, 2)
             My[:, :k, k] = -1.0
             My[:, k, :k] = 1.0
             Mx = np.zeros((len(cols), k + 1, k + 1))
-            Mx[:, :k, :k] = B[I][:, cols].transpose(1, 2, 0)    # rows j, columns i
+            Mx[:, :k, :k] = B[I][:, cols].transpose(1, 2, 0)
             Mx[:, :k, k] = -1.0
             Mx[:, k, :k] = 1.0
-            rhs = np.zeros(k + 1)
-            rhs[k] = 1.0
-            ok = (np.abs(np.linalg.det(My)) > 1e-12) & (np.abs(np.linalg.det(Mx)) > 1e-12)
-            if not ok.any():
+            # inverse condition numbers (payoffs scaled to [0, 1] by the caller)
+            sv_y = np.linalg.svd(My, compute_uv=False)
+            sv_x = np.linalg.svd(Mx, compute_uv=False)
+            rel = np.minimum(sv_y[:, -1] / sv_y[:, 0], sv_x[:, -1] / sv_x[:, 0])
+            # singular systems have no unique solution: an equilibrium of a nondegenerate
+            # game never comes from one (its supports would shrink along the solution line)
+            singular = rel <= 1e-13
+            for t in np.flatnonzero(~singular & (rel <= 1e-8)):
+                yield I, cols[t], None, None, True      # ill-conditioned: decide exactly
+            idx = np.flatnonzero(rel > 1e-8)
+            if not len(idx):
                 continue
-            idx = np.flatnonzero(ok)
-            sy = np.linalg.solve(My[idx], np.broadcast_to(rhs, (len(idx), k + 1))[..., None])[..., 0]
-            sx = np.linalg.solve(Mx[idx], np.broadcast_to(rhs, (len(idx), k + 1))[..., None])[..., 0]
+            b = np.broadcast_to(rhs, (len(idx), k + 1))[..., None]
+            sy = np.linalg.solve(My[idx], b)[..., 0]
+            sx = np.linalg.solve(Mx[idx], b)[..., 0]
             good = (sy[:, :k] > tol).all(axis=1) & (sx[:, :k] > tol).all(axis=1)
             for t in np.flatnonzero(good):
                 J = cols[idx[t]]
@@ -126,32 +157,54 @@ def _float_supports(game: Game) -> list:
                 y[J] = sy[t, :k]
                 x = np.zeros(m)
                 x[I] = sx[t, :k]
-                if (A @ y).max() <= sy[t, k] + tol and (x @ B).max() <= sx[t, k] + tol:
-                    xs.append(x)
-                    ys.append(y)
-    if not xs:
-        return []
-    return make_float_equilibria(game, np.array(xs), np.array(ys),
-                                 [(k, k) for k in range(len(xs))], METHOD)
+                if (A @ y).max() <= sy[t, k] + abs(tol) and (x @ B).max() <= sx[t, k] + abs(tol):
+                    yield I, J, x, y, False
+
+
+def _solve_pair(A: np.ndarray, B: np.ndarray, I: np.ndarray, J: np.ndarray, tol: float
+                ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The equilibrium on supports ``(I, J)`` from one (ill-conditioned) system, or None."""
+    k = len(I)
+    out = []
+    for M, rows, cols, size in ((A, I, J, A.shape[1]), (B.T, J, I, B.shape[0])):
+        S = np.zeros((k + 1, k + 1))
+        S[:k, :k] = M[np.ix_(rows, cols)]
+        S[:k, k] = -1.0
+        S[k, :k] = 1.0
+        rhs = np.zeros(k + 1)
+        rhs[k] = 1.0
+        sol = np.linalg.lstsq(S, rhs, rcond=None)[0]
+        if not np.allclose(S @ sol, rhs, atol=tol) or (sol[:k] <= tol).any():
+            return None, None
+        v = np.zeros(size)
+        v[cols] = sol[:k]
+        out.append((v, sol[k]))
+    (y, u), (x, w) = out
+    if (A @ y).max() <= u + tol and (x @ B).max() <= w + tol:
+        return x, y
+    return None, None
 
 
 def _exact_supports(game: Game) -> list:
+    """Float screening of every support pair (loose tolerance), exact check of the
+    survivors and of every numerically singular pair."""
     A, B = game.payoffs[0], game.payoffs[1]
-    m, n = A.shape
+    Af = _unit(np.asarray(A, dtype=np.float64))
+    Bf = _unit(np.asarray(B, dtype=np.float64))
+    loose = -1e-6
     out = []
-    for k in range(1, min(m, n) + 1):
-        for I in itertools.combinations(range(m), k):
-            for J in itertools.combinations(range(n), k):
-                y = _indifferent(A, I, J)
-                if y is None:
-                    continue
-                x = _indifferent(B.T, J, I)
-                if x is None:
-                    continue
-                u = max(A[i, :] @ y for i in I)
-                v = max(x @ B[:, j] for j in J)
-                if max(A @ y) <= u and max(x @ B) <= v:
-                    out.append(make_equilibrium(game, (x, y), METHOD))
+    for I, J, _, _, _ in _candidates(Af, Bf, loose):
+        I, J = tuple(int(i) for i in I), tuple(int(j) for j in J)
+        y = _indifferent(A, I, J)
+        if y is None:
+            continue
+        x = _indifferent(B.T, J, I)
+        if x is None:
+            continue
+        u = max(A[i, :] @ y for i in I)
+        v = max(x @ B[:, j] for j in J)
+        if max(A @ y) <= u and max(x @ B) <= v:
+            out.append(make_equilibrium(game, (x, y), METHOD))
     return out
 
 
