@@ -282,11 +282,12 @@ def test_zd_extortion_enforces_its_linear_relation_against_every_opponent(oppone
 
 
 @settings(max_examples=30, deadline=None)
-@given(mixed_automata(), st.sampled_from([Fraction(0), Fraction(1, 20), Fraction(1, 5)]))
-def test_zd_relation_holds_against_random_automata(opponent, noise):
-    """Any opponent, even with memory, cannot escape the relation (noise-free for X)."""
-    sx, sy = expected_payoffs(S.ZDExtortion(), opponent, PD)
-    assert sx - 1 == 3 * (sy - 1)
+@given(mixed_automata(), st.sampled_from([(3, Fraction(1, 26)), (2, Fraction(1, 10))]))
+def test_zd_relation_holds_against_random_automata(opponent, parameters):
+    """Any opponent, even one with longer memory, cannot escape the relation."""
+    chi, phi = parameters
+    sx, sy = expected_payoffs(S.ZDExtortion(chi=chi, phi=phi), opponent, PD)
+    assert sx - 1 == chi * (sy - 1)
 
 
 def test_memory_one_stationary_payoffs_agree_with_a_long_simulation():

@@ -137,8 +137,6 @@ def test_critical_discount_separates_spe_from_non_spe(a1, a2, params):
         return
     above = [crit + (1 - crit) * F(k, 7) for k in range(7)]
     for d in above:
-        if isinstance(d, float):
-            d = float(d)
         assert is_subgame_perfect((a1, a2), game, d, tol=1e-9), d
     if crit > 0:
         below = crit - F(1, 10**6) if isinstance(crit, F) else float(crit) - 1e-6

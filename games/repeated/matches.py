@@ -385,8 +385,7 @@ def _noisy(policy: np.ndarray, noise: Any) -> np.ndarray:
     k = policy.shape[1]
     if k == 1 or noise == 0:
         return policy
-    return policy * (1 - noise) + (1 - policy) * (noise / (k - 1) if not isinstance(noise, Fraction)
-                                                  else noise / (k - 1))
+    return policy * (1 - noise) + (1 - policy) * (noise / (k - 1))
 
 
 def joint_chain(a1: Automaton, a2: Automaton, payoffs: np.ndarray, noise: Any,
