@@ -232,10 +232,10 @@ def _lh_kernel(A, B, k0, max_pivots, tol):
     y = np.zeros(n)
     for j in range(n):
         if basis_p[j] < m:
-            x[basis_p[j]] = max(TP[j, L], 0.0)
+            x[basis_p[j]] = TP[j, L] if TP[j, L] > 1e-11 else 0.0
     for i in range(m):
         if basis_q[i] >= m:
-            y[basis_q[i] - m] = max(TQ[i, L], 0.0)
+            y[basis_q[i] - m] = TQ[i, L] if TQ[i, L] > 1e-11 else 0.0
     return x, y, pivots
 
 

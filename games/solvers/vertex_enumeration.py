@@ -324,9 +324,11 @@ def _float_enumeration(game: Game) -> tuple[list[tuple[int, int]], bool, np.ndar
     used_q = sorted(set(qj))
     rp = {k: t for t, k in enumerate(used_p)}
     rq = {k: t for t, k in enumerate(used_q)}
-    px = np.clip(xv[used_p], 0.0, None)
+    px = xv[used_p]
+    px[px <= tol] = 0.0            # a coordinate at most tol carries the label "zero"
     px /= px.sum(axis=1, keepdims=True)
-    qy = np.clip(yv[used_q], 0.0, None)
+    qy = yv[used_q]
+    qy[qy <= tol] = 0.0
     qy /= qy.sum(axis=1, keepdims=True)
     pairs = [(rp[i], rq[j]) for i, j in zip(pi, qj)]
     return pairs, degenerate, px, qy
