@@ -287,8 +287,7 @@ def _trace(game: Game, *, max_rationality: float | None = None, stop_at: float |
             next_polish = lam * 2.0
             p = np.exp(z[:N])
             try:
-                eq = polish(game, ml.split(p), "logit", ml=ml,
-                            max_distance=max(0.05, 50.0 / (lam * span)))
+                eq = polish(game, ml.split(p), "logit", ml=ml, max_distance=0.05)
                 return lams, profiles, eq, ml
             except SolverError:
                 pass
@@ -480,7 +479,9 @@ def fit_quantal_response(game: Game, counts: Any, max_rationality: float | None 
     if hi > lo:
         best = minimize_scalar(neg, bounds=(lo, hi), method="bounded",
                                options={"xatol": 1e-10 * max(1.0, hi)})
-        lam = float(best.x) if -best.fun >= ll[k] else float(lams_a[k])
+        candidates = [(-best.fun, float(best.x)), (ll[k], float(lams_a[k])),
+                      (-neg(lo), float(lo)), (-neg(hi), float(hi))]
+        lam = max(candidates)[1]
     else:
         lam = float(lams_a[k])
     j = int(np.argmin(np.abs(lams_a - lam)))
