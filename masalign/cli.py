@@ -28,12 +28,43 @@ def build_parser() -> argparse.ArgumentParser:
     analyze_cmd.add_argument("--plot", metavar="FILE.png",
                              help="save the alignment plot (outcomes, frontier, equilibria); "
                                   "needs matplotlib")
+    reproduce_cmd = commands.add_parser(
+        "reproduce", help="reproduce a published result (see --list)",
+        description="Run a reproduction of a published result (package papers): the "
+                    "reduced size by default, the published size with --full.")
+    reproduce_cmd.add_argument("name", nargs="?", help="the reproduction, e.g. "
+                               "calvano2020_algorithmic_collusion")
+    reproduce_cmd.add_argument("--list", action="store_true", help="list the reproductions")
+    from papers._common import add_arguments
+    add_arguments(reproduce_cmd)
     return parser
+
+
+def reproduce(args: argparse.Namespace) -> int:
+    """``masalign reproduce``: list the reproductions or run one."""
+    import papers
+    from papers._common import execute, load_expected
+
+    if args.list:
+        for name in papers.available():
+            print(f"{name:<36} {load_expected(name).get('paper', '')}")
+        return 0
+    if args.name is None:
+        print("masalign: error: reproduce: expected a reproduction name or --list",
+              file=sys.stderr)
+        return 2
+    if args.name not in papers.available():
+        print(f"masalign: error: reproduce: unknown reproduction {args.name!r}; expected one "
+              f"of {', '.join(papers.available())}", file=sys.stderr)
+        return 2
+    return execute(args.name, args, prefix="masalign: error")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 on any error)."""
     args = build_parser().parse_args(argv)
+    if args.command == "reproduce":
+        return reproduce(args)
     try:
         if args.file is not None:
             game = games.read_game(args.file)

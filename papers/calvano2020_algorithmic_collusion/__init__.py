@@ -1,0 +1,216 @@
+"""Calvano, Calzolari, Denicolò & Pastorello (2020): Q-learning pricing algorithms collude.
+
+Two Q-learning firms in Calvano et al.'s repeated logit Bertrand market (15 prices,
+one-period memory, alpha = 0.15, beta = 4e-6, delta = 0.95) learn, without communicating,
+to price well above the one-shot Nash price: the average profit gain Delta is about 0.85,
+and a deviation is punished by a price war followed by a return to the pre-deviation
+prices. Mechanisms (a fine with detection, opacity of rivals' prices, a price cap, more
+competitors) bring Delta toward 0.
+
+Reference: Calvano, E., Calzolari, G., Denicolò, V. & Pastorello, S. (2020). Artificial
+intelligence, algorithmic pricing, and collusion. American Economic Review 110(10),
+3267-3297.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from papers._common import finish, new_figure, save_figure
+
+__all__ = ["run", "experiments", "summarise", "NAME"]
+
+NAME = "calvano2020_algorithmic_collusion"
+
+#: Sessions per experiment: (baseline, each mechanism), at full and reduced size.
+FULL_SESSIONS = (1000, 100)
+REDUCED_SESSIONS = (10, 2)
+#: The price cap of the cap experiment: a quarter of the way from p^N to p^M.
+CAP_FRACTION = 0.25
+
+
+def experiments() -> dict[str, dict[str, Any]]:
+    """The experiments as keyword arguments of :func:`model.market`: the baseline and the
+    mechanisms applied to it."""
+    from games.catalog import bertrand_benchmarks
+
+    bm = bertrand_benchmarks()
+    pn, pm = float(bm.nash_prices[0]), float(bm.monopoly_prices[0])
+    return {
+        "baseline": {},
+        "penalty (fine 2x overcharge, detection 0.1)": {"fine": 2.0, "detection": 0.1},
+        "penalty (fine 2x overcharge, detection 0.5)": {"fine": 2.0, "detection": 0.5},
+        "opacity (rivals' prices not observed)": {"observe_rivals": False},
+        f"price cap (p^N + {CAP_FRACTION} (p^M - p^N))":
+            {"price_cap": pn + CAP_FRACTION * (pm - pn)},
+        "three firms": {"n_firms": 3},
+    }
+
+
+def _cycle_kind(cycle: list[list[float]]) -> str:
+    if len(cycle) == 1:
+        return "constant, symmetric" if len(set(cycle[0])) == 1 else "constant, asymmetric"
+    return "2-cycle" if len(cycle) == 2 else "longer cycle"
+
+
+def summarise(sessions: list[dict[str, Any]], nash_price: float) -> dict[str, Any]:
+    """Delta (mean, sd), cycle types, converged prices and the impulse response over
+    sessions."""
+    gains = np.array([s["profit_gain"] for s in sessions])
+    kinds = Counter(_cycle_kind(s["cycle"]) for s in sessions)
+    n = len(sessions)
+    share = {k: kinds.get(k, 0) / n for k in ("constant, symmetric", "constant, asymmetric",
+                                             "2-cycle", "longer cycle")}
+    mean_prices = np.array([np.mean(s["cycle"]) for s in sessions])
+    shown = min(len(s["impulse_prices"]) for s in sessions)
+    ir = np.array([s["impulse_prices"][:shown] for s in sessions])   # (sessions, tau, firm)
+    mean_ir = ir.mean(axis=0)
+    returns = np.array([s["return_period"] for s in sessions])
+    returned = returns[returns >= 0]
+    rival_pre = ir[:, 0, 1:].mean(axis=1)
+    rival_after = ir[:, 2, 1:].mean(axis=1)
+    hist, edges = np.histogram(mean_prices, bins=10)
+    return {
+        "sessions": n,
+        "converged": int(sum(s["converged"] for s in sessions)),
+        "mean_periods": float(np.mean([s["periods"] for s in sessions])),
+        "mean_seconds": float(np.mean([s["seconds"] for s in sessions])),
+        "delta": float(gains.mean()),
+        "delta_sd": float(gains.std(ddof=1)) if n > 1 else 0.0,
+        "delta_quartiles": [float(x) for x in np.percentile(gains, [25, 50, 75])],
+        "share_constant": share["constant, symmetric"] + share["constant, asymmetric"],
+        "share_symmetric_constant": share["constant, symmetric"],
+        "share_2_cycles": share["2-cycle"],
+        "share_longer_cycles": share["longer cycle"],
+        "mean_price": float(mean_prices.mean()),
+        "price_histogram": {"counts": hist.tolist(), "edges": edges.tolist()},
+        "share_deviation_unprofitable": float(np.mean([s["deviation_gain"] < 0
+                                                        for s in sessions])),
+        "share_punished_at_tau2": float(np.mean(rival_after < rival_pre - 1e-12)),
+        "share_returned": float(len(returned) / n),
+        "median_return_period": float(np.median(returned)) if len(returned) else float("nan"),
+        "impulse_mean_prices": mean_ir.tolist(),
+        "impulse_min_price": float(mean_ir[1:].min()),
+        "punishment_above_nash": bool(mean_ir[2:].min() > nash_price),
+    }
+
+
+def run(full: bool = False, seed: int = 0, executor: Any = None,
+        out: str | os.PathLike[str] | None = None, *, sessions: int | None = None,
+        mechanism_sessions: int | None = None) -> dict[str, Any]:
+    """Learn the baseline and every mechanism's sessions; return Delta and the rest.
+
+    Parameters
+    ----------
+    full : bool
+        The published size: 1,000 baseline sessions (and 100 per mechanism). Reduced:
+        10 and 2, with every learning constant (the 100,000-period window included) as
+        published: fewer sessions, not shorter ones.
+    seed : int
+        Root seed; the k-th session (baseline first, then each mechanism in the order of
+        :func:`experiments`) gets the k-th child of ``numpy.random.SeedSequence(seed)``.
+    executor : Executor or name, optional
+        Passed to :func:`games.parallel.run_tasks` (a Dask ``Client.get_executor()``
+        works); one session per task.
+    out : path, optional
+        A folder to write ``calvano2020_algorithmic_collusion.png`` into.
+    sessions, mechanism_sessions : int, optional
+        Override the number of sessions.
+    """
+    from games.parallel import run_tasks
+
+    from papers.calvano2020_algorithmic_collusion.model import market, session_task
+
+    started = time.perf_counter()
+    n_base, n_mech = FULL_SESSIONS if full else REDUCED_SESSIONS
+    n_base = sessions or n_base
+    n_mech = mechanism_sessions or n_mech
+    markets = {label: market(label=label, **kwargs) for label, kwargs in experiments().items()}
+    counts = {label: (n_base if label == "baseline" else n_mech) for label in markets}
+    tasks = [markets[label] for label in markets for _ in range(counts[label])]
+    # One call for every session of every experiment: one pool, one progress bar; task k
+    # gets the k-th child seed of ``seed`` whatever executor runs it.
+    runs = run_tasks(session_task, tasks, seed=seed, executor=executor,
+                     chunksize=max(1, min(8, len(tasks) // 64)),
+                     description="Calvano et al.: Q-learning sessions")
+    results: dict[str, dict[str, Any]] = {}
+    position = 0
+    for label, kwargs in experiments().items():
+        mk = markets[label]
+        summary = summarise(runs[position:position + counts[label]], mk.nash_price)
+        position += counts[label]
+        if kwargs.get("price_cap") is not None:
+            top = int(np.argmax(mk.prices))
+            k = top * mk.m + top
+            summary["delta_ceiling"] = float(
+                (mk.profits[k, 0] - mk.nash_profit) / (mk.monopoly_profit - mk.nash_profit))
+        summary["parameters"] = {k: (float(v) if isinstance(v, float) else v)
+                                 for k, v in kwargs.items()}
+        results[label] = summary
+    baseline_market = markets["baseline"]
+    base = results["baseline"]
+    quantities = {k: base[k] for k in (
+        "delta", "delta_sd", "share_constant", "share_symmetric_constant", "share_2_cycles",
+        "share_longer_cycles", "share_deviation_unprofitable", "median_return_period",
+        "punishment_above_nash")}
+    quantities["delta_three_firms"] = results["three firms"]["delta"]
+    for label, summary in results.items():
+        if label not in ("baseline", "three firms"):
+            quantities[f"delta: {label}"] = summary["delta"]
+    summary_text = "Delta by experiment (mean over sessions, sd):\n" + "\n".join(
+        f"  {label:<48} {s['delta']:7.3f}  ({s['delta_sd']:.3f}, {s['sessions']} sessions)"
+        for label, s in results.items())
+    ir = np.array(base["impulse_mean_prices"])
+    summary_text += ("\nImpulse response (mean prices, deviator / rival), tau = 0..8:\n  " +
+                     "  ".join(f"{a:.3f}/{b:.3f}" for a, b in ir[:9, :2]))
+    details = {"summary": summary_text, "experiments": results,
+               "benchmarks": {"nash_price": baseline_market.nash_price,
+                              "monopoly_price": baseline_market.monopoly_price,
+                              "nash_profit": baseline_market.nash_profit,
+                              "monopoly_profit": baseline_market.monopoly_profit,
+                              "grid": baseline_market.prices.tolist()},
+               "sessions": {"baseline": n_base, "mechanism": n_mech}}
+    figures = []
+    if out is not None:
+        figures.append(plot(results, baseline_market,
+                            os.path.join(os.fspath(out), f"{NAME}.png")))
+    return finish(NAME, quantities, details, full=full, seed=seed, started=started,
+                  figures=figures)
+
+
+def plot(results: dict[str, dict[str, Any]], mk: Any, path: str) -> str:
+    """Three panels: Delta over baseline sessions' converged prices, the mean impulse
+    response, Delta by mechanism."""
+    fig, axes = new_figure(1, 3, figsize=(15, 4.2))
+    base = results["baseline"]
+    h = base["price_histogram"]
+    edges = np.array(h["edges"])
+    axes[0].bar(edges[:-1], h["counts"], width=np.diff(edges), align="edge",
+                color="tab:blue", alpha=0.7)
+    for x, name in ((mk.nash_price, "$p^N$"), (mk.monopoly_price, "$p^M$")):
+        axes[0].axvline(x, color="k", ls="--", lw=1)
+        axes[0].text(x, axes[0].get_ylim()[1] * 0.95, name, ha="center")
+    axes[0].set(xlabel="mean converged price", ylabel="sessions",
+                title=f"Baseline: Delta = {base['delta']:.3f} ({base['sessions']} sessions)")
+    ir = np.array(base["impulse_mean_prices"])
+    tau = np.arange(len(ir))
+    axes[1].plot(tau, ir[:, 0], "o-", label="deviating firm")
+    axes[1].plot(tau, ir[:, 1], "s-", label="rival")
+    axes[1].axhline(mk.nash_price, color="k", ls="--", lw=1, label="$p^N$")
+    axes[1].axhline(mk.monopoly_price, color="k", ls=":", lw=1, label="$p^M$")
+    axes[1].set(xlabel="period after the deviation (tau)", ylabel="mean price",
+                title="Impulse response to a one-period deviation")
+    axes[1].legend(fontsize=8)
+    labels = list(results)
+    values = [results[k]["delta"] for k in labels]
+    axes[2].barh(range(len(labels)), values, color="tab:orange")
+    axes[2].set_yticks(range(len(labels)), [k.replace(" (", "\n(") for k in labels], fontsize=7)
+    axes[2].axvline(0, color="k", lw=1)
+    axes[2].invert_yaxis()
+    axes[2].set(xlabel="profit gain Delta", title="Mechanisms against collusion")
+    return save_figure(fig, path)
