@@ -52,12 +52,22 @@ def test_prisoners_dilemma_set_at_0_9_matches_quantecon_within_1e_8():
     assert result.area == pytest.approx(case["area"], abs=1e-8)
 
 
-def test_every_quantecon_case_matches_within_1e_8():
+def test_every_quantecon_case_is_the_same_polygon_within_1e_8():
+    """Every vertex of ours is a QuantEcon vertex and every QuantEcon vertex lies on our
+    polygon, within 1e-8 (QuantEcon occasionally keeps a collinear boundary point)."""
     data = json.loads(FIXTURE.read_text())
-    assert len(data["cases"]) >= 8
+    assert len(data["cases"]) >= 20
+    exact_lists = 0
     for case in data["cases"]:
         result = equilibrium_payoffs(bimatrix(case["payoffs"]), case["discount"])
-        assert same_polygon(result.vertices, case["vertices"], 1e-8), case["name"]
+        reference = np.array(case["vertices"])
+        for v in result.vertices:
+            assert np.min(np.abs(reference - v).max(axis=1)) <= 1e-8, case["name"]
+        for v in reference:
+            assert result.contains(v, tol=1e-8), case["name"]
+        assert result.area == pytest.approx(case["area"], abs=1e-7)
+        exact_lists += same_polygon(result.vertices, reference, 1e-8)
+    assert exact_lists >= len(data["cases"]) - 2
 
 
 def test_abreu_sannikov_three_by_three_example_at_0_3():

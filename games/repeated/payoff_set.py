@@ -75,6 +75,27 @@ def convex_hull(points: Any, tol: float = 0.0) -> np.ndarray:
     return np.asarray(hull, dtype=float)
 
 
+def _simplify(v: np.ndarray, tol: float) -> np.ndarray:
+    """Drop vertices closer than ``tol`` to the chord between their neighbours (nearly
+    collinear points left by an iteration stopped a little before its limit)."""
+    v = [np.asarray(p, dtype=float) for p in v]
+    changed = True
+    while changed and len(v) >= 3:
+        changed = False
+        for k in range(len(v)):
+            a, b, c = v[k - 1], v[k], v[(k + 1) % len(v)]
+            chord = c - a
+            length = float(np.hypot(*chord))
+            if length == 0:
+                continue
+            distance = abs(chord[0] * (b[1] - a[1]) - chord[1] * (b[0] - a[0])) / length
+            if distance < tol:
+                del v[k]
+                changed = True
+                break
+    return np.array(v, dtype=float).reshape(-1, 2)
+
+
 def _area(v: np.ndarray) -> float:
     if len(v) < 3:
         return 0.0
@@ -459,6 +480,9 @@ def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
         raise SolverError(
             f"equilibrium_payoffs: no convergence within max_iter = {max_iter} iterations "
             f"(last vertex move {residual:.3g}, expected below {tol * scale:.3g})")
+    # the iterates approach the limit like d^k: the distance left is about
+    # residual / (1 - d); vertices within ten times that of a chord are not real corners
+    W = _simplify(W, 10 * tol * scale / (1 - delta))
     punishment = W.min(axis=0) if len(W) else np.full(2, np.nan)
     punishment.flags.writeable = False
     return EquilibriumPayoffSet(vertices=_readonly(W), title="SPE payoffs", discount=delta,
