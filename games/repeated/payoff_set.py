@@ -39,40 +39,42 @@ def convex_hull(points: Any, tol: float = 0.0) -> np.ndarray:
     """Vertices of the convex hull of 2-D points, counter-clockwise from the lowest-left
     point, collinear and duplicate points dropped (Andrew's monotone chain). Returns an
     array of shape ``(k, 2)`` with ``k`` = 0 (no points), 1 (a point), 2 (a segment) or
-    more."""
+    more. ``tol`` is the distance below which a point counts as on a line."""
     pts = np.asarray(points, dtype=float).reshape(-1, 2)
-    if pts.shape[0] == 0:
-        return pts.copy()
-    pts = pts[np.lexsort((pts[:, 1], pts[:, 0]))]
-    keep = np.ones(len(pts), dtype=bool)
-    keep[1:] = np.any(np.abs(np.diff(pts, axis=0)) > tol, axis=1)
-    pts = pts[keep]
-    if len(pts) <= 2:
-        if len(pts) == 2 and np.all(np.abs(pts[0] - pts[1]) <= tol):
-            return pts[:1]
+    hull = _hull(list(map(tuple, pts.tolist())), tol)
+    return np.array(hull, dtype=float).reshape(-1, 2)
+
+
+def _hull(points: list, tol: float) -> list:
+    """Monotone chain on a list of (x, y) tuples; returns the ccw vertex tuples."""
+    pts = sorted(set(points))
+    if len(pts) <= 1:
         return pts
-    plist = pts.tolist()
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys))
+    if extent <= tol:
+        return pts[:1]
+    slack = tol * extent  # cross product of a point within tol of a chord of length <= extent
 
     def chain(seq: list) -> list:
         out: list = []
         for p in seq:
             while len(out) >= 2:
                 (ox, oy), (ax, ay) = out[-2], out[-1]
-                cross = (ax - ox) * (p[1] - oy) - (ay - oy) * (p[0] - ox)
-                scale = max(abs(ax - ox) + abs(ay - oy), abs(p[0] - ox) + abs(p[1] - oy), 1.0)
-                if cross <= tol * scale:
+                if (ax - ox) * (p[1] - oy) - (ay - oy) * (p[0] - ox) <= slack:
                     out.pop()
                 else:
                     break
             out.append(p)
         return out
 
-    lower = chain(plist)
-    upper = chain(plist[::-1])
+    lower = chain(pts)
+    upper = chain(pts[::-1])
     hull = lower[:-1] + upper[:-1]
-    if len(hull) < 2:  # all points (nearly) equal
-        return np.asarray(hull or plist[:1], dtype=float)
-    return np.asarray(hull, dtype=float)
+    if len(hull) == 2 and abs(hull[0][0] - hull[1][0]) <= tol and abs(hull[0][1] - hull[1][1]) <= tol:
+        return hull[:1]
+    return hull
 
 
 def _simplify(v: np.ndarray, tol: float) -> np.ndarray:
@@ -397,6 +399,66 @@ def _operator(W: np.ndarray, g: np.ndarray, gains: np.ndarray, u: np.ndarray,
     return np.vstack([g[admissible]] + pts)
 
 
+def _inside(W: list, x: float, y: float, eps: float) -> bool:
+    m = len(W)
+    if m == 1:
+        return abs(W[0][0] - x) <= eps and abs(W[0][1] - y) <= eps
+    if m == 2:
+        (ax, ay), (bx, by) = W
+        dx, dy = bx - ax, by - ay
+        t = ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)
+        t = 0.0 if t < 0 else 1.0 if t > 1 else t
+        return math.hypot(x - ax - t * dx, y - ay - t * dy) <= eps
+    for k in range(m):
+        ax, ay = W[k - 1]
+        ex, ey = W[k][0] - ax, W[k][1] - ay
+        if ex * (y - ay) - ey * (x - ax) < -eps * math.hypot(ex, ey):
+            return False
+    return True
+
+
+def _operator_small(W: list, g: list, gains: list, u: tuple, delta: float, eps: float
+                    ) -> list:
+    """:func:`_operator` in plain Python floats: faster than numpy for small games."""
+    c = (1 - delta) / delta
+    edges = [(W[k - 1], W[k]) for k in range(len(W))] if len(W) > 1 else [(W[0], W[0])]
+    out = []
+    for (gx, gy), (dx, dy) in zip(g, gains):
+        h = (u[0] + c * dx, u[1] + c * dy)
+        if gx >= h[0] - eps and gy >= h[1] - eps and _inside(W, gx, gy, eps):
+            out.append((gx, gy))
+            continue
+        for axis in (0, 1):
+            cut, other = h[axis], h[1 - axis]
+            lo, hi = math.inf, -math.inf
+            for p, q in edges:
+                px, qx, py, qy = p[axis], q[axis], p[1 - axis], q[1 - axis]
+                if (cut < px - eps and cut < qx - eps) or (cut > px + eps and cut > qx + eps):
+                    continue
+                d = qx - px
+                if -eps <= d <= eps:  # an edge along the line: both ends
+                    y1, y2 = (py, qy) if py <= qy else (qy, py)
+                else:
+                    t = (cut - px) / d
+                    t = 0.0 if t < 0 else 1.0 if t > 1 else t
+                    y1 = y2 = py + t * (qy - py)
+                if y1 < lo:
+                    lo = y1
+                if y2 > hi:
+                    hi = y2
+            if hi == -math.inf or hi < other - eps:
+                continue
+            for coord in (max(lo, other), hi):
+                wx, wy = (cut, coord) if axis == 0 else (coord, cut)
+                out.append(((1 - delta) * gx + delta * wx, (1 - delta) * gy + delta * wy))
+    return out
+
+
+#: Games with at most this many pure profiles iterate in plain Python floats (less
+#: overhead than numpy on a handful of points); larger ones use the vectorised operator.
+SMALL_GAME = 64
+
+
 def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
                         max_iter: int = 100_000) -> EquilibriumPayoffSet:
     r"""The pure-strategy subgame-perfect equilibrium payoffs (with public randomisation)
@@ -456,14 +518,38 @@ def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
     scale = max(1.0, float(np.abs(g).max()))
     eps = 1e-12 * scale
     quantum = 2.0 ** math.floor(math.log2(1e-13 * scale))
-    W = convex_hull(g)
     u = minmax_values(stage)
+    if len(g) <= SMALL_GAME:
+        W, u, iteration, residual = _iterate_small(g, gains, u, delta, tol * scale, eps,
+                                                   quantum, max_iter)
+    else:
+        W, u, iteration, residual = _iterate_numpy(g, gains, u, delta, tol * scale, eps,
+                                                   quantum, max_iter)
+    # the iterates approach the limit like d^k: the distance left is about
+    # residual / (1 - d); vertices within ten times that of a chord are not real corners
+    W = _simplify(W, 10 * tol * scale / (1 - delta))
+    punishment = W.min(axis=0) if len(W) else np.full(2, np.nan)
+    punishment.flags.writeable = False
+    return EquilibriumPayoffSet(vertices=_readonly(W), title="SPE payoffs", discount=delta,
+                                punishment=punishment, feasible=feasible_payoffs(stage),
+                                iterations=iteration, residual=residual)
+
+
+def _no_convergence(max_iter: int, residual: float, limit: float) -> SolverError:
+    return SolverError(
+        f"equilibrium_payoffs: no convergence within max_iter = {max_iter} iterations "
+        f"(last vertex move {residual:.3g}, expected below {limit:.3g})")
+
+
+def _iterate_numpy(g: np.ndarray, gains: np.ndarray, u: np.ndarray, delta: float,
+                   limit: float, eps: float, quantum: float, max_iter: int
+                   ) -> tuple[np.ndarray, np.ndarray, int, float]:
+    W = convex_hull(g)
     residual = math.inf
     for iteration in range(1, max_iter + 1):
         cands = _operator(W, g, gains, u, delta, eps)
         if len(cands) == 0:
-            W, residual = np.empty((0, 2)), 0.0
-            break
+            return np.empty((0, 2)), u, iteration, 0.0
         # snap to a grid far below the tolerance, so that float noise cannot turn
         # collinear points into spurious vertices
         cands = np.round(cands / quantum) * quantum
@@ -474,17 +560,32 @@ def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
         else:
             residual = math.inf
         W, u = W_new, u_new
-        if residual < tol * scale:
-            break
-    else:
-        raise SolverError(
-            f"equilibrium_payoffs: no convergence within max_iter = {max_iter} iterations "
-            f"(last vertex move {residual:.3g}, expected below {tol * scale:.3g})")
-    # the iterates approach the limit like d^k: the distance left is about
-    # residual / (1 - d); vertices within ten times that of a chord are not real corners
-    W = _simplify(W, 10 * tol * scale / (1 - delta))
-    punishment = W.min(axis=0) if len(W) else np.full(2, np.nan)
-    punishment.flags.writeable = False
-    return EquilibriumPayoffSet(vertices=_readonly(W), title="SPE payoffs", discount=delta,
-                                punishment=punishment, feasible=feasible_payoffs(stage),
-                                iterations=iteration, residual=residual)
+        if residual < limit:
+            return W, u, iteration, residual
+    raise _no_convergence(max_iter, residual, limit)
+
+
+def _iterate_small(g: np.ndarray, gains: np.ndarray, u: np.ndarray, delta: float,
+                   limit: float, eps: float, quantum: float, max_iter: int
+                   ) -> tuple[np.ndarray, np.ndarray, int, float]:
+    gl = list(map(tuple, g.tolist()))
+    gainl = list(map(tuple, gains.tolist()))
+    W = _hull(gl, 0.0)
+    ul = (float(u[0]), float(u[1]))
+    residual = math.inf
+    for iteration in range(1, max_iter + 1):
+        cands = _operator_small(W, gl, gainl, ul, delta, eps)
+        if not cands:
+            return np.empty((0, 2)), np.asarray(ul), iteration, 0.0
+        cands = [(round(x / quantum) * quantum, round(y / quantum) * quantum) for x, y in cands]
+        W_new = _hull(cands, eps)
+        u_new = (max(ul[0], min(p[0] for p in W_new)), max(ul[1], min(p[1] for p in W_new)))
+        if len(W_new) == len(W):
+            residual = max(max(abs(a[0] - b[0]), abs(a[1] - b[1])) for a, b in zip(W_new, W))
+            residual = max(residual, abs(u_new[0] - ul[0]), abs(u_new[1] - ul[1]))
+        else:
+            residual = math.inf
+        W, ul = W_new, u_new
+        if residual < limit:
+            return np.array(W, dtype=float).reshape(-1, 2), np.asarray(ul), iteration, residual
+    raise _no_convergence(max_iter, residual, limit)
