@@ -1,5 +1,7 @@
-"""Infinite well-mixed populations: the replicator (and replicator-mutator) dynamics of a
-symmetric game, its rest points with their stability, and evolutionary stability.
+"""Infinite well-mixed populations: the rest points of the replicator dynamics of a
+symmetric game with their stability, and evolutionary stability. The dynamics themselves
+(replicator, replicator-mutator, trajectories) are :mod:`games.dynamics` with
+``population="single"``.
 
 References
 ----------
@@ -23,8 +25,7 @@ import numpy as np
 from games.errors import InvalidGameError
 from games.evolution.finite import population_game
 
-__all__ = ["replicator_field", "replicator_mutator_field", "rest_points", "RestPoint",
-           "is_evolutionarily_stable", "replicator_trajectory"]
+__all__ = ["rest_points", "RestPoint", "is_evolutionarily_stable"]
 
 _TOL = 1e-10
 
@@ -35,58 +36,6 @@ def _matrix(game: Any) -> tuple[np.ndarray, Any, tuple[str, ...]]:
         raise InvalidGameError("game: the replicator dynamics here need a two-player "
                                "symmetric game (a square payoff matrix)")
     return pop.matrix, pop.exact_matrix, pop.strategies
-
-
-def replicator_field(game: Any, x: Any) -> np.ndarray:
-    r"""The replicator vector field :math:`\dot x_i = x_i ((Ax)_i - x^\top A x)` of a
-    symmetric game at the population state ``x`` (Taylor & Jonker 1978)."""
-    a, _, _ = _matrix(game)
-    x = np.asarray(x, dtype=np.float64)
-    fitness = a @ x
-    return x * (fitness - x @ fitness)
-
-
-def replicator_mutator_field(game: Any, x: Any, mutation: Any) -> np.ndarray:
-    r"""The replicator-mutator field :math:`\dot x_i = \sum_j x_j f_j Q_{ji} - \bar f x_i`
-    with ``mutation`` either a row-stochastic matrix Q or a rate mu (uniform mutation to
-    the other strategies)."""
-    a, _, _ = _matrix(game)
-    x = np.asarray(x, dtype=np.float64)
-    s = len(x)
-    q = np.asarray(mutation, dtype=np.float64)
-    if q.ndim == 0:
-        mu = float(q)
-        if not 0 <= mu <= 1:
-            raise InvalidGameError(f"mutation: expected a rate in [0, 1], found {mutation!r}")
-        q = np.full((s, s), mu / max(1, s - 1))
-        np.fill_diagonal(q, 1 - mu)
-    if q.shape != (s, s) or (q < 0).any() or not np.allclose(q.sum(axis=1), 1):
-        raise InvalidGameError(f"mutation: expected a {s}x{s} row-stochastic matrix")
-    fitness = a @ x
-    return (x * fitness) @ q - (x @ fitness) * x
-
-
-def replicator_trajectory(game: Any, x0: Any, time: float = 10.0, steps: int = 200,
-                          mutation: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """Integrate the replicator (or replicator-mutator) dynamics from ``x0``; states are
-    renormalised onto the simplex. Returns ``(times, states)``."""
-    from scipy.integrate import solve_ivp
-
-    x0 = np.asarray(x0, dtype=np.float64)
-    if (x0 < 0).any() or abs(x0.sum() - 1) > 1e-9:
-        raise InvalidGameError(f"x0: expected a point of the simplex, found {x0.tolist()}")
-
-    def field(_: float, x: np.ndarray) -> np.ndarray:
-        x = np.clip(x, 0, None)
-        x = x / x.sum()
-        if mutation is None:
-            return replicator_field(game, x)
-        return replicator_mutator_field(game, x, mutation)
-
-    times = np.linspace(0, time, steps)
-    solution = solve_ivp(field, (0, time), x0, t_eval=times, rtol=1e-9, atol=1e-12)
-    states = np.clip(solution.y.T, 0, None)
-    return times, states / states.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 
 from games.errors import InvalidGameError
 from games.evolution.finite import fixation_probabilities, population_game, stationary_distribution
-from games.evolution.infinite import replicator_field, rest_points
+from games.evolution.infinite import rest_points
 
 __all__ = ["plot_simplex", "small_mutation_analysis", "SmallMutationAnalysis"]
 
@@ -41,6 +41,10 @@ def plot_simplex(game: Any, resolution: int = 16, ax: Any = None) -> Any:
     if pop.n_strategies != 3 or pop.matrix is None:
         raise InvalidGameError(f"game: the simplex plot needs a two-player symmetric game with 3 "
                                f"strategies, found {pop.n_strategies}")
+    from games import Game
+    from games.dynamics import replicator_field
+
+    symmetric = Game(np.stack([pop.matrix, pop.matrix.T]))
     if ax is None:
         fig, ax = plt.subplots(figsize=(5, 4.6))
     else:
@@ -52,7 +56,8 @@ def plot_simplex(game: Any, resolution: int = 16, ax: Any = None) -> Any:
             if (x == 0).sum() >= 2:
                 continue
             points.append(_to_plane(x))
-            arrows.append(_to_plane(x + replicator_field(pop.matrix, x)) - _to_plane(x))
+            velocity = replicator_field(symmetric, x, population="single")[0]
+            arrows.append(_to_plane(x + velocity) - _to_plane(x))
     points, arrows = np.array(points), np.array(arrows)
     speed = np.linalg.norm(arrows, axis=1)
     scale = np.where(speed > 0, speed, 1)
