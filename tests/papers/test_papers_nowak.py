@@ -1,0 +1,75 @@
+"""Nowak (2006): the five rules, exactly and in evolving populations."""
+
+from fractions import Fraction
+
+import pytest
+
+import papers
+from papers import nowak2006_five_rules as nowak
+
+NAME = "nowak2006_five_rules"
+
+
+@pytest.fixture(scope="module")
+def reduced():
+    return papers.run(NAME, seed=1)
+
+
+def test_the_five_analytic_thresholds_are_nowaks_exactly():
+    """Nowak (2006), Fig. 1: r > c/b, w > c/b, q > c/b, b/c > k, b/c > 1 + n/m."""
+    table = nowak.analytic_thresholds(benefit=5, cost=2)
+    assert [table[r]["ours"] for r in ("kin selection", "direct reciprocity",
+                                       "indirect reciprocity")] == [Fraction(2, 5)] * 3
+    assert table["network reciprocity"]["ours"] == nowak.DEGREE
+    assert table["group selection"]["ours"] == 1 + Fraction(nowak.GROUP_SIZE, nowak.GROUPS)
+    assert all(row["exact"] for row in table.values())
+
+
+def test_kin_crossing_is_the_finite_population_hamilton_rule(reduced):
+    """Without self-interaction the cooperator's edge is rb - c - (b - rc)/(N - 1), so
+    N rho_C = 1 exactly at r = (c + b/(N-1)) / (b + c/(N-1))."""
+    n, b, c = nowak.POPULATION, nowak.BENEFIT, nowak.COST
+    exact = (c + b / (n - 1)) / (b + c / (n - 1))
+    assert reduced["quantities"]["simulated: kin selection"] == pytest.approx(exact, abs=1e-5)
+
+
+def test_reciprocity_crossings_follow_the_one_third_rule(reduced):
+    q = reduced["quantities"]
+    assert q["simulated: direct reciprocity"] == pytest.approx(0.6, abs=0.05)
+    assert q["simulated: indirect reciprocity"] == pytest.approx(0.6, abs=0.05)
+    assert q["simulated: direct reciprocity"] > q["threshold: direct reciprocity"]
+
+
+def test_cooperation_is_favoured_only_above_the_network_and_group_thresholds(reduced):
+    net = reduced["details"]["network"]
+    for ratio, rho in zip(net["ratios"], net["rho"]):
+        if ratio <= 3:
+            assert rho * net["size"] < 1
+        if ratio >= 6:
+            assert rho * net["size"] > 1
+    grp = reduced["details"]["groups"]
+    first, last = 0, len(grp["ratios"]) - 1
+    assert grp["rho_cooperator"][first] < grp["rho_defector"][first]
+    assert grp["rho_cooperator"][last] > grp["rho_defector"][last]
+
+
+def test_every_reduced_quantity_is_within_its_tolerance(reduced):
+    assert all(row["within"] for row in reduced["comparison"]), reduced["comparison"]
+
+
+def test_the_figure_is_written_where_asked(tmp_path):
+    pytest.importorskip("matplotlib")
+    details = {"moran": {"grid": [0.1, 0.5], "n_rho": {r: [0.9, 1.1] for r in (
+        "kin selection", "direct reciprocity", "indirect reciprocity")}, "one_third_rule": 0.6},
+        "network": {"ratios": [2, 8], "rho": [0.001, 0.1], "size": 100},
+        "groups": {"ratios": [1.1, 2.5], "rho_cooperator": [0.02, 0.1],
+                   "rho_defector": [0.05, 0.01]}}
+    path = nowak.plot(details, str(tmp_path / "five.png"))
+    assert (tmp_path / "five.png").stat().st_size > 1000 and path.endswith("five.png")
+    assert [p.name for p in tmp_path.iterdir()] == ["five.png"]
+
+
+@pytest.mark.slow
+def test_full_run_is_within_the_published_tolerances():
+    result = papers.run(NAME, full=True, seed=0)
+    assert all(row["within"] for row in result["comparison"]), result["comparison"]
