@@ -104,6 +104,18 @@ def test_zd_extortion_has_the_press_dyson_probabilities():
         Fraction(11, 13), Fraction(1, 2), Fraction(7, 26), 0]
 
 
+def test_automata_round_trip_through_json_exactly():
+    for make in S.CATALOGUE.values():
+        automaton = make().automaton
+        clone = Automaton.from_dict(json.loads(json.dumps(automaton.to_dict())))
+        assert clone == automaton
+        assert (clone.exact_policy is None) == (automaton.exact_policy is None)
+    with pytest.raises(InvalidGameError, match="policy"):
+        Automaton.from_dict({"policy": [["1/0", 1]], "transitions": [[0, 0]]})
+    with pytest.raises(InvalidGameError, match="transitions"):
+        Automaton.from_dict({"policy": [[1, 0]]})
+
+
 def test_strategies_and_automata_survive_pickling():
     for make in S.CATALOGUE.values():
         strategy = make()
@@ -210,6 +222,7 @@ def test_match_result_reports_the_cycle_and_winner():
     m = match(S.Defector(), S.Cooperator(), PD, turns=3)
     assert m.winner == 0 and m.action_names()[0] == ("D", "C")
     assert m.to_dict()["mean_payoffs"] == [5, 0]
+    assert "Defector" in m._repr_html_() and "MatchResult" in repr(m)
 
 
 # ---------------------------------------------------------------------------------------

@@ -175,6 +175,7 @@ def test_results_serialise():
     assert data["discount"] == 0.6 and len(data["vertices"]) == len(result.vertices)
     assert isinstance(result, EquilibriumPayoffSet) and isinstance(result, PayoffPolygon)
     assert result.residual < 1e-9 and result.iterations >= 1
+    assert result._repr_html_().count("<tr>") == len(result.vertices) + 1
 
 
 @pytest.mark.parametrize("discount", [0, 1, 1.5, -0.2, float("nan"), "0.5", True])

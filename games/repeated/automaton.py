@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from games.errors import InvalidGameError
-from games.model import format_number
+from games.model import format_number, parse_number
 
 __all__ = ["Automaton"]
 
@@ -334,11 +334,39 @@ class Automaton:
         """A JSON-ready description (exact probabilities as ``"p/q"`` strings)."""
         pol = self._exact_policy if self._exact_policy is not None else self._policy
         return {
-            "policy": [[format_number(x) if isinstance(x, Fraction) else float(x)
-                        for x in row] for row in pol],
+            "policy": [[(format_number(x) if x.denominator != 1 else int(x))
+                        if isinstance(x, Fraction) else float(x) for x in row] for row in pol],
             "transitions": self._transitions.tolist(),
             "initial": self._initial,
         }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Automaton":
+        """Inverse of :meth:`to_dict` (``"p/q"`` strings are parsed, never evaluated).
+
+        Raises
+        ------
+        InvalidGameError
+            A missing or malformed field.
+        """
+        if not isinstance(data, dict):
+            raise InvalidGameError(f"automaton: expected an object, found {type(data).__name__}")
+        for key in ("policy", "transitions"):
+            if key not in data:
+                raise InvalidGameError(f"{key}: expected the field, found none")
+        rows = []
+        for k, row in enumerate(data["policy"]):
+            parsed = []
+            for x in row:
+                if isinstance(x, str):
+                    try:
+                        x = parse_number(x)
+                    except ValueError:
+                        raise InvalidGameError(
+                            f"policy[{k}]: expected a probability, found {x!r}") from None
+                parsed.append(x)
+            rows.append(parsed)
+        return cls(rows, data["transitions"], initial=data.get("initial", 0))
 
 
 def _is_exact(x: Any) -> bool:

@@ -280,6 +280,17 @@ class MatchResult:
         return (f"MatchResult({self.names[0]!r} vs {self.names[1]!r}, {self.turns} turns, "
                 f"{kind}, mean payoffs ({means}))")
 
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{format_number(mean)}</td>"
+            f"<td>{format_number(score)}</td><td>{coop:.3f}</td></tr>"
+            for name, mean, score, coop in zip(self.names, self.mean_payoffs, self.scores,
+                                               self.cooperation))
+        return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>player</th>"
+                f"<th>mean payoff</th><th>score</th><th>cooperation</th></tr>{rows}</table>")
+
     def to_dict(self) -> dict[str, Any]:
         return {"names": list(self.names), "actions": self.actions.tolist(),
                 "mean_payoffs": [_json(x) for x in self.mean_payoffs],

@@ -185,6 +185,13 @@ class PayoffPolygon:
     def to_dict(self) -> dict[str, Any]:
         return {"vertices": self.vertices.tolist(), "area": self.area, "title": self.title}
 
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(f"<tr><td>{x:.6g}</td><td>{y:.6g}</td></tr>" for x, y in self.vertices)
+        return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>player 1</th>"
+                f"<th>player 2</th></tr>{rows}</table>")
+
     def __repr__(self) -> str:
         kind = {0: "empty", 1: "a point", 2: "a segment"}.get(len(self.vertices),
                                                                f"{len(self.vertices)} vertices")
