@@ -102,6 +102,11 @@ def compare(expected: dict[str, Any], quantities: dict[str, Any],
         rows.append({"quantity": key, "description": spec.get("description", ""),
                      "paper": paper, "ours": ours, "tolerance": tol, "kind": kind,
                      "within": within})
+    for key, ours in quantities.items():       # reported, but no published number
+        if key not in expected.get("quantities", {}):
+            rows.append({"quantity": key, "description": "no published number (ours only)",
+                         "paper": None, "ours": ours, "tolerance": None, "kind": "ours",
+                         "within": None})
     return rows
 
 
@@ -117,7 +122,8 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     """The paper-vs-ours table as aligned text."""
     header = ("quantity", "paper", "ours", "tolerance", "within")
     marks = {"at_least": ">= ", "at_most": "<= "}
-    body = [(r["quantity"], marks.get(r.get("kind", ""), "") + _show(r["paper"]),
+    body = [(r["quantity"], "-" if r.get("kind") == "ours"
+             else marks.get(r.get("kind", ""), "") + _show(r["paper"]),
              _show(r["ours"]), _show(r["tolerance"]),
              {True: "yes", False: "NO", None: "-"}[r["within"]]) for r in rows]
     widths = [max(len(h), *(len(b[k]) for b in body)) if body else len(h)

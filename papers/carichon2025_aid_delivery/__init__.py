@@ -1,0 +1,162 @@
+"""Carichon et al. (2025): holistic alignment of a multi-agent system, computed on the
+earthquake-relief case study (Table 1 / Figure 1).
+
+Four AI agents (an NGO, two governments, a logistics provider) each choose an aligned or a
+self-serving action (:func:`games.catalog.aid_delivery`). The paper's claim: optimising the
+objective alone, or compromising between the principals' preferences, lands on outcomes
+that violate the values, while a holistically aligned outcome (Pareto-optimal on
+objective, value and preference, with every value respected) exists, is not what selfish
+agents reach in equilibrium, and mechanisms can make it an equilibrium.
+
+Reference: Carichon, F. et al. (2025). The coming crisis of multi-agent misalignment: AI
+alignment must be a dynamic and social process. (The seed paper of this project.)
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from papers._common import finish, new_figure, save_figure
+
+__all__ = ["run", "mechanisms_tried", "NAME"]
+
+NAME = "carichon2025_aid_delivery"
+
+SELFISH = {"NGO": "visibility", "Government A": "citizens first",
+           "Government B": "citizens first", "Logistics": "cost-efficient"}
+ALIGNED = ("need-based", "open airspace", "open airspace", "priority-to-need")
+
+
+def mechanisms_tried() -> list[Any]:
+    """The mechanisms of the before/after table (as in the project README's tour)."""
+    import mechanisms as M
+
+    return [M.Redistribution(Fraction(1, 2)), M.Kinship(Fraction(1, 2)),
+            M.Penalty(5, on=SELFISH), M.Contract(ALIGNED, damages=6),
+            M.Monitoring(Fraction(1, 2), 12, ALIGNED), M.ThirdPartyJudge(1)]
+
+
+def _classify(report: Any) -> list[dict[str, Any]]:
+    """The 16 outcomes: scores, frontier membership and the paper's categories."""
+    import itertools
+
+    game = report.game
+    table = report.table
+    holistic = {o.label for o in report.holistic_outcomes}
+    highlights = {o.label: name for name, o in report.highlights.items()}
+    equilibria = {e.label for e in report.equilibria}
+    rows = []
+    for k, profile in enumerate(itertools.product(*(range(len(a)) for a in game.actions))):
+        label = ", ".join(game.actions[i][a] for i, a in enumerate(profile))
+        scores = {axis: float(table.values[k, j]) for j, axis in enumerate(report.axes)}
+        kinds = []
+        if label in highlights:
+            kinds.append(highlights[label])
+        if label in holistic:
+            kinds.append("holistically aligned")
+        if label in equilibria:
+            kinds.append("Nash equilibrium")
+        rows.append({"profile": "".join(str(a) for a in profile), "label": label,
+                     "scores": scores, "frontier": bool(report.outcome_frontier[k]),
+                     "categories": kinds})
+    return rows
+
+
+def run(full: bool = False, seed: int = 0, executor: Any = None,
+        out: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The alignment report, the outcome table, the frontier and the mechanism table.
+
+    Exact and deterministic: ``full``, ``seed`` and ``executor`` change nothing (the
+    game has 16 outcomes)."""
+    import mechanisms as M
+    from games.catalog import aid_delivery
+    from pareto import alignment_report
+
+    started = time.perf_counter()
+    game = aid_delivery()
+    report = alignment_report(game)
+    rows = _classify(report)
+    objective = report.highlights["objective-optimal"]
+    compromise = report.highlights["preference compromise"]
+    (equilibrium,) = report.equilibria
+    comparison = M.compare(game, mechanisms_tried())
+    mech_rows = comparison.rows()
+    realign = {r["mechanism"].split("(")[0]: bool(r["holistic"]) for r in mech_rows}
+    quantities: dict[str, Any] = {
+        "pure equilibria": len(report.equilibria),
+        "equilibrium is the all-selfish profile": equilibrium.label == ", ".join(
+            SELFISH.values()),
+        "equilibrium holistically aligned": bool(equilibrium.holistic),
+        "equilibrium Pareto-optimal": bool(equilibrium.pareto_optimal),
+        "objective optimum: aid delivered": objective.scores["objective"],
+        "objective optimum violates a value": bool(objective.violations),
+        "objective optimum on the frontier": bool(objective.pareto_optimal),
+        "preference compromise violates a value": bool(compromise.violations),
+        "all-aligned profile holistically aligned":
+            ", ".join(ALIGNED) in {o.label for o in report.holistic_outcomes},
+        "frontier outcomes": int(report.outcome_frontier.sum()),
+        "price of anarchy": float(report.price.anarchy) if report.price else None,
+    }
+    for name, ok in realign.items():
+        quantities[f"realigns: {name}"] = ok
+    text = ["profile  aid  value  pref.  frontier  categories"]
+    for r in rows:
+        s = r["scores"]
+        text.append(f"{r['profile']}    {s['objective']:>3g}  {s['value']:>5g}  "
+                    f"{s['preference']:>5g}  {'yes' if r['frontier'] else '':8}  "
+                    f"{', '.join(r['categories'])}")
+    summary = ("\n".join(text) + "\n\nObjective optimum violates: " +
+               ", ".join(f"{k} ({v[0]:g} < {v[1]:g})" for k, v in objective.violations.items())
+               + "\nPreference compromise violates: " +
+               ", ".join(f"{k} ({v[0]:g} < {v[1]:g})" for k, v in compromise.violations.items())
+               + "\n\n" + comparison.to_text())
+    details = {"summary": summary, "outcomes": rows, "verdict": report.verdict(),
+               "report": report.to_dict(), "mechanisms": comparison.to_dict()}
+    figures = []
+    if out is not None:
+        figures.append(plot(rows, mech_rows, os.path.join(os.fspath(out), f"{NAME}.png")))
+    return finish(NAME, quantities, details, full=full, seed=seed, started=started,
+                  figures=figures)
+
+
+def plot(rows: list[dict[str, Any]], mech_rows: list[dict[str, Any]], path: str) -> str:
+    """Figure 1 computed: objective vs value with preference as colour, the frontier and
+    categories marked; and the value score of the best equilibrium under each mechanism."""
+    fig, (ax, bx) = new_figure(1, 2, figsize=(13, 4.8))
+    obj = np.array([r["scores"]["objective"] for r in rows])
+    val = np.array([r["scores"]["value"] for r in rows])
+    pref = np.array([r["scores"]["preference"] for r in rows])
+    front = np.array([r["frontier"] for r in rows])
+    sc = ax.scatter(obj, val, c=pref, cmap="viridis", s=np.where(front, 90, 35),
+                    edgecolors=np.where(front, "k", "none"))
+    fig.colorbar(sc, ax=ax, label="preference (sum over principals)")
+    marks = {"objective-optimal": ("tab:orange", "objective-only"),
+             "preference compromise": ("tab:purple", "preference compromise"),
+             "holistically aligned": ("tab:green", "holistically aligned"),
+             "Nash equilibrium": ("tab:red", "Nash equilibrium")}
+    for key, (colour, text) in marks.items():
+        pts = [(o, v) for o, v, r in zip(obj, val, rows) if key in r["categories"]]
+        if pts:
+            xs, ys = zip(*pts)
+            ax.scatter(xs, ys, facecolors="none", edgecolors=colour, s=260, lw=2, label=text)
+    ax.set(xlabel="objective: aid delivered (tonnes/day)", ylabel="value score (sum)",
+           title="Aid delivery: 16 outcomes (black edge: Pareto frontier)")
+    ax.legend(fontsize=8, loc="lower right")
+    names = [r["mechanism"].split("(")[0] for r in mech_rows]
+    best = [r["best value score"] or 0 for r in mech_rows]
+    colours = ["tab:green" if r["holistic"] else "tab:grey" for r in mech_rows]
+    bx.barh(range(len(names)), best, color=colours)
+    bx.axvline(float(val[[i for i, r in enumerate(rows) if "Nash equilibrium"
+                          in r["categories"]]].max()), color="tab:red", ls="--",
+               label="without mechanism")
+    bx.set_yticks(range(len(names)), names)
+    bx.invert_yaxis()
+    bx.set(xlabel="best value score at an equilibrium",
+           title="Mechanisms (green: an equilibrium becomes holistically aligned)")
+    bx.legend(fontsize=8)
+    return save_figure(fig, path)
