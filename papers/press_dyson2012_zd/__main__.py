@@ -1,0 +1,5 @@
+"""``python -m papers.press_dyson2012_zd``."""
+
+from papers._common import module_main
+
+module_main("press_dyson2012_zd")()
