@@ -215,10 +215,13 @@ def _build_set(game: Game, equilibria: list[Equilibrium], pairs: list[tuple[int,
     equilibria = [equilibria[k] for k in order]
     pairs = [pairs[k] for k in order]
     where = {p: k for k, p in enumerate(pairs)}
-    components = []
-    for xs, ys in _cliques(pairs):
-        components.append(tuple(sorted(where[(i, j)] for i in xs for j in ys)))
-    components.sort()
+    if degenerate:
+        components = []
+        for xs, ys in _cliques(pairs):
+            components.append(tuple(sorted(where[(i, j)] for i in xs for j in ys)))
+        components.sort()
+    else:   # a nondegenerate game has isolated equilibria only
+        components = [(k,) for k in range(len(pairs))]
     params = {"exact": exact}
     params.update(parameters or {})
     return EquilibriumSet(equilibria, method=METHOD, complete=True, parameters=params,
@@ -262,6 +265,15 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     a = np.array(a, dtype=np.float64)
     a.flags.writeable = False
     return a
+
+
+def _full_words(n_labels: int) -> np.ndarray:
+    """The packed words of the label set {0, ..., n_labels - 1}."""
+    words = np.zeros(max(1, (n_labels + 63) // 64), dtype=np.uint64)
+    for w in range(len(words)):
+        bits = min(64, n_labels - 64 * w)
+        words[w] = np.uint64((1 << bits) - 1)
+    return words
 
 
 def _label_words(masks: np.ndarray) -> np.ndarray:
@@ -314,7 +326,7 @@ def _float_enumeration(game: Game) -> tuple[list[tuple[int, int]], bool, np.ndar
     xv, pw = xv[keep], pw[keep]
     keep = yv.sum(axis=1) > tol
     yv, qw = yv[keep], qw[keep]
-    full = _label_words(np.ones((1, m + n), dtype=bool))[0]
+    full = _full_words(m + n)
     if degenerate:
         pi, qj = _match(pw, qw, full)
     else:   # exactly m + n labels in a pair: look the complement up
