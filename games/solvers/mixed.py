@@ -134,9 +134,45 @@ class Multilinear:
     def blocks(self, x: np.ndarray) -> list[np.ndarray]:
         return [x[self.offsets[i]:self.offsets[i + 1]] for i in range(self.n)]
 
+    def _matrices(self) -> bool:
+        """Precompute, once, each player's payoffs as a matrix (a_i, prod others) and
+        each pair's as (a_i * a_j, prod rest), so contractions are matrix-vector products
+        with Kronecker products of the other strategies (fast for small games)."""
+        if hasattr(self, "_own"):
+            return self._own is not None
+        total = self.payoffs[0].size
+        if self.n < 2 or total * self.n * self.n * 8 > 64 * 2**20:
+            self._own = None
+            return False
+        n = self.n
+        self._own = []
+        self._pairs = {}
+        for i in range(n):
+            rest = [k for k in range(n) if k != i]
+            self._own.append(np.ascontiguousarray(
+                np.transpose(self.payoffs[i], [i] + rest).reshape(self.shape[i], -1)))
+            for j in range(n):
+                if j != i:
+                    rest2 = [k for k in range(n) if k != i and k != j]
+                    self._pairs[i, j] = (rest2, np.ascontiguousarray(
+                        np.transpose(self.payoffs[i], [i, j] + rest2)
+                        .reshape(self.shape[i] * self.shape[j], -1)))
+        return True
+
+    @staticmethod
+    def _kron(vectors: list[np.ndarray]) -> np.ndarray:
+        out = np.ones(1)
+        for v in vectors:
+            out = np.outer(out, v).ravel()
+        return out
+
     def values(self, x: np.ndarray) -> np.ndarray:
         """``out[offsets[i] + a] = u_i(a, x_{-i})`` (concatenated)."""
         s = self.blocks(x)
+        if self._matrices():
+            return np.concatenate([
+                self._own[i] @ self._kron([s[k] for k in range(self.n) if k != i])
+                for i in range(self.n)])
         out = []
         for i in range(self.n):
             arr = self.payoffs[i]
@@ -153,15 +189,21 @@ class Multilinear:
         n, off = self.n, self.offsets
         J = np.zeros((self.size, self.size))
         vals = np.empty(self.size)
+        fast = self._matrices()
         for i in range(n):
             for j in range(n):
                 if j == i:
                     continue
-                arr = self.payoffs[i]
-                for k in reversed(range(n)):
-                    if k != i and k != j:
-                        arr = np.tensordot(arr, s[k], axes=([k], [0]))
-                block = arr if i < j else arr.T
+                if fast:
+                    rest, M = self._pairs[i, j]
+                    block = (M @ self._kron([s[k] for k in rest])).reshape(
+                        self.shape[i], self.shape[j])
+                else:
+                    arr = self.payoffs[i]
+                    for k in reversed(range(n)):
+                        if k != i and k != j:
+                            arr = np.tensordot(arr, s[k], axes=([k], [0]))
+                    block = arr if i < j else arr.T
                 J[off[i]:off[i + 1], off[j]:off[j + 1]] = block
             if n == 1:
                 vals[off[0]:off[1]] = self.payoffs[0]

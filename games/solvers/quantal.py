@@ -217,7 +217,10 @@ def _correct(h: _Homotopy, z: np.ndarray, tol: float, max_steps: int = 6,
             z = z.copy()
             z[:N] -= dz
         else:
-            dz = np.linalg.lstsq(J, H, rcond=None)[0]
+            try:
+                dz = J.T @ np.linalg.solve(J @ J.T, H)
+            except np.linalg.LinAlgError:
+                dz = np.linalg.lstsq(J, H, rcond=None)[0]
             z = z - dz
         if np.any(z[:N] > 1e-9):
             z[:N] = np.minimum(z[:N], 0.0)
@@ -248,7 +251,7 @@ def _trace(game: Game, *, max_rationality: float | None = None, stop_at: float |
     if t[N] < 0:
         t = -t
     step = first_step * max(1.0, math.sqrt(N))
-    next_polish = 4.0 * lam_scale * 10
+    next_polish = 10.0 * lam_scale
     tol = 1e-10
     eq = None
     for _ in range(max_steps):
