@@ -100,7 +100,13 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
       Preparata 1975): O(N log N) comparisons;
     - d > 3: sort by the coordinate sum (a dominator never has a smaller float sum, since
       rounded addition is monotone) and compare each point only with the non-dominated
-      points found so far (the sort-filter-skyline idea, Chomicki et al. 2003), compiled.
+      points found so far (the sort-filter-skyline idea, Chomicki et al. 2003), compiled;
+      beyond 512 candidates the kept points are indexed by a k-d tree whose nodes hold
+      the coordinate-wise maximum of the kept points below them, so a query visits only
+      the subtrees that could hold a dominator.
+    Beyond 4096 candidates an exact grid pre-filter also runs: a point is dropped when a
+    grid cell strictly above its own in the first d - 1 axes holds a point at least as
+    large in the last one (one binning pass and a suffix maximum over the cells).
     Memory: the oriented float64 copy of the points, O(N) index arrays and the front;
     never an N x N matrix.
 
@@ -154,6 +160,8 @@ def _nondominated_oriented(x: np.ndarray, strict: bool) -> np.ndarray:
     # Pivots: maximisers of strictly positive weighted sums are non-dominated.
     weights = _pivot_weights(d)
     candidates = np.flatnonzero(_prefilter(x, weights, strict)) if n > 64 else np.arange(n)
+    if len(candidates) > 4096:
+        candidates = candidates[_grid_filter(x[candidates], strict)]
     sub = x[candidates]
     if d == 2:
         keep = _sweep2(sub, strict)
@@ -161,7 +169,11 @@ def _nondominated_oriented(x: np.ndarray, strict: bool) -> np.ndarray:
         keep = _sweep3(sub, strict)
     else:
         order = np.argsort(-sub.sum(axis=1), kind="stable")
-        keep_sorted = _sort_filter(np.ascontiguousarray(sub[order]), strict)
+        sorted_sub = np.ascontiguousarray(sub[order])
+        if len(sub) > 512:
+            keep_sorted = _tree_filter(sorted_sub, strict)
+        else:
+            keep_sorted = _sort_filter(sorted_sub, strict)
         keep = np.empty(len(sub), dtype=bool)
         keep[order] = keep_sorted
     mask = np.zeros(n, dtype=bool)
@@ -226,6 +238,60 @@ def _prefilter(x, weights, strict):  # pragma: no cover - compiled
     return keep
 
 
+def _grid_filter(x: np.ndarray, strict: bool) -> np.ndarray:
+    """Exact pre-filter by a grid on the first d - 1 coordinates: a point is dominated by
+    any point in a cell strictly above its own in every gridded axis (so strictly larger
+    in each of them) whose last coordinate is at least its own (larger when strict).
+    One pass to bin, a suffix maximum over the cells, one pass to compare: O(N + cells)."""
+    n, d = x.shape
+    k = d - 1
+    per_axis = int(max(2, min((n / 16) ** (1 / k), (2 ** 20) ** (1 / k))))
+    lo = x[:, :k].min(axis=0)
+    hi = x[:, :k].max(axis=0)
+    scale = np.where(hi > lo, per_axis / np.where(hi > lo, hi - lo, 1.0), 0.0)
+    cells, cell_max = _grid_bin(x, np.ascontiguousarray(lo), np.ascontiguousarray(scale),
+                                per_axis)
+    table = cell_max.reshape((per_axis,) * k)
+    for axis in range(k):  # maximum over the cells >= in every axis
+        table = np.flip(np.maximum.accumulate(np.flip(table, axis), axis=axis), axis)
+    above = np.full(table.shape, -np.inf)
+    above[(slice(0, -1),) * k] = table[(slice(1, None),) * k]
+    bound = above.reshape(-1)[cells]
+    return x[:, -1] >= bound if strict else x[:, -1] > bound
+
+
+@jit
+def _grid_bin(x, lo, scale, per_axis):  # pragma: no cover - compiled
+    n, d = x.shape
+    k = d - 1
+    total = 1
+    for _ in range(k):
+        total *= per_axis
+    cell_max = np.full(total, -np.inf)
+    cells = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        c = 0
+        for j in range(k):
+            b = int((x[i, j] - lo[j]) * scale[j])
+            if b >= per_axis:
+                b = per_axis - 1
+            c = c * per_axis + b
+        cells[i] = c
+        if x[i, k] > cell_max[c]:
+            cell_max[c] = x[i, k]
+    return cells, cell_max
+
+
+def _order_descending(x: np.ndarray) -> np.ndarray:
+    """Row order by the first column descending; ties broken lexicographically on the
+    next columns (a plain argsort when the first column has no ties)."""
+    order = np.argsort(-x[:, 0], kind="stable")
+    first = x[order, 0]
+    if len(first) > 1 and np.any(first[1:] == first[:-1]):
+        return _lexsort_descending(x)
+    return order
+
+
 def _lexsort_descending(x: np.ndarray) -> np.ndarray:
     """Row order by the first column descending, then the second, ..."""
     keys = tuple(-x[:, j] for j in range(x.shape[1] - 1, -1, -1))
@@ -233,7 +299,7 @@ def _lexsort_descending(x: np.ndarray) -> np.ndarray:
 
 
 def _sweep2(x: np.ndarray, strict: bool) -> np.ndarray:
-    order = _lexsort_descending(x)
+    order = np.argsort(-x[:, 0], kind="stable")
     keep_sorted = _sweep2_kernel(np.ascontiguousarray(x[order]), strict)
     keep = np.empty(len(x), dtype=bool)
     keep[order] = keep_sorted
@@ -242,7 +308,7 @@ def _sweep2(x: np.ndarray, strict: bool) -> np.ndarray:
 
 @jit
 def _sweep2_kernel(s, strict):  # pragma: no cover - compiled
-    # s sorted by x descending, then y descending.
+    # s sorted by x descending (ties in any order).
     n = s.shape[0]
     keep = np.zeros(n, dtype=np.bool_)
     best_before = -np.inf  # best y among points with a strictly greater x
@@ -251,6 +317,8 @@ def _sweep2_kernel(s, strict):  # pragma: no cover - compiled
         j = i
         group_best = s[i, 1]
         while j < n and s[j, 0] == s[i, 0]:
+            if s[j, 1] > group_best:
+                group_best = s[j, 1]
             j += 1
         for k in range(i, j):
             y = s[k, 1]
@@ -265,7 +333,7 @@ def _sweep2_kernel(s, strict):  # pragma: no cover - compiled
 
 
 def _sweep3(x: np.ndarray, strict: bool) -> np.ndarray:
-    order = _lexsort_descending(x)
+    order = _order_descending(x)
     keep_sorted = _sweep3_kernel(np.ascontiguousarray(x[order]), strict)
     keep = np.empty(len(x), dtype=bool)
     keep[order] = keep_sorted
@@ -427,6 +495,179 @@ def _sort_filter(s, strict):  # pragma: no cover - compiled
         keep[i] = True
         front[f] = i
         f += 1
+    return keep
+
+
+@jit
+def _tree_filter(s, strict):  # pragma: no cover - compiled
+    # The sort-filter of _sort_filter with the kept points indexed by a k-d tree (midpoint
+    # splits on the widest axis, leaves of <= 16 points) built over all the points once;
+    # each node holds the coordinate-wise maximum of the kept points below it, so a query
+    # skips every subtree that cannot hold a dominator.
+    n, d = s.shape
+    leaf = 16
+    cap = 4 * (n // leaf + 1) + 16
+    start = np.empty(cap, dtype=np.int64)
+    stop = np.empty(cap, dtype=np.int64)
+    left = np.full(cap, -1, dtype=np.int64)
+    right = np.full(cap, -1, dtype=np.int64)
+    parent = np.full(cap, -1, dtype=np.int64)
+    perm = np.arange(n)
+    leaf_of = np.zeros(n, dtype=np.int64)
+    stack = np.empty(cap, dtype=np.int64)
+    start[0] = 0
+    stop[0] = n
+    n_nodes = 1
+    top = 0
+    stack[top] = 0
+    top += 1
+    lo = np.empty(d)
+    hi = np.empty(d)
+    while top > 0:
+        top -= 1
+        node = stack[top]
+        a = start[node]
+        b = stop[node]
+        split_dim = -1
+        if b - a > leaf and n_nodes + 2 <= cap:
+            for j in range(d):
+                lo[j] = np.inf
+                hi[j] = -np.inf
+            for t in range(a, b):
+                for j in range(d):
+                    v = s[perm[t], j]
+                    if v < lo[j]:
+                        lo[j] = v
+                    if v > hi[j]:
+                        hi[j] = v
+            width = 0.0
+            for j in range(d):
+                if hi[j] - lo[j] > width:
+                    width = hi[j] - lo[j]
+                    split_dim = j
+        if split_dim < 0:
+            for t in range(a, b):
+                leaf_of[perm[t]] = node
+            continue
+        mid = lo[split_dim] + (hi[split_dim] - lo[split_dim]) / 2
+        i = a
+        j2 = b - 1
+        while i <= j2:
+            if s[perm[i], split_dim] < mid:
+                i += 1
+            else:
+                tmp = perm[i]
+                perm[i] = perm[j2]
+                perm[j2] = tmp
+                j2 -= 1
+        if i == a or i == b:  # no progress (rounding): make it a leaf
+            for t in range(a, b):
+                leaf_of[perm[t]] = node
+            continue
+        for c, (ca, cb) in enumerate(((a, i), (i, b))):
+            child = n_nodes
+            n_nodes += 1
+            start[child] = ca
+            stop[child] = cb
+            parent[child] = node
+            if c == 0:
+                left[node] = child
+            else:
+                right[node] = child
+            stack[top] = child
+            top += 1
+    node_max = np.full((n_nodes, d), -np.inf)
+    kept = np.zeros(n, dtype=np.bool_)
+    keep = np.zeros(n, dtype=np.bool_)
+    sums = np.empty(n)
+    for i in range(n):
+        t = 0.0
+        for j in range(d):
+            t += s[i, j]
+        sums[i] = t
+    run = np.empty(n, dtype=np.int64)
+    n_run = 0
+    for i in range(n):
+        # query: is point i dominated by a kept point?
+        dominated = False
+        top = 0
+        stack[top] = 0
+        top += 1
+        while top > 0 and not dominated:
+            top -= 1
+            node = stack[top]
+            prune = False
+            for j in range(d):
+                if node_max[node, j] < s[i, j] or (strict and node_max[node, j] == s[i, j]):
+                    prune = True
+                    break
+            if prune:
+                continue
+            if left[node] < 0:
+                for t in range(start[node], stop[node]):
+                    k = perm[t]
+                    if not kept[k]:
+                        continue
+                    dom = True
+                    better = False
+                    for j in range(d):
+                        if strict:
+                            if not s[k, j] > s[i, j]:
+                                dom = False
+                                break
+                        else:
+                            if s[k, j] < s[i, j]:
+                                dom = False
+                                break
+                            if s[k, j] > s[i, j]:
+                                better = True
+                    if dom and (strict or better):
+                        dominated = True
+                        break
+            else:
+                stack[top] = left[node]
+                top += 1
+                stack[top] = right[node]
+                top += 1
+        if dominated:
+            continue
+        # kept points with the same float sum may be dominated by point i; they stay in
+        # the tree (whatever they dominate, point i dominates too)
+        if n_run > 0 and sums[run[0]] != sums[i]:
+            n_run = 0
+        for q in range(n_run):
+            k = run[q]
+            if not keep[k]:
+                continue
+            dom = True
+            better = False
+            for j in range(d):
+                if strict:
+                    if not s[i, j] > s[k, j]:
+                        dom = False
+                        break
+                else:
+                    if s[i, j] < s[k, j]:
+                        dom = False
+                        break
+                    if s[i, j] > s[k, j]:
+                        better = True
+            if dom and (strict or better):
+                keep[k] = False
+        run[n_run] = i
+        n_run += 1
+        keep[i] = True
+        kept[i] = True
+        node = leaf_of[i]
+        while node >= 0:
+            changed = False
+            for j in range(d):
+                if s[i, j] > node_max[node, j]:
+                    node_max[node, j] = s[i, j]
+                    changed = True
+            if not changed:
+                break
+            node = parent[node]
     return keep
 
 
