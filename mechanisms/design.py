@@ -1,0 +1,421 @@
+"""Optimal realignment: the cheapest transfers that make a target outcome an equilibrium
+(k-implementation, Monderer & Tennenholtz 2004), the cheapest member of a mechanism family,
+and the robustness of a design.
+
+A designer promises a transfer :math:`V_i(a)` to player i at each outcome a (a payment
+when positive, a fine when negative and ``fines`` are allowed). The target t becomes
+
+- a Nash equilibrium when :math:`u_i(t) + V_i(t) \\ge u_i(b, t_{-i}) + V_i(b, t_{-i})` for
+  every player i and action b (strict: with a margin),
+- dominant when :math:`t_i` is a best reply to every profile of the others,
+- the unique pure equilibrium when, at every other outcome, some player gains by
+  deviating (a mixed-integer program).
+
+The cost is what is paid on the equilibrium path (``"paid"``: :math:`\\sum_i V_i(t)`),
+everything promised (``"promised"``: :math:`\\sum_{i,a} |V_i(a)|`), or any convex function
+of the transfers given as a callable on a cvxpy variable.
+
+References
+----------
+Monderer & Tennenholtz (2004). K-implementation. Journal of Artificial Intelligence
+Research 21, 37-62.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from games import Game, InvalidGameError, SolverError
+from mechanisms.base import freeze_yardstick, with_cost
+
+__all__ = ["implement", "Implementation", "robustness_margin"]
+
+_OBJECTIVES = ("paid", "promised")
+
+
+@dataclass(frozen=True, eq=False)
+class Implementation:
+    """Transfers that implement a target outcome.
+
+    Attributes
+    ----------
+    target : tuple of int
+    transfers : ndarray, shape (n_players, a_1, ..., a_n)
+        The promised transfer to each player at each outcome.
+    cost : float or Fraction
+        The objective's value (``"paid"``: paid at the target).
+    game : Game
+        The game with the transfers added to the payoffs and to the cost layer.
+    condition : str
+        ``"equilibrium"``, ``"strict-equilibrium"``, ``"dominant"`` or ``"unique"``.
+    margin : float or Fraction
+        The smallest gain of the target's actions over a deviation in the designed game
+        (its robustness: payoffs may move by up to margin/2 in max-norm).
+    exact : bool
+    method : str
+    """
+
+    target: tuple[int, ...]
+    transfers: np.ndarray
+    cost: Any
+    game: Game
+    condition: str
+    margin: Any
+    exact: bool
+    method: str
+
+    @property
+    def paid(self) -> Any:
+        """What the designer pays when the target is played."""
+        return sum(self.transfers[(i, *self.target)] for i in range(self.transfers.shape[0]))
+
+    def __repr__(self) -> str:
+        names = ", ".join(self.game.actions[i][a] for i, a in enumerate(self.target))
+        return (f"Implementation(({names}) as {self.condition}, cost {_show(self.cost)}, "
+                f"paid {_show(self.paid)}, margin {_show(self.margin)}, {self.method})")
+
+    def _repr_html_(self) -> str:
+        return f"<code>{html.escape(repr(self))}</code>"
+
+    def to_dict(self) -> dict[str, Any]:
+        def number(x: Any) -> Any:
+            return str(x) if isinstance(x, Fraction) else float(x)
+
+        return {"target": list(self.target), "condition": self.condition,
+                "cost": number(self.cost), "paid": number(self.paid),
+                "margin": number(self.margin), "exact": self.exact, "method": self.method,
+                "transfers": np.vectorize(number, otypes=[object])(self.transfers).tolist()}
+
+
+def _show(x: Any) -> str:
+    return str(x) if isinstance(x, Fraction) else f"{float(x):.6g}"
+
+
+def _target(game: Game, target: Sequence[Any]) -> tuple[int, ...]:
+    if target is None or isinstance(target, str) or len(target) != game.n_players:
+        raise InvalidGameError(f"target: expected one action per player ({game.n_players}), "
+                               f"found {target!r}")
+    return tuple(game.action_index(i, a) for i, a in enumerate(target))
+
+
+def implement(game: Game, target: Sequence[Any], cost: Any = "paid", condition: str = "equilibrium",
+              fines: bool = False, cap: Any = None, budget_balanced: bool = False,
+              margin: Any = None) -> Implementation:
+    """The cheapest transfers that make ``target`` an equilibrium of ``game``.
+
+    Parameters
+    ----------
+    target : sequence
+        One action (index or name) per player.
+    cost : "paid", "promised" or callable
+        What to minimise: the transfers paid at the target, the total promised (sum of
+        absolute transfers), or ``cost(V)`` for a cvxpy variable ``V`` of shape
+        (n_players, number of outcomes) returning a convex expression (needs cvxpy).
+    condition : "equilibrium", "strict-equilibrium", "dominant" or "unique"
+        Nash equilibrium; Nash with every deviation losing at least ``margin``; each
+        target action dominant (strictly, by ``margin``); or the unique pure equilibrium
+        (a mixed-integer program).
+    fines : bool
+        Allow negative transfers (fines) at outcomes other than the target.
+    cap : number, optional
+        Largest absolute transfer to a player at an outcome.
+    budget_balanced : bool
+        Transfers sum to zero at every outcome (needs ``fines``).
+    margin : number, optional
+        The margin of strict conditions (default 1/100 of the payoff range, at least 1e-6).
+
+    Returns
+    -------
+    Implementation
+        Verified on the designed game (exactly on exact games).
+
+    Raises
+    ------
+    InvalidGameError
+        An infeasible design, naming the constraint that binds.
+    """
+    if not isinstance(game, Game):
+        raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
+    t = _target(game, target)
+    if condition not in ("equilibrium", "strict-equilibrium", "dominant", "unique"):
+        raise InvalidGameError(f"condition: expected 'equilibrium', 'strict-equilibrium', "
+                               f"'dominant' or 'unique', found {condition!r}")
+    if not (callable(cost) or cost in _OBJECTIVES):
+        raise InvalidGameError(f"cost: expected 'paid', 'promised' or a callable, found {cost!r}")
+    if budget_balanced and not fines:
+        raise InvalidGameError("budget_balanced: transfers summing to zero need fines=True")
+    if cap is not None and not cap >= 0:
+        raise InvalidGameError(f"cap: expected a non-negative number, found {cap!r}")
+    span = float(np.ptp(game.float_payoffs)) or 1.0
+    if margin is None:
+        margin = Fraction(1, 100) * Fraction(span).limit_denominator(10**6) if game.exact \
+            else max(1e-6, span / 100)
+    strict = condition in ("strict-equilibrium", "dominant", "unique")
+    eps = margin if strict else 0
+    _explain_infeasibility(game, t, condition, fines, cap, eps)
+
+    if condition == "equilibrium" and cost == "paid" and not budget_balanced:
+        transfers = _closed_form(game, t)
+        method = "closed form: pay each player its best deviation gain at the target"
+    elif callable(cost):
+        transfers = _convex(game, t, cost, condition, fines, cap, budget_balanced, float(eps))
+        method = "convex program (cvxpy)"
+    else:
+        transfers = _linear(game, t, cost, condition, fines, cap, budget_balanced, float(eps))
+        method = "mixed-integer program (HiGHS)" if condition == "unique" else "linear program (HiGHS)"
+        if game.exact:
+            transfers = _rationalise(game, t, transfers, condition, eps)
+    return _build(game, t, transfers, cost, condition, method)
+
+
+def _closed_form(game: Game, t: tuple[int, ...]) -> np.ndarray:
+    u = game.payoffs
+    transfers = np.zeros(u.shape, dtype=object if game.exact else np.float64)
+    if game.exact:
+        transfers[...] = Fraction(0)
+    for i in range(game.n_players):
+        row = np.moveaxis(u[i], i, -1)[t[:i] + t[i + 1:]]
+        transfers[(i, *t)] = max(row.max() - u[(i, *t)], 0 * row.max())
+    return transfers
+
+
+def _explain_infeasibility(game: Game, t: tuple[int, ...], condition: str, fines: bool,
+                           cap: Any, eps: Any) -> None:
+    """Name the binding constraint of designs that cannot exist."""
+    if cap is None:
+        return
+    u = game.float_payoffs
+    for i in range(game.n_players):
+        row = np.moveaxis(u[i], i, -1)[t[:i] + t[i + 1:]]
+        need = float(row.max() - u[(i, *t)]) + float(eps) * (len(row) > 1)
+        room = float(cap) * (2 if fines else 1)
+        if need > room + 1e-12:
+            b = int(np.argmax(row))
+            raise InvalidGameError(
+                f"cap: transfers of at most {cap} cannot make the target an {condition}: player "
+                f"{i} ({game.players[i]!r}) gains {need:.6g} by deviating to "
+                f"{game.actions[i][b]!r}, more than the {room:.6g} the cap allows")
+
+
+def _deviation_pairs(game: Game, t: tuple[int, ...], condition: str) -> list[tuple[int, int, int]]:
+    """(player, flat index of the kept outcome, flat index of the deviation) pairs."""
+    shape = game.shape
+    pairs = []
+    for i in range(game.n_players):
+        if condition == "dominant":
+            others = [range(a) if j != i else [t[i]] for j, a in enumerate(shape)]
+            bases = [tuple(p) for p in np.ndindex(*[len(o) for o in others])]
+            bases = [tuple(others[j][k] for j, k in enumerate(p)) for p in bases]
+        else:
+            bases = [t]
+        for base in bases:
+            keep = np.ravel_multi_index(base, shape)
+            for b in range(shape[i]):
+                if b != t[i]:
+                    dev = base[:i] + (b,) + base[i + 1:]
+                    pairs.append((i, int(keep), int(np.ravel_multi_index(dev, shape))))
+    return pairs
+
+
+def _linear(game: Game, t: tuple[int, ...], cost: str, condition: str, fines: bool, cap: Any,
+            budget_balanced: bool, eps: float) -> np.ndarray:
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    n = game.n_players
+    m = game.n_profiles
+    u = game.float_payoffs.reshape(n, m)
+    n_v = n * m
+    lower = -np.inf if fines else 0.0
+    if cap is not None:
+        lower = -float(cap) if fines else 0.0
+    upper = np.inf if cap is None else float(cap)
+
+    def var(i: int, a: int) -> int:
+        return i * m + a
+
+    rows, cols, vals, lo, hi = [], [], [], [], []
+
+    def add_row(entries: list[tuple[int, float]], low: float, high: float) -> None:
+        r = len(lo)
+        for c, v in entries:
+            rows.append(r)
+            cols.append(c)
+            vals.append(v)
+        lo.append(low)
+        hi.append(high)
+
+    pairs = _deviation_pairs(game, t, "dominant" if condition == "dominant" else "equilibrium")
+    for i, keep, dev in pairs:
+        # V_i(keep) - V_i(dev) >= u_i(dev) - u_i(keep) + eps
+        add_row([(var(i, keep), 1.0), (var(i, dev), -1.0)], u[i, dev] - u[i, keep] + eps, np.inf)
+    if budget_balanced:
+        for a in range(m):
+            add_row([(var(i, a), 1.0) for i in range(n)], 0.0, 0.0)
+    n_extra = 0
+    integrality = [0] * n_v
+    if cost == "promised" and fines:
+        n_extra = n_v        # w >= |V|
+    target_flat = int(np.ravel_multi_index(t, game.shape))
+    binaries: list[tuple[int, int, int]] = []
+    if condition == "unique":
+        # At every other outcome a, some player i gains by a deviation b: z_{a,i,b} = 1 forces
+        # V_i(dev) - V_i(a) >= u_i(a) - u_i(dev) + eps; sum_z >= 1 per outcome.
+        big = 4 * (float(np.ptp(u)) + 1.0) + (0 if cap is None else 4 * float(cap))
+        for a in range(m):
+            if a == target_flat:
+                continue
+            profile = np.unravel_index(a, game.shape)
+            for i in range(n):
+                for b in range(game.shape[i]):
+                    if b != profile[i]:
+                        dev = int(np.ravel_multi_index(profile[:i] + (b,) + profile[i + 1:], game.shape))
+                        binaries.append((a, i, dev))
+    n_total = n_v + n_extra + len(binaries)
+    if condition == "unique":
+        if cap is None:
+            raise InvalidGameError("cap: the uniqueness design needs a cap on transfers (a bound "
+                                   "for its integer program), found none")
+        by_outcome: dict[int, list[int]] = {}
+        for k, (a, i, dev) in enumerate(binaries):
+            z = n_v + n_extra + k
+            add_row([(var(i, dev), 1.0), (var(i, a), -1.0), (z, -big)],
+                    u[i, a] - u[i, dev] + eps - big, np.inf)
+            by_outcome.setdefault(a, []).append(z)
+        for zs in by_outcome.values():
+            add_row([(z, 1.0) for z in zs], 1.0, np.inf)
+        integrality += [0] * n_extra + [1] * len(binaries)
+    else:
+        integrality += [0] * n_extra
+    if n_extra:
+        for k in range(n_v):
+            add_row([(n_v + k, 1.0), (k, -1.0)], 0.0, np.inf)
+            add_row([(n_v + k, 1.0), (k, 1.0)], 0.0, np.inf)
+    objective = np.zeros(n_total)
+    if cost == "paid":
+        for i in range(n):
+            objective[var(i, target_flat)] = 1.0
+    elif n_extra:
+        objective[n_v:n_v + n_extra] = 1.0
+    else:
+        objective[:n_v] = 1.0
+    lower_bounds = np.r_[np.full(n_v, lower), np.zeros(n_extra), np.zeros(len(binaries))]
+    upper_bounds = np.r_[np.full(n_v, upper), np.full(n_extra, np.inf), np.ones(len(binaries))]
+    for i in range(n):  # fines punish deviations: nobody is fined for playing the target
+        lower_bounds[var(i, target_flat)] = max(lower_bounds[var(i, target_flat)], 0.0)
+    if cost == "paid" and not np.isfinite(lower_bounds[:n_v]).all():
+        # Unbounded fines off the path cost nothing: bound them by the payoff range so the
+        # program stays bounded (any larger fine works as well).
+        lower_bounds[:n_v] = np.maximum(lower_bounds[:n_v], -4 * (float(np.ptp(u)) + 1 + eps))
+    matrix = coo_matrix((vals, (rows, cols)), shape=(len(lo), n_total)).tocsr()
+    result = milp(objective, constraints=LinearConstraint(matrix, lo, hi),
+                  bounds=Bounds(lower_bounds, upper_bounds), integrality=np.array(integrality))
+    if result.status == 2 or result.x is None:
+        what = "budget balance" if budget_balanced else ("the cap" if cap is not None else
+                                                         "the sign of transfers (set fines=True)")
+        raise InvalidGameError(f"target: no transfers make {t} an {condition} under {what}: "
+                               f"{result.message}")
+    return result.x[:n_v].reshape(game.payoffs.shape)
+
+
+def _convex(game: Game, t: tuple[int, ...], cost: Callable[[Any], Any], condition: str,
+            fines: bool, cap: Any, budget_balanced: bool, eps: float) -> np.ndarray:
+    if condition == "unique":
+        raise InvalidGameError("condition: 'unique' needs a linear cost ('paid' or 'promised')")
+    import cvxpy as cp
+
+    n, m = game.n_players, game.n_profiles
+    u = game.float_payoffs.reshape(n, m)
+    V = cp.Variable((n, m))
+    constraints = []
+    for i, keep, dev in _deviation_pairs(game, t, "dominant" if condition == "dominant" else "equilibrium"):
+        constraints.append(V[i, keep] - V[i, dev] >= u[i, dev] - u[i, keep] + eps)
+    if not fines:
+        constraints.append(V >= 0)
+    else:
+        target_flat = int(np.ravel_multi_index(t, game.shape))
+        constraints.append(V[:, target_flat] >= 0)
+    if cap is not None:
+        constraints.append(cp.abs(V) <= float(cap))
+    if budget_balanced:
+        constraints.append(cp.sum(V, axis=0) == 0)
+    problem = cp.Problem(cp.Minimize(cost(V)), constraints)
+    problem.solve()
+    if V.value is None or problem.status not in ("optimal", "optimal_inaccurate"):
+        raise InvalidGameError(f"target: no transfers make {t} an {condition}: the convex program "
+                               f"is {problem.status}")
+    return np.asarray(V.value).reshape(game.payoffs.shape)
+
+
+def _rationalise(game: Game, t: tuple[int, ...], transfers: np.ndarray, condition: str,
+                 eps: Any) -> np.ndarray:
+    """The LP's transfers as fractions, checked exactly; denominators grow until they pass."""
+    for max_denominator in (10**3, 10**6, 10**9, 10**12):
+        exact = np.vectorize(lambda x: Fraction(float(x)).limit_denominator(max_denominator),
+                             otypes=[object])(transfers)
+        if _margin(game, t, exact, condition) >= (eps if condition != "equilibrium" else 0):
+            return exact
+    raise SolverError("implement: the linear program's transfers do not survive exact "
+                      "verification; try a float game")
+
+
+def _margin(game: Game, t: tuple[int, ...], transfers: np.ndarray, condition: str) -> Any:
+    """The smallest advantage of the target's actions over a deviation in the designed game
+    (for "unique": over the target's deviations only)."""
+    u = (game.payoffs if transfers.dtype == object else game.float_payoffs) + transfers
+    shape = game.shape
+    worst = None
+    for i, keep, dev in _deviation_pairs(game, t, "dominant" if condition == "dominant" else "equilibrium"):
+        gap = u[i].flat[keep] - u[i].flat[dev]
+        worst = gap if worst is None or gap < worst else worst
+    return worst if worst is not None else 0 * u.flat[0]
+
+
+def _build(game: Game, t: tuple[int, ...], transfers: np.ndarray, cost: Any, condition: str,
+           method: str) -> Implementation:
+    import games
+
+    base = freeze_yardstick(game)
+    exact = transfers.dtype == object and game.exact
+    if not exact:
+        transfers = np.asarray(transfers, dtype=np.float64)
+        transfers[np.abs(transfers) < 1e-12] = 0.0
+    payoffs = (base.payoffs if exact else base.float_payoffs) + transfers
+    designed = with_cost(base, payoffs, transfers.sum(axis=0), exact,
+                         f"{game.title or 'game'} | transfers implementing {t}")
+    margin = _margin(game, t, transfers, condition)
+    # Verify with the solvers: the target is a pure equilibrium (certificate 0 when exact).
+    found = [e.profile for e in games.pure_equilibria(designed)]
+    if t not in found:
+        raise SolverError(f"implement: the designed transfers do not make {t} an equilibrium")
+    if condition == "unique" and found != [t]:
+        raise SolverError(f"implement: other pure equilibria remain: {found}")
+    if cost == "paid":
+        value = sum(transfers[(i, *t)] for i in range(game.n_players))
+    elif cost == "promised":
+        value = sum(abs(x) for x in transfers.flat)
+    else:
+        import cvxpy as cp
+
+        flat = np.asarray(transfers, dtype=np.float64).reshape(game.n_players, -1)
+        value = float(cost(cp.Constant(flat)).value)
+    return Implementation(target=t, transfers=transfers, cost=value, game=designed,
+                          condition=condition, margin=margin, exact=exact, method=method)
+
+
+def robustness_margin(game: Game, profile: Sequence[Any]) -> Any:
+    """How far the payoffs may move (max-norm, each entry independently) before the pure
+    ``profile`` stops being a Nash equilibrium: half its smallest deviation loss,
+    :math:`\\min_{i, b} (u_i(t) - u_i(b, t_{-i})) / 2` (negative: not an equilibrium)."""
+    t = _target(game, profile)
+    zero = np.zeros(game.payoffs.shape, dtype=object if game.exact else np.float64)
+    if game.exact:
+        zero[...] = Fraction(0)
+    margin = _margin(game, t, zero, "equilibrium")
+    return margin / 2

@@ -1,0 +1,89 @@
+"""Optimal realignment: minimum-cost transfers (k-implementation) and robustness."""
+
+import itertools
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import games
+import mechanisms as M
+from games import InvalidGameError
+
+PD = games.catalog.prisoners_dilemma
+ALIGNED = ("need-based", "open airspace", "open airspace", "priority-to-need")
+
+
+def test_cheapest_transfers_make_cooperation_an_equilibrium_of_the_pd():
+    design = M.implement(PD(), ("C", "C"))
+    assert design.cost == 4 and design.exact                # each player's gain from defecting is 2
+    assert [e.profile for e in games.pure_equilibria(design.game)].count((0, 0)) == 1
+    assert design.game.regret([0, 0]) == 0
+    assert design.game.layers["cost"][0, 0, 0] == 4 and design.game.layers["cost"][0, 1, 1] == 0
+
+
+def test_no_cheaper_payment_at_the_target_exists_on_a_grid():
+    """Brute force over payments at the target in steps of 1/2: nothing below 4 works."""
+    game = PD()
+    grid = [Fraction(k, 2) for k in range(0, 9)]
+    feasible = []
+    for v1, v2 in itertools.product(grid, grid):
+        transfers = np.zeros(game.payoffs.shape, dtype=object)
+        transfers[...] = Fraction(0)
+        transfers[0, 0, 0], transfers[1, 0, 0] = v1, v2
+        if game.replace(payoffs=game.payoffs + transfers).regret([0, 0]) == 0:
+            feasible.append(v1 + v2)
+    assert min(feasible) == M.implement(game, ("C", "C")).cost
+
+
+@pytest.mark.parametrize("make", [
+    lambda: (PD(), ("C", "C")),
+    lambda: (games.catalog.public_goods(n=3, r=2), ("Contribute",) * 3),
+    lambda: (games.catalog.aid_delivery(), ALIGNED),
+])
+@pytest.mark.parametrize("condition", ["strict-equilibrium", "dominant", "unique"])
+def test_linear_designs_are_verified_and_exact(make, condition):
+    game, target = make()
+    design = M.implement(game, target, condition=condition, cap=50)
+    t = design.target
+    equilibria = [e.profile for e in games.pure_equilibria(design.game)]
+    assert t in equilibria and design.game.regret(list(t)) == 0
+    assert design.margin > 0 and design.exact
+    if condition in ("unique", "dominant"):
+        assert equilibria == [t]
+    # Paying only at the target, the cheapest strict design pays each deviation gain plus
+    # the margin (Monderer & Tennenholtz 2004): the LP may not beat the closed form.
+    plain = M.implement(game, target)
+    assert design.paid >= plain.cost
+
+
+def test_costs_promised_fines_budget_balance_and_convex():
+    game = PD()
+    promised = M.implement(game, ("C", "C"), cost="promised", condition="dominant")
+    with_fines = M.implement(game, ("C", "C"), cost="paid", condition="dominant", fines=True)
+    assert with_fines.paid == 0 <= promised.paid                # threats off the path are free
+    balanced = M.implement(game, ("C", "C"), condition="dominant", fines=True, budget_balanced=True)
+    assert all(total == 0 for total in balanced.transfers.sum(axis=0).flat)
+    cp = pytest.importorskip("cvxpy")
+    smooth = M.implement(game.to_float(), ("C", "C"), cost=lambda V: cp.sum_squares(V),
+                         condition="strict-equilibrium", fines=True)
+    assert smooth.game.regret([0, 0]) == 0 and smooth.cost > 0
+
+
+def test_robustness_margin_is_half_the_smallest_deviation_loss():
+    assert M.robustness_margin(PD(), ("D", "D")) == Fraction(1, 2)
+    assert M.robustness_margin(PD(), ("C", "C")) == -1       # not an equilibrium
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: M.implement(PD(), ("C", "C"), cap=1), "cap"),
+    (lambda: M.implement(PD(), ("C",)), "target"),
+    (lambda: M.implement(PD(), ("C", "X")), "action"),
+    (lambda: M.implement(PD(), ("C", "C"), condition="nice"), "condition"),
+    (lambda: M.implement(PD(), ("C", "C"), budget_balanced=True), "fines"),
+    (lambda: M.implement(PD(), ("C", "C"), condition="unique"), "cap"),
+    (lambda: M.implement(PD(), ("C", "C"), cost="cheap"), "cost"),
+])
+def test_infeasible_or_malformed_designs_name_the_problem(call, message):
+    with pytest.raises(InvalidGameError, match=message):
+        call()
