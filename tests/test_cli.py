@@ -83,3 +83,38 @@ def test_json_output_carries_the_alignment_report(capsys):
     report = json.loads(capsys.readouterr().out)["alignment"]
     assert report["price_of_anarchy"]["price_of_anarchy"] == 3.0
     assert report["equilibria"][0]["pareto_optimal"] is False
+
+
+# ---------------------------------------------------------------------------------------
+# masalign reproduce
+
+
+def test_reproduce_list_names_every_reproduction(capsys):
+    import papers
+
+    assert main(["reproduce", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert len(papers.available()) == 6
+    assert all(name in out for name in papers.available())
+
+
+def test_reproduce_json_gives_the_papers_value_next_to_ours(capsys, tmp_path):
+    assert main(["reproduce", "carichon2025_aid_delivery", "--json", "--out",
+                 str(tmp_path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["name"] == "carichon2025_aid_delivery" and data["full"] is False
+    row = next(r for r in data["comparison"]
+               if r["quantity"] == "objective optimum violates a value")
+    assert (row["paper"], row["ours"], row["within"]) == (True, True, True)
+    assert (tmp_path / "carichon2025_aid_delivery.png").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["reproduce", "no_such_paper"], "no_such_paper"),
+    (["reproduce"], "--list"),
+    (["reproduce", "press_dyson2012_zd", "--workers", "0"], "--workers"),
+])
+def test_reproduce_errors_print_one_line_and_exit_2(args, message, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("masalign: error:") and message in err and "\n" not in err
