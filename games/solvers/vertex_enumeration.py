@@ -385,37 +385,40 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
     """Vertices of ``{z >= 0 : M z <= 1}`` (``M`` positive, ``r x d``), one per
     lexicographically feasible basis reached from the basis of slacks.
 
+    The walk keeps each basis as a dictionary (the ``r x (d + 1)`` tableau columns of the
+    nonbasic variables and the right-hand side): row ``i`` reads
+    ``z_basis[i] + sum_c D[i, c] z_nonbasis[c] = D[i, d]``. Ties in the ratio test are
+    broken lexicographically on the columns of the slacks (the inverse basis), which is
+    the perturbation ``M z <= 1 + (eps, eps^2, ...)``.
+
     Returns the coordinates (k, d); the labels packed in ``n_words`` 64-bit words
     (``z_j = 0`` is label ``zero_offset + j``, a tight constraint ``i`` is label
     ``tight_offset + i``); the number of labels of each; and an overflow flag.
     """
     r, d = M.shape
     nvar = d + r
-    ncol = nvar + 1
+    w = d + 1
+    size = r * w
     cap = 64
-    stack_T = np.empty((cap, r, ncol))
-    stack_B = np.empty((cap, r), dtype=np.int64)
-    stack_key = np.empty(cap, dtype=np.int64)
-    top = 0
-    T0 = np.zeros((r, ncol))
+    st_D = np.empty(cap * size)
+    st_B = np.empty((cap, r), dtype=np.int64)
+    st_N = np.empty((cap, d), dtype=np.int64)
+    st_key = np.empty(cap, dtype=np.int64)
     for i in range(r):
-        for j in range(d):
-            T0[i, j] = M[i, j]
-        T0[i, d + i] = 1.0
-        T0[i, nvar] = 1.0
+        for c in range(d):
+            st_D[i * w + c] = M[i, c]
+        st_D[i * w + d] = 1.0
     key0 = np.int64(0)
     for i in range(r):
-        stack_B[0, i] = d + i
+        st_B[0, i] = d + i
         key0 ^= zob[d + i]
-    stack_T[0] = T0
-    stack_key[0] = key0
+    for c in range(d):
+        st_N[0, c] = c
+    st_key[0] = key0
     top = 1
-    # visited set: open addressing on the basis keys
     hcap = 1024
     table = np.zeros(hcap, dtype=np.int64)
-    count = 0
-    pos = key0 & (hcap - 1)
-    table[pos] = key0
+    table[key0 & (hcap - 1)] = key0
     count = 1
     vcap = 64
     verts = np.empty((vcap, d))
@@ -423,14 +426,24 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
     vcount = np.zeros(vcap, dtype=np.int64)
     nv = 0
     one = np.uint64(1)
-    isbasic = np.zeros(nvar, dtype=np.bool_)
+    D = np.empty(size)
+    basis = np.empty(r, dtype=np.int64)
+    nonbasis = np.empty(d, dtype=np.int64)
+    pos = np.empty(nvar, dtype=np.int64)      # row of a basic variable, -1 - column otherwise
+    newrow = np.empty(w)
     overflow = False
     while top > 0:
         top -= 1
-        T = stack_T[top].copy()
-        basis = stack_B[top].copy()
-        key = stack_key[top]
-        # record the vertex
+        base = top * size
+        for t in range(size):
+            D[t] = st_D[base + t]
+        for i in range(r):
+            basis[i] = st_B[top, i]
+            pos[basis[i]] = i
+        for c in range(d):
+            nonbasis[c] = st_N[top, c]
+            pos[nonbasis[c]] = -1 - c
+        key = st_key[top]
         if nv == vcap:
             vcap *= 2
             nverts = np.empty((vcap, d))
@@ -442,58 +455,63 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
             nc = np.zeros(vcap, dtype=np.int64)
             nc[:nv] = vcount[:nv]
             vcount = nc
+        cnt = 0
         for j in range(d):
             verts[nv, j] = 0.0
-        for i in range(nvar):
-            isbasic[i] = False
+        for c in range(d):
+            v = nonbasis[c]
+            lab = zero_offset + v if v < d else tight_offset + v - d
+            vwords[nv, lab >> 6] |= one << np.uint64(lab & 63)
+            cnt += 1
         for i in range(r):
             v = basis[i]
-            isbasic[v] = True
+            val = D[i * w + d]
             if v < d:
-                verts[nv, v] = T[i, nvar]
-        cnt = 0
-        for v in range(nvar):
-            if not isbasic[v]:
-                lab = zero_offset + v if v < d else tight_offset + v - d
-                vwords[nv, lab >> 6] |= one << np.uint64(lab & 63)
-                cnt += 1
-        for i in range(r):
-            if T[i, nvar] <= tol:
-                v = basis[i]
+                verts[nv, v] = val
+            if val <= tol:
                 lab = zero_offset + v if v < d else tight_offset + v - d
                 vwords[nv, lab >> 6] |= one << np.uint64(lab & 63)
                 cnt += 1
         vcount[nv] = cnt
         nv += 1
-        # neighbours: each nonbasic variable enters, lexicographic ratio test
-        for e in range(nvar):
-            if isbasic[e]:
-                continue
+        for c in range(d):
             leave = -1
+            best = 0.0
             for i in range(r):
-                a = T[i, e]
+                a = D[i * w + c]
                 if a <= tol:
                     continue
+                ratio = D[i * w + d] / a
                 if leave < 0:
                     leave = i
+                    best = ratio
                     continue
-                # compare row i with the current best lexicographically
-                al = T[leave, e]
-                diff = T[i, nvar] / a - T[leave, nvar] / al
+                diff = ratio - best
                 if diff < -tol:
                     leave = i
+                    best = ratio
                 elif diff <= tol:
+                    al = D[leave * w + c]
                     for k in range(r):
-                        dk = T[i, d + k] / a - T[leave, d + k] / al
+                        p = pos[d + k]
+                        if p >= 0:
+                            vi = 1.0 if p == i else 0.0
+                            vl = 1.0 if p == leave else 0.0
+                        else:
+                            vi = D[i * w - 1 - p]
+                            vl = D[leave * w - 1 - p]
+                        dk = vi / a - vl / al
                         if dk < -tol:
                             leave = i
+                            best = ratio
                             break
                         if dk > tol:
                             break
             if leave < 0:
                 continue
-            nkey = key ^ zob[e] ^ zob[basis[leave]]
-            # lookup / insert
+            e = nonbasis[c]
+            b = basis[leave]
+            nkey = key ^ zob[e] ^ zob[b]
             h = nkey & (hcap - 1)
             found = False
             while table[h] != 0:
@@ -521,38 +539,48 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
                         ntable[hh] = kk
                 table = ntable
                 hcap = ncap
-            # pivot into a new tableau on the stack
             if top == cap:
                 cap *= 2
-                nT = np.empty((cap, r, ncol))
-                nT[:top] = stack_T[:top]
-                stack_T = nT
+                nD = np.empty(cap * size)
+                nD[:top * size] = st_D[:top * size]
+                st_D = nD
                 nB = np.empty((cap, r), dtype=np.int64)
-                nB[:top] = stack_B[:top]
-                stack_B = nB
+                nB[:top] = st_B[:top]
+                st_B = nB
+                nN = np.empty((cap, d), dtype=np.int64)
+                nN[:top] = st_N[:top]
+                st_N = nN
                 nk = np.empty(cap, dtype=np.int64)
-                nk[:top] = stack_key[:top]
-                stack_key = nk
-            S = stack_T[top]
-            piv = T[leave, e]
-            for c in range(ncol):
-                S[leave, c] = T[leave, c] / piv
+                nk[:top] = st_key[:top]
+                st_key = nk
+            # dictionary pivot on (leave, c) into the next stack slot
+            sb = top * size
+            lb = leave * w
+            inv = 1.0 / D[lb + c]
+            for j in range(w):
+                newrow[j] = D[lb + j] * inv
+            newrow[c] = inv
             for i in range(r):
+                ib = i * w
                 if i == leave:
+                    for j in range(w):
+                        st_D[sb + ib + j] = newrow[j]
                     continue
-                f = T[i, e]
+                f = D[ib + c]
                 if f == 0.0:
-                    for c in range(ncol):
-                        S[i, c] = T[i, c]
+                    for j in range(w):
+                        st_D[sb + ib + j] = D[ib + j]
                 else:
-                    for c in range(ncol):
-                        S[i, c] = T[i, c] - f * S[leave, c]
-                S[i, e] = 0.0
-            S[leave, e] = 1.0
+                    for j in range(w):
+                        st_D[sb + ib + j] = D[ib + j] - f * newrow[j]
+                    st_D[sb + ib + c] = -f * inv
             for i in range(r):
-                stack_B[top, i] = basis[i]
-            stack_B[top, leave] = e
-            stack_key[top] = nkey
+                st_B[top, i] = basis[i]
+            st_B[top, leave] = e
+            for k in range(d):
+                st_N[top, k] = nonbasis[k]
+            st_N[top, c] = b
+            st_key[top] = nkey
             top += 1
     return verts[:nv].copy(), vwords[:nv].copy(), vcount[:nv].copy(), overflow
 
