@@ -100,7 +100,7 @@ def moran_section(runs: int) -> None:
         print("axelrod missing: skipped")
         return
     from games.repeated import strategies as rs
-    from games.repeated.tournament import tournament
+    from games.repeated import tournament
 
     stage = games.catalog.prisoners_dilemma()
     ours_strategies = [rs.Cooperator(), rs.Defector(), rs.TitForTat(), rs.Grudger()]
