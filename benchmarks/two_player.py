@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
           f"python {sys.version.split()[0]}")
     run("all equilibria of random n x n games", all_equilibria_sides(), sizes, count,
         args.seed, args.budget,
-        limits={"nashpy support_enumeration": 8, "nashpy vertex_enumeration": 10,
+        limits={"nashpy support_enumeration": 8, "nashpy vertex_enumeration": 8,
                 "QuantEcon support_enumeration": 12})
     run("Lemke-Howson from label 0", lemke_howson_sides(args.max_iter), lh_sizes, count,
         args.seed, args.budget,
