@@ -317,6 +317,11 @@ def threshold(game: Game | None, family: Any, parameter: str | None = None,
               tolerance: float = 1e-9) -> Threshold:
     """The critical strength at which a condition starts to hold.
 
+    On a :class:`games.symbolic.SymbolicGame` (``family`` ignored) the answer is exact and
+    symbolic: the relation the parameter must satisfy, e.g. ``r >= c/b`` (give
+    ``fixed={"positive": ["T - P"]}`` for signs the parameters' positivity does not
+    imply).
+
     Parameters
     ----------
     game : Game or None
@@ -348,6 +353,17 @@ def threshold(game: Game | None, family: Any, parameter: str | None = None,
     >>> t.value, t.exact
     (Fraction(1, 4), True)
     """
+    from games.symbolic import SymbolicGame, solve_threshold
+
+    if isinstance(game, SymbolicGame):
+        if condition not in ("equilibrium", "strict-equilibrium") or parameter is None:
+            raise InvalidGameError("condition: a symbolic game gives exact thresholds for "
+                                   "'equilibrium' or 'strict-equilibrium' in a named parameter")
+        strict = condition == "strict-equilibrium"
+        relation = solve_threshold(game, parameter, profile, strict=strict,
+                                   positive=tuple((fixed or {}).get("positive", ())))
+        return Threshold(relation, not strict, None, True, (None, None),
+                         "symbolic: the equilibrium conditions solved exactly", condition)
     fixed = dict(fixed or {})
     low, high = bounds
     if not low < high:

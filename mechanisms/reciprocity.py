@@ -28,6 +28,7 @@ from games._jit import jit
 from mechanisms.base import Mechanism, check_number, exact_number, freeze_yardstick
 
 __all__ = ["Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
+           "network_matrix", "group_matrix",
            "simulate_reputation", "ReputationOutcome"]
 
 
@@ -357,13 +358,18 @@ class Network(Mechanism):
         exact = game.exact and exact_number(self.degree)
         a = game.payoffs[0] if exact else game.float_payoffs[0]
         k = Fraction(self.degree) if exact else float(self.degree)
-        own, cross = {"death-birth": (k + 1, 1), "imitation": (k + 3, 3),
-                      "birth-death": (1, 1)}[self.rule]
-        diagonal = np.diag(a)
-        b = (own * diagonal[:, None] + cross * a - cross * a.T - own * diagonal[None, :]) \
-            / (own * (k - 2))
-        effective = a + b
+        effective = network_matrix(a, k, self.rule)
         return np.stack([effective, effective.T]), None
+
+
+def network_matrix(a: np.ndarray, k: Any, rule: str = "death-birth") -> np.ndarray:
+    """Ohtsuki & Nowak's (2006) effective matrix :math:`A + B` of a game on a regular
+    graph of degree k; plain arithmetic, so it also works on sympy expressions."""
+    own, cross = {"death-birth": (k + 1, 1), "imitation": (k + 3, 3), "birth-death": (1, 1)}[rule]
+    diagonal = np.diag(a)
+    b = (own * diagonal[:, None] + cross * a - cross * a.T - own * diagonal[None, :]) \
+        / (own * (k - 2))
+    return a + b
 
 
 @dataclass(frozen=True, repr=False)
@@ -391,5 +397,11 @@ class Groups(Mechanism):
         a = game.payoffs[0] if exact else game.float_payoffs[0]
         m = Fraction(self.groups) if exact else float(self.groups)
         n = Fraction(self.group_size) if exact else float(self.group_size)
-        effective = n * a + m * np.diag(a)[:, None]
+        effective = group_matrix(a, m, n)
         return np.stack([effective, effective.T]), None
+
+
+def group_matrix(a: np.ndarray, groups: Any, group_size: Any) -> np.ndarray:
+    """Nowak's (2006) group-selection matrix :math:`n a_{ij} + m a_{ii}`; plain
+    arithmetic, so it also works on sympy expressions."""
+    return group_size * a + groups * np.diag(a)[:, None]
