@@ -232,7 +232,7 @@ def solve_threshold(game: SymbolicGame, parameter: str, profile: Sequence[Any],
     """The exact set of ``parameter`` values where ``profile`` is an equilibrium, as a sympy
     relation, e.g. ``r >= c/b``.
 
-    Each condition linear in the parameter, :math:`a\,x + b \ge 0`, is solved for x when
+    Each condition linear in the parameter, :math:`a x + b \\ge 0`, is solved for x when
     the sign of a is known: from the parameters' positivity, or from ``positive``,
     expressions known to be positive (e.g. ``"T - P"``). Other conditions go to sympy's
     ``reduce_inequalities``.
