@@ -203,24 +203,29 @@ def _explain_infeasibility(game: Game, t: tuple[int, ...], condition: str, fines
                 f"{game.actions[i][b]!r}, more than the {room:.6g} the cap allows")
 
 
-def _deviation_pairs(game: Game, t: tuple[int, ...], condition: str) -> list[tuple[int, int, int]]:
-    """(player, flat index of the kept outcome, flat index of the deviation) pairs."""
+def _deviation_pairs(game: Game, t: tuple[int, ...], condition: str
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arrays (player, flat index of the kept outcome, flat index of the deviation): at the
+    target, or (``"dominant"``) at every profile where the player plays its target action."""
     shape = game.shape
-    pairs = []
+    strides = np.array([int(np.prod(shape[i + 1:])) for i in range(len(shape))], dtype=np.int64)
+    target_flat = int(np.ravel_multi_index(t, shape))
+    players, keeps, devs = [], [], []
     for i in range(game.n_players):
         if condition == "dominant":
-            others = [range(a) if j != i else [t[i]] for j, a in enumerate(shape)]
-            bases = [tuple(p) for p in np.ndindex(*[len(o) for o in others])]
-            bases = [tuple(others[j][k] for j, k in enumerate(p)) for p in bases]
+            profiles = np.arange(game.n_profiles, dtype=np.int64)
+            keep = profiles[(profiles // strides[i]) % shape[i] == t[i]]
         else:
-            bases = [t]
-        for base in bases:
-            keep = np.ravel_multi_index(base, shape)
-            for b in range(shape[i]):
-                if b != t[i]:
-                    dev = base[:i] + (b,) + base[i + 1:]
-                    pairs.append((i, int(keep), int(np.ravel_multi_index(dev, shape))))
-    return pairs
+            keep = np.array([target_flat], dtype=np.int64)
+        for b in range(shape[i]):
+            if b != t[i]:
+                players.append(np.full(len(keep), i, dtype=np.int64))
+                keeps.append(keep)
+                devs.append(keep + (b - t[i]) * strides[i])
+    if not players:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    return np.concatenate(players), np.concatenate(keeps), np.concatenate(devs)
 
 
 def _linear(game: Game, t: tuple[int, ...], cost: str, condition: str, fines: bool, cap: Any,
@@ -251,10 +256,15 @@ def _linear(game: Game, t: tuple[int, ...], cost: str, condition: str, fines: bo
         lo.append(low)
         hi.append(high)
 
-    pairs = _deviation_pairs(game, t, "dominant" if condition == "dominant" else "equilibrium")
-    for i, keep, dev in pairs:
-        # V_i(keep) - V_i(dev) >= u_i(dev) - u_i(keep) + eps
-        add_row([(var(i, keep), 1.0), (var(i, dev), -1.0)], u[i, dev] - u[i, keep] + eps, np.inf)
+    players, keeps, devs = _deviation_pairs(game, t, "dominant" if condition == "dominant"
+                                            else "equilibrium")
+    # V_i(keep) - V_i(dev) >= u_i(dev) - u_i(keep) + eps, one row per pair, vectorised.
+    k = len(players)
+    rows.extend(np.repeat(np.arange(k), 2).tolist())
+    cols.extend(np.column_stack([players * m + keeps, players * m + devs]).ravel().tolist())
+    vals.extend([1.0, -1.0] * k)
+    lo.extend((u[players, devs] - u[players, keeps] + eps).tolist())
+    hi.extend([np.inf] * k)
     if budget_balanced:
         for a in range(m):
             add_row([(var(i, a), 1.0) for i in range(n)], 0.0, 0.0)
@@ -334,8 +344,10 @@ def _convex(game: Game, t: tuple[int, ...], cost: Callable[[Any], Any], conditio
     u = game.float_payoffs.reshape(n, m)
     V = cp.Variable((n, m))
     constraints = []
-    for i, keep, dev in _deviation_pairs(game, t, "dominant" if condition == "dominant" else "equilibrium"):
-        constraints.append(V[i, keep] - V[i, dev] >= u[i, dev] - u[i, keep] + eps)
+    players, keeps, devs = _deviation_pairs(game, t, "dominant" if condition == "dominant"
+                                            else "equilibrium")
+    if len(players):
+        constraints.append(V[players, keeps] - V[players, devs] >= u[players, devs] - u[players, keeps] + eps)
     if not fines:
         constraints.append(V >= 0)
     else:
@@ -368,13 +380,13 @@ def _rationalise(game: Game, t: tuple[int, ...], transfers: np.ndarray, conditio
 def _margin(game: Game, t: tuple[int, ...], transfers: np.ndarray, condition: str) -> Any:
     """The smallest advantage of the target's actions over a deviation in the designed game
     (for "unique": over the target's deviations only)."""
-    u = (game.payoffs if transfers.dtype == object else game.float_payoffs) + transfers
-    shape = game.shape
-    worst = None
-    for i, keep, dev in _deviation_pairs(game, t, "dominant" if condition == "dominant" else "equilibrium"):
-        gap = u[i].flat[keep] - u[i].flat[dev]
-        worst = gap if worst is None or gap < worst else worst
-    return worst if worst is not None else 0 * u.flat[0]
+    u = ((game.payoffs if transfers.dtype == object else game.float_payoffs) + transfers
+         ).reshape(game.n_players, -1)
+    players, keeps, devs = _deviation_pairs(game, t, "dominant" if condition == "dominant"
+                                            else "equilibrium")
+    if not len(players):
+        return 0 * u.flat[0]
+    return (u[players, keeps] - u[players, devs]).min()
 
 
 def _build(game: Game, t: tuple[int, ...], transfers: np.ndarray, cost: Any, condition: str,
