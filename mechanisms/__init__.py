@@ -10,7 +10,8 @@ and records the operator's net payments in the ``"cost"`` layer. Mechanisms comp
 
 from mechanisms.base import COST_LAYER, Composite, Mechanism, compose
 from mechanisms import design
-from mechanisms.design import Implementation, implement, robustness_margin
+from mechanisms.design import (CheapestMechanism, Implementation, cheapest, implement,
+                               paid_at_target, robustness_margin)
 from mechanisms.evaluation import (CONDITIONS, Comparison, Evaluation, compare, Snapshot, SweepResult, Threshold,
                                    evaluate, sweep, threshold)
 from mechanisms.incentives import (ContestIntensity, Contract, Monitoring, Penalty,
@@ -27,6 +28,7 @@ __all__ = [
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
     "simulate_reputation", "ReputationOutcome",
     "evaluate", "Evaluation", "compare", "Comparison", "Snapshot", "threshold", "Threshold", "CONDITIONS",
-    "design", "implement", "Implementation", "robustness_margin",
+    "design", "implement", "Implementation", "robustness_margin", "cheapest",
+    "CheapestMechanism", "paid_at_target",
     "sweep", "SweepResult", "MechanismRewards", "reward_transform",
 ]

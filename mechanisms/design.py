@@ -34,7 +34,8 @@ import numpy as np
 from games import Game, InvalidGameError, SolverError
 from mechanisms.base import freeze_yardstick, with_cost
 
-__all__ = ["implement", "Implementation", "robustness_margin"]
+__all__ = ["implement", "Implementation", "robustness_margin", "cheapest", "CheapestMechanism",
+           "paid_at_target"]
 
 _OBJECTIVES = ("paid", "promised")
 
@@ -431,3 +432,123 @@ def robustness_margin(game: Game, profile: Sequence[Any]) -> Any:
         zero[...] = Fraction(0)
     margin = _margin(game, t, zero, "equilibrium")
     return margin / 2
+
+
+@dataclass(frozen=True, eq=False)
+class CheapestMechanism:
+    """The cheapest member of a mechanism family that meets a condition.
+
+    Attributes
+    ----------
+    parameters : dict
+        The chosen parameter values.
+    cost : float
+        Its cost (``cost(parameters, designed game)``).
+    mechanism : Mechanism
+    game : Game
+        The game under it (the operator's payments in its cost layer).
+    candidates : list of (dict, float)
+        Every feasible combination examined, with its cost.
+    sensitivity : dict
+        d cost / d parameter at the choice (finite differences), for each parameter.
+    """
+
+    parameters: dict[str, Any]
+    cost: float
+    mechanism: Any
+    game: Game
+    candidates: list[tuple[dict[str, Any], float]]
+    sensitivity: dict[str, float]
+
+    def __repr__(self) -> str:
+        chosen = ", ".join(f"{k}={_show(v)}" for k, v in self.parameters.items())
+        return f"CheapestMechanism({chosen}: cost {_show(self.cost)}, {len(self.candidates)} feasible candidates)"
+
+    def reports(self, original: Game) -> tuple[Any, Any]:
+        """The alignment reports of the original and the designed game, side by side."""
+        import pareto
+
+        return pareto.alignment_report(original), pareto.alignment_report(self.game)
+
+
+def paid_at_target(profile: Sequence[Any]) -> Callable[[dict[str, Any], Game], float]:
+    """A cost function: the operator's payment (the cost layer) at ``profile``."""
+
+    def cost(_: dict[str, Any], game: Game) -> float:
+        t = _target(game, profile)
+        return float(game.layers["cost"][(0, *t)]) if "cost" in game.layers else 0.0
+
+    return cost
+
+
+def cheapest(game: Game, family: Any, parameters: dict[str, Any], profile: Sequence[Any],
+             condition: str = "equilibrium", cost: Callable[[dict[str, Any], Game], float] | None = None,
+             fixed: dict[str, Any] | None = None) -> CheapestMechanism:
+    """The cheapest parameters of a mechanism family under which ``profile`` meets
+    ``condition`` (see :func:`mechanisms.threshold`).
+
+    ``parameters`` maps one or two parameter names to a ``(low, high)`` range or a list of
+    values. With one range, the critical value comes from :func:`mechanisms.threshold`
+    (exact when the condition is linear in it). With two, every value of the first
+    (a list, or 21 points of its range) is paired with the critical value of the second.
+    ``cost(parameters, game)`` defaults to the sum of the parameter values;
+    :func:`paid_at_target` charges the operator's payment at the target, and any other
+    function of the parameters and the designed game works (e.g. monitoring effort
+    ``lambda p, g: 3 * p["probability"]``).
+    """
+    from mechanisms.evaluation import _holds, threshold
+
+    if not parameters or len(parameters) > 2:
+        raise InvalidGameError(f"parameters: expected one or two parameter ranges, found {parameters!r}")
+    fixed = dict(fixed or {})
+    cost = cost or (lambda values, _: float(sum(float(v) for v in values.values())))
+    names = list(parameters)
+    last = names[-1]
+    spec = parameters[last]
+    if not (isinstance(spec, tuple) and len(spec) == 2):
+        raise InvalidGameError(f"parameters[{last!r}]: expected a (low, high) range, found {spec!r}")
+    outer: list[dict[str, Any]] = [{}]
+    if len(names) == 2:
+        first = parameters[names[0]]
+        if isinstance(first, tuple) and len(first) == 2:
+            low, high = first
+            values = [low + (high - low) * Fraction(k, 20) if isinstance(low, (int, Fraction))
+                      and isinstance(high, (int, Fraction)) else low + (high - low) * k / 20
+                      for k in range(21)]
+        else:
+            values = list(first)
+        outer = [{names[0]: v} for v in values]
+    candidates = []
+    for base in outer:
+        def family_at(theta: Any, base: dict[str, Any] = base) -> Any:
+            return family(**base, **{last: theta}, **fixed)
+
+        try:
+            found = threshold(game, family_at, condition=condition, profile=profile, bounds=spec)
+        except InvalidGameError:
+            continue
+        if found.value is None:
+            continue
+        value = found.value
+        if not found.holds_at_value:   # strict: the boundary itself fails; step just above it
+            value = value + (spec[1] - spec[0]) * (Fraction(1, 10**9) if isinstance(value, Fraction) else 1e-9)
+        chosen = {**base, last: value}
+        mechanism = family(**chosen, **fixed)
+        designed = mechanism.apply(game)
+        if not _holds(designed, condition, profile, condition == "strict-equilibrium"):
+            continue
+        candidates.append((chosen, float(cost(chosen, designed)), mechanism, designed))
+    if not candidates:
+        raise InvalidGameError(f"parameters: no values in {parameters} make {tuple(profile)} meet "
+                               f"the condition {condition!r}")
+    chosen, value, mechanism, designed = min(candidates, key=lambda c: c[1])
+    sensitivity = {}
+    for name, v in chosen.items():
+        step = 1e-6 * max(1.0, abs(float(v)))
+        try:
+            bumped = {**chosen, name: float(v) + step}
+            sensitivity[name] = (float(cost(bumped, family(**bumped, **fixed).apply(game))) - value) / step
+        except (InvalidGameError, ValueError):
+            sensitivity[name] = float("nan")
+    return CheapestMechanism(chosen, value, mechanism, designed,
+                             [(c[0], c[1]) for c in candidates], sensitivity)

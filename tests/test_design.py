@@ -87,3 +87,28 @@ def test_robustness_margin_is_half_the_smallest_deviation_loss():
 def test_infeasible_or_malformed_designs_name_the_problem(call, message):
     with pytest.raises(InvalidGameError, match=message):
         call()
+
+
+def test_cheapest_monitoring_probability_is_the_exact_critical_value():
+    """Monitoring with fine F on deviations from (C, C): needs p F >= 2 (the gain)."""
+    result = M.cheapest(PD(), M.Monitoring, {"probability": (0, 1)}, ("C", "C"),
+                        fixed={"fine": 5, "outcome": ("C", "C")},
+                        cost=lambda p, g: 3 * float(p["probability"]))
+    assert result.parameters == {"probability": Fraction(2, 5)}
+    assert result.cost == pytest.approx(6 / 5)
+    assert result.sensitivity["probability"] == pytest.approx(3)
+    assert (0, 0) in [e.profile for e in games.pure_equilibria(result.game)]
+    before, after = result.reports(PD())
+    assert len(after.equilibria) >= 1
+
+
+def test_cheapest_combination_of_fine_and_detection():
+    """Expected fine p F must reach the gain 2; cost 10 p + F is smallest at F = 4, p = 1/2."""
+    result = M.cheapest(PD(), M.Penalty, {"fine": [1, 2, 4, 8], "detection": (0, 1)}, ("C", "C"),
+                        fixed={"on": {0: "D", 1: "D"}},
+                        cost=lambda p, g: 10 * float(p["detection"]) + float(p["fine"]))
+    assert result.parameters == {"fine": 4, "detection": Fraction(1, 2)}
+    assert sorted(c for _, c in result.candidates) == [9.0, 10.5, 12.0]   # fine 1 cannot reach 2
+    with pytest.raises(InvalidGameError, match="parameters"):
+        M.cheapest(PD(), M.Penalty, {"fine": [1], "detection": (0, 1)}, ("C", "C"),
+                   fixed={"on": {0: "D", 1: "D"}})
