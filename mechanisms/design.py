@@ -84,6 +84,12 @@ class Implementation:
     def _repr_html_(self) -> str:
         return f"<code>{html.escape(repr(self))}</code>"
 
+    def reports(self, original: Game) -> tuple[Any, Any]:
+        """The alignment reports of the original and the designed game, side by side."""
+        import pareto
+
+        return pareto.alignment_report(original), pareto.alignment_report(self.game)
+
     def to_dict(self) -> dict[str, Any]:
         def number(x: Any) -> Any:
             return str(x) if isinstance(x, Fraction) else float(x)

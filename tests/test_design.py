@@ -112,3 +112,11 @@ def test_cheapest_combination_of_fine_and_detection():
     with pytest.raises(InvalidGameError, match="parameters"):
         M.cheapest(PD(), M.Penalty, {"fine": [1], "detection": (0, 1)}, ("C", "C"),
                    fixed={"on": {0: "D", 1: "D"}})
+
+
+def test_designed_aid_delivery_is_holistically_aligned_beside_the_original():
+    game = games.catalog.aid_delivery()
+    design = M.implement(game, ALIGNED, condition="unique", cap=20)
+    before, after = design.reports(game)
+    assert not before.aligned_equilibria and after.aligned_equilibria
+    assert [e.label for e in after.aligned_equilibria] == [", ".join(ALIGNED)]
