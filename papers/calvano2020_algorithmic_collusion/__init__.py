@@ -209,7 +209,15 @@ def plot(results: dict[str, dict[str, Any]], mk: Any, path: str) -> str:
     labels = list(results)
     values = [results[k]["delta"] for k in labels]
     axes[2].barh(range(len(labels)), values, color="tab:orange")
-    axes[2].set_yticks(range(len(labels)), [k.replace(" (", "\n(") for k in labels], fontsize=7)
+    short = {"baseline": "baseline", "three firms": "three firms"}
+    for k in labels:
+        if k.startswith("penalty"):
+            short[k] = "fine, detection " + k.rsplit(" ", 1)[-1].rstrip(")")
+        elif k.startswith("opacity"):
+            short[k] = "opacity"
+        elif k.startswith("price cap"):
+            short[k] = "price cap"
+    axes[2].set_yticks(range(len(labels)), [short.get(k, k) for k in labels], fontsize=8)
     axes[2].axvline(0, color="k", lw=1)
     axes[2].invert_yaxis()
     axes[2].set(xlabel="profit gain Delta", title="Mechanisms against collusion")
