@@ -241,6 +241,8 @@ def execute(name: str, args: argparse.Namespace, prefix: str | None = None) -> i
     stderr, starting with ``prefix``)."""
     try:
         executor: Any = None
+        if args.seed < 0:
+            raise InvalidGameError(f"--seed: expected a non-negative integer, found {args.seed}")
         if args.workers is not None:
             if args.workers < 1:
                 raise InvalidGameError(f"--workers: expected a positive integer, "

@@ -113,6 +113,7 @@ def test_reproduce_json_gives_the_papers_value_next_to_ours(capsys, tmp_path):
     (["reproduce", "no_such_paper"], "no_such_paper"),
     (["reproduce"], "--list"),
     (["reproduce", "press_dyson2012_zd", "--workers", "0"], "--workers"),
+    (["reproduce", "press_dyson2012_zd", "--seed", "-1"], "--seed"),
 ])
 def test_reproduce_errors_print_one_line_and_exit_2(args, message, capsys):
     assert main(args) == 2
