@@ -24,9 +24,9 @@ NPLAYER_FILES = ["contrib__games__2x2x2.nfg", "doc__2x2x2.nfg", "contrib__games_
                  "contrib__games__2x2x2x2x2.nfg", "catalog__journals__ijgt__nau2004__sec4.nfg",
                  "catalog__journals__ijgt__nau2004__sec5.nfg",
                  "catalog__journals__ijgt__nau2004__sec6.nfg", "contrib__games__perfect3.nfg"]
-RANDOM = [((3, 3, 3), s) for s in range(8)] + [((4, 4, 4), s) for s in range(4)] \
+RANDOM = [((3, 3, 3), s) for s in range(6)] + [((4, 4, 4), s) for s in range(3)] \
     + [((2, 2, 2, 2), s) for s in range(6)] + [((3, 3, 3, 3), s) for s in range(3)] \
-    + [((5, 4, 3), s) for s in range(3)]
+    + [((5, 4, 3), s) for s in range(2)]
 LIMIT = 1e-9
 
 
@@ -46,7 +46,7 @@ def _gambit(name: str) -> games.Game:
     return games.read_nfg(path)
 
 
-@pytest.mark.parametrize("method", ["logit", "mclennan_tourky", "auto"])
+@pytest.mark.parametrize("method", ["logit", "mclennan_tourky"])
 @pytest.mark.parametrize("name", NPLAYER_FILES)
 def test_every_method_finds_a_certified_equilibrium_on_gambit_files(name, method):
     g = _gambit(name)
@@ -93,6 +93,8 @@ def _fixture_cases(fast: bool, prefix: str = ""):
     for case in data["games"]:
         if not case["finished"] or not case["name"].startswith(prefix):
             continue
+        if not prefix and case["name"].startswith("generic-"):
+            continue        # tested by test_enumpoly_is_complete_and_odd_on_generic_games
         is_slow = any(tag in case["name"] for tag in SLOW_CASES)
         if is_slow == fast:
             continue
@@ -185,6 +187,11 @@ def test_mclennan_tourky_rejects_bad_options():
         mclennan_tourky(g, max_iter=0)
     with pytest.raises(InvalidGameError, match="epsilon"):
         mclennan_tourky(g, epsilon=-1.0)
+
+
+def test_auto_uses_the_logit_branch_and_says_so():
+    eqs = mixed_equilibria(games.random_game((3, 3, 3), seed=1))
+    assert eqs.method == "logit" and eqs.parameters["requested"] == "auto"
 
 
 def test_constant_game_has_an_equilibrium_at_the_centroid():

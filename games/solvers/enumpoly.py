@@ -318,7 +318,7 @@ class _System:
         if P == 0:
             return np.zeros((0, self.m)), 0
         t = np.zeros(P)
-        h = np.full(P, 0.05)
+        h = np.full(P, 0.1)
         done = np.zeros(P, dtype=bool)
         lost = np.zeros(P, dtype=bool)
         for _ in range(4000):
@@ -353,7 +353,7 @@ class _System:
             acc = act[ok]
             x[acc] = x1[ok]
             t[acc] = t1[ok]
-            h[acc] = np.minimum(ha[ok] * 1.6, 0.1)
+            h[acc] = np.minimum(ha[ok] * 2.0, 0.25)
             h[act[~ok]] = ha[~ok] * 0.5
             lost[act[~ok & (ha < 1e-11)]] = True
             lost[act[ok & big]] = True          # diverging: a root at infinity

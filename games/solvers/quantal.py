@@ -199,21 +199,29 @@ def _tangent(J: np.ndarray) -> np.ndarray:
 def _correct(h: _Homotopy, z: np.ndarray, tol: float, max_steps: int = 6,
              fixed_lambda: bool = False) -> tuple[np.ndarray, bool, int]:
     """Newton corrector: minimum-norm steps (or steps at fixed lambda)."""
+    z, ok, k, _ = _correct_with_jacobian(h, z, tol, max_steps, fixed_lambda)
+    return z, ok, k
+
+
+def _correct_with_jacobian(h: _Homotopy, z: np.ndarray, tol: float, max_steps: int = 6,
+                           fixed_lambda: bool = False
+                           ) -> tuple[np.ndarray, bool, int, np.ndarray | None]:
+    """:func:`_correct`, also returning the Jacobian at the converged point (or None)."""
     N = h.ml.size
     last = np.inf
     for k in range(max_steps):
         H, J = h.jacobian(z[:N], z[N])
         res = float(np.abs(H).max())
         if res < tol:
-            return z, True, k
+            return z, True, k, J
         if res > 0.5 * last and k >= 2 or not np.isfinite(res):
-            return z, False, k
+            return z, False, k, None
         last = res
         if fixed_lambda:
             try:
                 dz = np.linalg.solve(J[:, :N], H)
             except np.linalg.LinAlgError:
-                return z, False, k
+                return z, False, k, None
             z = z.copy()
             z[:N] -= dz
         else:
@@ -225,7 +233,7 @@ def _correct(h: _Homotopy, z: np.ndarray, tol: float, max_steps: int = 6,
         if np.any(z[:N] > 1e-9):
             z[:N] = np.minimum(z[:N], 0.0)
     H = h.residual(z[:h.ml.size], z[h.ml.size])
-    return z, bool(np.abs(H).max() < tol), max_steps
+    return z, bool(np.abs(H).max() < tol), max_steps, None
 
 
 def _trace(game: Game, *, max_rationality: float | None = None, stop_at: float | None = None,
@@ -259,9 +267,10 @@ def _trace(game: Game, *, max_rationality: float | None = None, stop_at: float |
         for _attempt in range(30):
             z_pred = z + step * t
             z_pred[:N] = np.minimum(z_pred[:N], 0.0)
-            z_new, ok, iters = _correct(h, z_pred, tol)
+            z_new, ok, iters, Jn = _correct_with_jacobian(h, z_pred, tol)
             if ok:
-                _, Jn = h.jacobian(z_new[:N], z_new[N])
+                if Jn is None:
+                    _, Jn = h.jacobian(z_new[:N], z_new[N])
                 t_new = _tangent(Jn)
                 if t_new @ t < 0:
                     t_new = -t_new
