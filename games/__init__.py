@@ -22,6 +22,10 @@ from games.solvers.zero_sum import (SecurityStrategies, ZeroSumSolution, securit
 from games.solvers.selection import (best_equilibrium, payoff_dominant, risk_dominant,
                                      welfare_maximising)
 from games.solvers.correlated import CorrelatedEquilibrium, correlated_equilibrium
+from games.solvers.mixed import mixed_equilibria
+from games.solvers.quantal import (QuantalResponse, QuantalResponseFit, QuantalResponsePath,
+                                   fit_quantal_response, quantal_response,
+                                   quantal_response_path)
 from games import catalog, convert  # noqa: E402  (convert imports its libraries on call)
 from games.catalog import covariance_game, random_game
 
@@ -33,13 +37,15 @@ __all__ = [
     "ZeroSumSolution", "SecurityStrategies", "best_equilibrium", "payoff_dominant",
     "risk_dominant", "welfare_maximising",
     "correlated_equilibrium", "CorrelatedEquilibrium",
+    "mixed_equilibria", "quantal_response", "quantal_response_path", "fit_quantal_response",
+    "QuantalResponse", "QuantalResponsePath", "QuantalResponseFit", "dynamics",
     "catalog", "convert", "random_game", "covariance_game", "repeated", "evolution",
     "read_nfg", "write_nfg", "read_json", "write_json", "read_game", "write_game",
     "GameError", "InvalidGameError", "GameTooLargeError", "FormatError", "SolverError",
 ]
 
 # Larger packages load on first use, so that ``import games`` stays fast.
-_LAZY_MODULES = ("repeated", "evolution")
+_LAZY_MODULES = ("repeated", "evolution", "dynamics")
 
 
 def __getattr__(name: str):
