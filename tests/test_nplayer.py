@@ -208,3 +208,17 @@ def test_equilibria_are_invariant_under_positive_affine_payoff_maps():
     for s, t in zip(a.strategies, b.strategies):
         assert np.allclose(np.asarray(s, float), np.asarray(t, float), atol=1e-8)
     assert tolerance(h) >= tolerance(g)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_enumpoly_agrees_with_vertex_enumeration_on_two_player_games(seed):
+    """For two players the indifference systems are linear: enumpoly must find exactly the
+    equilibria of vertex enumeration on a nondegenerate random game."""
+    g = games.random_game((4, 4), seed=seed)
+    ours = enumpoly_equilibria(g)
+    theirs = games.all_equilibria(g)
+    assert ours.complete and len(ours) == len(theirs)
+    for e in theirs:
+        x = np.concatenate([np.asarray(s, float) for s in e.strategies])
+        assert any(np.abs(x - np.concatenate([np.asarray(s, float) for s in o.strategies])
+                          ).max() < 1e-8 for o in ours)

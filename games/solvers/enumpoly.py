@@ -225,6 +225,9 @@ class _System:
                 ops.append(sigma[j])
                 subs.append("z" + L[j])
         out = "z" + "".join(L[j] for j in keep)
+        if len(ops) == 1:           # two players: nothing to contract
+            arr = np.einsum(L + "->" + out[1:], self.T[i])
+            return np.broadcast_to(arr, (sigma[0].shape[0], *arr.shape))
         return np.einsum(",".join(subs) + "->" + out, *ops, optimize=False)
 
     def F(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

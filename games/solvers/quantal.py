@@ -354,7 +354,7 @@ def quantal_response_path(game: Game, max_rationality: float | None = None) -> Q
     --------
     >>> import games
     >>> path = quantal_response_path(games.catalog.matching_pennies())
-    >>> path.rationalities[0], path.equilibrium.regret
+    >>> float(path.rationalities[0]), path.equilibrium.regret
     (0.0, Fraction(0, 1))
     """
     _check_game(game)
