@@ -49,6 +49,7 @@ def experiments() -> dict[str, dict[str, Any]]:
         f"price cap (p^N + {CAP_FRACTION} (p^M - p^N))":
             {"price_cap": pn + CAP_FRACTION * (pm - pn)},
         "three firms": {"n_firms": 3},
+        "impatient firms (delta = 0.35)": {"delta": 0.35},
     }
 
 
@@ -108,7 +109,7 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
     Parameters
     ----------
     full : bool
-        The published size: 1,000 baseline sessions (and 100 per mechanism). Reduced:
+        The published size: 1,000 baseline sessions (and 100 per other experiment). Reduced:
         10 and 2, with every learning constant (the 100,000-period window included) as
         published: fewer sessions, not shorter ones.
     seed : int
@@ -159,8 +160,9 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
         "share_longer_cycles", "share_deviation_unprofitable", "median_return_period",
         "punishment_above_nash")}
     quantities["delta_three_firms"] = results["three firms"]["delta"]
+    quantities["delta_impatient"] = results["impatient firms (delta = 0.35)"]["delta"]
     for label, summary in results.items():
-        if label not in ("baseline", "three firms"):
+        if label not in ("baseline", "three firms", "impatient firms (delta = 0.35)"):
             quantities[f"delta: {label}"] = summary["delta"]
     summary_text = "Delta by experiment (mean over sessions, sd):\n" + "\n".join(
         f"  {label:<48} {s['delta']:7.3f}  ({s['delta_sd']:.3f}, {s['sessions']} sessions)"
@@ -217,6 +219,8 @@ def plot(results: dict[str, dict[str, Any]], mk: Any, path: str) -> str:
             short[k] = "opacity"
         elif k.startswith("price cap"):
             short[k] = "price cap"
+        elif k.startswith("impatient"):
+            short[k] = "delta = 0.35"
     axes[2].set_yticks(range(len(labels)), [short.get(k, k) for k in labels], fontsize=8)
     axes[2].axvline(0, color="k", lw=1)
     axes[2].invert_yaxis()
