@@ -17,8 +17,8 @@ import numpy as np
 from games._jit import jit
 from games.errors import InvalidGameError, SolverError
 from games.model import Game
-from games.results import Equilibrium, EquilibriumSet, make_equilibrium
-from games.solvers.vertex_enumeration import (_check_two_players, _positive, _positive_ints,
+from games.results import RELATIVE_TOLERANCE, Equilibrium, EquilibriumSet, make_equilibrium
+from games.solvers.vertex_enumeration import (_check_two_players, _positive_ints,
                                               make_float_equilibria)
 
 __all__ = ["lemke_howson"]
@@ -102,15 +102,26 @@ def lemke_howson(game: Game, initial_label: int | None = None, max_pivots: int =
     if exact:
         found = [_exact_path(game, k, max_pivots) for k in labels]
     else:
-        A = _positive(np.asarray(game.float_payoffs[0], dtype=np.float64))
-        B = _positive(np.asarray(game.float_payoffs[1], dtype=np.float64))
+        A = np.ascontiguousarray(game.float_payoffs[0], dtype=np.float64)
+        B = np.ascontiguousarray(game.float_payoffs[1], dtype=np.float64)
         found = []
         for k in labels:
-            x, y, pivots = _lh_kernel(A, B, k, max_pivots, 1e-12)
+            x, y, pivots, u, v, regret, largest = _lh_solve(A, B, k, max_pivots, 1e-12)
             if pivots < 0:
                 raise SolverError(f"{METHOD}: no equilibrium within max_pivots={max_pivots} "
                                   f"pivots from label {k} in a {m}x{n} game")
-            found.append((x / x.sum(), y / y.sum()))
+            if initial_label is not None:   # verified in the kernel: the certificate
+                limit = RELATIVE_TOLERANCE * max(1.0, largest)
+                if not regret <= limit:
+                    raise SolverError(f"{METHOD}: the profile reached from label {k} has "
+                                      f"regret {regret:.3g} > {limit:.3g}")
+                x.flags.writeable = False
+                y.flags.writeable = False
+                pays = np.array([u, v])
+                pays.flags.writeable = False
+                return Equilibrium(strategies=(x, y), payoffs=pays, regret=max(0.0, regret),
+                                   exact=False, method=METHOD, game=game)
+            found.append((x, y))
     if initial_label is not None:
         return _equilibrium(game, *found[0], exact)
     distinct: dict[Any, tuple[Equilibrium, list[int]]] = {}
@@ -135,24 +146,45 @@ def _equilibrium(game: Game, x: Any, y: Any, exact: bool) -> Equilibrium:
 
 
 @jit
-def _lh_kernel(A, B, k0, max_pivots, tol):
-    """Complementary pivoting from label ``k0`` on positive ``A``, ``B`` (m x n).
+def _lh_solve(A, B, k0, max_pivots, tol):
+    """Lemke-Howson on raw payoffs: affine map onto [1, 2], the path, the normalised
+    strategies, and their certificate in the original payoffs.
 
-    Returns the unnormalised ``x``, ``y`` and the number of pivots (-1 when more than
-    ``max_pivots`` were needed)."""
+    Returns ``x, y, pivots, u, v, regret, largest`` where ``u, v`` are the payoffs,
+    ``regret`` the largest gain from a deviation and ``largest`` the largest absolute
+    payoff (for the relative tolerance)."""
     m, n = A.shape
+    alo, ahi, blo, bhi = A[0, 0], A[0, 0], B[0, 0], B[0, 0]
+    largest = 0.0
+    for i in range(m):
+        for j in range(n):
+            a, b = A[i, j], B[i, j]
+            alo = min(alo, a)
+            ahi = max(ahi, a)
+            blo = min(blo, b)
+            bhi = max(bhi, b)
+            largest = max(largest, abs(a), abs(b))
+    PA = np.empty((m, n))
+    PB = np.empty((m, n))
+    sa = ahi - alo
+    sb = bhi - blo
+    for i in range(m):
+        for j in range(n):
+            PA[i, j] = (A[i, j] - alo) / sa + 1.0 if sa > 0 else 1.0
+            PB[i, j] = (B[i, j] - blo) / sb + 1.0 if sb > 0 else 1.0
+
     L = m + n
     TP = np.zeros((n, L + 1))      # columns: x (labels 0..m-1), s (labels m..m+n-1), rhs
     for j in range(n):
         for i in range(m):
-            TP[j, i] = B[i, j]
+            TP[j, i] = PB[i, j]
         TP[j, m + j] = 1.0
         TP[j, L] = 1.0
     TQ = np.zeros((m, L + 1))      # columns: r (labels 0..m-1), y (labels m..m+n-1), rhs
     for i in range(m):
         TQ[i, i] = 1.0
         for j in range(n):
-            TQ[i, m + j] = A[i, j]
+            TQ[i, m + j] = PA[i, j]
         TQ[i, L] = 1.0
     basis_p = np.empty(n, dtype=np.int64)
     for j in range(n):
@@ -236,7 +268,23 @@ def _lh_kernel(A, B, k0, max_pivots, tol):
     for i in range(m):
         if basis_q[i] >= m:
             y[basis_q[i] - m] = TQ[i, L] if TQ[i, L] > 1e-11 else 0.0
-    return x, y, pivots
+    sx = x.sum()
+    sy = y.sum()
+    if pivots < 0 or sx <= 0 or sy <= 0:
+        return x, y, -1, 0.0, 0.0, np.inf, largest
+    x /= sx
+    y /= sy
+    # certificate in the original payoffs
+    Ay = A @ y
+    xB = x @ B
+    u = 0.0
+    for i in range(m):
+        u += x[i] * Ay[i]
+    v = 0.0
+    for j in range(n):
+        v += xB[j] * y[j]
+    regret = max(Ay.max() - u, xB.max() - v)
+    return x, y, pivots, u, v, regret, largest
 
 
 # ---------------------------------------------------------------------------------------
