@@ -416,18 +416,23 @@ def mclennan_tourky(game: Game, *, init: Any = None, epsilon: float = 1e-3,
     X[0] = x
     Y[0] = ml.best_response(x)
     last_error: SolverError | None = None
+    tried = np.inf
     for m in range(1, max_iter + 1):
         d = ((X[:m, None, :] - Y[None, :m, :]) ** 2).sum(axis=2)
         A = -d
         sigma, tau = _lemke_howson(A - A.min() + 1.0, np.eye(m) + 1.0, m - 1)
         x = tau @ Y[:m]
         r = ml.regret(x)
-        if r <= epsilon * span or r <= ml.tol:
+        # hand over to Newton at an epsilon-equilibrium, and also try at every halving of
+        # the best regret seen below 5% of the payoff range (cheap next to the LH solves)
+        if r <= epsilon * span or r <= ml.tol or (r <= 0.05 * span and r <= 0.5 * tried):
+            tried = r
             try:
                 return polish(game, ml.split(x), "mclennan_tourky", ml=ml)
             except SolverError as err:
                 last_error = err
-                epsilon = epsilon / 10
+                if r <= epsilon * span:
+                    epsilon = epsilon / 10
         X[m] = x
         Y[m] = ml.best_response(x)
     raise SolverError(f"mclennan_tourky: no certified equilibrium after {max_iter} imitation "
