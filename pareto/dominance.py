@@ -89,9 +89,10 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
     non-dominated point are all kept, unless ``keep_duplicates=False`` keeps only the
     first occurrence.
 
-    Method: a cheap exact pre-filter removes the points dominated by a few pivots (each
-    pivot maximises a strictly positive weighted sum, so it is itself non-dominated),
-    then
+    Method: exact pre-filters first remove most dominated points: the points dominated
+    by a few pivots (each pivot maximises a strictly positive weighted sum, so it is
+    itself non-dominated) and, on large inputs, a grid filter (below); a sample decides
+    which runs first. Then
     - d = 1: the maximum;
     - d = 2: sort (lexicographically, descending) and one sweep keeping the best second
       coordinate seen: O(N log N);
@@ -104,7 +105,7 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
       beyond 512 candidates the kept points are indexed by a k-d tree whose nodes hold
       the coordinate-wise maximum of the kept points below them, so a query visits only
       the subtrees that could hold a dominator.
-    Beyond 4096 candidates an exact grid pre-filter also runs: a point is dropped when a
+    The grid filter (inputs beyond 4096 points): a point is dropped when a
     grid cell strictly above its own in the first d - 1 axes holds a point at least as
     large in the last one (one binning pass and a suffix maximum over the cells).
     Memory: the oriented float64 copy of the points, O(N) index arrays and the front;
@@ -159,9 +160,21 @@ def _nondominated_oriented(x: np.ndarray, strict: bool) -> np.ndarray:
     n, d = x.shape
     # Pivots: maximisers of strictly positive weighted sums are non-dominated.
     weights = _pivot_weights(d)
-    candidates = np.flatnonzero(_prefilter(x, weights, strict)) if n > 64 else np.arange(n)
-    if len(candidates) > 4096:
-        candidates = candidates[_grid_filter(x[candidates], strict)]
+    candidates = np.arange(n)
+    if n > 4096:
+        # Pivots remove most points of small fronts in one pass; the grid is stronger on
+        # big fronts. A sample tells which to run first.
+        sample = x[:: max(1, n // 4096)]
+        if _prefilter(sample, weights, strict).mean() < 0.5:
+            candidates = np.flatnonzero(_prefilter(x, weights, strict))
+            if len(candidates) > 4096:
+                candidates = candidates[_grid_filter(x, candidates, strict)]
+        else:
+            candidates = candidates[_grid_filter(x, candidates, strict)]
+            if len(candidates) > 64:
+                candidates = candidates[_prefilter(x[candidates], weights, strict)]
+    elif n > 64:
+        candidates = np.flatnonzero(_prefilter(x, weights, strict))
     sub = x[candidates]
     if d == 2:
         keep = _sweep2(sub, strict)
@@ -204,18 +217,19 @@ def _prefilter(x, weights, strict):  # pragma: no cover - compiled
     n, d = x.shape
     k = weights.shape[0]
     pivots = np.empty((k, d))
-    for p in range(k):
-        best = -np.inf
-        arg = 0
-        for i in range(n):
+    best = np.full(k, -np.inf)
+    arg = np.zeros(k, dtype=np.int64)
+    for i in range(n):
+        for p in range(k):
             s = 0.0
             for j in range(d):
                 s += weights[p, j] * x[i, j]
-            if s > best:
-                best = s
-                arg = i
+            if s > best[p]:
+                best[p] = s
+                arg[p] = i
+    for p in range(k):
         for j in range(d):
-            pivots[p, j] = x[arg, j]
+            pivots[p, j] = x[arg[p], j]
     keep = np.ones(n, dtype=np.bool_)
     for i in range(n):
         for p in range(k):
@@ -238,48 +252,72 @@ def _prefilter(x, weights, strict):  # pragma: no cover - compiled
     return keep
 
 
-def _grid_filter(x: np.ndarray, strict: bool) -> np.ndarray:
-    """Exact pre-filter by a grid on the first d - 1 coordinates: a point is dominated by
-    any point in a cell strictly above its own in every gridded axis (so strictly larger
-    in each of them) whose last coordinate is at least its own (larger when strict).
-    One pass to bin, a suffix maximum over the cells, one pass to compare: O(N + cells)."""
-    n, d = x.shape
+def _grid_filter(x: np.ndarray, idx: np.ndarray, strict: bool) -> np.ndarray:
+    """Exact pre-filter of the rows ``idx`` by a grid on the first d - 1 coordinates: a
+    point is dominated by any point in a cell strictly above its own in every gridded axis
+    (so strictly larger in each of them) whose last coordinate is at least its own
+    (larger when strict). One pass to bin, a suffix maximum over the cells, one pass to
+    compare: O(N + cells). Returns a mask over ``idx``."""
+    n, d = len(idx), x.shape[1]
     k = d - 1
     per_axis = int(max(2, min((n / 16) ** (1 / k), (2 ** 20) ** (1 / k))))
-    lo = x[:, :k].min(axis=0)
-    hi = x[:, :k].max(axis=0)
-    scale = np.where(hi > lo, per_axis / np.where(hi > lo, hi - lo, 1.0), 0.0)
-    cells, cell_max = _grid_bin(x, np.ascontiguousarray(lo), np.ascontiguousarray(scale),
-                                per_axis)
+    cells, cell_max = _grid_bin(x, idx, per_axis)
     table = cell_max.reshape((per_axis,) * k)
     for axis in range(k):  # maximum over the cells >= in every axis
         table = np.flip(np.maximum.accumulate(np.flip(table, axis), axis=axis), axis)
     above = np.full(table.shape, -np.inf)
     above[(slice(0, -1),) * k] = table[(slice(1, None),) * k]
-    bound = above.reshape(-1)[cells]
-    return x[:, -1] >= bound if strict else x[:, -1] > bound
+    return _grid_keep(x, idx, cells, np.ascontiguousarray(above).reshape(-1), strict)
 
 
 @jit
-def _grid_bin(x, lo, scale, per_axis):  # pragma: no cover - compiled
-    n, d = x.shape
+def _grid_bin(x, idx, per_axis):  # pragma: no cover - compiled
+    n = idx.shape[0]
+    d = x.shape[1]
     k = d - 1
+    lo = np.full(k, np.inf)
+    hi = np.full(k, -np.inf)
+    for t in range(n):
+        i = idx[t]
+        for j in range(k):
+            v = x[i, j]
+            if v < lo[j]:
+                lo[j] = v
+            if v > hi[j]:
+                hi[j] = v
+    scale = np.zeros(k)
+    for j in range(k):
+        if hi[j] > lo[j]:
+            scale[j] = per_axis / (hi[j] - lo[j])
     total = 1
     for _ in range(k):
         total *= per_axis
     cell_max = np.full(total, -np.inf)
     cells = np.empty(n, dtype=np.int64)
-    for i in range(n):
+    for t in range(n):
+        i = idx[t]
         c = 0
         for j in range(k):
             b = int((x[i, j] - lo[j]) * scale[j])
             if b >= per_axis:
                 b = per_axis - 1
             c = c * per_axis + b
-        cells[i] = c
+        cells[t] = c
         if x[i, k] > cell_max[c]:
             cell_max[c] = x[i, k]
     return cells, cell_max
+
+
+@jit
+def _grid_keep(x, idx, cells, above, strict):  # pragma: no cover - compiled
+    n = idx.shape[0]
+    k = x.shape[1] - 1
+    keep = np.empty(n, dtype=np.bool_)
+    for t in range(n):
+        v = x[idx[t], k]
+        bound = above[cells[t]]
+        keep[t] = v >= bound if strict else v > bound
+    return keep
 
 
 def _order_descending(x: np.ndarray) -> np.ndarray:
