@@ -39,3 +39,10 @@ def test_ecological_dynamics_is_the_discrete_replicator_map():
 def test_a_non_square_payoff_matrix_is_rejected():
     with pytest.raises(InvalidGameError, match="payoff_matrix"):
         ecological_dynamics([[1, 2, 3]])
+
+
+@pytest.mark.slow
+def test_full_run_reaches_the_same_ecology():
+    result = papers.run(NAME, full=True, seed=0)
+    assert all(r["within"] for r in result["comparison"] if r["kind"] != "ours")
+    assert result["details"]["repetitions"] == 200

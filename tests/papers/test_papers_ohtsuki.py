@@ -37,3 +37,10 @@ def test_finite_population_threshold_tends_to_k():
     assert pair_approximation_threshold(4, 10**7) == pytest.approx(4, rel=1e-5)
     with pytest.raises(InvalidGameError, match="degree"):
         pair_approximation_threshold(8, 16)
+
+
+@pytest.mark.slow
+def test_full_run_crossings_are_within_the_published_tolerances():
+    result = papers.run(NAME, full=True, seed=0)
+    assert all(r["within"] for r in result["comparison"] if r["kind"] != "ours"), \
+        result["comparison"]

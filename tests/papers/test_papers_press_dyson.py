@@ -45,3 +45,10 @@ def test_extortion_fades_as_the_population_grows(result):
     shares = [evo["shares"][n][k] for n in sorted(evo["shares"])]
     assert shares[0] > 10 * shares[-1]
     assert all(abs(sum(s) - 1) < 1e-9 for s in evo["shares"].values())
+
+
+@pytest.mark.slow
+def test_full_run_is_within_the_published_tolerances():
+    result = papers.run(NAME, full=True, seed=0)
+    assert all(r["within"] for r in result["comparison"] if r["kind"] != "ours")
+    assert result["details"]["random_opponents"] == 5000
