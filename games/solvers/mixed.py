@@ -166,8 +166,25 @@ class Multilinear:
             out = np.outer(out, v).ravel()
         return out
 
+    def _kernel_arrays(self) -> bool:
+        if not hasattr(self, "_flat"):
+            ok = self.n >= 2 and _use_kernels()
+            self._flat = np.ascontiguousarray(self.payoffs.reshape(self.n, -1)) if ok else None
+            shape = np.array(self.shape, dtype=np.int64)
+            strides = np.ones(self.n, dtype=np.int64)
+            for i in range(self.n - 2, -1, -1):
+                strides[i] = strides[i + 1] * shape[i + 1]
+            self._kshape, self._kstrides = shape, strides
+            self._koff = self.offsets.astype(np.int64)
+        return self._flat is not None
+
     def values(self, x: np.ndarray) -> np.ndarray:
         """``out[offsets[i] + a] = u_i(a, x_{-i})`` (concatenated)."""
+        if self._kernel_arrays():
+            out = np.empty(self.size)
+            _values_kernel(self._flat, self._kstrides, self._kshape, self._koff,
+                           np.ascontiguousarray(x, dtype=np.float64), out)
+            return out
         s = self.blocks(x)
         if self._matrices():
             return np.concatenate([
@@ -189,6 +206,13 @@ class Multilinear:
         n, off = self.n, self.offsets
         J = np.zeros((self.size, self.size))
         vals = np.empty(self.size)
+        if self._kernel_arrays():
+            _jacobian_kernel(self._flat, self._kstrides, self._kshape, self._koff,
+                             np.ascontiguousarray(x, dtype=np.float64), J)
+            for i in range(n):
+                j = 0 if i != 0 else 1
+                vals[off[i]:off[i + 1]] = J[off[i]:off[i + 1], off[j]:off[j + 1]] @ s[j]
+            return vals, J
         fast = self._matrices()
         for i in range(n):
             for j in range(n):
@@ -257,7 +281,7 @@ def _newton_on_support(ml: Multilinear, x0: np.ndarray, support: np.ndarray,
     for i in range(n):
         v[i] = vals[idx[owner == i]] @ x[idx[owner == i]]
     last = np.inf
-    for _ in range(max_iter):
+    for it in range(max_iter):
         vals, J = ml.values_and_jacobian(x)
         F = np.empty(k + n)
         F[:k] = vals[idx] - v[owner]
@@ -267,6 +291,8 @@ def _newton_on_support(ml: Multilinear, x0: np.ndarray, support: np.ndarray,
         if res < 1e-15 * ml.scale:
             break
         if res > 1e3 * last and res > 1e-6:
+            return None
+        if it >= 8 and res > 1e-8 * ml.scale:      # not converging quadratically
             return None
         last = res
         M = np.zeros((k + n, k + n))
@@ -532,3 +558,60 @@ def _lh_kernel(T1, T2, basis1, basis2, m1, m2, label, max_pivots):
         if lab == label:
             return True
     return False
+
+
+# ---------------------------------------------------------------------------------------
+# Compiled contractions (one pass over the profiles)
+
+
+def _use_kernels() -> bool:
+    import importlib.util
+    import os
+
+    if os.environ.get("MASALIGN_DISABLE_JIT", "") not in ("", "0"):
+        return False
+    return importlib.util.find_spec("numba") is not None
+
+
+@jit
+def _values_kernel(P, strides, shape, offsets, x, out):
+    n = shape.shape[0]
+    K = P.shape[1]
+    a = np.zeros(n, dtype=np.int64)
+    out[:] = 0.0
+    for idx in range(K):
+        rem = idx
+        for i in range(n):
+            a[i] = rem // strides[i]
+            rem = rem % strides[i]
+        for i in range(n):
+            w = P[i, idx]
+            for k in range(n):
+                if k != i:
+                    w *= x[offsets[k] + a[k]]
+            out[offsets[i] + a[i]] += w
+
+
+@jit
+def _jacobian_kernel(P, strides, shape, offsets, x, J):
+    n = shape.shape[0]
+    K = P.shape[1]
+    a = np.zeros(n, dtype=np.int64)
+    J[:, :] = 0.0
+    for idx in range(K):
+        rem = idx
+        for i in range(n):
+            a[i] = rem // strides[i]
+            rem = rem % strides[i]
+        for i in range(n):
+            p = P[i, idx]
+            if p == 0.0:
+                continue
+            for j in range(n):
+                if j == i:
+                    continue
+                w = p
+                for k in range(n):
+                    if k != i and k != j:
+                        w *= x[offsets[k] + a[k]]
+                J[offsets[i] + a[i], offsets[j] + a[j]] += w
