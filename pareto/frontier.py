@@ -27,6 +27,10 @@ __all__ = ["ScoreTable", "score_table", "Frontier", "frontier", "outcome_labels"
 
 _OVER = ("outcomes", "equilibria", "correlated")
 
+#: Largest smaller-side action count for which the default equilibria of a two-player
+#: game include the mixed ones (vertex enumeration is exponential in it).
+MAX_ENUMERATION_ACTIONS = 10
+
 
 @dataclass(frozen=True, eq=False)
 class ScoreTable:
@@ -170,8 +174,13 @@ def game_equilibria(game: Game) -> tuple[list[Any], bool, str]:
     players every extreme mixed one when :func:`games.all_equilibria` is available.
 
     Returns the list, whether it is complete (every extreme equilibrium), and the method.
+    The mixed enumeration is exponential in the smaller number of actions, so it runs
+    only when a player has at most ``MAX_ENUMERATION_ACTIONS`` actions; beyond that the
+    list holds the pure equilibria and says it is not complete.
     """
     pure = list(games.pure_equilibria(game))
+    if game.n_players == 2 and min(game.shape) > MAX_ENUMERATION_ACTIONS:
+        return pure, False, "pure (too many actions for the mixed enumeration)"
     solver = getattr(games, "all_equilibria", None)
     if solver is None and game.n_players == 2:
         try:  # the two-player enumeration, when it is there but not yet exported

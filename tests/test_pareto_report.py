@@ -76,8 +76,12 @@ def test_report_with_explicit_thresholds_and_min_aggregate():
     g = games.catalog.aid_delivery()
     r = alignment_report(g, aggregate={"value": "min"}, thresholds={"international law": 4})
     assert r.thresholds == {"international law": 4.0}
-    assert [o.label for o in r.holistic_outcomes] == [HOLISTIC] or \
-        all(o.scores["value"] >= 0 for o in r.holistic_outcomes)
+    # with the least-satisfied value as the score, (aligned, open, open, cost-efficient)
+    # scores (8, 4, 8) and dominates the all-aligned outcome's (6, 4, 7); only the law
+    # threshold applies, which the objective optimum meets
+    assert [o.label for o in r.holistic_outcomes] == [
+        "need-based, open airspace, open airspace, cost-efficient", OBJECTIVE_OPTIMAL]
+    assert r.highlights["objective-optimal"].holistic
     with pytest.raises(games.InvalidGameError, match="value criteria"):
         alignment_report(g, thresholds={"honesty": 1})
 
@@ -258,3 +262,14 @@ def test_exact_games_are_scored_in_float():
     t = score_table(games.catalog.prisoners_dilemma(), aggregate="sum")
     assert t.values.dtype == np.float64 and t.values[:, 0].tolist() == [6, 5, 5, 2]
     assert Fraction(6) == t.values[0, 0]
+
+
+def test_report_accepts_correlated_equilibria():
+    g = games.catalog.chicken(T=7, R=6, S=2, P=0)
+    ce = games.correlated_equilibrium(g, objective="welfare")
+    r = alignment_report(g, equilibria=[ce])
+    (e,) = r.equilibria
+    assert e.label == "correlated" and e.scores["objective"] == pytest.approx(10.5)
+    # 21/2 is the best welfare of any CE, but the outcome (Swerve, Swerve) gives 12
+    assert not e.pareto_optimal and e.dominated_by == "Swerve, Swerve"
+    assert e.regret == 0 and r.price.stability == pytest.approx(12 / 10.5)
