@@ -26,6 +26,7 @@ import importlib
 import statistics
 import sys
 import time
+import signal
 import warnings
 from typing import Any, Callable
 
@@ -82,10 +83,13 @@ def all_equilibria_sides() -> dict[str, tuple[Callable, Callable]]:
 
 
 def lemke_howson_sides(max_iter: int) -> dict[str, tuple[Callable, Callable]]:
+    def ours(g):
+        try:
+            return int(games.lemke_howson(g, initial_label=0, max_pivots=max_iter) is not None)
+        except games.SolverError:     # more than max_iter pivots
+            return 0
     sides: dict[str, tuple[Callable, Callable]] = {
-        "masalign lemke_howson": (lambda A, B: games.Game.from_bimatrix(A, B),
-                                  lambda g: games.lemke_howson(g, initial_label=0,
-                                                               max_pivots=max_iter) and 1),
+        "masalign lemke_howson": (lambda A, B: games.Game.from_bimatrix(A, B), ours),
     }
     if _have("quantecon"):
         import quantecon.game_theory as gt
@@ -110,8 +114,19 @@ def lemke_howson_sides(max_iter: int) -> dict[str, tuple[Callable, Callable]]:
     return sides
 
 
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _Timeout
+
+
 def run(title: str, sides: dict[str, tuple[Callable, Callable]], sizes: list[int], count: int,
-        seed: int, budget: float, limits: dict[str, int]) -> None:
+        seed: int, budget: float, limits: dict[str, int], call_timeout: float = 60.0) -> None:
+    """Time each side; a call still running after ``call_timeout`` seconds is stopped
+    where the library allows it (Python code; compiled loops stop at their own limits)."""
+    signal.signal(signal.SIGALRM, _alarm)
     print(f"\n== {title} ({count} games per size, seed {seed}) ==")
     missing = [m for m in ("nashpy", "quantecon", "pygambit") if not _have(m)]
     for m in missing:
@@ -128,9 +143,16 @@ def run(title: str, sides: dict[str, tuple[Callable, Callable]], sizes: list[int
             built = [build(A, B) for A, B in pairs]
             solve(build(*_bimatrices(min(n, 3), 1, seed)[0]))   # compile / warm up
             times, found, spent = [], 0, 0.0
+            timeouts = 0
             for g in built:
                 t0 = time.perf_counter()
-                found += solve(g)
+                signal.setitimer(signal.ITIMER_REAL, call_timeout)
+                try:
+                    found += solve(g)
+                except _Timeout:
+                    timeouts += 1
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
                 dt = time.perf_counter() - t0
                 times.append(dt)
                 spent += dt
@@ -140,8 +162,9 @@ def run(title: str, sides: dict[str, tuple[Callable, Callable]], sizes: list[int
             if ours is None:
                 ours = med
             ratio = med / ours if ours else float("nan")
+            late = f", {timeouts} stopped at {call_timeout:.0f} s" if timeouts else ""
             print(f"  {n:>4}  {name:<32}{_fmt(med):>12}{ratio:>9.1f}x{found:>12}  "
-                  f"{len(times)}/{count}")
+                  f"{len(times)}/{count}{late}")
             sys.stdout.flush()
 
 
@@ -164,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lemke-howson", action="store_true", help="skip part 2")
     parser.add_argument("--budget", type=float, default=30.0,
                         help="seconds per library and size before its remaining games are skipped")
-    parser.add_argument("--max-iter", type=int, default=10**6,
+    parser.add_argument("--call-timeout", type=float, default=60.0,
+                        help="seconds before one call is stopped (interruptible libraries)")
+    parser.add_argument("--max-iter", type=int, default=10**5,
                         help="pivot limit of every Lemke-Howson implementation that takes one")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore", RuntimeWarning)     # nashpy's tableau divides by zero
@@ -181,11 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         run("all equilibria of random n x n games", all_equilibria_sides(), sizes, count,
             args.seed, args.budget,
             limits={"nashpy support_enumeration": 8, "nashpy vertex_enumeration": 8,
-                    "QuantEcon support_enumeration": 12})
+                    "QuantEcon support_enumeration": 12}, call_timeout=args.call_timeout)
     if not args.no_lemke_howson:
         run("Lemke-Howson from label 0", lemke_howson_sides(args.max_iter), lh_sizes, count,
             args.seed, args.budget,
-            limits={"nashpy lemke_howson": 200, "pygambit lcp_solve": 200})
+            limits={"nashpy lemke_howson": 200, "pygambit lcp_solve": 200},
+            call_timeout=args.call_timeout)
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
     return 0
 
