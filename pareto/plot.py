@@ -20,11 +20,7 @@ def _pyplot() -> Any:
         import matplotlib
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("plotting needs matplotlib: pip install 'masalign[plot]'") from None
-    if os.environ.get("DISPLAY", "") == "" and matplotlib.get_backend().lower() not in ("agg",):
-        try:
-            matplotlib.use("Agg")
-        except Exception:  # noqa: BLE001 - keep the current backend
-            pass
+    del matplotlib  # matplotlib picks a headless backend by itself when there is no display
     import matplotlib.pyplot as plt
     return plt
 
