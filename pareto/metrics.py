@@ -336,6 +336,13 @@ class AlignmentReport:
     def verdict(self) -> str:
         """One paragraph: whether an equilibrium is holistically aligned, and if not,
         whether an aligned outcome exists that a mechanism could target."""
+        missing = [d for d in ("value", "preference") if d not in self.table.dimensions]
+        note = "" if not missing else \
+            f" (no {' or '.join(missing)} layer was scored: alignment is judged on " \
+            f"{', '.join(dict.fromkeys(self.table.dimensions))} only)"
+        return self._verdict() + note
+
+    def _verdict(self) -> str:
         if self.aligned_equilibria:
             labels = "; ".join(f"({e.label})" for e in self.aligned_equilibria)
             return f"Holistically aligned equilibrium: {labels}."
