@@ -273,3 +273,28 @@ def test_report_accepts_correlated_equilibria():
     # 21/2 is the best welfare of any CE, but the outcome (Swerve, Swerve) gives 12
     assert not e.pareto_optimal and e.dominated_by == "Swerve, Swerve"
     assert e.regret == 0 and r.price.stability == pytest.approx(12 / 10.5)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_correlated_frontier_supports_every_positive_direction(seed):
+    """Exactness of the CE frontier: for any strictly positive weights w, the best
+    w-weighted score over the whole CE polytope (one LP) is attained at a Pareto-optimal
+    vertex that the frontier lists."""
+    shape = (3, 3) if seed % 2 else (2, 2, 2)
+    g = games.catalog.random_game(shape, seed=seed)
+    dims = ["objective"]
+    f = frontier(g, dimensions=dims, aggregate="each" if len(shape) == 2 else "sum",
+                 over="correlated")
+    if len(shape) == 3:  # three axes: objective sum + two more layers of random scores
+        rng = np.random.default_rng(seed)
+        layers = {"value": rng.random(shape), "preference": rng.random(shape)}
+        g = g.replace(layers=layers)
+        f = frontier(g, over="correlated")
+    assert f.complete
+    rng = np.random.default_rng(100 + seed)
+    table = f.table.values
+    for _ in range(5):
+        w = rng.random(len(f.axes)) + 0.05
+        ce = games.correlated_equilibrium(g, objective=(table @ w).reshape(g.shape))
+        best = float(np.asarray(ce.distribution, dtype=float).reshape(-1) @ table @ w)
+        assert float(np.max(f.front @ w)) == pytest.approx(best, rel=1e-7, abs=1e-9)
