@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_lemke_howson:
         run("Lemke-Howson from label 0", lemke_howson_sides(args.max_iter), lh_sizes, count,
             args.seed, args.budget,
-            limits={"nashpy lemke_howson": 200, "pygambit lcp_solve": 200},
+            limits={"nashpy lemke_howson": 100, "pygambit lcp_solve": 50},
             call_timeout=args.call_timeout)
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
     return 0
