@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 # Larger packages load on first use, so that ``import games`` stays fast.
-_LAZY_MODULES = ("repeated", "evolution", "dynamics")
+_LAZY_MODULES = ("repeated", "evolution", "dynamics", "symbolic", "bayesian", "parallel")
 
 
 def __getattr__(name: str):
