@@ -138,14 +138,16 @@ def test_enumpoly_contains_every_pygambit_enumpoly_equilibrium_large(case):
                          + [pytest.param(*c.values, marks=pytest.mark.slow, id=c.id)
                             for c in _fixture_cases(fast=False, prefix="generic-")])
 def test_enumpoly_is_complete_and_odd_on_generic_games(case):
-    """On nondegenerate games the number of equilibria is odd (Wilson 1971). Ours is, and
-    contains pygambit's; where pygambit's count is odd too, the two sets are equal
-    (pygambit 16.7's enumpoly misses equilibria on generic-3x3x2-9, -11 and
-    generic-2x2x2x2-15: its counts there are even, impossible for a generic game)."""
+    """On nondegenerate games the number of equilibria is odd (Wilson 1971). Ours is, it
+    contains pygambit's, and every extra one is certified. pygambit 16.7's enumpoly
+    misses equilibria on three of these games: generic-3x3x2-11 and generic-2x2x2x2-15
+    (its counts there, 2 and 4, are even: impossible for a generic game) and
+    generic-3x3x2-9 (5 against our 7 certified ones); on the other fifteen the sets are
+    equal."""
     eqs, ours, theirs = _check_against_gambit(case)
     assert eqs.complete and not eqs.degenerate
     assert len(ours) % 2 == 1
-    if len(theirs) % 2 == 1:
+    if case["name"] not in ("generic-3x3x2-9", "generic-3x3x2-11", "generic-2x2x2x2-15"):
         assert len(ours) == len(theirs)
 
 
