@@ -495,6 +495,12 @@ class Game:
         layers = {k: np.asarray(v, dtype=np.float64) for k, v in self._layers.items()}
         return self.replace(payoffs=self.float_payoffs, layers=layers, exact=False)
 
+    def with_arithmetic(self, exact: bool | None) -> "Game":
+        """The game in exact (True) or float (False) arithmetic; None keeps its own."""
+        if exact is None or bool(exact) == self._exact:
+            return self
+        return self.to_exact() if exact else self.to_float()
+
     def to_exact(self) -> "Game":
         """The same game with exact payoffs (each float becomes the fraction of its
         shortest decimal text: 0.1 -> 1/10)."""

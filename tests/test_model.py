@@ -176,3 +176,10 @@ def test_import_games_is_fast_and_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     heavy = out.stdout.split()[1]
     assert heavy == "False", "import games pulled in a heavy module"
+
+
+def test_with_arithmetic_converts_only_when_asked():
+    g = prisoners_dilemma()
+    assert g.with_arithmetic(None) is g and g.with_arithmetic(True) is g
+    assert not g.with_arithmetic(False).exact
+    assert g.with_arithmetic(False).with_arithmetic(True) == g

@@ -86,10 +86,7 @@ def lemke_howson(game: Game, initial_label: int | None = None, max_pivots: int =
         exact = game.exact
     if max_pivots < 1:
         raise InvalidGameError(f"max_pivots: expected a positive integer, found {max_pivots!r}")
-    if exact and not game.exact:
-        game = game.to_exact()
-    elif not exact and game.exact:
-        game = game.to_float()
+    game = game.with_arithmetic(exact)
     if initial_label is None:
         labels = range(m + n)
     else:

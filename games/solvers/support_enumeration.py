@@ -70,10 +70,7 @@ def support_enumeration(game: Game, exact: bool | None = None) -> EquilibriumSet
     _check_two_players(game, "support_enumeration")
     if exact is None:
         exact = game.exact
-    if exact and not game.exact:
-        game = game.to_exact()
-    elif not exact and game.exact:
-        game = game.to_float()
+    game = game.with_arithmetic(exact)
     degenerate = is_degenerate(game)
     if exact:
         equilibria = _exact_supports(game)

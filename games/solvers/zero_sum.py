@@ -153,10 +153,7 @@ def solve_zero_sum(game: Game, exact: bool | None = None) -> ZeroSumSolution:
     _check_two_players(game, "solve_zero_sum")
     if exact is None:
         exact = game.exact
-    if exact and not game.exact:
-        game = game.to_exact()
-    elif not exact and game.exact:
-        game = game.to_float()
+    game = game.with_arithmetic(exact)
     constant = _constant_sum(game)
     A = game.payoffs[0]
     x, y, v = _lp_matrix_game(np.asarray(game.float_payoffs[0], dtype=np.float64))
@@ -214,10 +211,7 @@ def security_strategies(game: Game, exact: bool | None = None) -> SecurityStrate
         raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
     if exact is None:
         exact = game.exact
-    if exact and not game.exact:
-        game = game.to_exact()
-    elif not exact and game.exact:
-        game = game.to_float()
+    game = game.with_arithmetic(exact)
     values, strategies, punishments = [], [], []
     for i in range(game.n_players):
         M = np.moveaxis(game.payoffs[i], i, 0).reshape(game.shape[i], -1)
@@ -262,12 +256,19 @@ def _constant_sum(game: Game) -> Any:
 
 def _lp_matrix_game(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Optimal strategies of the row (maximiser) and column (minimiser) player of ``M``."""
-    from scipy.optimize import linprog
-
-    m, n = M.shape
     shift = float(M.min()) - 1.0
     P = M - shift                      # positive: the value is positive
-    # max v s.t. P^T x >= v, sum x = 1  <=>  min -v
+    x, value = _maximin_lp(P, "row")
+    y, _ = _maximin_lp(-P.T, "column")  # the column player maximises min of -P y
+    return x, y, value + shift
+
+
+def _maximin_lp(P: np.ndarray, who: str) -> tuple[np.ndarray, float]:
+    """max v s.t. P^T x >= v, sum x = 1, x >= 0 (HiGHS): the maximin strategy of the player
+    whose payoffs are the rows of ``P``, and its value."""
+    from scipy.optimize import linprog
+
+    m, n = P.shape
     c = np.zeros(m + 1)
     c[-1] = -1.0
     A_ub = np.hstack([-P.T, np.ones((n, 1))])
@@ -276,21 +277,9 @@ def _lp_matrix_game(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     res = linprog(c, A_ub=A_ub, b_ub=np.zeros(n), A_eq=A_eq, b_eq=[1.0], bounds=bounds,
                   method="highs")
     if res.status != 0:
-        raise SolverError(f"matrix game LP (row player) failed: {res.message}")
+        raise SolverError(f"matrix game LP ({who} player) failed: {res.message}")
     x = np.clip(res.x[:m], 0.0, None)
-    x /= x.sum()
-    c2 = np.zeros(n + 1)
-    c2[-1] = 1.0
-    A_ub2 = np.hstack([P, -np.ones((m, 1))])
-    A_eq2 = np.hstack([np.ones((1, n)), np.zeros((1, 1))])
-    bounds2 = [(0, None)] * n + [(None, None)]
-    res2 = linprog(c2, A_ub=A_ub2, b_ub=np.zeros(m), A_eq=A_eq2, b_eq=[1.0], bounds=bounds2,
-                   method="highs")
-    if res2.status != 0:
-        raise SolverError(f"matrix game LP (column player) failed: {res2.message}")
-    y = np.clip(res2.x[:n], 0.0, None)
-    y /= y.sum()
-    return x, y, float(res.x[-1]) + shift
+    return x / x.sum(), float(res.x[-1])
 
 
 def _exact_matrix_game(M: np.ndarray, xf: np.ndarray, yf: np.ndarray
