@@ -17,23 +17,15 @@ is killed (it runs in a forked child), counted as failed and timed at the limit.
 from __future__ import annotations
 
 import argparse
-import importlib
 import statistics
 import sys
 import time
 from typing import Any, Callable
 
 import numpy as np
+from _common import optional
 
 SIZES = (4, 6, 8)
-
-
-def optional(module: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ImportError as err:
-        print(f"note: {module} is not installed ({err}); its column is skipped")
-        return None
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -23,7 +23,6 @@ Run in the anchors environment::
 from __future__ import annotations
 
 import argparse
-import importlib
 import multiprocessing as mp
 import os
 import platform
@@ -39,15 +38,8 @@ import numpy as np
 # This script is named like the package it measures: keep its own folder off the path so
 # that ``import pareto`` finds the package.
 _HERE = os.path.dirname(os.path.abspath(__file__))
+from _common import optional  # noqa: E402  (before this folder leaves sys.path)
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-
-
-def optional(module: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ImportError as err:
-        print(f"note: {module} is not installed ({err}); its column is skipped")
-        return None
 
 
 def make_points(kind: str, n: int, d: int, seed: int) -> np.ndarray:

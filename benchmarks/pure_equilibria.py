@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _common import optional
 
 SIZES = [(3, 30), (4, 15), (5, 10), (6, 8)]
 
@@ -45,14 +46,6 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     value = fn()
     return time.perf_counter() - start, value
-
-
-def optional(module: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ImportError as err:
-        print(f"note: {module} is not installed ({err}); its column is skipped")
-        return None
 
 
 def import_time(module: str, runs: int = 5) -> tuple[float, float]:

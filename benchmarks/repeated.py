@@ -22,7 +22,6 @@ skipped with a note. Run it in the anchors environment::
 from __future__ import annotations
 
 import argparse
-import importlib
 import platform
 import statistics
 import time
@@ -30,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _common import optional
 
 PD_PAYOFFS = [[(9, 9), (1, 10)], [(10, 1), (3, 3)]]
 AS_PAYOFFS = [[(16, 9), (3, 13), (0, 3)], [(21, 1), (10, 4), (-1, 0)],
@@ -44,14 +44,6 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def median_time(fn: Callable[[], Any], runs: int) -> float:
     return statistics.median(timed(fn)[0] for _ in range(runs))
-
-
-def optional(module: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ImportError as err:
-        print(f"note: {module} is not installed ({err}); its column is skipped")
-        return None
 
 
 def ours_strategies() -> list:
