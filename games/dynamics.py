@@ -196,14 +196,16 @@ def _positive(value: Any, name: str, allow_zero: bool = False) -> float:
 
 
 def _symmetric_matrix(game: Game) -> np.ndarray:
-    if game.n_players != 2 or game.shape[0] != game.shape[1]:
+    """The payoff matrix of a symmetric two-player game (one population)."""
+    from games.evolution.finite import population_game
+
+    if game.n_players != 2:
         raise InvalidGameError(f"population: a single population needs a symmetric two-player "
-                               f"game, found shape {game.shape}")
-    A = game.float_payoffs[0]
-    if not np.allclose(game.float_payoffs[1], A.T):
-        raise InvalidGameError("population: a single population needs a symmetric game "
-                               "(payoffs[1] == payoffs[0].T), found an asymmetric one")
-    return A
+                               f"game, found {game.n_players} players")
+    try:
+        return population_game(game).matrix
+    except InvalidGameError as err:
+        raise InvalidGameError(f"population: a single population needs a symmetric game ({err})") from None
 
 
 def _initial(game: Game, initial: Any, rng: np.random.Generator | None, single: bool
