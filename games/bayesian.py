@@ -133,11 +133,11 @@ class BayesianGame:
             """values: (k, t..., a...) -> (k, S_1, ..., S_n)."""
             k = values.shape[0]
             total = np.zeros((k, *counts), dtype=object if exact else np.float64)
-            for t in profiles:
+            for position, t in enumerate(profiles):
                 weight = self.prior[t]
                 if weight == 0:
                     continue
-                chosen = np.ix_(*[strategy_actions[i][:, view_index[i][views[i][profiles.index(t)]]]
+                chosen = np.ix_(*[strategy_actions[i][:, view_index[i][views[i][position]]]
                                   for i in range(n)])
                 at_t = values[(slice(None), *t)]
                 part = np.stack([at_t[c][chosen] for c in range(k)])
