@@ -208,35 +208,24 @@ def _pure_dominated(game: Game, round_number: int) -> list[tuple[Elimination, in
 
 
 def _mixed_dominated(game: Game, round_number: int) -> list[tuple[Elimination, int]]:
-    from scipy.optimize import linprog
+    from games.solvers.zero_sum import _maximin_lp
 
     found = []
     limit = tolerance(game)
     for i in range(game.n_players):
         rows = np.asarray(_own_action_rows(game, i), dtype=np.float64)
-        n_actions, n_columns = rows.shape
+        n_actions = rows.shape[0]
         if n_actions < 3:  # with two actions, mixed domination is pure domination
             continue
         scale = max(1.0, float(np.abs(rows).max()))
         for a in range(n_actions):
             others = [b for b in range(n_actions) if b != a]
-            # Variables: sigma over the other actions, then epsilon. Maximise epsilon s.t.
-            # u(a, s) + epsilon <= sum_b sigma_b u(b, s) for every column s.
-            m = len(others)
-            cost = np.zeros(m + 1)
-            cost[-1] = -1.0
-            a_ub = np.hstack([-rows[others].T / scale, np.ones((n_columns, 1))])
-            b_ub = -rows[a] / scale
-            a_eq = np.hstack([np.ones((1, m)), np.zeros((1, 1))])
-            bounds = [(0, None)] * m + [(None, None)]
-            result = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds,
-                             method="highs")
-            if result.status != 0:
-                raise SolverError(f"dominance: the linear program for action {a} of player {i} "
-                                  f"failed: {result.message}")
-            if result.x[-1] * scale <= limit:
+            # The best mixture of the other actions maximises its smallest margin over a:
+            # the maximin LP of the gains u(b, s) - u(a, s).
+            weights, margin = _maximin_lp((rows[others] - rows[a]) / scale, "dominance")
+            if margin * scale <= limit:
                 continue
-            certificate = _dominating_strategy(game, i, a, others, result.x[:m])
+            certificate = _dominating_strategy(game, i, a, others, weights)
             if certificate is not None:
                 strategy, margin = certificate
                 names = {game.actions[i][b]: p for b, p in strategy.items()}
