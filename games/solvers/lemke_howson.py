@@ -170,63 +170,108 @@ def _lh_solve(A, B, k0, max_pivots, tol):
             PA[i, j] = (A[i, j] - alo) / sa + 1.0 if sa > 0 else 1.0
             PB[i, j] = (B[i, j] - blo) / sb + 1.0 if sb > 0 else 1.0
 
+    # Each polytope's tableau is kept in product form: ``MT`` holds the columns of the
+    # tableau (one row of MT per label) as they were at the last refresh; the pivots since
+    # then are rank-one updates M <- M + u_s R_s (u_s from the pivot column, R_s the pivot
+    # row before the pivot), applied to single columns on demand and to the whole tableau
+    # every ``batch`` pivots as one matrix product. P: B^T x + s = 1 (x: labels 0..m-1,
+    # s: labels m..m+n-1); Q: A y + r = 1 (r: labels 0..m-1, y: labels m..m+n-1).
     L = m + n
-    TP = np.zeros((n, L + 1))      # columns: x (labels 0..m-1), s (labels m..m+n-1), rhs
+    batch = 32
+    MTP = np.zeros((L, n))
+    for i in range(m):
+        for j in range(n):
+            MTP[i, j] = PB[i, j]
+    for j in range(n):
+        MTP[m + j, j] = 1.0
+    MTQ = np.zeros((L, m))
+    for i in range(m):
+        MTQ[i, i] = 1.0
     for j in range(n):
         for i in range(m):
-            TP[j, i] = PB[i, j]
-        TP[j, m + j] = 1.0
-        TP[j, L] = 1.0
-    TQ = np.zeros((m, L + 1))      # columns: r (labels 0..m-1), y (labels m..m+n-1), rhs
-    for i in range(m):
-        TQ[i, i] = 1.0
-        for j in range(n):
-            TQ[i, m + j] = PA[i, j]
-        TQ[i, L] = 1.0
+            MTQ[m + j, i] = PA[i, j]
+    rhs_p = np.ones(n)
+    rhs_q = np.ones(m)
     basis_p = np.empty(n, dtype=np.int64)
+    row_p = np.full(L, -1, dtype=np.int64)
     for j in range(n):
         basis_p[j] = m + j
+        row_p[m + j] = j
     basis_q = np.empty(m, dtype=np.int64)
+    row_q = np.full(L, -1, dtype=np.int64)
     for i in range(m):
         basis_q[i] = i
+        row_q[i] = i
+    UP = np.zeros((batch, n))
+    RP = np.zeros((batch, L))
+    UQ = np.zeros((batch, m))
+    RQ = np.zeros((batch, L))
+    count = np.zeros(2, dtype=np.int64)         # pivots since the refresh, per polytope
+    labels = np.empty(L, dtype=np.int64)
+    gathered = np.empty((L, batch))
+    col = np.empty(max(m, n))
     entering = k0
     in_p = k0 < m
     pivots = 0
-    prow = np.empty(L + 1)
     while True:
         if pivots >= max_pivots:
             pivots = -1
             break
         pivots += 1
         if in_p:
-            T = TP
+            MT = MTP
+            rhs = rhs_p
             basis = basis_p
+            row_of = row_p
+            U = UP
+            R = RP
+            side = 0
             lex_start = m
             n_lex = n
         else:
-            T = TQ
+            MT = MTQ
+            rhs = rhs_q
             basis = basis_q
+            row_of = row_q
+            U = UQ
+            R = RQ
+            side = 1
             lex_start = 0
             n_lex = m
-        rows = T.shape[0]
-        # lexicographic minimum-ratio test on the entering column
-        e = entering
+        rows = rhs.shape[0]
+        t = count[side]
+        # the entering column as it is now
+        for i in range(rows):
+            col[i] = MT[entering, i]
+        for s in range(t):
+            w = R[s, entering]
+            if w != 0.0:
+                for i in range(rows):
+                    col[i] += w * U[s, i]
+        # lexicographic minimum-ratio test; the lexicographic columns are the slack
+        # columns, read in their current state when a tie needs them
         leave = -1
         for i in range(rows):
-            a = T[i, e]
+            a = col[i]
             if a <= tol:
                 continue
             if leave < 0:
                 leave = i
                 continue
-            al = T[leave, e]
+            al = col[leave]
             scale = tol * a * al
-            diff = T[i, L] * al - T[leave, L] * a
+            diff = rhs[i] * al - rhs[leave] * a
             if diff < -scale:
                 leave = i
             elif diff <= scale:
                 for k in range(n_lex):
-                    dk = T[i, lex_start + k] * al - T[leave, lex_start + k] * a
+                    lab = lex_start + k
+                    ti = MT[lab, i]
+                    tl = MT[lab, leave]
+                    for s in range(t):
+                        ti += R[s, lab] * U[s, i]
+                        tl += R[s, lab] * U[s, leave]
+                    dk = ti * al - tl * a
                     if dk < -scale:
                         leave = i
                         break
@@ -235,36 +280,71 @@ def _lh_solve(A, B, k0, max_pivots, tol):
         if leave < 0:
             pivots = -1
             break
-        # pivot on (leave, e)
-        inv = 1.0 / T[leave, e]
-        for j in range(L + 1):
-            prow[j] = T[leave, j] * inv
-        prow[e] = 1.0
-        for j in range(L + 1):
-            T[leave, j] = prow[j]
+        # the pivot row before the pivot, over every label (a basic label's column is a
+        # unit vector, untouched by the updates of other rows)
+        for j in range(L):
+            R[t, j] = MT[j, leave]
+        for s in range(t):
+            w = U[s, leave]
+            if w != 0.0:
+                for j in range(L):
+                    R[t, j] += w * R[s, j]
+        inv = 1.0 / col[leave]
         for i in range(rows):
-            if i == leave:
-                continue
-            f = T[i, e]
-            if f != 0.0:
-                row = T[i]
-                for j in range(L + 1):
-                    row[j] -= f * prow[j]
-                row[e] = 0.0
+            U[t, i] = -col[i] * inv
+        U[t, leave] = inv - 1.0
+        r_leave = rhs[leave]
+        for i in range(rows):
+            rhs[i] += U[t, i] * r_leave
         leaving = basis[leave]
-        basis[leave] = e
+        basis[leave] = entering
+        row_of[entering] = leave
+        row_of[leaving] = -1
+        count[side] = t + 1
         if leaving == k0:
             break
+        if t + 1 == batch:
+            # refresh: the batch applied to every nonbasic column as one matrix product;
+            # the columns of labels that entered become unit vectors again
+            nv = 0
+            for j in range(L):
+                if row_of[j] < 0:
+                    labels[nv] = j
+                    for s in range(batch):
+                        gathered[nv, s] = R[s, j]
+                    nv += 1
+                else:
+                    for s in range(batch):
+                        if R[s, j] != 0.0:
+                            for i in range(rows):
+                                MT[j, i] = 0.0
+                            MT[j, row_of[j]] = 1.0
+                            break
+            for v in range(nv):
+                j = labels[v]
+                target = MT[j]
+                for s in range(0, batch, 4):
+                    w0 = gathered[v, s]
+                    w1 = gathered[v, s + 1]
+                    w2 = gathered[v, s + 2]
+                    w3 = gathered[v, s + 3]
+                    u0 = U[s]
+                    u1 = U[s + 1]
+                    u2 = U[s + 2]
+                    u3 = U[s + 3]
+                    for i in range(rows):
+                        target[i] += w0 * u0[i] + w1 * u1[i] + w2 * u2[i] + w3 * u3[i]
+            count[side] = 0
         entering = leaving
         in_p = not in_p
     x = np.zeros(m)
     y = np.zeros(n)
     for j in range(n):
         if basis_p[j] < m:
-            x[basis_p[j]] = TP[j, L] if TP[j, L] > 1e-11 else 0.0
+            x[basis_p[j]] = rhs_p[j] if rhs_p[j] > 1e-11 else 0.0
     for i in range(m):
         if basis_q[i] >= m:
-            y[basis_q[i] - m] = TQ[i, L] if TQ[i, L] > 1e-11 else 0.0
+            y[basis_q[i] - m] = rhs_q[i] if rhs_q[i] > 1e-11 else 0.0
     sx = x.sum()
     sy = y.sum()
     if pivots < 0 or sx <= 0 or sy <= 0:
