@@ -99,17 +99,25 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
     - d = 3: sort on the first coordinate and sweep with a sorted staircase of the
       (y, z) projections of the points kept so far (binary search; Kung, Luccio &
       Preparata 1975): O(N log N) comparisons;
-    - d > 3: sort by the coordinate sum (a dominator never has a smaller float sum, since
-      rounded addition is monotone) and compare each point only with the non-dominated
-      points found so far (the sort-filter-skyline idea, Chomicki et al. 2003), compiled;
-      beyond 512 candidates the kept points are indexed by a k-d tree whose nodes hold
-      the coordinate-wise maximum of the kept points below them, so a query visits only
-      the subtrees that could hold a dominator.
+    - d > 3, up to 512 candidates: sort by the coordinate sum (a dominator never has a
+      smaller float sum, since rounded addition is monotone) and compare each point only
+      with the non-dominated points found so far (the sort-filter-skyline idea, Chomicki
+      et al. 2003), compiled;
+    - d > 3, beyond: a sweep down the first coordinate (sorted lexicographically, so
+      every dominator comes first; Kung, Luccio & Preparata 1975): a point is dominated
+      exactly when a point kept earlier is at least as large in the other d - 1
+      coordinates (strictly larger for strict dominance, with a group of equal first
+      coordinates added only once all of it is answered). That (d - 1)-dimensional
+      orthant query runs on a k-d tree over the last d - 1 coordinates, built once over
+      all the candidates (midpoint splits of the cell on its widest axis, leaves of 16);
+      each node holds the coordinate-wise maximum of the kept points below it, so a query
+      visits only the subtrees that could hold a dominator, and each leaf stores its
+      kept points contiguously. Runs of identical points share one query.
     The grid filter (inputs beyond 4096 points): a point is dropped when a
     grid cell strictly above its own in the first d - 1 axes holds a point at least as
     large in the last one (one binning pass and a suffix maximum over the cells).
-    Memory: the oriented float64 copy of the points, O(N) index arrays and the front;
-    never an N x N matrix.
+    Memory: the oriented float64 copy of the points, a sorted copy of the candidates and
+    O(N d) for the tree; never an N x N matrix.
 
     Parameters
     ----------
@@ -156,7 +164,7 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
     return mask
 
 
-def _nondominated_oriented(x: np.ndarray, strict: bool) -> np.ndarray:
+def _nondominated_oriented(x: np.ndarray, strict: bool, tree_above: int = 512) -> np.ndarray:
     n, d = x.shape
     # Pivots: maximisers of strictly positive weighted sums are non-dominated.
     weights = _pivot_weights(d)
@@ -180,15 +188,12 @@ def _nondominated_oriented(x: np.ndarray, strict: bool) -> np.ndarray:
         keep = _sweep2(sub, strict)
     elif d == 3:
         keep = _sweep3(sub, strict)
+    elif len(sub) > tree_above:
+        keep = _sweep_orthant(sub, strict)
     else:
         order = np.argsort(-sub.sum(axis=1), kind="stable")
-        sorted_sub = np.ascontiguousarray(sub[order])
-        if len(sub) > 512:
-            keep_sorted = _tree_filter(sorted_sub, strict)
-        else:
-            keep_sorted = _sort_filter(sorted_sub, strict)
         keep = np.empty(len(sub), dtype=bool)
-        keep[order] = keep_sorted
+        keep[order] = _sort_filter(np.ascontiguousarray(sub[order]), strict)
     mask = np.zeros(n, dtype=bool)
     mask[candidates[keep]] = True
     return mask
@@ -370,6 +375,14 @@ def _sweep2_kernel(s, strict):  # pragma: no cover - compiled
     return keep
 
 
+def _sweep_orthant(x: np.ndarray, strict: bool, leaf: int = 16) -> np.ndarray:
+    order = _order_descending(x)
+    keep_sorted = _sweep_tree(np.ascontiguousarray(x[order]), strict, leaf)
+    keep = np.empty(len(x), dtype=bool)
+    keep[order] = keep_sorted
+    return keep
+
+
 def _sweep3(x: np.ndarray, strict: bool) -> np.ndarray:
     order = _order_descending(x)
     keep_sorted = _sweep3_kernel(np.ascontiguousarray(x[order]), strict)
@@ -537,175 +550,215 @@ def _sort_filter(s, strict):  # pragma: no cover - compiled
 
 
 @jit
-def _tree_filter(s, strict):  # pragma: no cover - compiled
-    # The sort-filter of _sort_filter with the kept points indexed by a k-d tree (midpoint
-    # splits on the widest axis, leaves of <= 16 points) built over all the points once;
-    # each node holds the coordinate-wise maximum of the kept points below it, so a query
-    # skips every subtree that cannot hold a dominator.
+def _sweep_tree(s, strict, leaf):  # pragma: no cover - compiled
+    # s sorted lexicographically descending (by the first column, ties by the next ones),
+    # so every dominator of a point comes before it. Sweep down the first column: a point
+    # is dominated exactly when an earlier kept point is at least as large in the other
+    # d - 1 columns (strictly larger when strict), an orthant query in d - 1 dimensions.
+    # The kept points are indexed by a k-d tree over those columns, built once over all
+    # the points (midpoint splits of the cell on its widest axis, leaves of <= `leaf`
+    # points); each leaf stores its kept points contiguously, in insertion order, and
+    # each node the coordinate-wise maximum of the kept points below it.
     n, d = s.shape
-    leaf = 16
+    k = d - 1
+    # ---- build: rows of w reordered in place, perm[t] = sorted index of row t
+    w = np.empty((n, k))
+    for i in range(n):
+        for j in range(k):
+            w[i, j] = s[i, j + 1]
+    perm = np.arange(n)
     cap = 4 * (n // leaf + 1) + 16
     start = np.empty(cap, dtype=np.int64)
     stop = np.empty(cap, dtype=np.int64)
     left = np.full(cap, -1, dtype=np.int64)
-    right = np.full(cap, -1, dtype=np.int64)
     parent = np.full(cap, -1, dtype=np.int64)
-    perm = np.arange(n)
-    leaf_of = np.zeros(n, dtype=np.int64)
+    cell_lo = np.empty((cap, k))
+    cell_hi = np.empty((cap, k))
     stack = np.empty(cap, dtype=np.int64)
     start[0] = 0
     stop[0] = n
+    for j in range(k):
+        cell_lo[0, j] = np.inf
+        cell_hi[0, j] = -np.inf
+    for i in range(n):
+        for j in range(k):
+            v = w[i, j]
+            if v < cell_lo[0, j]:
+                cell_lo[0, j] = v
+            if v > cell_hi[0, j]:
+                cell_hi[0, j] = v
     n_nodes = 1
     top = 0
     stack[top] = 0
     top += 1
-    lo = np.empty(d)
-    hi = np.empty(d)
     while top > 0:
         top -= 1
         node = stack[top]
         a = start[node]
         b = stop[node]
-        split_dim = -1
-        if b - a > leaf and n_nodes + 2 <= cap:
-            for j in range(d):
-                lo[j] = np.inf
-                hi[j] = -np.inf
-            for t in range(a, b):
-                for j in range(d):
-                    v = s[perm[t], j]
-                    if v < lo[j]:
-                        lo[j] = v
-                    if v > hi[j]:
-                        hi[j] = v
-            width = 0.0
-            for j in range(d):
-                if hi[j] - lo[j] > width:
-                    width = hi[j] - lo[j]
-                    split_dim = j
-        if split_dim < 0:
-            for t in range(a, b):
-                leaf_of[perm[t]] = node
+        if b - a <= leaf or n_nodes + 2 > cap:
             continue
-        mid = lo[split_dim] + (hi[split_dim] - lo[split_dim]) / 2
-        i = a
-        j2 = b - 1
-        while i <= j2:
-            if s[perm[i], split_dim] < mid:
-                i += 1
-            else:
-                tmp = perm[i]
-                perm[i] = perm[j2]
-                perm[j2] = tmp
-                j2 -= 1
-        if i == a or i == b:  # no progress (rounding): make it a leaf
-            for t in range(a, b):
-                leaf_of[perm[t]] = node
+        split = a
+        dim = 0
+        mid = 0.0
+        for attempt in range(2):
+            if attempt == 1:  # an empty side: shrink the cell to the points and retry
+                for j in range(k):
+                    cell_lo[node, j] = np.inf
+                    cell_hi[node, j] = -np.inf
+                for t in range(a, b):
+                    for j in range(k):
+                        v = w[t, j]
+                        if v < cell_lo[node, j]:
+                            cell_lo[node, j] = v
+                        if v > cell_hi[node, j]:
+                            cell_hi[node, j] = v
+            dim = 0
+            width = cell_hi[node, 0] - cell_lo[node, 0]
+            for j in range(1, k):
+                if cell_hi[node, j] - cell_lo[node, j] > width:
+                    width = cell_hi[node, j] - cell_lo[node, j]
+                    dim = j
+            if not width > 0:
+                break
+            mid = cell_lo[node, dim] / 2 + cell_hi[node, dim] / 2
+            if not mid > cell_lo[node, dim]:
+                mid = cell_hi[node, dim]
+            i = a
+            i2 = b - 1
+            while i <= i2:
+                if w[i, dim] < mid:
+                    i += 1
+                else:
+                    for j in range(k):
+                        tmp = w[i, j]
+                        w[i, j] = w[i2, j]
+                        w[i2, j] = tmp
+                    tp = perm[i]
+                    perm[i] = perm[i2]
+                    perm[i2] = tp
+                    i2 -= 1
+            split = i
+            if a < split < b:
+                break
+        if not a < split < b:  # identical points: a leaf
             continue
-        for c, (ca, cb) in enumerate(((a, i), (i, b))):
-            child = n_nodes
-            n_nodes += 1
-            start[child] = ca
-            stop[child] = cb
-            parent[child] = node
-            if c == 0:
-                left[node] = child
-            else:
-                right[node] = child
-            stack[top] = child
-            top += 1
-    node_max = np.full((n_nodes, d), -np.inf)
-    kept = np.zeros(n, dtype=np.bool_)
-    keep = np.zeros(n, dtype=np.bool_)
-    sums = np.empty(n)
-    for i in range(n):
-        t = 0.0
-        for j in range(d):
-            t += s[i, j]
-        sums[i] = t
-    run = np.empty(n, dtype=np.int64)
-    n_run = 0
-    for i in range(n):
-        # query: is point i dominated by a kept point?
-        dominated = False
-        top = 0
-        stack[top] = 0
+        c = n_nodes
+        n_nodes += 2
+        start[c] = a
+        stop[c] = split
+        start[c + 1] = split
+        stop[c + 1] = b
+        parent[c] = node
+        parent[c + 1] = node
+        left[node] = c
+        for j in range(k):
+            cell_lo[c, j] = cell_lo[node, j]
+            cell_hi[c, j] = cell_hi[node, j]
+            cell_lo[c + 1, j] = cell_lo[node, j]
+            cell_hi[c + 1, j] = cell_hi[node, j]
+        cell_hi[c, dim] = mid
+        cell_lo[c + 1, dim] = mid
+        stack[top] = c
         top += 1
-        while top > 0 and not dominated:
+        stack[top] = c + 1
+        top += 1
+    leaf_of = np.empty(n, dtype=np.int64)
+    for node in range(n_nodes):
+        if left[node] < 0:
+            for t in range(start[node], stop[node]):
+                leaf_of[perm[t]] = node
+    # ---- sweep: w now holds, leaf by leaf, the kept points inserted so far
+    filled = np.zeros(n_nodes, dtype=np.int64)
+    node_max = np.full((n_nodes, k), -np.inf)
+    keep = np.zeros(n, dtype=np.bool_)
+    q = np.empty(k)
+    pending = np.empty(n, dtype=np.int64)
+    n_pending = 0
+    i = 0
+    while True:
+        # weak dominance inserts each kept run before the next query; strict dominance
+        # needs a strictly larger first coordinate, so a group of equal first coordinates
+        # is inserted once all of it has been queried
+        if n_pending > 0 and (i == n or not strict or s[i, 0] != s[pending[0], 0]):
+            for u in range(n_pending):
+                r = pending[u]
+                node = leaf_of[r]
+                t = start[node] + filled[node]
+                filled[node] += 1
+                for j in range(k):
+                    w[t, j] = s[r, j + 1]
+                while node >= 0:
+                    changed = False
+                    for j in range(k):
+                        if s[r, j + 1] > node_max[node, j]:
+                            node_max[node, j] = s[r, j + 1]
+                            changed = True
+                    if not changed:
+                        break
+                    node = parent[node]
+            n_pending = 0
+        if i == n:
+            break
+        # a run of identical points shares one answer (they never dominate each other)
+        r = i + 1
+        while r < n:
+            same = True
+            for j in range(d):
+                if s[r, j] != s[i, j]:
+                    same = False
+                    break
+            if not same:
+                break
+            r += 1
+        for j in range(k):
+            q[j] = s[i, j + 1]
+        hit = False
+        top = 0
+        inside = True
+        for j in range(k):
+            if node_max[0, j] < q[j] or (strict and node_max[0, j] == q[j]):
+                inside = False
+                break
+        if inside:
+            stack[top] = 0
+            top += 1
+        while top > 0:
             top -= 1
             node = stack[top]
-            prune = False
-            for j in range(d):
-                if node_max[node, j] < s[i, j] or (strict and node_max[node, j] == s[i, j]):
-                    prune = True
-                    break
-            if prune:
-                continue
-            if left[node] < 0:
-                for t in range(start[node], stop[node]):
-                    k = perm[t]
-                    if not kept[k]:
-                        continue
+            c = left[node]
+            if c < 0:
+                for t in range(start[node], start[node] + filled[node]):
                     dom = True
-                    better = False
-                    for j in range(d):
-                        if strict:
-                            if not s[k, j] > s[i, j]:
-                                dom = False
-                                break
-                        else:
-                            if s[k, j] < s[i, j]:
-                                dom = False
-                                break
-                            if s[k, j] > s[i, j]:
-                                better = True
-                    if dom and (strict or better):
-                        dominated = True
+                    for j in range(k):
+                        if w[t, j] < q[j] or (strict and w[t, j] == q[j]):
+                            dom = False
+                            break
+                    if dom:
+                        hit = True
                         break
+                if hit:
+                    break
             else:
-                stack[top] = left[node]
-                top += 1
-                stack[top] = right[node]
-                top += 1
-        if dominated:
-            continue
-        # kept points with the same float sum may be dominated by point i; they stay in
-        # the tree (whatever they dominate, point i dominates too)
-        if n_run > 0 and sums[run[0]] != sums[i]:
-            n_run = 0
-        for q in range(n_run):
-            k = run[q]
-            if not keep[k]:
-                continue
-            dom = True
-            better = False
-            for j in range(d):
-                if strict:
-                    if not s[i, j] > s[k, j]:
-                        dom = False
-                        break
-                else:
-                    if s[i, j] < s[k, j]:
-                        dom = False
-                        break
-                    if s[i, j] > s[k, j]:
-                        better = True
-            if dom and (strict or better):
-                keep[k] = False
-        run[n_run] = i
-        n_run += 1
-        keep[i] = True
-        kept[i] = True
-        node = leaf_of[i]
-        while node >= 0:
-            changed = False
-            for j in range(d):
-                if s[i, j] > node_max[node, j]:
-                    node_max[node, j] = s[i, j]
-                    changed = True
-            if not changed:
-                break
-            node = parent[node]
+                # push the lower child first: the upper one, likelier to hold a
+                # dominator, is searched first
+                for h in range(2):
+                    cc = c + h
+                    inside = True
+                    for j in range(k):
+                        if node_max[cc, j] < q[j] or (strict and node_max[cc, j] == q[j]):
+                            inside = False
+                            break
+                    if inside:
+                        stack[top] = cc
+                        top += 1
+        for t in range(i, r):
+            keep[t] = not hit
+        if not hit:
+            for t in range(i, r):
+                pending[n_pending] = t
+                n_pending += 1
+        i = r
     return keep
 
 

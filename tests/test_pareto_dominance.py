@@ -228,12 +228,67 @@ def test_large_sphere_front_equals_the_brute_force():
     assert np.array_equal(nondominated(x), keep)
 
 
-def test_tree_kernel_without_compilation_equals_the_reference():
+def test_sweep_tree_kernel_without_compilation_equals_the_reference():
     from pareto import dominance
     rng = np.random.default_rng(11)
     x = rng.integers(0, 4, size=(700, 4)).astype(float)
-    order = np.argsort(-x.sum(axis=1), kind="stable")
+    order = dominance._order_descending(x)
     for strict in (False, True):
         got = np.empty(len(x), bool)
-        got[order] = dominance._tree_filter.py_func(np.ascontiguousarray(x[order]), strict)
+        got[order] = dominance._sweep_tree.py_func(np.ascontiguousarray(x[order]), strict, 4)
         assert np.array_equal(got, brute_force_nondominated(x, strict))
+
+
+@st.composite
+def point_sets_for_the_sweep(draw, max_points=150):
+    """Two to six columns, with few distinct values (ties, equal first coordinates),
+    duplicated rows, huge magnitudes, or neighbouring floats (degenerate midpoints)."""
+    d = draw(st.integers(2, 6))
+    n = draw(st.integers(1, max_points))
+    kind = draw(st.sampled_from(["ties", "floats", "huge", "adjacent"]))
+    if kind == "ties":
+        elements = st.integers(0, 3).map(float)
+    elif kind == "floats":
+        elements = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+    elif kind == "huge":
+        elements = st.sampled_from([-1.7e308, -1.0, 0.0, 1.0, 1.7e308])
+    else:
+        elements = st.sampled_from([1.0, np.nextafter(1.0, 2.0), np.nextafter(1.0, 0.0)])
+    x = draw(arrays(np.float64, (n, d), elements=elements))
+    if draw(st.booleans()):
+        idx = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n))
+        x = np.vstack([x, x[idx]])
+    return x
+
+
+@settings(max_examples=150, deadline=None)
+@given(point_sets_for_the_sweep(), st.booleans(), st.sampled_from([1, 2, 3, 16]))
+def test_orthant_sweep_equals_the_brute_force_reference(x, strict, leaf):
+    """The d > 3 method (first-column sweep with a k-d tree of the kept points) on its
+    own, with tiny leaves so that the tree is deep even on small inputs."""
+    from pareto import dominance
+    assert np.array_equal(dominance._sweep_orthant(x, strict, leaf),
+                          brute_force_nondominated(x, strict))
+
+
+@settings(max_examples=60, deadline=None)
+@given(point_sets_for_the_sweep(), st.booleans())
+def test_pipeline_with_the_tree_on_small_inputs_equals_the_reference(x, strict):
+    """Pre-filters followed by the orthant sweep (forced below its usual size)."""
+    from pareto import dominance
+    if x.shape[1] < 4:
+        return
+    assert np.array_equal(dominance._nondominated_oriented(x, strict, tree_above=0),
+                          brute_force_nondominated(x, strict))
+
+
+def test_orthant_sweep_on_points_with_identical_projections():
+    """Equal last d - 1 coordinates and distinct first ones: a chain under weak
+    dominance (only the top point is kept), an antichain under strict dominance."""
+    from pareto import dominance
+    x = np.zeros((3000, 5))
+    x[:, 0] = np.arange(3000.0)
+    weak = dominance._sweep_orthant(x, False)
+    assert weak.sum() == 1 and weak[-1]
+    assert dominance._sweep_orthant(x, True).all()
+    assert np.array_equal(nondominated(x), weak)
