@@ -1,6 +1,9 @@
 """One place for compiled kernels: :func:`jit` compiles a function with numba on its first
 call (``cache=True``), so ``import games`` never pays for compilation.
 
+A kernel may call another kernel of the same module: when the caller is compiled, the
+kernels it names are compiled first and the caller sees their compiled forms.
+
 Set ``MASALIGN_DISABLE_JIT=1`` to run kernels as plain Python (debugging, coverage); the
 same happens when numba is not installed.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -19,18 +23,22 @@ def jit(func: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate a kernel that takes and returns plain numbers and numpy arrays.
 
     The kernel is compiled in nopython mode at its first call; ``wrapper.py_func`` is the
-    uncompiled function.
+    uncompiled function and ``wrapper.compiled()`` the compiled one.
     """
     compiled: Callable[..., Any] | None = None
 
-    @functools.wraps(func)
-    def wrapper(*args: Any) -> Any:
+    def get_compiled() -> Callable[..., Any]:
         nonlocal compiled
         if compiled is None:
             compiled = _compile(func)
-        return compiled(*args)
+        return compiled
+
+    @functools.wraps(func)
+    def wrapper(*args: Any) -> Any:
+        return (compiled or get_compiled())(*args)
 
     wrapper.py_func = func  # type: ignore[attr-defined]
+    wrapper.compiled = get_compiled  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -41,7 +49,25 @@ def _compile(func: Callable[..., Any]) -> Callable[..., Any]:
         import numba
     except ImportError:
         return func
+    func = _with_compiled_callees(func)
     try:
         return numba.njit(cache=True)(func)
     except RuntimeError:  # no place to cache (e.g. defined interactively)
         return numba.njit(func)
+
+
+def _with_compiled_callees(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` seeing the compiled form of every kernel among the globals it names."""
+    namespace = func.__globals__
+    callees = {name: namespace[name] for name in func.__code__.co_names
+               if callable(getattr(namespace.get(name), "compiled", None))
+               and hasattr(namespace.get(name), "py_func")}
+    if not callees:
+        return func
+    scope = dict(namespace)
+    scope.update({name: kernel.compiled() for name, kernel in callees.items()})
+    linked = types.FunctionType(func.__code__, scope, func.__name__, func.__defaults__,
+                                func.__closure__)
+    linked.__qualname__ = func.__qualname__
+    linked.__module__ = func.__module__
+    return linked

@@ -303,3 +303,17 @@ def test_best_equilibrium_over_an_evaluation_layer():
         games.best_equilibrium(g, "value", method="milp")
     with pytest.raises(games.InvalidGameError, match="objective: expected"):
         games.best_equilibrium(g, "nonsense")
+
+
+def test_lemke_howson_float_path_matches_the_exact_path_on_a_long_path():
+    # 1,153 pivots from label 0 (found by search): the float path crosses many rank-one
+    # updates and refactorisations of the basis inverse and must still end where the
+    # integer pivoting ends
+    rng = np.random.default_rng([7, 40, 259])
+    A, B = rng.integers(0, 1000, (40, 40)), rng.integers(0, 1000, (40, 40))
+    exact = games.lemke_howson(games.Game.from_bimatrix(A, B), initial_label=0)
+    approx = games.lemke_howson(games.Game.from_bimatrix(A / 7, B / 7), initial_label=0)
+    assert exact.exact and exact.regret == 0
+    for s, t in zip(exact.strategies, approx.strategies):
+        assert np.abs(np.array(s, dtype=float) - t).max() <= 1e-12
+    assert sum(1 for p in exact.strategies[0] if p > 0) == 15

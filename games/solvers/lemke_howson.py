@@ -4,8 +4,11 @@ pivoting, with lexicographic anti-cycling.
 Labels ``0 .. m-1`` are player 1's actions and ``m .. m+n-1`` player 2's. Starting from
 the artificial equilibrium ``(0, 0)`` of the best-response polytopes, dropping one label
 and pivoting until it is picked up again follows a path that ends at a Nash equilibrium
-(Lemke & Howson 1964; Shapley 1974). Float games pivot in a compiled kernel; exact games
-pivot on integers (fraction-free), so the equilibrium is exact.
+(Lemke & Howson 1964; Shapley 1974). Float games pivot in a compiled kernel in revised
+form: only the inverse of the basis block that the supports span is kept (rank-one updates,
+recomputed periodically), so a pivot costs O(s^2 + s n) for supports of size s rather than
+the O(n^2) of a full tableau. Exact games pivot on integers (fraction-free), so the
+equilibrium is exact.
 """
 
 from __future__ import annotations
@@ -170,181 +173,264 @@ def _lh_solve(A, B, k0, max_pivots, tol):
             PA[i, j] = (A[i, j] - alo) / sa + 1.0 if sa > 0 else 1.0
             PB[i, j] = (B[i, j] - blo) / sb + 1.0 if sb > 0 else 1.0
 
-    # Each polytope's tableau is kept in product form: ``MT`` holds the columns of the
-    # tableau (one row of MT per label) as they were at the last refresh; the pivots since
-    # then are rank-one updates M <- M + u_s R_s (u_s from the pivot column, R_s the pivot
-    # row before the pivot), applied to single columns on demand and to the whole tableau
-    # every ``batch`` pivots as one matrix product. P: B^T x + s = 1 (x: labels 0..m-1,
-    # s: labels m..m+n-1); Q: A y + r = 1 (r: labels 0..m-1, y: labels m..m+n-1).
-    L = m + n
-    batch = 32
-    MTP = np.zeros((L, n))
-    for i in range(m):
-        for j in range(n):
-            MTP[i, j] = PB[i, j]
-    for j in range(n):
-        MTP[m + j, j] = 1.0
-    MTQ = np.zeros((L, m))
-    for i in range(m):
-        MTQ[i, i] = 1.0
-    for j in range(n):
-        for i in range(m):
-            MTQ[m + j, i] = PA[i, j]
-    rhs_p = np.ones(n)
-    rhs_q = np.ones(m)
-    basis_p = np.empty(n, dtype=np.int64)
-    row_p = np.full(L, -1, dtype=np.int64)
-    for j in range(n):
-        basis_p[j] = m + j
-        row_p[m + j] = j
-    basis_q = np.empty(m, dtype=np.int64)
-    row_q = np.full(L, -1, dtype=np.int64)
-    for i in range(m):
-        basis_q[i] = i
-        row_q[i] = i
-    UP = np.zeros((batch, n))
-    RP = np.zeros((batch, L))
-    UQ = np.zeros((batch, m))
-    RQ = np.zeros((batch, L))
-    count = np.zeros(2, dtype=np.int64)         # pivots since the refresh, per polytope
-    labels = np.empty(L, dtype=np.int64)
-    gathered = np.empty((L, batch))
-    col = np.empty(max(m, n))
+    # Revised form. A polytope with R rows reads  sum_c G[c, row] v_c + slack_row = 1
+    # (P: G = PB, v = x, slacks s = labels m..m+n-1; Q: G = PA^T, v = y, slacks r = labels
+    # 0..m-1). A basis is a set S of basic structural variables and the set T of rows
+    # whose slack is basic; the rows N outside T are as many as S, and the basis matrix
+    # is invertible exactly when C = G[S][:, N]^T is. Only C^{-1} (at most min(m, n)
+    # square, and as large as the current supports) is kept, updated by rank-one
+    # formulas at each pivot and recomputed every 64 + 3|S| pivots; a pivot costs
+    # O(|S|^2 + |S| R) instead of the O(R (m + n)) of a full tableau.
+    cap = min(m, n)
+    GP = PB.copy()
+    GQ = np.ascontiguousarray(PA.T)
+    inv_p = np.zeros((cap, cap))
+    inv_q = np.zeros((cap, cap))
+    struct_p = np.empty(cap, dtype=np.int64)      # position -> structural variable
+    struct_q = np.empty(cap, dtype=np.int64)
+    rows_p = np.empty(cap, dtype=np.int64)        # position -> row whose slack is nonbasic
+    rows_q = np.empty(cap, dtype=np.int64)
+    spos_p = np.full(m, -1, dtype=np.int64)       # structural variable -> position or -1
+    spos_q = np.full(n, -1, dtype=np.int64)
+    rpos_p = np.full(n, -1, dtype=np.int64)       # row -> position, -1 when its slack is basic
+    rpos_q = np.full(m, -1, dtype=np.int64)
+    sval_p = np.zeros(cap)                        # values of the basic structural variables
+    sval_q = np.zeros(cap)
+    tval_p = np.ones(n)                           # values of the basic slacks, per row
+    tval_q = np.ones(m)
+    size = np.zeros(2, dtype=np.int64)
+    since = np.zeros(2, dtype=np.int64)
+    zs = np.empty(cap)
+    zt = np.empty(max(m, n))
+    h = np.empty(cap)
+    work = np.empty((cap, 2 * cap))
     entering = k0
     in_p = k0 < m
     pivots = 0
+    broken = False
     while True:
         if pivots >= max_pivots:
             pivots = -1
             break
         pivots += 1
         if in_p:
-            MT = MTP
-            rhs = rhs_p
-            basis = basis_p
-            row_of = row_p
-            U = UP
-            R = RP
             side = 0
-            lex_start = m
-            n_lex = n
+            G = GP
+            Cinv = inv_p
+            struct = struct_p
+            rows_n = rows_p
+            spos = spos_p
+            rpos = rpos_p
+            sval = sval_p
+            tval = tval_p
+            enter_struct = entering < m
+            enter_index = entering if enter_struct else entering - m
         else:
-            MT = MTQ
-            rhs = rhs_q
-            basis = basis_q
-            row_of = row_q
-            U = UQ
-            R = RQ
             side = 1
-            lex_start = 0
-            n_lex = m
-        rows = rhs.shape[0]
-        t = count[side]
-        # the entering column as it is now
-        for i in range(rows):
-            col[i] = MT[entering, i]
-        for s in range(t):
-            w = R[s, entering]
+            G = GQ
+            Cinv = inv_q
+            struct = struct_q
+            rows_n = rows_q
+            spos = spos_q
+            rpos = rpos_q
+            sval = sval_q
+            tval = tval_q
+            enter_struct = entering >= m
+            enter_index = entering - m if enter_struct else entering
+        R = tval.shape[0]
+        s = size[side]
+        if since[side] >= 64 + 3 * s:     # O(s^3) work every O(s) pivots
+            if not _lh_refactor(G, Cinv, struct, rows_n, s, sval, tval, work):
+                broken = True
+                break
+            since[side] = 0
+        since[side] += 1
+        # the entering column in the current basis: zs on S, zt on the rows of T
+        if enter_struct:
+            ge = G[enter_index]
+            for a in range(s):
+                h[a] = ge[rows_n[a]]
+            for k in range(s):
+                acc = 0.0
+                for a in range(s):
+                    acc += Cinv[k, a] * h[a]
+                zs[k] = acc
+            for r in range(R):
+                zt[r] = G[enter_index, r]
+        else:
+            a0 = rpos[enter_index]
+            for k in range(s):
+                zs[k] = Cinv[k, a0]
+            for r in range(R):
+                zt[r] = 0.0
+        for k in range(s):
+            w = zs[k]
             if w != 0.0:
-                for i in range(rows):
-                    col[i] += w * U[s, i]
-        # lexicographic minimum-ratio test; the lexicographic columns are the slack
-        # columns, read in their current state when a tie needs them
+                gk = G[struct[k]]
+                for r in range(R):
+                    zt[r] -= w * gk[r]
+        # lexicographic minimum-ratio test over the basic variables: positions 0..s-1 of
+        # S, then the rows of T (encoded cap + row); ties are broken on the slack columns
+        # of the tableau, computed when needed
         leave = -1
-        for i in range(rows):
-            a = col[i]
+        al = 0.0
+        bl = 0.0
+        for q in range(s + R):
+            if q < s:
+                cand = q
+                a = zs[q]
+                b = sval[q]
+            else:
+                r = q - s
+                if rpos[r] >= 0:
+                    continue
+                cand = cap + r
+                a = zt[r]
+                b = tval[r]
             if a <= tol:
                 continue
             if leave < 0:
-                leave = i
+                leave, al, bl = cand, a, b
                 continue
-            al = col[leave]
             scale = tol * a * al
-            diff = rhs[i] * al - rhs[leave] * a
+            diff = b * al - bl * a
             if diff < -scale:
-                leave = i
+                leave, al, bl = cand, a, b
             elif diff <= scale:
-                for k in range(n_lex):
-                    lab = lex_start + k
-                    ti = MT[lab, i]
-                    tl = MT[lab, leave]
-                    for s in range(t):
-                        ti += R[s, lab] * U[s, i]
-                        tl += R[s, lab] * U[s, leave]
-                    dk = ti * al - tl * a
+                for lr in range(R):
+                    ei = 0.0
+                    el = 0.0
+                    if rpos[lr] < 0:
+                        ei = 1.0 if cand == cap + lr else 0.0
+                        el = 1.0 if leave == cap + lr else 0.0
+                    else:
+                        ca = rpos[lr]
+                        if cand < cap:
+                            ei = Cinv[cand, ca]
+                        else:
+                            for k in range(s):
+                                ei -= Cinv[k, ca] * G[struct[k], cand - cap]
+                        if leave < cap:
+                            el = Cinv[leave, ca]
+                        else:
+                            for k in range(s):
+                                el -= Cinv[k, ca] * G[struct[k], leave - cap]
+                    dk = ei * al - el * a
                     if dk < -scale:
-                        leave = i
+                        leave, al, bl = cand, a, b
                         break
                     if dk > scale:
                         break
         if leave < 0:
             pivots = -1
             break
-        # the pivot row before the pivot, over every label (a basic label's column is a
-        # unit vector, untouched by the updates of other rows)
-        for j in range(L):
-            R[t, j] = MT[j, leave]
-        for s in range(t):
-            w = U[s, leave]
-            if w != 0.0:
-                for j in range(L):
-                    R[t, j] += w * R[s, j]
-        inv = 1.0 / col[leave]
-        for i in range(rows):
-            U[t, i] = -col[i] * inv
-        U[t, leave] = inv - 1.0
-        r_leave = rhs[leave]
-        for i in range(rows):
-            rhs[i] += U[t, i] * r_leave
-        leaving = basis[leave]
-        basis[leave] = entering
-        row_of[entering] = leave
-        row_of[leaving] = -1
-        count[side] = t + 1
+        theta = bl / al
+        for k in range(s):
+            sval[k] -= theta * zs[k]
+        for r in range(R):
+            if rpos[r] < 0:
+                tval[r] -= theta * zt[r]
+        # the basis change, and C^{-1} with it
+        if leave < cap:
+            b = leave
+            gone = struct[b]
+            leaving = gone if side == 0 else m + gone
+            if enter_struct:        # a structural variable replaces another: column b of C
+                piv = zs[b]
+                for j in range(s):
+                    Cinv[b, j] /= piv
+                for k in range(s):
+                    f = zs[k]
+                    if k != b and f != 0.0:
+                        for j in range(s):
+                            Cinv[k, j] -= f * Cinv[b, j]
+                spos[gone] = -1
+                struct[b] = enter_index
+                spos[enter_index] = b
+                sval[b] = theta
+            else:                   # a slack replaces a structural variable: C shrinks
+                a0 = rpos[enter_index]
+                piv = Cinv[b, a0]
+                for j in range(s):
+                    h[j] = Cinv[b, j] / piv
+                for k in range(s):
+                    f = Cinv[k, a0]
+                    if k != b and f != 0.0:
+                        for j in range(s):
+                            Cinv[k, j] -= f * h[j]
+                last = s - 1
+                for j in range(s):              # row `last` moves to row b
+                    Cinv[b, j] = Cinv[last, j]
+                for k in range(s):              # column `last` moves to column a0
+                    Cinv[k, a0] = Cinv[k, last]
+                spos[gone] = -1
+                if b != last:
+                    struct[b] = struct[last]
+                    spos[struct[b]] = b
+                    sval[b] = sval[last]
+                rpos[enter_index] = -1
+                if a0 != last:
+                    rows_n[a0] = rows_n[last]
+                    rpos[rows_n[a0]] = a0
+                tval[enter_index] = theta
+                size[side] = s - 1
+        else:
+            gone_row = leave - cap
+            leaving = m + gone_row if side == 0 else gone_row
+            for j in range(s):                  # h = G[S, gone_row] C^{-1}
+                h[j] = 0.0
+            for k in range(s):
+                f = G[struct[k], gone_row]
+                if f != 0.0:
+                    for j in range(s):
+                        h[j] += f * Cinv[k, j]
+            if enter_struct:        # a structural variable enters, a slack leaves: C grows
+                sigma = zt[gone_row]
+                for k in range(s):
+                    f = zs[k] / sigma
+                    if f != 0.0:
+                        for j in range(s):
+                            Cinv[k, j] += f * h[j]
+                    Cinv[k, s] = -zs[k] / sigma
+                for j in range(s):
+                    Cinv[s, j] = -h[j] / sigma
+                Cinv[s, s] = 1.0 / sigma
+                struct[s] = enter_index
+                spos[enter_index] = s
+                rows_n[s] = gone_row
+                rpos[gone_row] = s
+                sval[s] = theta
+                size[side] = s + 1
+            else:                   # one slack replaces another: row a0 of C
+                a0 = rpos[enter_index]
+                ha = h[a0]
+                h[a0] -= 1.0
+                for k in range(s):
+                    f = zs[k] / ha
+                    if f != 0.0:
+                        for j in range(s):
+                            Cinv[k, j] -= f * h[j]
+                rpos[enter_index] = -1
+                rows_n[a0] = gone_row
+                rpos[gone_row] = a0
+                tval[enter_index] = theta
         if leaving == k0:
             break
-        if t + 1 == batch:
-            # refresh: the batch applied to every nonbasic column as one matrix product;
-            # the columns of labels that entered become unit vectors again
-            nv = 0
-            for j in range(L):
-                if row_of[j] < 0:
-                    labels[nv] = j
-                    for s in range(batch):
-                        gathered[nv, s] = R[s, j]
-                    nv += 1
-                else:
-                    for s in range(batch):
-                        if R[s, j] != 0.0:
-                            for i in range(rows):
-                                MT[j, i] = 0.0
-                            MT[j, row_of[j]] = 1.0
-                            break
-            for v in range(nv):
-                j = labels[v]
-                target = MT[j]
-                for s in range(0, batch, 4):
-                    w0 = gathered[v, s]
-                    w1 = gathered[v, s + 1]
-                    w2 = gathered[v, s + 2]
-                    w3 = gathered[v, s + 3]
-                    u0 = U[s]
-                    u1 = U[s + 1]
-                    u2 = U[s + 2]
-                    u3 = U[s + 3]
-                    for i in range(rows):
-                        target[i] += w0 * u0[i] + w1 * u1[i] + w2 * u2[i] + w3 * u3[i]
-            count[side] = 0
         entering = leaving
         in_p = not in_p
     x = np.zeros(m)
     y = np.zeros(n)
-    for j in range(n):
-        if basis_p[j] < m:
-            x[basis_p[j]] = rhs_p[j] if rhs_p[j] > 1e-11 else 0.0
-    for i in range(m):
-        if basis_q[i] >= m:
-            y[basis_q[i] - m] = rhs_q[i] if rhs_q[i] > 1e-11 else 0.0
+    if pivots > 0 and not broken:
+        # final values from a fresh inverse
+        if not _lh_refactor(GP, inv_p, struct_p, rows_p, size[0], sval_p, tval_p, work) or \
+                not _lh_refactor(GQ, inv_q, struct_q, rows_q, size[1], sval_q, tval_q, work):
+            broken = True
+    if broken:
+        pivots = -1
+    for k in range(size[0]):
+        x[struct_p[k]] = sval_p[k] if sval_p[k] > 1e-11 else 0.0
+    for k in range(size[1]):
+        y[struct_q[k]] = sval_q[k] if sval_q[k] > 1e-11 else 0.0
     sx = x.sum()
     sy = y.sum()
     if pivots < 0 or sx <= 0 or sy <= 0:
@@ -362,6 +448,54 @@ def _lh_solve(A, B, k0, max_pivots, tol):
         v += xB[j] * y[j]
     regret = max(Ay.max() - u, xB.max() - v)
     return x, y, pivots, u, v, regret, largest
+
+
+@jit
+def _lh_refactor(G, Cinv, struct, rows_n, s, sval, tval, work):
+    """Recompute ``C^{-1}`` (``C[a, k] = G[struct[k], rows_n[a]]``) by Gauss-Jordan
+    elimination with partial pivoting, and the basic values from it: ``sval = C^{-1} 1``,
+    ``tval = 1 - G[S]^T sval``. False when ``C`` is numerically singular."""
+    for a in range(s):
+        for k in range(s):
+            work[a, k] = G[struct[k], rows_n[a]]
+            work[a, s + k] = 1.0 if a == k else 0.0
+    for c in range(s):
+        p = c
+        best = abs(work[c, c])
+        for a in range(c + 1, s):
+            if abs(work[a, c]) > best:
+                best = abs(work[a, c])
+                p = a
+        if best < 1e-300:
+            return False
+        if p != c:
+            for j in range(2 * s):
+                tmp = work[c, j]
+                work[c, j] = work[p, j]
+                work[p, j] = tmp
+        inv = 1.0 / work[c, c]
+        for j in range(2 * s):
+            work[c, j] *= inv
+        for a in range(s):
+            f = work[a, c]
+            if a != c and f != 0.0:
+                for j in range(2 * s):
+                    work[a, j] -= f * work[c, j]
+    for k in range(s):
+        acc = 0.0
+        for a in range(s):
+            v = work[k, s + a]
+            Cinv[k, a] = v
+            acc += v
+        sval[k] = acc
+    for r in range(tval.shape[0]):
+        tval[r] = 1.0
+    for k in range(s):
+        w = sval[k]
+        gk = G[struct[k]]
+        for r in range(tval.shape[0]):
+            tval[r] -= w * gk[r]
+    return True
 
 
 # ---------------------------------------------------------------------------------------
