@@ -92,7 +92,7 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
     Method: exact pre-filters first remove most dominated points: the points dominated
     by a few pivots (each pivot maximises a strictly positive weighted sum, so it is
     itself non-dominated) and, on large inputs, a grid filter (below); a sample decides
-    which runs first. Then
+    which runs first, and whether the pivots are worth a pass at all. Then
     - d = 1: the maximum;
     - d = 2: sort (lexicographically, descending) and one sweep keeping the best second
       coordinate seen: O(N log N);
@@ -173,13 +173,15 @@ def _nondominated_oriented(x: np.ndarray, strict: bool, tree_above: int = 512) -
         # Pivots remove most points of small fronts in one pass; the grid is stronger on
         # big fronts. A sample tells which to run first.
         sample = x[:: max(1, n // 4096)]
-        if _prefilter(sample, weights, strict).mean() < 0.5:
+        kept_by_pivots = _prefilter(sample, weights, strict).mean()
+        if kept_by_pivots < 0.5:
             candidates = np.flatnonzero(_prefilter(x, weights, strict))
             if len(candidates) > 4096:
                 candidates = candidates[_grid_filter(x, candidates, strict)]
         else:
             candidates = candidates[_grid_filter(x, candidates, strict)]
-            if len(candidates) > 64:
+            # the pivots are worth a pass unless they spared nearly all the sample
+            if len(candidates) > 64 and kept_by_pivots < 0.98:
                 candidates = candidates[_prefilter(x[candidates], weights, strict)]
     elif n > 64:
         candidates = np.flatnonzero(_prefilter(x, weights, strict))
@@ -327,8 +329,9 @@ def _grid_keep(x, idx, cells, above, strict):  # pragma: no cover - compiled
 
 def _order_descending(x: np.ndarray) -> np.ndarray:
     """Row order by the first column descending; ties broken lexicographically on the
-    next columns (a plain argsort when the first column has no ties)."""
-    order = np.argsort(-x[:, 0], kind="stable")
+    next columns (a plain argsort when the first column has no ties: the order is then
+    unique, so an unstable sort gives it)."""
+    order = np.argsort(-x[:, 0])
     first = x[order, 0]
     if len(first) > 1 and np.any(first[1:] == first[:-1]):
         return _lexsort_descending(x)
@@ -342,7 +345,7 @@ def _lexsort_descending(x: np.ndarray) -> np.ndarray:
 
 
 def _sweep2(x: np.ndarray, strict: bool) -> np.ndarray:
-    order = np.argsort(-x[:, 0], kind="stable")
+    order = np.argsort(-x[:, 0])  # the kernel takes ties in any order
     keep_sorted = _sweep2_kernel(np.ascontiguousarray(x[order]), strict)
     keep = np.empty(len(x), dtype=bool)
     keep[order] = keep_sorted
