@@ -385,11 +385,17 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
     """Vertices of ``{z >= 0 : M z <= 1}`` (``M`` positive, ``r x d``), one per
     lexicographically feasible basis reached from the basis of slacks.
 
-    The walk keeps each basis as a dictionary (the ``r x (d + 1)`` tableau columns of the
-    nonbasic variables and the right-hand side): row ``i`` reads
+    A depth-first walk keeps each basis on its stack as a dictionary (the ``r x (d + 1)``
+    tableau columns of the nonbasic variables and the right-hand side): row ``i`` reads
     ``z_basis[i] + sum_c D[i, c] z_nonbasis[c] = D[i, d]``. Ties in the ratio test are
     broken lexicographically on the columns of the slacks (the inverse basis), which is
-    the perturbation ``M z <= 1 + (eps, eps^2, ...)``.
+    the perturbation ``M z <= 1 + (eps, eps^2, ...)``; the ratio test runs without
+    branches on the data and falls back to the lexicographic rule only when two ratios
+    are within ``tol``. Bases are keyed by the xor of one Zobrist key per basic variable
+    in an open-addressing table that also records each basis's stack slot. Lexicographic
+    pivots are reversible, so an edge is tested from one end only: a new basis skips the
+    column that leads back to its parent, and an edge found from a basis to one still on
+    the stack is marked skipped in that entry (a bit per entering variable).
 
     Returns the coordinates (k, d); the labels packed in ``n_words`` 64-bit words
     (``z_j = 0`` is label ``zero_offset + j``, a tight constraint ``i`` is label
@@ -398,16 +404,17 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
     r, d = M.shape
     nvar = d + r
     w = d + 1
-    size = r * w
+    sw = (nvar + 63) >> 6
     cap = 64
-    st_D = np.empty(cap * size)
+    st_D = np.empty((cap, r, w))
     st_B = np.empty((cap, r), dtype=np.int64)
     st_N = np.empty((cap, d), dtype=np.int64)
+    st_S = np.zeros((cap, sw), dtype=np.uint64)
     st_key = np.empty(cap, dtype=np.int64)
     for i in range(r):
         for c in range(d):
-            st_D[i * w + c] = M[i, c]
-        st_D[i * w + d] = 1.0
+            st_D[0, i, c] = M[i, c]
+        st_D[0, i, d] = 1.0
     key0 = np.int64(0)
     for i in range(r):
         st_B[0, i] = d + i
@@ -418,6 +425,7 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
     top = 1
     hcap = 1024
     table = np.zeros(hcap, dtype=np.int64)
+    tslot = np.zeros(hcap, dtype=np.int64)
     table[key0 & (hcap - 1)] = key0
     count = 1
     vcap = 64
@@ -426,34 +434,42 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
     vcount = np.zeros(vcap, dtype=np.int64)
     nv = 0
     one = np.uint64(1)
-    D = np.empty(size)
+    inf = np.inf
+    D = np.empty((r, w))
     basis = np.empty(r, dtype=np.int64)
     nonbasis = np.empty(d, dtype=np.int64)
+    skip = np.zeros(sw, dtype=np.uint64)
     pos = np.empty(nvar, dtype=np.int64)      # row of a basic variable, -1 - column otherwise
     newrow = np.empty(w)
     overflow = False
     while top > 0:
         top -= 1
-        base = top * size
-        for t in range(size):
-            D[t] = st_D[base + t]
+        src = st_D[top]
+        for i in range(r):
+            for j in range(w):
+                D[i, j] = src[i, j]
         for i in range(r):
             basis[i] = st_B[top, i]
             pos[basis[i]] = i
         for c in range(d):
             nonbasis[c] = st_N[top, c]
             pos[nonbasis[c]] = -1 - c
+        for t in range(sw):
+            skip[t] = st_S[top, t]
         key = st_key[top]
         if nv == vcap:
             vcap *= 2
             nverts = np.empty((vcap, d))
-            nverts[:nv] = verts[:nv]
-            verts = nverts
             nw = np.zeros((vcap, n_words), dtype=np.uint64)
-            nw[:nv] = vwords[:nv]
-            vwords = nw
             nc = np.zeros(vcap, dtype=np.int64)
-            nc[:nv] = vcount[:nv]
+            for t in range(nv):
+                for j in range(d):
+                    nverts[t, j] = verts[t, j]
+                for j in range(n_words):
+                    nw[t, j] = vwords[t, j]
+                nc[t] = vcount[t]
+            verts = nverts
+            vwords = nw
             vcount = nc
         cnt = 0
         for j in range(d):
@@ -465,7 +481,7 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
             cnt += 1
         for i in range(r):
             v = basis[i]
-            val = D[i * w + d]
+            val = D[i, d]
             if v < d:
                 verts[nv, v] = val
             if val <= tol:
@@ -475,41 +491,58 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
         vcount[nv] = cnt
         nv += 1
         for c in range(d):
+            e = nonbasis[c]
+            if (skip[e >> 6] >> np.uint64(e & 63)) & one:
+                continue
+            # ratio test; a near tie (within tol) is settled by the scalar lexicographic rule
             leave = -1
-            best = 0.0
+            best = inf
+            near = False
             for i in range(r):
-                a = D[i * w + c]
-                if a <= tol:
-                    continue
-                ratio = D[i * w + d] / a
-                if leave < 0:
-                    leave = i
-                    best = ratio
-                    continue
+                a = D[i, c]
+                rhs = D[i, d]
+                num = rhs if a > tol else inf
+                ratio = num / max(a, tol)
                 diff = ratio - best
-                if diff < -tol:
-                    leave = i
-                    best = ratio
-                elif diff <= tol:
-                    al = D[leave * w + c]
-                    for k in range(r):
-                        p = pos[d + k]
-                        if p >= 0:
-                            vi = 1.0 if p == i else 0.0
-                            vl = 1.0 if p == leave else 0.0
-                        else:
-                            vi = D[i * w - 1 - p]
-                            vl = D[leave * w - 1 - p]
-                        dk = vi / a - vl / al
-                        if dk < -tol:
-                            leave = i
-                            best = ratio
-                            break
-                        if dk > tol:
-                            break
+                near = near | ((diff >= -tol) & (diff <= tol))
+                take = diff < -tol
+                leave = i if take else leave
+                best = ratio if take else best
+            if near:
+                leave = -1
+                best = 0.0
+                for i in range(r):
+                    a = D[i, c]
+                    if a <= tol:
+                        continue
+                    ratio = D[i, d] / a
+                    if leave < 0:
+                        leave = i
+                        best = ratio
+                        continue
+                    diff = ratio - best
+                    if diff < -tol:
+                        leave = i
+                        best = ratio
+                    elif diff <= tol:
+                        al = D[leave, c]
+                        for k in range(r):
+                            p = pos[d + k]
+                            if p >= 0:
+                                vi = 1.0 if p == i else 0.0
+                                vl = 1.0 if p == leave else 0.0
+                            else:
+                                vi = D[i, -1 - p]
+                                vl = D[leave, -1 - p]
+                            dk = vi / a - vl / al
+                            if dk < -tol:
+                                leave = i
+                                best = ratio
+                                break
+                            if dk > tol:
+                                break
             if leave < 0:
                 continue
-            e = nonbasis[c]
             b = basis[leave]
             nkey = key ^ zob[e] ^ zob[b]
             h = nkey & (hcap - 1)
@@ -520,8 +553,12 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
                     break
                 h = (h + 1) & (hcap - 1)
             if found:
+                s = tslot[h]
+                if s < top and st_key[s] == nkey:   # still on the stack: b entering leads back here
+                    st_S[s, b >> 6] |= one << np.uint64(b & 63)
                 continue
             table[h] = nkey
+            tslot[h] = top
             count += 1
             if count > max_bases:
                 overflow = True
@@ -530,6 +567,7 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
             if 2 * count > hcap:
                 ncap = hcap * 4
                 ntable = np.zeros(ncap, dtype=np.int64)
+                nslot = np.zeros(ncap, dtype=np.int64)
                 for t in range(hcap):
                     kk = table[t]
                     if kk != 0:
@@ -537,49 +575,60 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
                         while ntable[hh] != 0:
                             hh = (hh + 1) & (ncap - 1)
                         ntable[hh] = kk
+                        nslot[hh] = tslot[t]
                 table = ntable
+                tslot = nslot
                 hcap = ncap
             if top == cap:
                 cap *= 2
-                nD = np.empty(cap * size)
-                nD[:top * size] = st_D[:top * size]
-                st_D = nD
+                nD = np.empty((cap, r, w))
                 nB = np.empty((cap, r), dtype=np.int64)
-                nB[:top] = st_B[:top]
-                st_B = nB
                 nN = np.empty((cap, d), dtype=np.int64)
-                nN[:top] = st_N[:top]
-                st_N = nN
+                nS = np.zeros((cap, sw), dtype=np.uint64)
                 nk = np.empty(cap, dtype=np.int64)
-                nk[:top] = st_key[:top]
+                for t in range(top):
+                    for i in range(r):
+                        for j in range(w):
+                            nD[t, i, j] = st_D[t, i, j]
+                        nB[t, i] = st_B[t, i]
+                    for j in range(d):
+                        nN[t, j] = st_N[t, j]
+                    for j in range(sw):
+                        nS[t, j] = st_S[t, j]
+                    nk[t] = st_key[t]
+                st_D = nD
+                st_B = nB
+                st_N = nN
+                st_S = nS
                 st_key = nk
             # dictionary pivot on (leave, c) into the next stack slot
-            sb = top * size
-            lb = leave * w
-            inv = 1.0 / D[lb + c]
+            dst = st_D[top]
+            inv = 1.0 / D[leave, c]
             for j in range(w):
-                newrow[j] = D[lb + j] * inv
+                newrow[j] = D[leave, j] * inv
             newrow[c] = inv
             for i in range(r):
-                ib = i * w
                 if i == leave:
                     for j in range(w):
-                        st_D[sb + ib + j] = newrow[j]
+                        dst[i, j] = newrow[j]
                     continue
-                f = D[ib + c]
+                f = D[i, c]
                 if f == 0.0:
                     for j in range(w):
-                        st_D[sb + ib + j] = D[ib + j]
+                        dst[i, j] = D[i, j]
                 else:
                     for j in range(w):
-                        st_D[sb + ib + j] = D[ib + j] - f * newrow[j]
-                    st_D[sb + ib + c] = -f * inv
+                        dst[i, j] = D[i, j] - f * newrow[j]
+                    dst[i, c] = -f * inv
             for i in range(r):
                 st_B[top, i] = basis[i]
             st_B[top, leave] = e
             for k in range(d):
                 st_N[top, k] = nonbasis[k]
             st_N[top, c] = b
+            for t in range(sw):
+                st_S[top, t] = 0
+            st_S[top, b >> 6] = one << np.uint64(b & 63)
             st_key[top] = nkey
             top += 1
     return verts[:nv].copy(), vwords[:nv].copy(), vcount[:nv].copy(), overflow
