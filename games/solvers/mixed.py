@@ -480,97 +480,14 @@ def mclennan_tourky(game: Game, *, init: Any = None, epsilon: float = 1e-3,
 
 
 def _lemke_howson(A: np.ndarray, B: np.ndarray, label: int) -> tuple[np.ndarray, np.ndarray]:
-    """A Nash equilibrium of the bimatrix game (A, B) with positive payoffs by Lemke-Howson
-    from ``label`` with the lexicographic ratio test."""
-    m1, m2 = A.shape
-    T1 = np.zeros((m1, m2 + m1 + 1))
-    T1[:, :m2] = A
-    T1[:, m2:m2 + m1] = np.eye(m1)
-    T1[:, -1] = 1.0
-    T2 = np.zeros((m2, m1 + m2 + 1))
-    T2[:, :m1] = B.T
-    T2[:, m1:m1 + m2] = np.eye(m2)
-    T2[:, -1] = 1.0
-    basis1 = np.arange(m2, m2 + m1).astype(np.int64)
-    basis2 = np.arange(m1, m1 + m2).astype(np.int64)
-    ok = _lh_kernel(T1, T2, basis1, basis2, m1, m2, label, 100000)
-    if not ok:
+    """A Nash equilibrium of the bimatrix game (A, B) by Lemke-Howson from ``label``."""
+    from games.solvers.lemke_howson import _lh_solve
+
+    x, y, pivots, *_ = _lh_solve(np.ascontiguousarray(A, dtype=np.float64),
+                                 np.ascontiguousarray(B, dtype=np.float64), label, 100000, 1e-12)
+    if pivots < 0:
         raise SolverError("mclennan_tourky: Lemke-Howson did not terminate on an imitation game")
-    y = np.zeros(m2)
-    for r in range(m1):
-        if basis1[r] < m2:
-            y[basis1[r]] = T1[r, -1]
-    xs = np.zeros(m1)
-    for r in range(m2):
-        if basis2[r] < m1:
-            xs[basis2[r]] = T2[r, -1]
-    return xs / xs.sum(), y / y.sum()
-
-
-@jit
-def _lh_pivot(T, basis, col, m_slack0, m_slack):
-    """Lexicographic minimum-ratio pivot on column ``col``; returns the leaving variable."""
-    rows = T.shape[0]
-    best = -1
-    for r in range(rows):
-        if T[r, col] <= 1e-12:
-            continue
-        if best < 0:
-            best = r
-            continue
-        # compare (rhs, slack columns) / pivot entries lexicographically
-        a = T[r, -1] / T[r, col]
-        b = T[best, -1] / T[best, col]
-        if a < b - 1e-12:
-            best = r
-        elif a <= b + 1e-12:
-            for c in range(m_slack0, m_slack0 + m_slack):
-                a = T[r, c] / T[r, col]
-                b = T[best, c] / T[best, col]
-                if a < b - 1e-12:
-                    best = r
-                    break
-                if a > b + 1e-12:
-                    break
-    if best < 0:
-        return -1
-    leaving = basis[best]
-    piv = T[best, col]
-    for c in range(T.shape[1]):
-        T[best, c] /= piv
-    for r in range(rows):
-        if r != best:
-            f = T[r, col]
-            if f != 0.0:
-                for c in range(T.shape[1]):
-                    T[r, c] -= f * T[best, c]
-    basis[best] = col
-    return leaving
-
-
-def _lh_kernel(T1, T2, basis1, basis2, m1, m2, label, max_pivots):
-    """Complementary pivoting; T1 columns: y_j (label m1 + j) then r_i (label i); T2
-    columns: x_i (label i) then s_j (label m1 + j). Returns False when it fails."""
-    if label < m1:
-        which, col = 2, label
-    else:
-        which, col = 1, label - m1
-    for _ in range(max_pivots):
-        if which == 1:
-            leaving = _lh_pivot(T1, basis1, col, m2, m1)
-            if leaving < 0:
-                return False
-            lab = m1 + leaving if leaving < m2 else leaving - m2
-            which, col = 2, lab
-        else:
-            leaving = _lh_pivot(T2, basis2, col, m1, m2)
-            if leaving < 0:
-                return False
-            lab = leaving
-            which, col = 1, (lab - m1 if lab >= m1 else m2 + lab)
-        if lab == label:
-            return True
-    return False
+    return x, y
 
 
 # ---------------------------------------------------------------------------------------
