@@ -94,8 +94,8 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
     itself non-dominated) and, on large inputs, a grid filter (below); a sample decides
     which runs first, and whether the pivots are worth a pass at all. Then
     - d = 1: the maximum;
-    - d = 2: sort (lexicographically, descending) and one sweep keeping the best second
-      coordinate seen: O(N log N);
+    - d = 2: sort on the first coordinate (descending) and one sweep keeping the best
+      second coordinate seen, a group of equal first coordinates at a time: O(N log N);
     - d = 3: sort on the first coordinate and sweep with a sorted staircase of the
       (y, z) projections of the points kept so far (binary search; Kung, Luccio &
       Preparata 1975): O(N log N) comparisons;
