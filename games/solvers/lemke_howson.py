@@ -164,17 +164,19 @@ def _lh_solve(A, B, k0, max_pivots, tol):
             blo = min(blo, b)
             bhi = max(bhi, b)
             largest = max(largest, abs(a), abs(b))
-    PA = np.empty((m, n))
-    PB = np.empty((m, n))
     sa = ahi - alo
     sb = bhi - blo
+    ia = 1.0 / sa if sa > 0 else 0.0
+    ib = 1.0 / sb if sb > 0 else 0.0
+    GP = np.empty((m, n))          # x_i's coefficient in row j of P: PB[i, j]
+    GQ = np.empty((n, m))          # y_j's coefficient in row i of Q: PA[i, j]
     for i in range(m):
         for j in range(n):
-            PA[i, j] = (A[i, j] - alo) / sa + 1.0 if sa > 0 else 1.0
-            PB[i, j] = (B[i, j] - blo) / sb + 1.0 if sb > 0 else 1.0
+            GP[i, j] = (B[i, j] - blo) * ib + 1.0
+            GQ[j, i] = (A[i, j] - alo) * ia + 1.0
 
     # Revised form. A polytope with R rows reads  sum_c G[c, row] v_c + slack_row = 1
-    # (P: G = PB, v = x, slacks s = labels m..m+n-1; Q: G = PA^T, v = y, slacks r = labels
+    # (P: G = GP, v = x, slacks s = labels m..m+n-1; Q: G = GQ, v = y, slacks r = labels
     # 0..m-1). A basis is a set S of basic structural variables and the set T of rows
     # whose slack is basic; the rows N outside T are as many as S, and the basis matrix
     # is invertible exactly when C = G[S][:, N]^T is. Only C^{-1} (at most min(m, n)
@@ -182,10 +184,8 @@ def _lh_solve(A, B, k0, max_pivots, tol):
     # formulas at each pivot and recomputed every 64 + 3|S| pivots; a pivot costs
     # O(|S|^2 + |S| R) instead of the O(R (m + n)) of a full tableau.
     cap = min(m, n)
-    GP = PB.copy()
-    GQ = np.ascontiguousarray(PA.T)
-    inv_p = np.zeros((cap, cap))
-    inv_q = np.zeros((cap, cap))
+    inv_p = np.empty((cap, cap))
+    inv_q = np.empty((cap, cap))
     struct_p = np.empty(cap, dtype=np.int64)      # position -> structural variable
     struct_q = np.empty(cap, dtype=np.int64)
     rows_p = np.empty(cap, dtype=np.int64)        # position -> row whose slack is nonbasic
@@ -437,9 +437,18 @@ def _lh_solve(A, B, k0, max_pivots, tol):
         return x, y, -1, 0.0, 0.0, np.inf, largest
     x /= sx
     y /= sy
-    # certificate in the original payoffs
-    Ay = A @ y
-    xB = x @ B
+    # certificate in the original payoffs (plain loops: no BLAS threads on small games)
+    Ay = np.empty(m)
+    xB = np.zeros(n)
+    for i in range(m):
+        acc = 0.0
+        xi = x[i]
+        for j in range(n):
+            acc += A[i, j] * y[j]
+        Ay[i] = acc
+        if xi != 0.0:
+            for j in range(n):
+                xB[j] += xi * B[i, j]
     u = 0.0
     for i in range(m):
         u += x[i] * Ay[i]
