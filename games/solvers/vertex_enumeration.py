@@ -101,7 +101,13 @@ def all_equilibria(game: Game, exact: bool | None = None) -> EquilibriumSet:
         fgame = game.to_float() if game.exact else game
         pairs, degenerate, px, qy = _float_enumeration(fgame)
         equilibria = make_float_equilibria(fgame, px, qy, pairs, METHOD)
-        return _build_set(fgame, equilibria, pairs, degenerate, exact=False)
+        if pairs:   # the order of Equilibrium.sort_key, by one stable lexicographic sort
+            I, J = zip(*pairs)
+            keys = np.hstack([px[list(I)], qy[list(J)]])
+            order = np.lexsort(-keys[:, ::-1].T).tolist()
+            pairs = [pairs[k] for k in order]
+            equilibria = [equilibria[k] for k in order]
+        return _build_set(fgame, equilibria, pairs, degenerate, exact=False, ordered=True)
     # exact=True on a float game: float walk, then exact recomputation from the labels
     egame = game.to_exact()
     try:
@@ -210,10 +216,14 @@ def _cliques(pairs: list[tuple[int, int]]) -> list[tuple[frozenset, frozenset]]:
 
 
 def _build_set(game: Game, equilibria: list[Equilibrium], pairs: list[tuple[int, int]],
-               degenerate: bool, exact: bool, parameters: dict | None = None) -> EquilibriumSet:
-    order = sorted(range(len(equilibria)), key=lambda k: equilibria[k].sort_key())
-    equilibria = [equilibria[k] for k in order]
-    pairs = [pairs[k] for k in order]
+               degenerate: bool, exact: bool, parameters: dict | None = None,
+               ordered: bool = False) -> EquilibriumSet:
+    """The result set; ``ordered=True`` when ``equilibria`` already follow
+    :meth:`Equilibrium.sort_key`."""
+    if not ordered:
+        order = sorted(range(len(equilibria)), key=lambda k: equilibria[k].sort_key())
+        equilibria = [equilibria[k] for k in order]
+        pairs = [pairs[k] for k in order]
     where = {p: k for k, p in enumerate(pairs)}
     if degenerate:
         components = []
@@ -251,14 +261,17 @@ def make_float_equilibria(game: Game, xs: np.ndarray, ys: np.ndarray,
         raise SolverError(f"{method}: the profile ({X[k].tolist()}, {Y[k].tolist()}) is not an "
                           f"equilibrium: a player gains {regrets[k]:.3g} by deviating "
                           f"(expected at most {limit})")
-    frozen_x = {i: _frozen(xs[i]) for i in set(I.tolist())}
-    frozen_y = {j: _frozen(ys[j]) for j in set(J.tolist())}
-    out = []
-    for k, (i, j) in enumerate(pairs):
-        out.append(Equilibrium(strategies=(frozen_x[i], frozen_y[j]),
-                               payoffs=_frozen(np.array([u[k], v[k]])),
-                               regret=float(regrets[k]), exact=False, method=method, game=game))
-    return out
+    # one read-only copy per side; each equilibrium holds row views of it
+    index_x: dict[int, int] = {}
+    index_y: dict[int, int] = {}
+    ri = [index_x.setdefault(p[0], len(index_x)) for p in pairs]
+    rj = [index_y.setdefault(p[1], len(index_y)) for p in pairs]
+    rows_x = list(_frozen(xs[list(index_x)]))
+    rows_y = list(_frozen(ys[list(index_y)]))
+    rows_p = list(_frozen(np.column_stack([u, v])))
+    return [Equilibrium(strategies=(rows_x[i], rows_y[j]), payoffs=pay, regret=r, exact=False,
+                        method=method, game=game)
+            for i, j, pay, r in zip(ri, rj, rows_p, regrets.tolist())]
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
