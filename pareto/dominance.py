@@ -714,18 +714,16 @@ def _sweep_tree(s, strict, leaf):  # pragma: no cover - compiled
             if not same:
                 break
             r += 1
+        # the query corner; strict dominance asks for more than q, that is for at least
+        # the next float above q (inputs are finite)
         for j in range(k):
-            q[j] = s[i, j + 1]
+            q[j] = np.nextafter(s[i, j + 1], np.inf) if strict else s[i, j + 1]
         hit = False
-        top = 0
         inside = True
         for j in range(k):
-            if node_max[0, j] < q[j] or (strict and node_max[0, j] == q[j]):
-                inside = False
-                break
-        if inside:
-            stack[top] = 0
-            top += 1
+            inside &= node_max[0, j] >= q[j]
+        stack[0] = 0
+        top = 1 if inside else 0
         while top > 0:
             top -= 1
             node = stack[top]
@@ -733,10 +731,8 @@ def _sweep_tree(s, strict, leaf):  # pragma: no cover - compiled
             if c < 0:
                 for t in range(start[node], start[node] + filled[node]):
                     dom = True
-                    for j in range(k):
-                        if w[t, j] < q[j] or (strict and w[t, j] == q[j]):
-                            dom = False
-                            break
+                    for j in range(k):  # no early exit: fewer mispredicted branches
+                        dom &= w[t, j] >= q[j]
                     if dom:
                         hit = True
                         break
@@ -749,12 +745,9 @@ def _sweep_tree(s, strict, leaf):  # pragma: no cover - compiled
                     cc = c + h
                     inside = True
                     for j in range(k):
-                        if node_max[cc, j] < q[j] or (strict and node_max[cc, j] == q[j]):
-                            inside = False
-                            break
-                    if inside:
-                        stack[top] = cc
-                        top += 1
+                        inside &= node_max[cc, j] >= q[j]
+                    stack[top] = cc
+                    top += inside
         for t in range(i, r):
             keep[t] = not hit
         if not hit:

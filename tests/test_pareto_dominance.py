@@ -242,7 +242,8 @@ def test_sweep_tree_kernel_without_compilation_equals_the_reference():
 @st.composite
 def point_sets_for_the_sweep(draw, max_points=150):
     """Two to six columns, with few distinct values (ties, equal first coordinates),
-    duplicated rows, huge magnitudes, or neighbouring floats (degenerate midpoints)."""
+    duplicated rows, huge magnitudes up to the largest float, signed zeros, or
+    neighbouring floats (degenerate midpoints, strict comparisons one ulp apart)."""
     d = draw(st.integers(2, 6))
     n = draw(st.integers(1, max_points))
     kind = draw(st.sampled_from(["ties", "floats", "huge", "adjacent"]))
@@ -251,7 +252,8 @@ def point_sets_for_the_sweep(draw, max_points=150):
     elif kind == "floats":
         elements = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
     elif kind == "huge":
-        elements = st.sampled_from([-1.7e308, -1.0, 0.0, 1.0, 1.7e308])
+        big = np.finfo(np.float64).max
+        elements = st.sampled_from([-big, -1.7e308, -1.0, -0.0, 0.0, 1.0, 1.7e308, big])
     else:
         elements = st.sampled_from([1.0, np.nextafter(1.0, 2.0), np.nextafter(1.0, 0.0)])
     x = draw(arrays(np.float64, (n, d), elements=elements))
