@@ -110,9 +110,10 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
       coordinates added only once all of it is answered). That (d - 1)-dimensional
       orthant query runs on a k-d tree over the last d - 1 coordinates, built once over
       all the candidates (midpoint splits of the cell on its widest axis, leaves of 16);
-      each node holds the coordinate-wise maximum of the kept points below it, so a query
-      visits only the subtrees that could hold a dominator, and each leaf stores its
-      kept points contiguously. Runs of identical points share one query.
+      each node holds the coordinate-wise maximum of the kept points below it and each
+      leaf its kept points contiguously. A query starts at the point's own leaf and
+      climbs to the root, searching only the sibling subtrees whose maximum could hold a
+      dominator (nearby ones first). Runs of identical points share one query.
     The grid filter (inputs beyond 4096 points): a point is dropped when a
     grid cell strictly above its own in the first d - 1 axes holds a point at least as
     large in the last one (one binning pass and a suffix maximum over the cells).
@@ -561,7 +562,8 @@ def _sweep_tree(s, strict, leaf):  # pragma: no cover - compiled
     # The kept points are indexed by a k-d tree over those columns, built once over all
     # the points (midpoint splits of the cell on its widest axis, leaves of <= `leaf`
     # points); each leaf stores its kept points contiguously, in insertion order, and
-    # each node the coordinate-wise maximum of the kept points below it.
+    # each node the coordinate-wise maximum of the kept points below it. A query climbs
+    # from the point's own leaf (every point has one: the tree is over all of them).
     n, d = s.shape
     k = d - 1
     # ---- build: rows of w reordered in place, perm[t] = sorted index of row t
@@ -646,7 +648,7 @@ def _sweep_tree(s, strict, leaf):  # pragma: no cover - compiled
                 break
         if not a < split < b:  # identical points: a leaf
             continue
-        c = n_nodes
+        c = n_nodes  # odd: a node's sibling is the next node if it is odd, else the previous
         n_nodes += 2
         start[c] = a
         stop[c] = split
@@ -719,35 +721,49 @@ def _sweep_tree(s, strict, leaf):  # pragma: no cover - compiled
         for j in range(k):
             q[j] = np.nextafter(s[i, j + 1], np.inf) if strict else s[i, j + 1]
         hit = False
-        inside = True
-        for j in range(k):
-            inside &= node_max[0, j] >= q[j]
-        stack[0] = 0
-        top = 1 if inside else 0
-        while top > 0:
-            top -= 1
-            node = stack[top]
-            c = left[node]
-            if c < 0:
-                for t in range(start[node], start[node] + filled[node]):
-                    dom = True
-                    for j in range(k):  # no early exit: fewer mispredicted branches
-                        dom &= w[t, j] >= q[j]
-                    if dom:
-                        hit = True
+        # bottom-up: the query's own leaf, then the sibling subtree of each node on the
+        # path to the root (top-down inside it)
+        prev = leaf_of[i]
+        lf = prev
+        for t in range(start[lf], start[lf] + filled[lf]):
+            dom = True
+            for j in range(k):
+                dom &= w[t, j] >= q[j]
+            if dom:
+                hit = True
+                break
+        while not hit and prev > 0:
+            sib = prev + 1 if prev % 2 == 1 else prev - 1
+            prev = parent[prev]
+            inside = True
+            for j in range(k):
+                inside &= node_max[sib, j] >= q[j]
+            if not inside:
+                continue
+            stack[0] = sib
+            top = 1
+            while top > 0:
+                top -= 1
+                node = stack[top]
+                c = left[node]
+                if c < 0:
+                    for t in range(start[node], start[node] + filled[node]):
+                        dom = True
+                        for j in range(k):
+                            dom &= w[t, j] >= q[j]
+                        if dom:
+                            hit = True
+                            break
+                    if hit:
                         break
-                if hit:
-                    break
-            else:
-                # push the lower child first: the upper one, likelier to hold a
-                # dominator, is searched first
-                for h in range(2):
-                    cc = c + h
-                    inside = True
-                    for j in range(k):
-                        inside &= node_max[cc, j] >= q[j]
-                    stack[top] = cc
-                    top += inside
+                else:
+                    for h in range(2):
+                        cc = c + h
+                        inside = True
+                        for j in range(k):
+                            inside &= node_max[cc, j] >= q[j]
+                        stack[top] = cc
+                        top += inside
         for t in range(i, r):
             keep[t] = not hit
         if not hit:
