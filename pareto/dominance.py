@@ -109,7 +109,7 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
       coordinates (strictly larger for strict dominance, with a group of equal first
       coordinates added only once all of it is answered). That (d - 1)-dimensional
       orthant query runs on a k-d tree over the last d - 1 coordinates, built once over
-      all the candidates (midpoint splits of the cell on its widest axis, leaves of 16);
+      all the candidates (midpoint splits of the cell on its widest axis, leaves of 32);
       each node holds the coordinate-wise maximum of the kept points below it and each
       leaf its kept points contiguously. A query starts at the point's own leaf and
       climbs to the root, searching only the sibling subtrees whose maximum could hold a
@@ -379,7 +379,7 @@ def _sweep2_kernel(s, strict):  # pragma: no cover - compiled
     return keep
 
 
-def _sweep_orthant(x: np.ndarray, strict: bool, leaf: int = 16) -> np.ndarray:
+def _sweep_orthant(x: np.ndarray, strict: bool, leaf: int = 32) -> np.ndarray:
     order = _order_descending(x)
     keep_sorted = _sweep_tree(np.ascontiguousarray(x[order]), strict, leaf)
     keep = np.empty(len(x), dtype=bool)
