@@ -186,13 +186,15 @@ def _nondominated_oriented(x: np.ndarray, strict: bool, tree_above: int = 512) -
                 candidates = candidates[_prefilter(x[candidates], weights, strict)]
     elif n > 64:
         candidates = np.flatnonzero(_prefilter(x, weights, strict))
+    if d > 3 and len(candidates) > tree_above:
+        mask = np.zeros(n, dtype=bool)
+        mask[candidates[_sweep_orthant(x, strict, rows=candidates)]] = True
+        return mask
     sub = x[candidates]
     if d == 2:
         keep = _sweep2(sub, strict)
     elif d == 3:
         keep = _sweep3(sub, strict)
-    elif len(sub) > tree_above:
-        keep = _sweep_orthant(sub, strict)
     else:
         order = np.argsort(-sub.sum(axis=1), kind="stable")
         keep = np.empty(len(sub), dtype=bool)
@@ -379,10 +381,18 @@ def _sweep2_kernel(s, strict):  # pragma: no cover - compiled
     return keep
 
 
-def _sweep_orthant(x: np.ndarray, strict: bool, leaf: int = 32) -> np.ndarray:
-    order = _order_descending(x)
-    keep_sorted = _sweep_tree(np.ascontiguousarray(x[order]), strict, leaf)
-    keep = np.empty(len(x), dtype=bool)
+def _sweep_orthant(x: np.ndarray, strict: bool, leaf: int = 32,
+                   rows: np.ndarray | None = None) -> np.ndarray:
+    """Mask over ``rows`` of ``x`` (every row when None) of the rows that no other of
+    them dominates; the rows are gathered once, already in sweep order."""
+    if rows is None:
+        rows = np.arange(len(x))
+    first = x[rows, 0]
+    order = np.argsort(-first)
+    if len(order) > 1 and np.any(first[order[1:]] == first[order[:-1]]):
+        order = _lexsort_descending(x[rows])
+    keep_sorted = _sweep_tree(np.ascontiguousarray(x[rows[order]]), strict, leaf)
+    keep = np.empty(len(rows), dtype=bool)
     keep[order] = keep_sorted
     return keep
 
