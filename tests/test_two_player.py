@@ -3,7 +3,9 @@ degenerate games and continua, selection helpers, and errors."""
 
 from __future__ import annotations
 
+import itertools
 import warnings
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import games
+from games.solvers.vertex_enumeration import MAX_BASES, _exact_solve, _walk, _ZOBRIST
 from tests.strategies import game_objects
 
 SETTINGS = settings(max_examples=40, deadline=None,
@@ -254,6 +257,137 @@ def test_results_serialise_with_components():
     d = result.to_dict()
     assert d["complete"] is True and d["components"] == [[0], [1], [2]]
     assert d["equilibria"][1]["strategies"][0] == ["2/3", "1/3"]
+
+
+# --- the float vertex walk ------------------------------------------------------------------
+
+
+def _brute_force_vertices(M: np.ndarray) -> dict:
+    """Every vertex of ``{z >= 0 : M z <= 1}`` for a positive integer matrix, exactly: each
+    choice of ``d`` tight constraints with a unique feasible solution; label set -> point."""
+    r, d = M.shape
+    rows_of_M = [[Fraction(int(v)) for v in row] for row in M]
+    found = {}
+    for tight in itertools.combinations(range(d + r), d):
+        rows = [[Fraction(int(k == t)) for k in range(d)] if t < d else rows_of_M[t - d]
+                for t in tight]
+        z = _exact_solve(rows, [Fraction(int(t >= d)) for t in tight])
+        if z is None or min(z) < 0:
+            continue
+        slack = [1 - sum(a * b for a, b in zip(row, z)) for row in rows_of_M]
+        if min(slack) < 0:
+            continue
+        labels = frozenset([j for j in range(d) if z[j] == 0]
+                           + [d + i for i in range(r) if slack[i] == 0])
+        found[labels] = tuple(z)
+    return found
+
+
+def _walk_vertices(M: np.ndarray) -> tuple[np.ndarray, list, np.ndarray]:
+    r, d = M.shape
+    zob = _ZOBRIST(d + r)
+    n_words = (d + r + 63) // 64
+    coords, words, counts, overflow = _walk(np.ascontiguousarray(M, dtype=np.float64), 1e-9,
+                                            zob, MAX_BASES, 0, d, n_words)
+    assert not overflow
+    labels = [frozenset(k for k in range(d + r) if int(row[k // 64]) >> (k % 64) & 1)
+              for row in words]
+    return coords, labels, counts
+
+
+def _brute_force_vertices_float(M: np.ndarray) -> list:
+    r, d = M.shape
+    system = np.vstack([np.eye(d), M])
+    rhs = np.concatenate([np.zeros(d), np.ones(r)])
+    points = []
+    for tight in itertools.combinations(range(d + r), d):
+        S = list(tight)
+        if abs(np.linalg.det(system[S])) < 1e-12:
+            continue
+        z = np.linalg.solve(system[S], rhs[S])
+        if (z >= -1e-12).all() and (M @ z <= 1 + 1e-12).all():
+            points.append(z)
+    return points
+
+
+def _lexicographic_bases(M: np.ndarray) -> Counter:
+    """Label sets of the lexicographically feasible bases of ``M z + s = 1`` (each row of
+    ``[B^-1 1, B^-1]`` lexicographically positive), by trying every basis, exactly."""
+    r, d = M.shape
+    columns = [[Fraction(int(M[i, j])) for i in range(r)] for j in range(d)]
+    columns += [[Fraction(int(i == k)) for i in range(r)] for k in range(r)]
+    found: Counter = Counter()
+    for basic in itertools.combinations(range(d + r), r):
+        rows = [[columns[v][i] for v in basic] for i in range(r)]
+        # B^-1 column by column (B^-1 e_k solves B y = e_k), then x_B = B^-1 1
+        inverse_columns = [_exact_solve(rows, [Fraction(int(i == k)) for i in range(r)])
+                           for k in range(r)]
+        if inverse_columns[0] is None:
+            continue
+        lex_positive = True
+        for i in range(r):
+            row = [sum(inverse_columns[k][i] for k in range(r))]
+            row += [inverse_columns[k][i] for k in range(r)]
+            first = next(v for v in row if v != 0)
+            lex_positive &= first > 0
+        if lex_positive:
+            x = [sum(inverse_columns[k][i] for k in range(r)) for i in range(r)]
+            found[frozenset([v for v in range(d + r) if v not in basic]
+                            + [v for i, v in enumerate(basic) if x[i] == 0])] += 1
+    return found
+
+
+@SETTINGS
+@given(st.integers(1, 4), st.integers(1, 4), st.data())
+def test_float_walk_reaches_every_vertex_of_a_degenerate_polytope(r, d, data):
+    """Small positive integers make ties in the ratio test common (the lexicographic
+    fallback) and many vertices with more than d labels; duplicate rows and columns too."""
+    M = np.array(data.draw(st.lists(st.integers(1, 3), min_size=r * d, max_size=r * d)),
+                 dtype=np.int64).reshape(r, d)
+    if data.draw(st.booleans()) and r > 1:
+        M[-1] = M[0]
+    if data.draw(st.booleans()) and d > 1:
+        M[:, -1] = M[:, 0]
+    expected = _brute_force_vertices(M)
+    coords, labels, counts = _walk_vertices(M)
+    assert set(labels) == set(expected)
+    for z, lab, k in zip(coords, labels, counts):
+        assert k == len(lab)
+        assert np.allclose(z, [float(v) for v in expected[lab]], atol=1e-9, rtol=0)
+    # one row per basis: exactly the lexicographically feasible bases (the perturbation)
+    assert Counter(labels) == _lexicographic_bases(M)
+
+
+def test_float_walk_on_a_random_polytope_visits_each_vertex_once():
+    M = 1.0 + np.random.default_rng(4).random((5, 4))
+    coords, labels, counts = _walk_vertices(M)
+    assert len(set(labels)) == len(labels) and (counts == 4).all()   # simple polytope
+    assert (coords >= 0).all() and (M @ coords.T <= 1 + 1e-12).all()
+    assert len(labels) == len(_brute_force_vertices_float(M))
+
+
+@pytest.mark.parametrize("M", [
+    np.array([[1.0, 2.0, 1.5], [2.0, 1.0, 1.25], [1.5, 1.5, 2.0]]),
+    np.array([[1.0, 2.0, 1.0], [2.0, 1.0, 2.0], [1.0, 2.0, 1.0]]),     # duplicates, ties
+    np.ones((3, 2)),
+])
+def test_compiled_and_plain_python_walks_agree_exactly(M):
+    r, d = M.shape
+    args = (M, 1e-9, _ZOBRIST(d + r), MAX_BASES, 0, d, 1)
+    compiled, plain = _walk(*args), _walk.py_func(*args)
+    for a, b in zip(compiled[:3], plain[:3]):
+        assert np.array_equal(a, b)
+
+
+@SETTINGS
+@given(game_objects(exact=False, min_players=2, max_players=2, max_actions=4))
+def test_float_equilibria_are_in_sort_key_order_and_read_only(g):
+    result = games.all_equilibria(g)
+    keys = [e.sort_key() for e in result]
+    assert keys == sorted(keys)
+    for e in result:
+        assert not any(s.flags.writeable for s in e.strategies)
+        assert not e.payoffs.flags.writeable
 
 
 # --- selection ---------------------------------------------------------------------------------

@@ -448,6 +448,7 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
     nv = 0
     one = np.uint64(1)
     inf = np.inf
+    big = np.finfo(np.float64).max
     D = np.empty((r, w))
     basis = np.empty(r, dtype=np.int64)
     nonbasis = np.empty(d, dtype=np.int64)
@@ -507,9 +508,11 @@ def _walk(M, tol, zob, max_bases, zero_offset, tight_offset, n_words):
             e = nonbasis[c]
             if (skip[e >> 6] >> np.uint64(e & 63)) & one:
                 continue
-            # ratio test; a near tie (within tol) is settled by the scalar lexicographic rule
+            # ratio test without data-dependent branches: a row with entry <= tol has ratio
+            # inf, the first finite ratio beats ``big``; two ratios within tol (a tie) send
+            # the column to the scalar lexicographic rule below
             leave = -1
-            best = inf
+            best = big
             near = False
             for i in range(r):
                 a = D[i, c]
