@@ -263,12 +263,25 @@ def _lh_solve(A, B, k0, max_pivots, tol):
                 zs[k] = Cinv[k, a0]
             for r in range(R):
                 zt[r] = 0.0
-        for k in range(s):
+        k = 0
+        while k + 4 <= s:       # four rows of G per pass over zt
+            w0 = zs[k]
+            w1 = zs[k + 1]
+            w2 = zs[k + 2]
+            w3 = zs[k + 3]
+            g0 = G[struct[k]]
+            g1 = G[struct[k + 1]]
+            g2 = G[struct[k + 2]]
+            g3 = G[struct[k + 3]]
+            for r in range(R):
+                zt[r] -= w0 * g0[r] + w1 * g1[r] + w2 * g2[r] + w3 * g3[r]
+            k += 4
+        while k < s:
             w = zs[k]
-            if w != 0.0:
-                gk = G[struct[k]]
-                for r in range(R):
-                    zt[r] -= w * gk[r]
+            gk = G[struct[k]]
+            for r in range(R):
+                zt[r] -= w * gk[r]
+            k += 1
         # lexicographic minimum-ratio test over the basic variables: positions 0..s-1 of
         # S, then the rows of T (encoded cap + row); ties are broken on the slack columns
         # of the tableau, computed when needed
