@@ -504,16 +504,22 @@ def _use_kernels() -> bool:
 
 
 @jit
+def _decode(idx, strides, a):
+    """The action profile ``a`` of flat (C-order) index ``idx``."""
+    rem = idx
+    for i in range(a.shape[0]):
+        a[i] = rem // strides[i]
+        rem = rem % strides[i]
+
+
+@jit
 def _values_kernel(P, strides, shape, offsets, x, out):
     n = shape.shape[0]
     K = P.shape[1]
     a = np.zeros(n, dtype=np.int64)
     out[:] = 0.0
     for idx in range(K):
-        rem = idx
-        for i in range(n):
-            a[i] = rem // strides[i]
-            rem = rem % strides[i]
+        _decode(idx, strides, a)
         for i in range(n):
             w = P[i, idx]
             for k in range(n):
@@ -529,10 +535,7 @@ def _jacobian_kernel(P, strides, shape, offsets, x, J):
     a = np.zeros(n, dtype=np.int64)
     J[:, :] = 0.0
     for idx in range(K):
-        rem = idx
-        for i in range(n):
-            a[i] = rem // strides[i]
-            rem = rem % strides[i]
+        _decode(idx, strides, a)
         for i in range(n):
             p = P[i, idx]
             if p == 0.0:
