@@ -92,7 +92,9 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
     Method: exact pre-filters first remove most dominated points: the points dominated
     by a few pivots (each pivot maximises a strictly positive weighted sum, so it is
     itself non-dominated) and, on large inputs, a grid filter (below); a sample decides
-    which runs first, and whether the pivots are worth a pass at all. Then
+    which runs first, whether the pivots are worth a pass at all, and whether the
+    sample's own pivots can do the first pass (when they leave few points; the exact
+    pivots are then found among the survivors). Then
     - d = 1: the maximum;
     - d = 2: sort on the first coordinate (descending) and one sweep keeping the best
       second coordinate seen, a group of equal first coordinates at a time: O(N log N);
@@ -174,8 +176,17 @@ def _nondominated_oriented(x: np.ndarray, strict: bool, tree_above: int = 512) -
         # Pivots remove most points of small fronts in one pass; the grid is stronger on
         # big fronts. A sample tells which to run first.
         sample = x[:: max(1, n // 4096)]
-        kept_by_pivots = _prefilter(sample, weights, strict).mean()
-        if kept_by_pivots < 0.5:
+        sample_pivots = _pivot_points(sample, weights)
+        kept_by_pivots = _pivot_keep(sample, sample_pivots, strict).mean()
+        if kept_by_pivots < 0.1:
+            # the sample's pivots alone leave few points: one pass with them, then the
+            # exact pivots, found among the survivors (a maximiser of a positive weighted
+            # sum is never dominated)
+            candidates = np.flatnonzero(_pivot_keep(x, sample_pivots, strict))
+            candidates = candidates[_prefilter(x[candidates], weights, strict)]
+            if len(candidates) > 4096:
+                candidates = candidates[_grid_filter(x, candidates, strict)]
+        elif kept_by_pivots < 0.5:
             candidates = np.flatnonzero(_prefilter(x, weights, strict))
             if len(candidates) > 4096:
                 candidates = candidates[_grid_filter(x, candidates, strict)]
@@ -222,11 +233,17 @@ def _first_occurrences(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
+def _prefilter(x: np.ndarray, weights: np.ndarray, strict: bool) -> np.ndarray:
+    """Mask of the rows that none of the pivots of ``x`` (maximisers of the weighted
+    sums) dominates."""
+    return _pivot_keep(x, _pivot_points(x, weights), strict)
+
+
 @jit
-def _prefilter(x, weights, strict):  # pragma: no cover - compiled
+def _pivot_points(x, weights):  # pragma: no cover - compiled
+    # the first row maximising each weighted sum
     n, d = x.shape
     k = weights.shape[0]
-    pivots = np.empty((k, d))
     best = np.full(k, -np.inf)
     arg = np.zeros(k, dtype=np.int64)
     for i in range(n):
@@ -237,9 +254,18 @@ def _prefilter(x, weights, strict):  # pragma: no cover - compiled
             if s > best[p]:
                 best[p] = s
                 arg[p] = i
+    pivots = np.empty((k, d))
     for p in range(k):
         for j in range(d):
             pivots[p, j] = x[arg[p], j]
+    return pivots
+
+
+@jit
+def _pivot_keep(x, pivots, strict):  # pragma: no cover - compiled
+    # rows that no pivot dominates (any points will do as pivots: the filter is exact)
+    n, d = x.shape
+    k = pivots.shape[0]
     keep = np.ones(n, dtype=np.bool_)
     for i in range(n):
         for p in range(k):

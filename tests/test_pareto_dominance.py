@@ -87,7 +87,8 @@ def test_kernels_agree_without_compilation(monkeypatch):
         x = rng.integers(0, 5, size=(300, d)).astype(float)
         for strict in (False, True):
             expected = brute_force_nondominated(x, strict)
-            keep = dominance._prefilter.py_func(x, dominance._pivot_weights(d), strict)
+            pivots = dominance._pivot_points.py_func(x, dominance._pivot_weights(d))
+            keep = dominance._pivot_keep.py_func(x, pivots, strict)
             assert not np.any(expected & ~keep)  # the prefilter never drops an optimal point
             if d == 2:
                 order = dominance._lexsort_descending(x)
@@ -294,3 +295,20 @@ def test_orthant_sweep_on_points_with_identical_projections():
     assert weak.sum() == 1 and weak[-1]
     assert dominance._sweep_orthant(x, True).all()
     assert np.array_equal(nondominated(x), weak)
+
+
+@pytest.mark.parametrize("d", [2, 3])
+@pytest.mark.parametrize("rounded", [False, True])
+def test_sample_pivot_pass_on_small_fronts_equals_the_reference(d, rounded):
+    """Large inputs with small fronts, where the pivots of a sample do the first pass
+    over all the points (the test checks that they leave under 10% of the sample)."""
+    from pareto import dominance
+    rng = np.random.default_rng(7 + d)
+    x = rng.random((20000, d))
+    if rounded:  # ties and duplicates
+        x = np.round(x * 50) / 50
+    sample = x[:: len(x) // 4096]
+    pivots = dominance._pivot_points(sample, dominance._pivot_weights(d))
+    assert dominance._pivot_keep(sample, pivots, False).mean() < 0.1
+    for strict in (False, True):
+        assert np.array_equal(nondominated(x, strict=strict), sort_filter_reference(x, strict))
