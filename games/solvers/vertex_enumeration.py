@@ -11,8 +11,9 @@ normalised (Avis, Rosenberg, Savani & von Stengel 2010). Vertices are enumerated
 depth-first walk over the *lexicographically feasible* bases of each polytope (the
 vertices of the perturbed, simple polytope ``B^T x <= 1 + (eps, eps^2, ...)``), so the
 walk reaches every vertex also in degenerate games, where a vertex has more than ``m``
-labels. Float games use a compiled kernel; exact games pivot on integers (fraction-free,
-Edmonds 1967), so the answer is exact end to end.
+labels. Float games use a compiled kernel (a branch-free ratio test, and each edge of the
+perturbed polytope ratio-tested from one end only); exact games pivot on integers
+(fraction-free, Edmonds 1967), so the answer is exact end to end.
 """
 
 from __future__ import annotations
