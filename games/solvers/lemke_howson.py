@@ -22,6 +22,7 @@ from games.errors import InvalidGameError, SolverError
 from games.model import Game
 from games.results import RELATIVE_TOLERANCE, Equilibrium, EquilibriumSet, make_equilibrium
 from games.solvers.vertex_enumeration import (_check_two_players, _positive_ints,
+                                              exact_leaving_row, exact_pivot,
                                               make_float_equilibria)
 
 __all__ = ["lemke_howson"]
@@ -533,35 +534,11 @@ class _IntegerTableau:
         self.lex_start, self.n_lex = lex_start, n_lex
 
     def leave(self, e: int) -> int:
-        T = self.T
-        rhs = T.shape[1] - 1
-        leave = -1
-        for i in range(T.shape[0]):
-            a = T[i, e]
-            if a <= 0:
-                continue
-            if leave < 0:
-                leave = i
-                continue
-            al = T[leave, e]
-            lhs, rhs_ = T[i, rhs] * al, T[leave, rhs] * a
-            if lhs < rhs_:
-                leave = i
-            elif lhs == rhs_:
-                for k in range(self.lex_start, self.lex_start + self.n_lex):
-                    lhs, rhs_ = T[i, k] * al, T[leave, k] * a
-                    if lhs != rhs_:
-                        if lhs < rhs_:
-                            leave = i
-                        break
-        return leave
+        return exact_leaving_row(self.T, e, self.lex_start, self.n_lex)
 
     def pivot(self, r: int, e: int) -> int:
-        T = self.T
-        p = T[r, e]
-        S = (T * p - np.outer(T[:, e], T[r])) // self.det
-        S[r] = T[r]
-        self.T, self.det = S, p
+        p = self.T[r, e]
+        self.T, self.det = exact_pivot(self.T, r, e, self.det), p
         leaving = self.basis[r]
         self.basis[r] = e
         return leaving

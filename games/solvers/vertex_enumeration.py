@@ -693,6 +693,42 @@ def _positive_ints(M: np.ndarray) -> np.ndarray:
     return M + shift
 
 
+def exact_leaving_row(T: np.ndarray, e: int, lex_start: int, n_lex: int) -> int:
+    """The leaving row of an integer tableau (basic values in the last column) for
+    entering column ``e`` by the lexicographic minimum-ratio test: the smallest
+    ``(rhs, T[:, lex_start:lex_start + n_lex]) / T[:, e]`` over rows with ``T[i, e] > 0``,
+    compared by cross-multiplication; -1 when the column is unbounded."""
+    rhs_col = T.shape[1] - 1
+    leave = -1
+    for i in range(T.shape[0]):
+        a = T[i, e]
+        if a <= 0:
+            continue
+        if leave < 0:
+            leave = i
+            continue
+        al = T[leave, e]
+        lhs, rhs = T[i, rhs_col] * al, T[leave, rhs_col] * a
+        if lhs < rhs:
+            leave = i
+        elif lhs == rhs:
+            for k in range(lex_start, lex_start + n_lex):
+                lhs, rhs = T[i, k] * al, T[leave, k] * a
+                if lhs != rhs:
+                    if lhs < rhs:
+                        leave = i
+                    break
+    return leave
+
+
+def exact_pivot(T: np.ndarray, r: int, e: int, det: int) -> np.ndarray:
+    """The integer tableau after a fraction-free pivot on ``(r, e)`` (Edmonds 1967): every
+    entry stays an integer, the basic values are ``T[:, -1] / T[r, e]`` afterwards."""
+    S = (T * T[r, e] - np.outer(T[:, e], T[r])) // det
+    S[r] = T[r]
+    return S
+
+
 def _exact_walk(M: np.ndarray) -> tuple[list[tuple[Fraction, ...]], list[int], list[int]]:
     """Vertices of ``{z >= 0 : M z <= 1}`` for a positive integer ``r x d`` matrix, exactly.
 
@@ -730,28 +766,7 @@ def _exact_walk(M: np.ndarray) -> tuple[list[tuple[Fraction, ...]], list[int], l
         for e in range(nvar):
             if basic_mask >> e & 1:
                 continue
-            leave = -1
-            for i in range(r):
-                a = T[i, e]
-                if a <= 0:
-                    continue
-                if leave < 0:
-                    leave = i
-                    continue
-                al = T[leave, e]
-                # lexicographic comparison of (rhs, slack columns) / pivot-column entry
-                lhs = T[i, nvar] * al
-                rhs = T[leave, nvar] * a
-                if lhs < rhs:
-                    leave = i
-                elif lhs == rhs:
-                    for k in range(r):
-                        lhs = T[i, d + k] * al
-                        rhs = T[leave, d + k] * a
-                        if lhs != rhs:
-                            if lhs < rhs:
-                                leave = i
-                            break
+            leave = exact_leaving_row(T, e, d, r)
             if leave < 0:
                 continue
             nbasis = basis[:leave] + (e,) + basis[leave + 1:]
@@ -759,10 +774,7 @@ def _exact_walk(M: np.ndarray) -> tuple[list[tuple[Fraction, ...]], list[int], l
             if key in seen:
                 continue
             seen.add(key)
-            piv = T[leave, e]
-            S = (T * piv - np.outer(T[:, e], T[leave])) // det
-            S[leave] = T[leave]
-            stack.append((S, nbasis, piv))
+            stack.append((exact_pivot(T, leave, e, det), nbasis, T[leave, e]))
     labels = list(found)
     return [found[k] for k in labels], labels, [bin(k).count("1") for k in labels]
 
