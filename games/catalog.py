@@ -677,6 +677,20 @@ def _logit_demand(prices: np.ndarray, quality: np.ndarray, outside: float,
     return e / total[..., None], e0 / total
 
 
+def _logit_market(n_firms: Any, cost: Any, quality: Any, outside_quality: Any, mu: Any,
+                  what: str) -> tuple[int, np.ndarray, np.ndarray, float, float]:
+    """The checked parameters of a logit Bertrand market: firms, costs, qualities,
+    outside quality and the horizontal differentiation mu > 0."""
+    n = _count(n_firms, "n_firms", what, 1)
+    c = _per_firm(cost, "cost", n, what)
+    a = _per_firm(quality, "quality", n, what)
+    a0 = float(_number(outside_quality, "outside_quality", what))
+    mu_ = float(_number(mu, "mu", what))
+    if not mu_ > 0:
+        raise InvalidGameError(f"mu: expected mu > 0 for {what}, found mu={format_number(mu_)}")
+    return n, c, a, a0, mu_
+
+
 def bertrand_benchmarks(n_firms: int = 2, *, cost: Any = 1, quality: Any = 2,
                         outside_quality: Any = 0, mu: Any = 0.25, m: int = 15,
                         xi: Any = 0.1) -> BertrandBenchmarks:
@@ -701,13 +715,7 @@ def bertrand_benchmarks(n_firms: int = 2, *, cost: Any = 1, quality: Any = 2,
     (0.22293, 0.33749)
     """
     what = "a logit Bertrand game"
-    n = _count(n_firms, "n_firms", what, 1)
-    c = _per_firm(cost, "cost", n, what)
-    a = _per_firm(quality, "quality", n, what)
-    a0 = float(_number(outside_quality, "outside_quality", what))
-    mu_ = float(_number(mu, "mu", what))
-    if not mu_ > 0:
-        raise InvalidGameError(f"mu: expected mu > 0 for {what}, found mu={format_number(mu_)}")
+    n, c, a, a0, mu_ = _logit_market(n_firms, cost, quality, outside_quality, mu, what)
     m = _count(m, "m", what, 1)
     xi_ = float(_number(xi, "xi", what))
     if not xi_ >= 0:
@@ -795,13 +803,7 @@ def bertrand(n_firms: int = 2, *, prices: Sequence[Any] | None = None, m: int = 
     [0.2202, 0.2202]
     """
     what = "a logit Bertrand game"
-    n = _count(n_firms, "n_firms", what, 1)
-    c = _per_firm(cost, "cost", n, what)
-    a = _per_firm(quality, "quality", n, what)
-    a0 = float(_number(outside_quality, "outside_quality", what))
-    mu_ = float(_number(mu, "mu", what))
-    if not mu_ > 0:
-        raise InvalidGameError(f"mu: expected mu > 0 for {what}, found mu={format_number(mu_)}")
+    n, c, a, a0, mu_ = _logit_market(n_firms, cost, quality, outside_quality, mu, what)
     if prices is None:
         grid = bertrand_benchmarks(n, cost=c.tolist(), quality=a.tolist(),
                                    outside_quality=a0, mu=mu_, m=m, xi=xi).grid
