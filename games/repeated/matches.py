@@ -152,39 +152,34 @@ def deterministic_totals(a1: Automaton, a2: Automaton, payoffs: np.ndarray, turn
 
 
 @jit
+def _noisy_action(cum, u_choice, u_noise, noise):  # pragma: no cover - compiled
+    """The action drawn from the cumulative distribution ``cum`` with uniform
+    ``u_choice``; with probability ``noise`` (uniform ``u_noise``) replaced by one of the
+    other actions, uniformly."""
+    k = cum.shape[0]
+    a = 0
+    while a < k - 1 and u_choice >= cum[a]:
+        a += 1
+    if u_noise < noise and k > 1:
+        j = int(u_noise / noise * (k - 1))
+        if j >= k - 1:
+            j = k - 2
+        if j >= a:
+            j += 1
+        a = j
+    return a
+
+
+@jit
 def _simulate_kernel(cum1, trans1, init1, cum2, trans2, init2, uniforms, lengths, noise,
                      out):  # pragma: no cover - compiled
     repetitions = uniforms.shape[0]
-    k1 = cum1.shape[1]
-    k2 = cum2.shape[1]
     for r in range(repetitions):
         s1 = init1
         s2 = init2
         for t in range(lengths[r]):
-            u = uniforms[r, t, 0]
-            a = 0
-            while a < k1 - 1 and u >= cum1[s1, a]:
-                a += 1
-            u = uniforms[r, t, 1]
-            if u < noise and k1 > 1:
-                j = int(u / noise * (k1 - 1))
-                if j >= k1 - 1:
-                    j = k1 - 2
-                if j >= a:
-                    j += 1
-                a = j
-            u = uniforms[r, t, 2]
-            b = 0
-            while b < k2 - 1 and u >= cum2[s2, b]:
-                b += 1
-            u = uniforms[r, t, 3]
-            if u < noise and k2 > 1:
-                j = int(u / noise * (k2 - 1))
-                if j >= k2 - 1:
-                    j = k2 - 2
-                if j >= b:
-                    j += 1
-                b = j
+            a = _noisy_action(cum1[s1], uniforms[r, t, 0], uniforms[r, t, 1], noise)
+            b = _noisy_action(cum2[s2], uniforms[r, t, 2], uniforms[r, t, 3], noise)
             out[r, t, 0] = a
             out[r, t, 1] = b
             s1 = trans1[s1, a, b]
