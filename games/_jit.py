@@ -19,18 +19,22 @@ from typing import Any
 __all__ = ["jit"]
 
 
-def jit(func: Callable[..., Any]) -> Callable[..., Any]:
+def jit(func: Callable[..., Any] | None = None, *, nogil: bool = False) -> Any:
     """Decorate a kernel that takes and returns plain numbers and numpy arrays.
 
     The kernel is compiled in nopython mode at its first call; ``wrapper.py_func`` is the
-    uncompiled function and ``wrapper.compiled()`` the compiled one.
+    uncompiled function and ``wrapper.compiled()`` the compiled one. ``@jit(nogil=True)``
+    releases the GIL while the kernel runs, so threads can run it in parallel (call
+    ``compiled()`` once before starting them).
     """
+    if func is None:
+        return functools.partial(jit, nogil=nogil)
     compiled: Callable[..., Any] | None = None
 
     def get_compiled() -> Callable[..., Any]:
         nonlocal compiled
         if compiled is None:
-            compiled = _compile(func)
+            compiled = _compile(func, nogil)
         return compiled
 
     @functools.wraps(func)
@@ -42,7 +46,7 @@ def jit(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _compile(func: Callable[..., Any]) -> Callable[..., Any]:
+def _compile(func: Callable[..., Any], nogil: bool = False) -> Callable[..., Any]:
     if os.environ.get("MASALIGN_DISABLE_JIT", "") not in ("", "0"):
         return func
     try:
@@ -51,9 +55,9 @@ def _compile(func: Callable[..., Any]) -> Callable[..., Any]:
         return func
     func = _with_compiled_callees(func)
     try:
-        return numba.njit(cache=True)(func)
+        return numba.njit(cache=True, nogil=nogil)(func)
     except RuntimeError:  # no place to cache (e.g. defined interactively)
-        return numba.njit(func)
+        return numba.njit(nogil=nogil)(func)
 
 
 def _with_compiled_callees(func: Callable[..., Any]) -> Callable[..., Any]:

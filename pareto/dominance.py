@@ -8,6 +8,7 @@ maximised unless ``maximize`` says otherwise (a bool for all columns or one per 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -116,6 +117,10 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
       leaf its kept points contiguously. A query starts at the point's own leaf and
       climbs to the root, searching only the sibling subtrees whose maximum could hold a
       dominator (nearby ones first). Runs of identical points share one query.
+      From 50,000 candidates on, with two or more CPUs, the sweep runs on two threads:
+      the upper 55% and the rest of the sorted points (cut where the first coordinate
+      changes) are swept at once, then the survivors of the rest are looked up, in two
+      parts at once, in the upper part's finished tree (top-down).
     The grid filter (inputs beyond 4096 points): a point is dropped when a
     grid cell strictly above its own in the first d - 1 axes holds a point at least as
     large in the last one (one binning pass and a suffix maximum over the cells).
@@ -408,7 +413,7 @@ def _sweep2_kernel(s, strict):  # pragma: no cover - compiled
 
 
 def _sweep_orthant(x: np.ndarray, strict: bool, leaf: int = 32,
-                   rows: np.ndarray | None = None) -> np.ndarray:
+                   rows: np.ndarray | None = None, parallel_above: int = 50_000) -> np.ndarray:
     """Mask over ``rows`` of ``x`` (every row when None) of the rows that no other of
     them dominates; the rows are gathered once, already in sweep order."""
     if rows is None:
@@ -417,9 +422,38 @@ def _sweep_orthant(x: np.ndarray, strict: bool, leaf: int = 32,
     order = np.argsort(-first)
     if len(order) > 1 and np.any(first[order[1:]] == first[order[:-1]]):
         order = _lexsort_descending(x[rows])
-    keep_sorted = _sweep_tree(np.ascontiguousarray(x[rows[order]]), strict, leaf)
+    s = np.ascontiguousarray(x[rows[order]])
     keep = np.empty(len(rows), dtype=bool)
-    keep[order] = keep_sorted
+    keep[order] = _sweep_halves(s, strict, leaf) if len(s) >= parallel_above \
+        else _sweep_tree(s, strict, leaf)[0]
+    return keep
+
+
+def _sweep_halves(s: np.ndarray, strict: bool, leaf: int) -> np.ndarray:
+    """The sweep of sorted rows ``s`` on two threads: the upper rows and the lower rows
+    (cut where the first coordinate changes) are swept at once, then the lower rows'
+    survivors are looked up, in two parts at once, in the upper rows' finished tree
+    (every upper row has a larger first coordinate)."""
+    n = len(s)
+    cut = (11 * n) // 20     # a little past the middle: the lower rows tend to cost more
+    firsts = s[:, 0]
+    changes = np.flatnonzero(firsts[cut:] != firsts[cut - 1]) if n > 1 else []
+    if (os.cpu_count() or 1) < 2 or not len(changes):
+        return _sweep_tree(s, strict, leaf)[0]
+    cut += int(changes[0])
+    from concurrent.futures import ThreadPoolExecutor
+
+    _sweep_tree.compiled()          # compile once, before the threads
+    _tree_dominated.compiled()
+    with ThreadPoolExecutor(2) as pool:
+        (upper, *tree), (lower, *_) = pool.map(lambda part: _sweep_tree(part, strict, leaf),
+                                                (s[:cut], s[cut:]))
+        parts = np.array_split(cut + np.flatnonzero(lower), 2)
+        answers = pool.map(lambda rows: _tree_dominated(s[rows], strict, *tree), parts)
+        keep = np.zeros(n, dtype=bool)
+        keep[:cut] = upper
+        for rows, dominated in zip(parts, answers):
+            keep[rows] = ~dominated
     return keep
 
 
@@ -589,7 +623,7 @@ def _sort_filter(s, strict):  # pragma: no cover - compiled
     return keep
 
 
-@jit
+@jit(nogil=True)
 def _sweep_tree(s, strict, leaf):  # pragma: no cover - compiled
     # s sorted lexicographically descending (by the first column, ties by the next ones),
     # so every dominator of a point comes before it. Sweep down the first column: a point
@@ -600,6 +634,8 @@ def _sweep_tree(s, strict, leaf):  # pragma: no cover - compiled
     # points); each leaf stores its kept points contiguously, in insertion order, and
     # each node the coordinate-wise maximum of the kept points below it. A query climbs
     # from the point's own leaf (every point has one: the tree is over all of them).
+    # Returns the mask and the tree (kept points per leaf, node maxima) for
+    # _tree_dominated.
     n, d = s.shape
     k = d - 1
     # ---- build: rows of w reordered in place, perm[t] = sorted index of row t
@@ -807,7 +843,47 @@ def _sweep_tree(s, strict, leaf):  # pragma: no cover - compiled
                 pending[n_pending] = t
                 n_pending += 1
         i = r
-    return keep
+    return keep, w, start, filled, left, node_max
+
+
+@jit(nogil=True)
+def _tree_dominated(rows, strict, w, start, filled, left, node_max):  # pragma: no cover
+    # For each row: whether a point kept in a finished _sweep_tree tree is at least as
+    # large in the last d - 1 columns (strictly larger when strict); top-down search.
+    n, d = rows.shape
+    k = d - 1
+    out = np.zeros(n, dtype=np.bool_)
+    stack = np.empty(left.shape[0] + 1, dtype=np.int64)
+    q = np.empty(k)
+    for i in range(n):
+        for j in range(k):
+            q[j] = np.nextafter(rows[i, j + 1], np.inf) if strict else rows[i, j + 1]
+        hit = False
+        stack[0] = 0
+        top = 1
+        while top > 0 and not hit:
+            top -= 1
+            node = stack[top]
+            inside = True
+            for j in range(k):
+                inside &= node_max[node, j] >= q[j]
+            if not inside:
+                continue
+            c = left[node]
+            if c < 0:
+                for t in range(start[node], start[node] + filled[node]):
+                    dom = True
+                    for j in range(k):
+                        dom &= w[t, j] >= q[j]
+                    if dom:
+                        hit = True
+                        break
+            else:
+                stack[top] = c
+                stack[top + 1] = c + 1
+                top += 2
+        out[i] = hit
+    return out
 
 
 # ---------------------------------------------------------------------------------------

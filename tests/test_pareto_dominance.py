@@ -236,8 +236,20 @@ def test_sweep_tree_kernel_without_compilation_equals_the_reference():
     order = dominance._order_descending(x)
     for strict in (False, True):
         got = np.empty(len(x), bool)
-        got[order] = dominance._sweep_tree.py_func(np.ascontiguousarray(x[order]), strict, 4)
+        keep, *tree = dominance._sweep_tree.py_func(np.ascontiguousarray(x[order]), strict, 4)
+        got[order] = keep
         assert np.array_equal(got, brute_force_nondominated(x, strict))
+        # the finished tree answers lookups of points below every kept point's first
+        # coordinate: dominated exactly when a kept point is >= in the other columns
+        probes = rng.integers(0, 5, size=(300, 4)).astype(float)
+        probes[:, 0] = -1.0
+        found = dominance._tree_dominated.py_func(probes, strict, *tree)
+        front = x[got]
+        if strict:
+            expected = [(front[:, 1:] > p[1:]).all(axis=1).any() for p in probes]
+        else:
+            expected = [(front[:, 1:] >= p[1:]).all(axis=1).any() for p in probes]
+        assert found.tolist() == expected and 0 < sum(expected) < len(probes)
 
 
 @st.composite
@@ -272,6 +284,29 @@ def test_orthant_sweep_equals_the_brute_force_reference(x, strict, leaf):
     from pareto import dominance
     assert np.array_equal(dominance._sweep_orthant(x, strict, leaf),
                           brute_force_nondominated(x, strict))
+
+
+@settings(max_examples=150, deadline=None)
+@given(point_sets_for_the_sweep(), st.booleans(), st.sampled_from([1, 2, 16]))
+def test_two_thread_orthant_sweep_equals_the_brute_force_reference(x, strict, leaf):
+    """The sweep split in two halves (each swept, then the lower half's survivors
+    queried against the upper half's front), forced on small inputs: ties in the first
+    column around the cut, duplicates and an all-equal first column included."""
+    from pareto import dominance
+    assert np.array_equal(dominance._sweep_orthant(x, strict, leaf, parallel_above=0),
+                          brute_force_nondominated(x, strict))
+
+
+def test_two_thread_orthant_sweep_equals_one_thread_on_a_big_front():
+    from pareto import dominance
+    rng = np.random.default_rng(4)
+    v = np.abs(rng.standard_normal((60_000, 5)))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    v = np.round(v * (1 + 0.01 * rng.standard_normal((60_000, 1))), 3)   # ties
+    for strict in (False, True):
+        one = dominance._sweep_orthant(v, strict, parallel_above=10**9)
+        two = dominance._sweep_orthant(v, strict, parallel_above=0)
+        assert 1000 < one.sum() < len(v) and np.array_equal(one, two)
 
 
 @settings(max_examples=60, deadline=None)
