@@ -117,7 +117,8 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
       leaf its kept points contiguously. A query starts at the point's own leaf and
       climbs to the root, searching only the sibling subtrees whose maximum could hold a
       dominator (nearby ones first). Runs of identical points share one query.
-      From 50,000 candidates on, with two or more CPUs, the sweep runs on two threads:
+      From 50,000 candidates on, when the process may use two or more CPUs, the sweep
+      runs on two threads:
       the upper 55% and the rest of the sorted points (cut where the first coordinate
       changes) are swept at once, then the survivors of the rest are looked up, in two
       parts at once, in the upper part's finished tree (top-down).
@@ -429,6 +430,14 @@ def _sweep_orthant(x: np.ndarray, strict: bool, leaf: int = 32,
     return keep
 
 
+def _usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def _sweep_halves(s: np.ndarray, strict: bool, leaf: int) -> np.ndarray:
     """The sweep of sorted rows ``s`` on two threads: the upper rows and the lower rows
     (cut where the first coordinate changes) are swept at once, then the lower rows'
@@ -438,7 +447,7 @@ def _sweep_halves(s: np.ndarray, strict: bool, leaf: int) -> np.ndarray:
     cut = (11 * n) // 20     # a little past the middle: the lower rows tend to cost more
     firsts = s[:, 0]
     changes = np.flatnonzero(firsts[cut:] != firsts[cut - 1]) if n > 1 else []
-    if (os.cpu_count() or 1) < 2 or not len(changes):
+    if _usable_cpus() < 2 or not len(changes):
         return _sweep_tree(s, strict, leaf)[0]
     cut += int(changes[0])
     from concurrent.futures import ThreadPoolExecutor
