@@ -336,17 +336,18 @@ def _grid_bin(x, idx, per_axis):  # pragma: no cover - compiled
         total *= per_axis
     cell_max = np.full(total, -np.inf)
     cells = np.empty(n, dtype=np.int64)
-    for t in range(n):
+    top = per_axis - 1
+    for t in range(n):      # the cells first, in a loop of their own (it vectorises)
         i = idx[t]
         c = 0
         for j in range(k):
-            b = int((x[i, j] - lo[j]) * scale[j])
-            if b >= per_axis:
-                b = per_axis - 1
-            c = c * per_axis + b
+            c = c * per_axis + min(int((x[i, j] - lo[j]) * scale[j]), top)
         cells[t] = c
-        if x[i, k] > cell_max[c]:
-            cell_max[c] = x[i, k]
+    for t in range(n):
+        c = cells[t]
+        v = x[idx[t], k]
+        if v > cell_max[c]:
+            cell_max[c] = v
     return cells, cell_max
 
 
