@@ -118,10 +118,10 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
       climbs to the root, searching only the sibling subtrees whose maximum could hold a
       dominator (nearby ones first). Runs of identical points share one query.
       From 50,000 candidates on, when the process may use two or more CPUs, the sweep
-      runs on two threads:
-      the upper 55% and the rest of the sorted points (cut where the first coordinate
-      changes) are swept at once, then the survivors of the rest are looked up, in two
-      parts at once, in the upper part's finished tree (top-down).
+      runs on two threads: the candidates with the largest first coordinates (about
+      55%, ties kept together) and the rest are sorted and swept at once, then the
+      survivors of the rest are looked up, in two parts at once, in the upper part's
+      finished tree (top-down).
     The grid filter (inputs beyond 4096 points): a point is dropped when a
     grid cell strictly above its own in the first d - 1 axes holds a point at least as
     large in the last one (one binning pass and a suffix maximum over the cells).
@@ -420,15 +420,24 @@ def _sweep_orthant(x: np.ndarray, strict: bool, leaf: int = 32,
     them dominates; the rows are gathered once, already in sweep order."""
     if rows is None:
         rows = np.arange(len(x))
+    if len(rows) >= max(parallel_above, 2) and _usable_cpus() >= 2:
+        keep = _sweep_halves(x, rows, strict, leaf)
+        if keep is not None:
+            return keep
+    order, s = _in_sweep_order(x, rows)
+    keep = np.empty(len(rows), dtype=bool)
+    keep[order] = _sweep_tree(s, strict, leaf)[0]
+    return keep
+
+
+def _in_sweep_order(x: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order of ``rows`` by the first column descending (lexicographically when it
+    has ties) and the rows gathered in that order."""
     first = x[rows, 0]
     order = np.argsort(-first)
     if len(order) > 1 and np.any(first[order[1:]] == first[order[:-1]]):
         order = _lexsort_descending(x[rows])
-    s = np.ascontiguousarray(x[rows[order]])
-    keep = np.empty(len(rows), dtype=bool)
-    keep[order] = _sweep_halves(s, strict, leaf) if len(s) >= parallel_above \
-        else _sweep_tree(s, strict, leaf)[0]
-    return keep
+    return order, np.ascontiguousarray(x[rows[order]])
 
 
 def _usable_cpus() -> int:
@@ -439,31 +448,40 @@ def _usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _sweep_halves(s: np.ndarray, strict: bool, leaf: int) -> np.ndarray:
-    """The sweep of sorted rows ``s`` on two threads: the upper rows and the lower rows
-    (cut where the first coordinate changes) are swept at once, then the lower rows'
-    survivors are looked up, in two parts at once, in the upper rows' finished tree
-    (every upper row has a larger first coordinate)."""
-    n = len(s)
+def _sweep_halves(x: np.ndarray, rows: np.ndarray, strict: bool, leaf: int
+                  ) -> np.ndarray | None:
+    """The sweep of ``rows`` on two threads: the rows with the largest first coordinates
+    (about 55%, ties kept together) and the others are sorted and swept at once, then
+    the others' survivors are looked up, in two parts at once, in the upper part's
+    finished tree (every upper row has a larger first coordinate). None when every row
+    has the same first coordinate."""
+    n = len(rows)
+    first = x[rows, 0]
     cut = (11 * n) // 20     # a little past the middle: the lower rows tend to cost more
-    firsts = s[:, 0]
-    changes = np.flatnonzero(firsts[cut:] != firsts[cut - 1]) if n > 1 else []
-    if _usable_cpus() < 2 or not len(changes):
-        return _sweep_tree(s, strict, leaf)[0]
-    cut += int(changes[0])
+    bound = np.partition(first, n - cut)[n - cut]
+    is_upper = first >= bound
+    upper_at, lower_at = np.flatnonzero(is_upper), np.flatnonzero(~is_upper)
+    if not len(lower_at):
+        return None
     from concurrent.futures import ThreadPoolExecutor
 
     _sweep_tree.compiled()          # compile once, before the threads
     _tree_dominated.compiled()
+
+    def sort_and_sweep(at: np.ndarray) -> tuple:
+        order, s = _in_sweep_order(x, rows[at])
+        return (at[order], s) + tuple(_sweep_tree(s, strict, leaf))
+
     with ThreadPoolExecutor(2) as pool:
-        (upper, *tree), (lower, *_) = pool.map(lambda part: _sweep_tree(part, strict, leaf),
-                                                (s[:cut], s[cut:]))
-        parts = np.array_split(cut + np.flatnonzero(lower), 2)
-        answers = pool.map(lambda rows: _tree_dominated(s[rows], strict, *tree), parts)
-        keep = np.zeros(n, dtype=bool)
-        keep[:cut] = upper
-        for rows, dominated in zip(parts, answers):
-            keep[rows] = ~dominated
+        (up_at, _, up_keep, *tree), (low_at, low, low_keep, *_) = pool.map(
+            sort_and_sweep, (upper_at, lower_at))
+        parts = np.array_split(np.flatnonzero(low_keep), 2)
+        answers = pool.map(lambda part: _tree_dominated(low[part], strict, *tree), parts)
+        for part, dominated in zip(parts, answers):
+            low_keep[part] = ~dominated
+    keep = np.empty(n, dtype=bool)
+    keep[up_at] = up_keep
+    keep[low_at] = low_keep
     return keep
 
 
