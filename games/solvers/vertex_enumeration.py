@@ -18,7 +18,6 @@ perturbed polytope ratio-tested from one end only); exact games pivot on integer
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import Any
 
