@@ -665,7 +665,6 @@ def regret_matching(game: Game, steps: int = 10000, *, conditional: bool = False
     cert = np.zeros(len(checkpoints))
     _regret_matching_kernel(P, shape, strides, uniforms, bool(conditional), mu,
                             checkpoints, counts, marg, cert)
-    off = _offsets(list(game.shape))
     states = np.concatenate([marg[:, i, :game.shape[i]] for i in range(n)], axis=1)
     joint = (counts / steps).reshape(game.shape)
     return Trajectory("conditional_regret_matching" if conditional else "regret_matching",

@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import ast
-import itertools
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -129,7 +128,6 @@ class SymbolicGame:
                                        f"sympy expression, found {x!r}")
             out[index] = expr
         self.payoffs = out
-        n = raw.shape[0]
         shell = Game(np.zeros(raw.shape, dtype=int), players=players, actions=actions, title=title)
         self.players, self.actions, self.title = shell.players, shell.actions, shell.title
         self._shell = shell

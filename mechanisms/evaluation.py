@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from games import Game, InvalidGameError, SolverError
+from games import Game, InvalidGameError
 from mechanisms.base import COST_LAYER, Mechanism, exact_number
 
 __all__ = ["evaluate", "Evaluation", "compare", "Comparison", "Snapshot", "threshold", "Threshold", "sweep",

@@ -473,7 +473,7 @@ def _hull_facets(P: np.ndarray, tol: float) -> list[tuple[np.ndarray, float, lis
     hull = ConvexHull(coords)
     seen = []
     for eq in hull.equations:
-        n_red, b = eq[:-1], eq[-1]
+        n_red = eq[:-1]
         n = n_red @ basis
         norm = np.linalg.norm(n)
         n = n / norm

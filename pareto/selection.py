@@ -8,7 +8,6 @@ deterministic. Points are rows of an (N, d) array, every column maximised; a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 

@@ -72,7 +72,6 @@ def test_elimination_keeps_every_pure_equilibrium(g):
 def test_every_certificate_is_a_true_domination_in_the_game_where_it_happened(g):
     r = games.eliminate_dominated(g)
     current = g
-    kept = [list(range(a)) for a in g.shape]
     for round_number in sorted({e.round for e in r.order}):
         for e in (x for x in r.order if x.round == round_number):
             u = np.moveaxis(current.payoffs[e.player], e.player, 0).reshape(current.shape[e.player], -1)

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-import games
 from games import Game, InvalidGameError
 from tests.strategies import game_objects
 

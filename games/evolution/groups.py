@@ -11,7 +11,6 @@ Nowak (2006). Five rules for the evolution of cooperation. Science 314, 1560-156
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import Any
 

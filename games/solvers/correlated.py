@@ -15,7 +15,6 @@ constraints are built as one sparse matrix, vectorised over profiles.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any

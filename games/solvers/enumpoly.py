@@ -26,7 +26,6 @@ from __future__ import annotations
 import itertools
 import math
 import string
-from typing import Any
 
 import numpy as np
 

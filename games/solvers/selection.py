@@ -13,7 +13,7 @@ import numpy as np
 
 from games.errors import InvalidGameError, SolverError
 from games.model import Game, format_number
-from games.results import Equilibrium, EquilibriumSet, make_equilibrium, tolerance
+from games.results import Equilibrium, make_equilibrium, tolerance
 from games.solvers.vertex_enumeration import _check_two_players, _exact_solve
 
 __all__ = ["expected_layer", "welfare", "welfare_maximising", "payoff_dominant",
