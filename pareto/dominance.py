@@ -494,6 +494,46 @@ def _sweep3(x: np.ndarray, strict: bool) -> np.ndarray:
 
 
 @jit
+def _staircase_insert(sa, sb, m, a, b):  # pragma: no cover - compiled
+    # The staircase sa[:m] ascending, sb[:m] descending holds maximal 2-D points. Insert
+    # (a, b) unless a staircase point is >= it in both, removing the points it dominates
+    # (a' < a with b' <= b just before its place, a' == a with b' <= b at it). Returns
+    # the new length, or -1 when (a, b) is dominated and nothing changed.
+    lo = 0
+    hi = m
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sa[mid] < a:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < m and sb[lo] >= b:
+        return -1
+    start = lo
+    while start > 0 and sb[start - 1] <= b:
+        start -= 1
+    stop = lo
+    while stop < m and sa[stop] == a and sb[stop] <= b:
+        stop += 1
+    removed = stop - start
+    if removed == 0:
+        for t in range(m, lo, -1):
+            sa[t] = sa[t - 1]
+            sb[t] = sb[t - 1]
+        sa[lo] = a
+        sb[lo] = b
+        return m + 1
+    sa[start] = a
+    sb[start] = b
+    shift = removed - 1
+    if shift > 0:
+        for t in range(stop, m):
+            sa[t - shift] = sa[t]
+            sb[t - shift] = sb[t]
+    return m - shift
+
+
+@jit
 def _sweep3_kernel(s, strict):  # pragma: no cover - compiled
     # s sorted lexicographically descending. The staircase (sy ascending, sz descending)
     # holds the maximal (y, z) projections of the kept points inserted so far, all with
@@ -513,43 +553,9 @@ def _sweep3_kernel(s, strict):  # pragma: no cover - compiled
     while k <= n:
         if n_pending > 0 and (k == n or not strict or s[k, 0] != s[pending[0], 0]):
             for p in range(n_pending):
-                y = s[pending[p], 1]
-                z = s[pending[p], 2]
-                lo = 0
-                hi = m
-                while lo < hi:
-                    mid = (lo + hi) // 2
-                    if sy[mid] < y:
-                        lo = mid + 1
-                    else:
-                        hi = mid
-                if lo < m and sz[lo] >= z:
-                    continue  # weakly dominated already: nothing to add
-                # remove the points (y, z) dominates: y' < y with z' <= z just before lo,
-                # and y' == y (then z' < z) at lo
-                start = lo
-                while start > 0 and sz[start - 1] <= z:
-                    start -= 1
-                stop = lo
-                while stop < m and sy[stop] == y and sz[stop] <= z:
-                    stop += 1
-                removed = stop - start
-                if removed == 0:
-                    for t in range(m, lo, -1):
-                        sy[t] = sy[t - 1]
-                        sz[t] = sz[t - 1]
-                    sy[lo] = y
-                    sz[lo] = z
-                    m += 1
-                else:
-                    sy[start] = y
-                    sz[start] = z
-                    shift = removed - 1
-                    if shift > 0:
-                        for t in range(stop, m):
-                            sy[t - shift] = sy[t]
-                            sz[t - shift] = sz[t]
-                    m -= shift
+                grown = _staircase_insert(sy, sz, m, s[pending[p], 1], s[pending[p], 2])
+                if grown >= 0:
+                    m = grown
             n_pending = 0
         if k == n:
             break
@@ -1026,41 +1032,9 @@ def _hv3_kernel(s):  # pragma: no cover - compiled
         while j < n and s[j, 2] == z:
             x = s[j, 0]
             y = s[j, 1]
-            # is (x, y) dominated by the staircase?
-            lo = 0
-            hi = m
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if sx[mid] < x:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if not (lo < m and sy[lo] >= y):
-                # remove staircase points dominated by (x, y): those before lo with y' <= y
-                start = lo
-                while start > 0 and sy[start - 1] <= y:
-                    start -= 1
-                stop = lo
-                while stop < m and sx[stop] == x and sy[stop] <= y:
-                    stop += 1
-                # shift and insert
-                removed = stop - start
-                if removed == 0:
-                    for k in range(m, lo, -1):
-                        sx[k] = sx[k - 1]
-                        sy[k] = sy[k - 1]
-                    sx[lo] = x
-                    sy[lo] = y
-                    m += 1
-                else:
-                    sx[start] = x
-                    sy[start] = y
-                    shift = removed - 1
-                    if shift > 0:
-                        for k in range(stop, m):
-                            sx[k - shift] = sx[k]
-                            sy[k - shift] = sy[k]
-                    m -= shift
+            grown = _staircase_insert(sx, sy, m, x, y)
+            if grown >= 0:
+                m = grown
                 # recompute the area of the staircase
                 area = 0.0
                 prev = 0.0
