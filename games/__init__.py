@@ -6,7 +6,8 @@ were returned.
 """
 
 from games.classify import Setting, classify
-from games.errors import (FormatError, GameError, GameTooLargeError, InvalidGameError,
+from games.errors import (FormatError, GameError, GameTooLargeError, InvalidArgumentError,
+                          InvalidGameError,
                           SolverError)
 from games.io import (read_game, read_json, read_nfg, write_game, write_json,
                       write_nfg)
@@ -41,7 +42,8 @@ __all__ = [
     "QuantalResponse", "QuantalResponsePath", "QuantalResponseFit", "dynamics",
     "catalog", "convert", "random_game", "covariance_game", "repeated", "evolution",
     "read_nfg", "write_nfg", "read_json", "write_json", "read_game", "write_game",
-    "GameError", "InvalidGameError", "GameTooLargeError", "FormatError", "SolverError",
+    "GameError", "InvalidGameError", "InvalidArgumentError", "GameTooLargeError", "FormatError",
+    "SolverError",
 ]
 
 # Larger packages load on first use, so that ``import games`` stays fast.

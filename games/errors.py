@@ -13,6 +13,10 @@ class InvalidGameError(GameError, ValueError):
     """A game, profile or argument is malformed (wrong shape, NaN, bad names, ...)."""
 
 
+class InvalidArgumentError(GameError, ValueError):
+    """An argument that is not a game is malformed: points, a reference, a parameter, a rule."""
+
+
 class GameTooLargeError(InvalidGameError, MemoryError):
     """The dense payoff array of a game would not fit in the memory allowed."""
 
