@@ -5,6 +5,8 @@ certificate (the largest gain from a unilateral deviation) and were verified bef
 were returned.
 """
 
+__version__ = "0.2.0"
+
 from games.classify import Setting, classify
 from games.errors import (FormatError, GameError, GameTooLargeError, InvalidArgumentError,
                           InvalidGameError,
