@@ -235,9 +235,9 @@ def test_nash_bargaining_is_invariant_to_rescaling_an_axis():
 
 
 def test_selection_errors_name_the_problem():
-    with pytest.raises(games.InvalidGameError, match="rule"):
+    with pytest.raises(games.InvalidArgumentError, match="rule"):
         select(POINTS, "dictatorship")
-    with pytest.raises(games.InvalidGameError, match="weights"):
+    with pytest.raises(games.InvalidArgumentError, match="weights"):
         select(POINTS, "weighted")
     with pytest.raises(games.SolverError, match="no point meets the thresholds"):
         select(POINTS, "values-first", thresholds=[5, 5])
