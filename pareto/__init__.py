@@ -8,8 +8,15 @@ kernels are compiled on their first call.
 
 from pareto.dominance import dominates, hypervolume, nondominated
 from pareto.frontier import Frontier, ScoreTable, frontier, score_table
-from pareto.metrics import (AlignmentReport, Disparity, PriceOfAnarchy, alignment_report,
-                            disparity, gini, price_of_anarchy)
+from pareto.metrics import (
+                            AlignmentReport,
+                            Disparity,
+                            PriceOfAnarchy,
+                            alignment_report,
+                            disparity,
+                            gini,
+                            price_of_anarchy,
+)
 from pareto.selection import RULES, Selection, select
 
 __all__ = [
