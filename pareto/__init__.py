@@ -10,8 +10,15 @@ from games import __version__  # one version for the distribution
 
 from pareto.dominance import dominates, hypervolume, nondominated
 from pareto.frontier import Frontier, ScoreTable, frontier, score_table
-from pareto.metrics import (AlignmentReport, Disparity, PriceOfAnarchy, alignment_report,
-                            disparity, gini, price_of_anarchy)
+from pareto.metrics import (
+                            AlignmentReport,
+                            Disparity,
+                            PriceOfAnarchy,
+                            alignment_report,
+                            disparity,
+                            gini,
+                            price_of_anarchy,
+)
 from pareto.selection import RULES, Selection, select
 
 __all__ = [

@@ -18,12 +18,17 @@ from typing import Any
 import numpy as np
 
 import games
-from games.errors import InvalidGameError
+from games.errors import GameError, InvalidArgumentError, InvalidGameError
 from games.model import STANDARD_LAYERS, Game, format_number
+from games.results import Equilibrium
+from games.solvers.correlated import CorrelatedEquilibrium
 from pareto.dominance import nondominated
+from pareto.plot import plot_frontier, plot_points
+from pareto.points import as_flag, as_vector
 
 __all__ = ["ScoreTable", "score_table", "Frontier", "frontier", "outcome_labels",
-           "expected_scores", "joint_distribution", "game_equilibria"]
+           "equilibrium_label", "expected_scores", "joint_distribution", "game_equilibria",
+           "check_game", "MAX_ENUMERATION_ACTIONS"]
 
 _OVER = ("outcomes", "equilibria", "correlated")
 
@@ -57,21 +62,54 @@ class ScoreTable:
         """Expected scores under a joint distribution (an array of the game's shape)."""
         return np.asarray(distribution, dtype=np.float64).reshape(-1) @ self.values
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"axes": list(self.axes), "dimensions": list(self.dimensions),
+                "rules": self.rules, "values": self.values.tolist()}
+
+    def __repr__(self) -> str:
+        return (f"ScoreTable({len(self.values)} outcomes, axes {self.axes}, "
+                f"rules {self.rules})")
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = "".join(f"<th>{esc(a)}</th>" for a in self.axes)
+        rows = "".join("<tr><td>" + str(k) + "</td>"
+                       + "".join(f"<td>{v:.6g}</td>" for v in row) + "</tr>"
+                       for k, row in enumerate(self.values[:200]))
+        return (f"<table><caption>{esc(repr(self))}</caption><tr><th>outcome</th>{head}</tr>"
+                f"{rows}</table>")
+
+    def plot(self, ax: Any = None, axes: Sequence[int] = (0, 1)) -> Any:
+        """Scatter of the outcomes' scores on two axes; returns the matplotlib Axes."""
+        return plot_points(self.values, self.axes, ax=ax, axes=axes, label="outcomes")
+
+
+def check_game(game: Any) -> Game:
+    """``game`` itself when it is a :class:`games.Game`."""
+    if not isinstance(game, Game):
+        raise InvalidGameError(f"game: expected a Game, found {type(game).__name__}")
+    return game
+
 
 def _dimensions(game: Game, dimensions: Any) -> tuple[str, ...]:
     if dimensions is None:
         return tuple(d for d in STANDARD_LAYERS if d in game.layers)
     if isinstance(dimensions, str):
         dimensions = (dimensions,)
-    dims = tuple(dimensions)
+    try:
+        dims = tuple(dimensions)
+    except TypeError:
+        raise InvalidArgumentError(
+            f"dimensions: expected layer names of the game {tuple(game.layers)}, "
+            f"found {dimensions!r}") from None
     if not dims:
-        raise InvalidGameError("dimensions: expected at least one layer name, found none")
+        raise InvalidArgumentError("dimensions: expected at least one layer name, found none")
     for d in dims:
-        if d not in game.layers:
-            raise InvalidGameError(
+        if not isinstance(d, str) or d not in game.layers:
+            raise InvalidArgumentError(
                 f"dimensions: expected layer names of the game {tuple(game.layers)}, found {d!r}")
     if len(set(dims)) != len(dims):
-        raise InvalidGameError(f"dimensions: expected distinct layer names, found {dims!r}")
+        raise InvalidArgumentError(f"dimensions: expected distinct layer names, found {dims!r}")
     return dims
 
 
@@ -90,8 +128,8 @@ def score_table(game: Game, dimensions: Any = None, aggregate: Any = "sum") -> S
 
     Raises
     ------
-    InvalidGameError
-        Unknown layers, unknown rules, weights of the wrong length.
+    InvalidArgumentError
+        Unknown layers, unknown rules, weights of the wrong length or not finite.
 
     Examples
     --------
@@ -100,7 +138,12 @@ def score_table(game: Game, dimensions: Any = None, aggregate: Any = "sum") -> S
     >>> t.axes, t.values[0].tolist()
     (('objective', 'value', 'preference'), [6.0, 4.0, 7.0])
     """
-    dims = _dimensions(game, dimensions)
+    dims = _dimensions(check_game(game), dimensions)
+    if isinstance(aggregate, Mapping):
+        unknown = [k for k in aggregate if k not in dims]
+        if unknown:
+            raise InvalidArgumentError(
+                f"aggregate: expected rules for the scored layers {dims}, found {unknown[0]!r}")
     axes, sources, columns, rules = [], [], [], {}
     for d in dims:
         rule = aggregate.get(d, "sum") if isinstance(aggregate, Mapping) else aggregate
@@ -116,21 +159,13 @@ def score_table(game: Game, dimensions: Any = None, aggregate: Any = "sum") -> S
             elif rule == "each":
                 cols = list(layer)
             else:
-                raise InvalidGameError(
+                raise InvalidArgumentError(
                     f"aggregate[{d!r}]: expected 'sum', 'min', 'mean', 'each' or weights, "
                     f"found {rule!r}")
             rules[d] = rule
         else:
-            try:
-                w = np.asarray(rule, dtype=np.float64).reshape(-1)
-            except (TypeError, ValueError):
-                raise InvalidGameError(
-                    f"aggregate[{d!r}]: expected 'sum', 'min', 'mean', 'each' or weights, "
-                    f"found {rule!r}") from None
-            if w.shape != (len(names),) or not np.all(np.isfinite(w)):
-                raise InvalidGameError(
-                    f"aggregate[{d!r}]: expected {len(names)} finite weights (one per "
-                    f"criterion {names}), found {rule!r}")
+            w = as_vector(rule, f"aggregate[{d!r}]", len(names),
+                          f" (weights, one per criterion {names})")
             cols = [w @ layer]
             rules[d] = w.tolist()
         if rules[d] == "each":
@@ -155,8 +190,13 @@ def outcome_labels(game: Game) -> list[str]:
 def joint_distribution(game: Game, profile: Any) -> np.ndarray:
     """The joint distribution (game's shape, float) of an equilibrium, a correlated
     equilibrium, a pure profile or one probability vector per player."""
-    if hasattr(profile, "distribution"):
-        return np.asarray(profile.distribution, dtype=np.float64)
+    if isinstance(profile, CorrelatedEquilibrium):
+        dist = np.asarray(profile.distribution, dtype=np.float64)
+        if dist.shape != game.shape:
+            raise InvalidGameError(
+                f"profile: expected a correlated equilibrium of a {game.shape} game, found "
+                f"a distribution of shape {dist.shape}")
+        return dist
     strategies = [np.asarray(s, dtype=np.float64) for s in game.strategies(profile)]
     out = strategies[0]
     for s in strategies[1:]:
@@ -181,40 +221,68 @@ def game_equilibria(game: Game) -> tuple[list[Any], bool, str]:
     pure = list(games.pure_equilibria(game))
     if game.n_players == 2 and min(game.shape) > MAX_ENUMERATION_ACTIONS:
         return pure, False, "pure (too many actions for the mixed enumeration)"
-    solver = getattr(games, "all_equilibria", None)
-    if solver is None and game.n_players == 2:
-        try:  # the two-player enumeration, when it is there but not yet exported
-            from games.solvers.vertex_enumeration import all_equilibria as solver
-        except ImportError:
-            solver = None
-    if game.n_players == 2 and solver is not None:
+    if game.n_players == 2:
         try:
-            found = solver(game)
-        except games.GameError:
+            found = games.all_equilibria(game)
+        except GameError:
             return pure, False, "pure (the mixed enumeration failed)"
         seen = {e.profile for e in pure if e.profile is not None}
         extra = [e for e in found if e.profile is None or e.profile not in seen]
-        return pure + extra, bool(getattr(found, "complete", False)), "pure + all_equilibria"
+        return pure + extra, found.complete, "pure + all_equilibria"
     complete = game.n_players == 1
     if not complete and len(pure) == 1:
         try:  # dominance solvable: the surviving profile is the only equilibrium
             complete = bool(games.eliminate_dominated(game).solved)
-        except games.GameError:
+        except GameError:
             complete = False
     return pure, complete, "pure"
 
 
-def _equilibrium_label(game: Game, e: Any) -> str:
-    profile = getattr(e, "profile", None)
-    if profile is not None:
-        return ", ".join(game.actions[i][a] for i, a in enumerate(profile))
-    if hasattr(e, "distribution"):
+def equilibrium_label(game: Game, equilibrium: Any) -> str:
+    """A label for an equilibrium or profile: the action names of a pure one, each
+    player's mixture ``{action: probability}`` of a mixed one, ``"correlated"`` for a
+    correlated equilibrium.
+
+    Examples
+    --------
+    >>> import games
+    >>> g = games.catalog.matching_pennies()
+    >>> equilibrium_label(g, ("Heads", "Tails"))
+    'Heads, Tails'
+    """
+    if isinstance(equilibrium, CorrelatedEquilibrium):
         return "correlated"
+    if isinstance(equilibrium, Equilibrium) and equilibrium.profile is not None:
+        return ", ".join(game.actions[i][a] for i, a in enumerate(equilibrium.profile))
+    strategies = game.strategies(equilibrium)
+    if all(np.count_nonzero(s) == 1 for s in strategies):
+        return ", ".join(game.actions[i][int(np.flatnonzero(s)[0])]
+                         for i, s in enumerate(strategies))
     parts = []
-    for i, s in enumerate(e.strategies):
+    for i, s in enumerate(strategies):
         parts.append("{" + ", ".join(f"{game.actions[i][k]}: {format_number(s[k])}"
                                      for k in np.flatnonzero(np.asarray(s) != 0)) + "}")
     return ", ".join(parts)
+
+
+def equilibrium_regret(game: Game, equilibrium: Any) -> float:
+    """The certificate of an equilibrium (its own), or of a profile (computed)."""
+    if isinstance(equilibrium, (Equilibrium, CorrelatedEquilibrium)):
+        return float(equilibrium.regret)
+    return float(game.regret(equilibrium))
+
+
+def as_equilibria(equilibria: Any) -> list[Any]:
+    """The list of equilibria or profiles given by the caller."""
+    if isinstance(equilibria, (str, bytes)):
+        raise InvalidArgumentError(
+            f"equilibria: expected equilibria or profiles, found {equilibria!r}")
+    try:
+        return list(equilibria)
+    except TypeError:
+        raise InvalidArgumentError(
+            f"equilibria: expected an iterable of equilibria or profiles, found "
+            f"{type(equilibria).__name__}") from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -233,7 +301,8 @@ class Frontier:
         What attains each point (an outcome's actions, an equilibrium, a CE vertex).
     over : str
     sources : list
-        The equilibrium or distribution behind each point (None for outcomes).
+        The equilibrium or profile behind each point (None for outcomes, the joint
+        distribution, an array of the game's shape, for a CE vertex).
     faces : tuple of tuple of int
         For ``over="correlated"``: index sets of the polytope's faces whose points are
         all Pareto-optimal (edges in 2-D, facets in 3-D); the frontier is their union
@@ -248,7 +317,8 @@ class Frontier:
     optimal: np.ndarray
     labels: list[str]
     over: str
-    sources: list[Any] = field(repr=False)
+    sources: list[Equilibrium | CorrelatedEquilibrium | np.ndarray | Any | None] = \
+        field(repr=False)
     faces: tuple[tuple[int, ...], ...] = ()
     complete: bool = True
     table: ScoreTable | None = field(default=None, repr=False)
@@ -270,7 +340,8 @@ class Frontier:
         lines = [f"Frontier({len(self)} Pareto-optimal of {len(self.points)} {self.over}, "
                  f"axes {self.axes}{'' if self.complete else ', not guaranteed complete'})"]
         for lab, p in list(zip(self.front_labels, self.front))[:20]:
-            lines.append(f"  ({lab})  " + ", ".join(f"{a} {p[k]:.6g}" for k, a in enumerate(self.axes)))
+            lines.append(f"  ({lab})  "
+                         + ", ".join(f"{a} {p[k]:.6g}" for k, a in enumerate(self.axes)))
         if len(self) > 20:
             lines.append(f"  ... {len(self) - 20} more")
         return "\n".join(lines)
@@ -279,7 +350,8 @@ class Frontier:
         esc = html.escape
         head = "".join(f"<th>{esc(a)}</th>" for a in self.axes)
         rows = "".join(
-            f"<tr><td>{esc(lab)}</td>" + "".join(f"<td>{p[k]:.6g}</td>" for k in range(len(self.axes)))
+            f"<tr><td>{esc(lab)}</td>"
+            + "".join(f"<td>{p[k]:.6g}</td>" for k in range(len(self.axes)))
             + f"<td>{'yes' if ok else ''}</td></tr>"
             for lab, p, ok in list(zip(self.labels, self.points, self.optimal))[:200])
         return (f"<table><caption>{esc(repr(self).splitlines()[0])}</caption><tr><th>point</th>"
@@ -298,7 +370,6 @@ class Frontier:
     def plot(self, ax: Any = None, axes: Sequence[int] = (0, 1)) -> Any:
         """Scatter of the candidates (grey) and the frontier (highlighted) on two axes;
         returns the matplotlib Axes."""
-        from pareto.plot import plot_frontier
         return plot_frontier(self, ax=ax, axes=axes)
 
 
@@ -337,8 +408,11 @@ def frontier(game: Game, dimensions: Any = None, over: str = "outcomes",
 
     Raises
     ------
+    InvalidArgumentError
+        Unknown layers or rules, an unknown ``over``, more than 3 axes for "correlated",
+        a bad ``coarse`` or ``max_lps``.
     InvalidGameError
-        Unknown layers or rules, an unknown ``over``, more than 3 axes for "correlated".
+        Not a game, or a malformed equilibrium profile.
 
     Examples
     --------
@@ -348,8 +422,12 @@ def frontier(game: Game, dimensions: Any = None, over: str = "outcomes",
     >>> sorted(f.front_labels)
     ['C, C', 'C, D', 'D, C']
     """
-    if over not in _OVER:
-        raise InvalidGameError(f"over: expected one of {_OVER}, found {over!r}")
+    if not isinstance(over, str) or over not in _OVER:
+        raise InvalidArgumentError(f"over: expected one of {_OVER}, found {over!r}")
+    coarse = as_flag(coarse, "coarse")
+    if isinstance(max_lps, (bool, np.bool_)) or not isinstance(max_lps, (int, np.integer)) \
+            or max_lps < 1:
+        raise InvalidArgumentError(f"max_lps: expected a positive integer, found {max_lps!r}")
     table = score_table(game, dimensions, aggregate)
     if over == "outcomes":
         points = table.values
@@ -361,13 +439,18 @@ def frontier(game: Game, dimensions: Any = None, over: str = "outcomes",
         if equilibria is None:
             found, complete, _ = game_equilibria(game)
         else:
-            found, complete = list(equilibria), False
+            found, complete = as_equilibria(equilibria), False
         points = np.array([expected_scores(game, table, e) for e in found]).reshape(
             len(found), len(table.axes))
-        labels = [_equilibrium_label(game, e) for e in found]
+        labels = [equilibrium_label(game, e) for e in found]
         sources = found
         faces = ()
     else:
+        if len(table.axes) > 3:
+            raise InvalidArgumentError(
+                f"dimensions: the exact frontier over correlated equilibria supports 1 to 3 "
+                f"axes, found {len(table.axes)} ({table.axes}); choose fewer layers or a "
+                f"coarser aggregate")
         points, sources, faces, complete = _correlated_frontier(game, table, coarse, max_lps)
         labels = [f"CE vertex {k + 1}" for k in range(len(points))]
     optimal = nondominated(points) if len(points) else np.zeros(0, dtype=bool)
@@ -386,10 +469,6 @@ def frontier(game: Game, dimensions: Any = None, over: str = "outcomes",
 def _correlated_frontier(game: Game, table: ScoreTable, coarse: bool, max_lps: int):
     from games.solvers.correlated import _solve_lp, correlated_constraints
     d = len(table.axes)
-    if d > 3:
-        raise InvalidGameError(
-            f"dimensions: the exact frontier over correlated equilibria supports 1 to 3 axes, "
-            f"found {d} ({table.axes}); choose fewer layers or a coarser aggregate")
     matrix, _ = correlated_constraints(game, coarse=coarse)
     S = table.values
     scale = max(1.0, float(np.abs(S).max()))

@@ -11,14 +11,41 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError
 from games.model import Game
+from games.results import Equilibrium
+from games.solvers.correlated import CorrelatedEquilibrium
 from pareto.dominance import nondominated
-from pareto.frontier import (ScoreTable, _equilibrium_label, game_equilibria,
-                             joint_distribution, outcome_labels, score_table)
+from pareto.frontier import (
+    ScoreTable,
+    as_equilibria,
+    check_game,
+    equilibrium_label,
+    equilibrium_regret,
+    game_equilibria,
+    joint_distribution,
+    outcome_labels,
+    score_table,
+)
+from pareto.plot import plot_bars, plot_report
+from pareto.points import as_vector
 
 __all__ = ["PriceOfAnarchy", "price_of_anarchy", "Disparity", "disparity", "gini",
-           "AlignmentReport", "EquilibriumAlignment", "OutcomeAlignment", "alignment_report"]
+           "AlignmentReport", "EquilibriumAlignment", "OutcomeAlignment", "alignment_report",
+           "RELATIVE_TOLERANCE"]
+
+#: Two scores closer than this fraction of their axis's range (over the outcomes) count
+#: as equal when deciding dominance and value violations; exact on a constant axis.
+RELATIVE_TOLERANCE = 1e-9
+
+#: One equilibrium or profile as the metrics accept it.
+EquilibriumLike = Equilibrium | CorrelatedEquilibrium | Sequence[Any]
+
+
+def _html_table(caption: str, rows: Sequence[tuple[str, str]]) -> str:
+    esc = html.escape
+    body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+    return f"<table><caption>{esc(caption)}</caption>{body}</table>"
 
 
 # ---------------------------------------------------------------------------------------
@@ -50,8 +77,23 @@ class PriceOfAnarchy:
                 "best_equilibrium": self.best, "cost": self.cost, "measure": self.measure,
                 "optimal_outcome": self.optimal_outcome, "n_equilibria": self.n_equilibria}
 
+    def _repr_html_(self) -> str:
+        return _html_table(
+            f"Price of anarchy ({self.measure})",
+            [("price of anarchy", f"{self.anarchy:.6g}"),
+             ("price of stability", f"{self.stability:.6g}"),
+             ("optimum", f"{self.optimum:.6g} at ({self.optimal_outcome})"),
+             ("worst equilibrium", f"{self.worst:.6g}"), ("best equilibrium", f"{self.best:.6g}"),
+             ("equilibria", str(self.n_equilibria))])
 
-def price_of_anarchy(game: Game, equilibria: Any = None, welfare: Any = None,
+    def plot(self, ax: Any = None) -> Any:
+        """Bars of the optimum, the best and the worst equilibrium; returns the Axes."""
+        return plot_bars([self.optimum, self.best, self.worst],
+                         ["optimum", "best equilibrium", "worst equilibrium"], self.measure,
+                         f"PoA {self.anarchy:.4g}, PoS {self.stability:.4g}", ax=ax)
+
+
+def price_of_anarchy(game: Game, equilibria: Any = None, welfare: str | None = None,
                      cost: bool = False) -> PriceOfAnarchy:
     r"""The price of anarchy and the price of stability (Koutsoupias & Papadimitriou 1999;
     Anshelevich et al. 2004).
@@ -76,9 +118,11 @@ def price_of_anarchy(game: Game, equilibria: Any = None, welfare: Any = None,
 
     Raises
     ------
+    InvalidArgumentError
+        No equilibria, an unknown welfare layer, or a non-positive welfare (cost) where
+        the ratio needs a positive one: the ratios are only defined for positive welfare.
     InvalidGameError
-        No equilibria, or a non-positive welfare (cost) where the ratio needs a positive
-        one: the ratios are only defined for positive welfare.
+        Not a game, or a malformed equilibrium profile.
 
     Examples
     --------
@@ -88,20 +132,23 @@ def price_of_anarchy(game: Game, equilibria: Any = None, welfare: Any = None,
     >>> p.anarchy, p.stability
     (3.0, 3.0)
     """
+    check_game(game)
+    if not isinstance(cost, (bool, np.bool_)):
+        raise InvalidArgumentError(f"cost: expected True or False, found {cost!r}")
     if welfare is None:
         values = np.asarray(game.float_payoffs).sum(axis=0)
         measure = "sum of payoffs"
     else:
-        if welfare not in game.layers:
-            raise InvalidGameError(
+        if not isinstance(welfare, str) or welfare not in game.layers:
+            raise InvalidArgumentError(
                 f"welfare: expected a layer name {tuple(game.layers)}, found {welfare!r}")
         values = np.asarray(game.layers[welfare], dtype=np.float64).sum(axis=0)
         measure = f"sum of {welfare}"
     if equilibria is None:
         equilibria = game_equilibria(game)[0]
-    equilibria = list(equilibria)
+    equilibria = as_equilibria(equilibria)
     if not equilibria:
-        raise InvalidGameError("equilibria: expected at least one equilibrium, found none")
+        raise InvalidArgumentError("equilibria: expected at least one equilibrium, found none")
     flat = values.reshape(-1)
     eq_values = np.array([float(joint_distribution(game, e).reshape(-1) @ flat)
                           for e in equilibria])
@@ -111,7 +158,7 @@ def price_of_anarchy(game: Game, equilibria: Any = None, welfare: Any = None,
         k = int(np.argmin(costs))
         opt = float(costs[k])
         if opt <= 0:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"price of anarchy: defined for a positive social cost, found the optimal "
                 f"cost {opt:g} at ({labels[k]}) ({measure} negated)")
         worst, best = float(eq_costs.max()), float(eq_costs.min())
@@ -122,9 +169,9 @@ def price_of_anarchy(game: Game, equilibria: Any = None, welfare: Any = None,
     worst, best = float(eq_values.min()), float(eq_values.max())
     if worst <= 0:
         j = int(np.argmin(eq_values))
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"price of anarchy: defined for positive welfare, found {measure} {worst:g} at "
-            f"the equilibrium ({_equilibrium_label(game, equilibria[j])}); shift the payoffs "
+            f"the equilibrium ({equilibrium_label(game, equilibria[j])}); shift the payoffs "
             f"or use cost=True for a cost-minimisation game")
     return PriceOfAnarchy(opt / worst, opt / best, opt, worst, best, False, measure,
                           labels[k], len(equilibria))
@@ -144,9 +191,9 @@ def gini(values: Any) -> float | None:
     >>> gini([1, 1, 1]), gini([0, 0, 3])
     (0.0, 0.6666666666666666)
     """
-    x = np.sort(np.asarray(values, dtype=np.float64).reshape(-1))
+    x = np.sort(as_vector(values, "values"))
     n = len(x)
-    if n == 0 or x.min() < 0 or x.sum() <= 0:
+    if x.min() < 0 or x.sum() <= 0:
         return None
     ranks = np.arange(1, n + 1)
     return float(np.sum((2 * ranks - n - 1) * x) / (n * x.sum()))
@@ -164,24 +211,43 @@ class Disparity:
         Largest over smallest (None unless the smallest is positive).
     gap : float
         Winner-loser gap: largest minus smallest.
-    winner, loser : str
-        Who has the largest and the smallest value.
+    winner, loser : str or None
+        Who has the largest and the smallest value (None when every value is the same,
+        or there is only one).
+    values : tuple of float
+    names : tuple of str
+        The values compared and whose they are.
     """
 
     gini: float | None
     ratio: float | None
     gap: float
-    winner: str
-    loser: str
+    winner: str | None
+    loser: str | None
+    values: tuple[float, ...] = ()
+    names: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"gini": self.gini, "max_min_ratio": self.ratio, "winner_loser_gap": self.gap,
-                "winner": self.winner, "loser": self.loser}
+                "winner": self.winner, "loser": self.loser, "values": list(self.values),
+                "names": list(self.names)}
 
     def text(self) -> str:
+        if len(self.values) == 1:
+            return f"n/a: only {self.names[0]} ({self.values[0]:.6g})"
+        if self.winner is None:
+            return f"none: all {len(self.values)} equal at {self.values[0]:.6g}"
         g = "n/a" if self.gini is None else f"{self.gini:.3f}"
         r = "n/a" if self.ratio is None else f"{self.ratio:.3g}"
         return f"Gini {g}, max/min {r}, gap {self.gap:.6g} ({self.winner} vs {self.loser})"
+
+    def _repr_html_(self) -> str:
+        rows = [(name, f"{v:.6g}") for name, v in zip(self.names, self.values)]
+        return _html_table(f"Disparity: {self.text()}", rows)
+
+    def plot(self, ax: Any = None) -> Any:
+        """One bar per value; returns the Axes."""
+        return plot_bars(self.values, self.names, "value", self.text(), ax=ax)
 
 
 def disparity(values: Any, names: Sequence[str] | None = None) -> Disparity:
@@ -192,14 +258,21 @@ def disparity(values: Any, names: Sequence[str] | None = None) -> Disparity:
     >>> d = disparity([8, 9, 9, 8], ["NGO", "A", "B", "Logistics"])
     >>> d.gap, d.winner, d.loser
     (1.0, 'A', 'NGO')
+    >>> disparity([3, 3]).text()
+    'none: all 2 equal at 3'
     """
-    x = np.asarray(values, dtype=np.float64).reshape(-1)
-    if len(x) == 0:
-        raise InvalidGameError("values: expected at least one value, found none")
-    names = list(names) if names is not None else [str(i) for i in range(len(x))]
+    x = as_vector(values, "values")
+    if names is None:
+        names = [str(i) for i in range(len(x))]
+    elif isinstance(names, str) or len(names) != len(x) \
+            or not all(isinstance(n, str) for n in names):
+        raise InvalidArgumentError(
+            f"names: expected {len(x)} strings (one per value), found {names!r}")
     hi, lo = int(np.argmax(x)), int(np.argmin(x))
     ratio = float(x[hi] / x[lo]) if x[lo] > 0 else None
-    return Disparity(gini(x), ratio, float(x[hi] - x[lo]), names[hi], names[lo])
+    spread = bool(x[hi] > x[lo])
+    return Disparity(gini(x), ratio, float(x[hi] - x[lo]), names[hi] if spread else None,
+                     names[lo] if spread else None, tuple(float(v) for v in x), tuple(names))
 
 
 # ---------------------------------------------------------------------------------------
@@ -224,8 +297,11 @@ class OutcomeAlignment:
         No outcome dominates it.
     violations : dict criterion -> (score, threshold)
         Value criteria below their threshold.
-    holistic : bool
-        Pareto-optimal across every axis and no value violated.
+    holistic : bool or None
+        Pareto-optimal across every axis and no value violated; None when the game has
+        no value layer (values not measured, so holistic alignment is not judged).
+    dominated_by : str or None
+        The outcome that dominates it with the largest total gain.
     """
 
     label: str
@@ -234,12 +310,13 @@ class OutcomeAlignment:
     frontier_gap: float
     pareto_optimal: bool
     violations: dict[str, tuple[float, float]]
-    holistic: bool
+    holistic: bool | None
     dominated_by: str | None = None
 
     @property
-    def meets_values(self) -> bool:
-        return not self.violations
+    def meets_values(self) -> bool | None:
+        """No value violated (None when values are not measured)."""
+        return None if self.holistic is None else not self.violations
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "scores": self.scores, "gaps": self.gaps,
@@ -248,23 +325,36 @@ class OutcomeAlignment:
                                      for k, (s, t) in self.violations.items()},
                 "holistic": self.holistic, "dominated_by": self.dominated_by}
 
-    def text(self) -> str:
-        scores = ", ".join(f"{a} {v:.4g}" for a, v in self.scores.items())
-        gaps = ", ".join(f"{a} {v:.2f}" for a, v in self.gaps.items())
+    def _status(self) -> list[str]:
+        po = "Pareto-optimal" if self.pareto_optimal else \
+            f"dominated by ({self.dominated_by}), uniform gap {self.frontier_gap:.2f}"
+        if self.holistic is None:
+            return [po, "values not measured (no value layer)"]
         if self.violations:
             viol = "violates " + ", ".join(f"{k} ({s:.3g} < {t:.3g})"
                                            for k, (s, t) in self.violations.items())
         else:
             viol = "meets every value threshold"
-        po = "Pareto-optimal" if self.pareto_optimal else \
-            f"dominated by ({self.dominated_by}), uniform gap {self.frontier_gap:.2f}"
         verdict = "HOLISTICALLY ALIGNED" if self.holistic else "not holistically aligned"
-        return f"({self.label})  {scores}\n      gaps {gaps}; {po}; {viol}; {verdict}"
+        return [po, viol, verdict]
+
+    def text(self) -> str:
+        scores = ", ".join(f"{a} {v:.4g}" for a, v in self.scores.items())
+        gaps = ", ".join(f"{a} {v:.2f}" for a, v in self.gaps.items())
+        return f"({self.label})  {scores}\n      gaps {gaps}; " + "; ".join(self._status())
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = [(a, f"{v:.6g} (gap {self.gaps[a]:.2f})") for a, v in self.scores.items()]
+        return rows + [("status", "; ".join(self._status()))]
+
+    def _repr_html_(self) -> str:
+        return _html_table(self.label, self._rows())
 
 
 @dataclass(frozen=True)
 class EquilibriumAlignment(OutcomeAlignment):
-    """An equilibrium's alignment, with its disparity between players and principals."""
+    """An equilibrium's alignment, with its disparity between players and principals
+    and its certificate (the regret of the equilibrium, computed for a bare profile)."""
 
     payoffs: tuple[float, ...] = ()
     players: Disparity | None = None
@@ -289,6 +379,16 @@ class EquilibriumAlignment(OutcomeAlignment):
             lines.append(f"      disparity between principals: {self.principals.text()}")
         return "\n".join(lines)
 
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = super()._rows()
+        rows.append(("payoffs", ", ".join(f"{p:.6g}" for p in self.payoffs)))
+        rows.append(("regret", f"{self.regret:.3g}"))
+        if self.players is not None:
+            rows.append(("disparity between players", self.players.text()))
+        if self.principals is not None:
+            rows.append(("disparity between principals", self.principals.text()))
+        return rows
+
 
 @dataclass(frozen=True, eq=False)
 class AlignmentReport:
@@ -304,16 +404,25 @@ class AlignmentReport:
         The Pareto-optimal outcomes.
     equilibria : list of EquilibriumAlignment
     equilibria_complete : bool
-    highlights : dict name -> OutcomeAlignment
-        ``"objective-optimal"``, ``"preference compromise"`` (the outcome maximising
-        the least-satisfied principal's preference, ties by the sum) when the game has
-        these layers.
     holistic_outcomes : list of OutcomeAlignment
-        Every outcome that is Pareto-optimal and meets every value threshold.
+        Every outcome that is Pareto-optimal and meets every value threshold (empty when
+        values are not measured).
     thresholds : dict criterion -> float
     price : PriceOfAnarchy or None
+    values_measured : bool
+        Whether the game has a ``value`` layer. Without one, holistic alignment is not
+        judged: every ``holistic`` is None and the verdict says so.
+    objective_optimal : OutcomeAlignment or None
+        The outcome with the best objective (when the objective is one axis).
+    preference_compromise : OutcomeAlignment or None
+        The outcome maximising the least-satisfied principal's preference, ties by the
+        sum (when the game has a preference layer).
+    value_optimal : OutcomeAlignment or None
+        The outcome with the largest sum of value criteria (with a value layer).
     price_note : str
         Why the price of anarchy is missing, when it is.
+    sources : list
+        The equilibria or profiles assessed, in the order of ``equilibria``.
     """
 
     game: Game
@@ -322,33 +431,74 @@ class AlignmentReport:
     outcome_frontier: np.ndarray
     equilibria: list[EquilibriumAlignment]
     equilibria_complete: bool
-    highlights: dict[str, OutcomeAlignment]
     holistic_outcomes: list[OutcomeAlignment]
     thresholds: dict[str, float]
     price: PriceOfAnarchy | None
+    values_measured: bool
+    objective_optimal: OutcomeAlignment | None = None
+    preference_compromise: OutcomeAlignment | None = None
+    value_optimal: OutcomeAlignment | None = None
     price_note: str = ""
-    sources: list[Any] = field(default_factory=list, repr=False)
+    sources: list[EquilibriumLike] = field(default_factory=list, repr=False)
+
+    @property
+    def highlights(self) -> dict[str, OutcomeAlignment]:
+        """The reference outcomes by name: ``"objective-optimal"``, ``"preference
+        compromise"``, ``"value-optimal"`` (those the game has)."""
+        named = (("objective-optimal", self.objective_optimal),
+                 ("preference compromise", self.preference_compromise),
+                 ("value-optimal", self.value_optimal))
+        return {name: o for name, o in named if o is not None}
 
     @property
     def aligned_equilibria(self) -> list[EquilibriumAlignment]:
+        """The holistically aligned equilibria (none when values are not measured)."""
         return [e for e in self.equilibria if e.holistic]
+
+    @property
+    def pareto_optimal_equilibria(self) -> list[EquilibriumAlignment]:
+        return [e for e in self.equilibria if e.pareto_optimal]
+
+    def _scored(self) -> str:
+        dims = list(dict.fromkeys(self.table.dimensions))
+        return dims[0] if len(dims) == 1 else ", ".join(dims[:-1]) + " and " + dims[-1]
 
     def verdict(self) -> str:
         """One paragraph: whether an equilibrium is holistically aligned, and if not,
-        whether an aligned outcome exists that a mechanism could target."""
+        whether an aligned outcome exists that a mechanism could target; without a value
+        layer, which equilibria are Pareto-optimal, and that values were not measured."""
+        if not self.values_measured:
+            return self._verdict_without_values()
         missing = [d for d in ("value", "preference") if d not in self.table.dimensions]
         note = "" if not missing else \
             f" (no {' or '.join(missing)} layer was scored: alignment is judged on " \
             f"{', '.join(dict.fromkeys(self.table.dimensions))} only)"
         return self._verdict() + note
 
+    def _equilibria_text(self) -> str:
+        n_eq = len(self.equilibria)
+        if n_eq == 0:
+            return ("the list of equilibria is empty (every finite game has one, Nash 1951; "
+                    "pass equilibria= to judge them)")
+        return f"none of the {n_eq} equilibria is holistically aligned"
+
+    def _verdict_without_values(self) -> str:
+        unmeasured = "Values not measured (no value layer): holistic alignment is not judged."
+        optimal = self.pareto_optimal_equilibria
+        if optimal:
+            labels = "; ".join(f"({e.label})" for e in optimal[:5])
+            more = "" if len(optimal) <= 5 else f" and {len(optimal) - 5} more"
+            return f"Pareto-optimal on {self._scored()}: {labels}{more}. {unmeasured}"
+        if not self.equilibria:
+            return f"Not judged: {self._equilibria_text()}. {unmeasured}"
+        return (f"No equilibrium is Pareto-optimal on {self._scored()}: each of the "
+                f"{len(self.equilibria)} is dominated by an outcome. {unmeasured}")
+
     def _verdict(self) -> str:
         if self.aligned_equilibria:
             labels = "; ".join(f"({e.label})" for e in self.aligned_equilibria)
             return f"Holistically aligned equilibrium: {labels}."
-        n_eq = len(self.equilibria)
-        eq_text = "no equilibrium was found" if n_eq == 0 else \
-            f"none of the {n_eq} equilibria is holistically aligned"
+        eq_text = self._equilibria_text()
         if self.holistic_outcomes:
             labels = "; ".join(f"({o.label})" for o in self.holistic_outcomes[:5])
             return (f"Misaligned: {eq_text}, but {len(self.holistic_outcomes)} outcome(s) on "
@@ -358,13 +508,16 @@ class AlignmentReport:
                 f"every value threshold: the values conflict with every efficient outcome.")
 
     def to_dict(self) -> dict[str, Any]:
+        values = self.table.values
         return {
             "axes": list(self.axes),
             "aggregate": self.table.rules,
             "thresholds": self.thresholds,
-            "ranges": {a: [float(self.table.values[:, k].min()), float(self.table.values[:, k].max())]
+            "values_measured": self.values_measured,
+            "ranges": {a: [float(values[:, k].min()), float(values[:, k].max())]
                        for k, a in enumerate(self.axes)},
-            "frontier": [o for o, ok in zip(outcome_labels(self.game), self.outcome_frontier) if ok],
+            "frontier": [o for o, ok in zip(outcome_labels(self.game), self.outcome_frontier)
+                         if ok],
             "equilibria": [e.to_dict() for e in self.equilibria],
             "equilibria_complete": self.equilibria_complete,
             "highlights": {k: v.to_dict() for k, v in self.highlights.items()},
@@ -405,8 +558,11 @@ class AlignmentReport:
             for name, o in self.highlights.items():
                 lines.append(f"  {name}: " + o.text())
         lines.append("")
-        lines.append(f"Holistically aligned outcomes: {len(self.holistic_outcomes)}")
-        lines += ["  " + o.text() for o in self.holistic_outcomes[:10]]
+        if self.values_measured:
+            lines.append(f"Holistically aligned outcomes: {len(self.holistic_outcomes)}")
+            lines += ["  " + o.text() for o in self.holistic_outcomes[:10]]
+        else:
+            lines.append("Holistically aligned outcomes: not judged (no value layer)")
         lines.append("")
         lines.append("Verdict: " + self.verdict())
         return "\n".join(lines)
@@ -415,6 +571,10 @@ class AlignmentReport:
         return self.to_text()
 
     def __repr__(self) -> str:
+        if not self.values_measured:
+            return (f"AlignmentReport({len(self.equilibria)} equilibria, axes {self.axes}, "
+                    f"{len(self.pareto_optimal_equilibria)} Pareto-optimal, values not "
+                    f"measured)")
         return (f"AlignmentReport({len(self.equilibria)} equilibria, axes {self.axes}, "
                 f"{len(self.aligned_equilibria)} holistically aligned, "
                 f"{len(self.holistic_outcomes)} aligned outcomes)")
@@ -422,20 +582,21 @@ class AlignmentReport:
     def _repr_html_(self) -> str:
         esc = html.escape
         head = "".join(f"<th>{esc(a)}</th>" for a in self.axes)
-        rows = []
-        for e in self.equilibria:
-            cells = "".join(f"<td>{e.scores[a]:.4g} (gap {e.gaps[a]:.2f})</td>" for a in self.axes)
-            viol = esc(", ".join(e.violations)) or "none"
-            rows.append(f"<tr><td>{esc(e.label)}</td>{cells}<td>{'yes' if e.pareto_optimal else 'no'}"
-                        f"</td><td>{viol}</td><td>{'yes' if e.holistic else 'no'}</td></tr>")
-        for name, o in self.highlights.items():
-            cells = "".join(f"<td>{o.scores[a]:.4g}</td>" for a in self.axes)
-            viol = esc(", ".join(o.violations)) or "none"
-            rows.append(f"<tr><td><i>{esc(name)}</i>: {esc(o.label)}</td>{cells}<td>"
-                        f"{'yes' if o.pareto_optimal else 'no'}</td><td>{viol}</td>"
-                        f"<td>{'yes' if o.holistic else 'no'}</td></tr>")
+        word = {True: "yes", False: "no", None: "not measured"}
+
+        def row(name: str, o: OutcomeAlignment, gaps: bool) -> str:
+            cells = "".join(f"<td>{o.scores[a]:.4g}" + (f" (gap {o.gaps[a]:.2f})" if gaps else "")
+                            + "</td>" for a in self.axes)
+            viol = esc(", ".join(o.violations)) or ("none" if self.values_measured else "n/a")
+            return (f"<tr><td>{name}</td>{cells}<td>{word[o.pareto_optimal]}</td>"
+                    f"<td>{viol}</td><td>{word[o.holistic]}</td></tr>")
+
+        rows = [row(esc(e.label), e, True) for e in self.equilibria]
+        rows += [row(f"<i>{esc(name)}</i>: {esc(o.label)}", o, False)
+                 for name, o in self.highlights.items()]
         price = "" if self.price is None else \
-            f"<p>Price of anarchy {self.price.anarchy:.4g}, price of stability {self.price.stability:.4g}</p>"
+            (f"<p>Price of anarchy {self.price.anarchy:.4g}, price of stability "
+             f"{self.price.stability:.4g}</p>")
         return (f"<div><table><caption>{esc(repr(self))}</caption><tr><th>equilibrium / outcome"
                 f"</th>{head}<th>Pareto-optimal</th><th>value violations</th><th>holistic</th>"
                 f"</tr>{''.join(rows)}</table>{price}<p>{esc(self.verdict())}</p></div>")
@@ -444,76 +605,82 @@ class AlignmentReport:
         """Scatter of the outcomes with the frontier and the equilibria marked: one panel
         per pair of axes (``kind="pairs"``) or one 3-D scatter (``kind="3d"``). Returns
         the matplotlib Figure; saves it atomically when ``path`` is given."""
-        from pareto.plot import plot_report
         return plot_report(self, path=path, kind=kind)
 
 
-def _thresholds(game: Game, table: ScoreTable, thresholds: Any) -> dict[str, float]:
-    if thresholds is None or "value" not in game.layers:
-        if isinstance(thresholds, Mapping) and thresholds and "value" not in game.layers:
-            raise InvalidGameError("thresholds: given, but the game has no 'value' layer")
+def _thresholds(game: Game, thresholds: Any) -> dict[str, float]:
+    expected = "'half', None or a mapping from value criterion to threshold"
+    if not (thresholds is None or thresholds == "half" or isinstance(thresholds, Mapping)):
+        shown = repr(thresholds) if isinstance(thresholds, str) else type(thresholds).__name__
+        raise InvalidArgumentError(f"thresholds: expected {expected}, found {shown}")
+    if "value" not in game.layers:
+        if isinstance(thresholds, Mapping) and thresholds:
+            raise InvalidArgumentError("thresholds: given, but the game has no 'value' layer")
         return {}
-    values = np.asarray(game.layers["value"], dtype=np.float64).reshape(
-        len(game.criteria["value"]), -1)
+    if thresholds is None:
+        return {}
     names = game.criteria["value"]
-    if isinstance(thresholds, str):
-        if thresholds != "half":
-            raise InvalidGameError(
-                f"thresholds: expected 'half', None, or a mapping from value criterion to "
-                f"threshold, found {thresholds!r}")
+    if isinstance(thresholds, str):   # "half"
+        values = np.asarray(game.layers["value"], dtype=np.float64).reshape(len(names), -1)
         return {c: float(v.min() + (v.max() - v.min()) / 2) for c, v in zip(names, values)}
-    if not isinstance(thresholds, Mapping):
-        raise InvalidGameError(
-            f"thresholds: expected 'half', None or a mapping from value criterion to "
-            f"threshold, found {type(thresholds).__name__}")
     out = {}
     for k, v in thresholds.items():
         if k not in names:
-            raise InvalidGameError(
-                f"thresholds: expected value criteria {names}, found {k!r}")
-        v = float(v)
-        if not np.isfinite(v):
-            raise InvalidGameError(f"thresholds[{k!r}]: expected a finite number, found {v}")
-        out[k] = v
+            raise InvalidArgumentError(f"thresholds: expected value criteria {names}, found {k!r}")
+        out[k] = float(as_vector(v, f"thresholds[{k!r}]", 1)[0])
     return out
 
 
-def _assess(label: str, point: np.ndarray, value_scores: np.ndarray | None,
-            names: Sequence[str], thresholds: Mapping[str, float], table: ScoreTable,
-            front: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
-    lo = table.values.min(axis=0)
-    hi = table.values.max(axis=0)
-    span = np.where(hi > lo, hi - lo, 1.0)
-    gaps = np.clip((hi - point) / span, 0.0, None)
-    # largest uniform improvement offered by a frontier outcome, in range units
-    if len(front):
-        improve = ((front - point) / span).min(axis=1).max()
-    else:
-        improve = 0.0
-    tol = 1e-9 * max(1.0, float(np.abs(table.values).max()))
-    dominators = np.flatnonzero(np.all(table.values >= point - tol, axis=1)
-                                & np.any(table.values > point + tol, axis=1))
-    dominated = len(dominators) > 0
-    by = None
-    if dominated:
-        gain = ((table.values[dominators] - point) / span).sum(axis=1)
-        by = labels[int(dominators[int(np.argmax(gain))])]
-    violations = {}
-    if value_scores is not None:
-        for c, s in zip(names, value_scores):
-            if c in thresholds and s < thresholds[c] - tol:
-                violations[c] = (float(s), float(thresholds[c]))
-    return dict(label=label,
-                scores={a: float(v) for a, v in zip(table.axes, point)},
-                gaps={a: float(v) for a, v in zip(table.axes, gaps)},
-                frontier_gap=float(max(0.0, improve)), pareto_optimal=not dominated,
-                violations=violations, holistic=(not dominated) and not violations,
-                dominated_by=by)
+@dataclass(frozen=True)
+class _Yardstick:
+    """What every outcome and equilibrium is measured against."""
+
+    table: ScoreTable
+    front: np.ndarray              # the Pareto-optimal outcomes' scores
+    labels: list[str]              # outcome labels
+    value_names: tuple[str, ...]
+    value_tol: np.ndarray          # per value criterion
+    thresholds: dict[str, float]
+    values_measured: bool
+
+    @property
+    def span(self) -> np.ndarray:
+        lo, hi = self.table.values.min(axis=0), self.table.values.max(axis=0)
+        return np.where(hi > lo, hi - lo, 1.0)
+
+    def assess(self, label: str, point: np.ndarray,
+               value_scores: np.ndarray | None) -> dict[str, Any]:
+        values = self.table.values
+        hi = values.max(axis=0)
+        span = self.span
+        raw_span = hi - values.min(axis=0)
+        gaps = np.clip((hi - point) / span, 0.0, None)
+        # largest uniform improvement offered by a frontier outcome, in range units
+        improve = ((self.front - point) / span).min(axis=1).max() if len(self.front) else 0.0
+        tol = RELATIVE_TOLERANCE * raw_span
+        dominators = np.flatnonzero(np.all(values >= point - tol, axis=1)
+                                    & np.any(values > point + tol, axis=1))
+        dominated = len(dominators) > 0
+        by = None
+        if dominated:
+            gain = ((values[dominators] - point) / span).sum(axis=1)
+            by = self.labels[int(dominators[int(np.argmax(gain))])]
+        violations = {}
+        if value_scores is not None:
+            for c, s, t in zip(self.value_names, value_scores, self.value_tol):
+                if c in self.thresholds and s < self.thresholds[c] - t:
+                    violations[c] = (float(s), float(self.thresholds[c]))
+        holistic = (not dominated and not violations) if self.values_measured else None
+        return dict(label=label,
+                    scores={a: float(v) for a, v in zip(self.table.axes, point)},
+                    gaps={a: float(v) for a, v in zip(self.table.axes, gaps)},
+                    frontier_gap=float(max(0.0, improve)), pareto_optimal=not dominated,
+                    violations=violations, holistic=holistic, dominated_by=by)
 
 
 def alignment_report(game: Game, equilibria: Any = None, dimensions: Any = None,
                      aggregate: Any = "sum", thresholds: Any = "half",
-                     welfare: Any = None, cost: bool = False) -> AlignmentReport:
+                     welfare: str | None = None, cost: bool = False) -> AlignmentReport:
     """Alignment of a game's equilibria across objective, value and preference.
 
     For each equilibrium, on each axis: its score, its gap to the best outcome
@@ -524,14 +691,19 @@ def alignment_report(game: Game, equilibria: Any = None, dimensions: Any = None,
     winner-loser gap; and the verdict of **holistic alignment**: Pareto-optimal across
     every axis (no outcome dominates it) and no value criterion below its threshold.
     The objective-optimal outcome and the preference compromise are assessed the same
-    way, and every holistically aligned outcome is listed.
+    way, and every holistically aligned outcome is listed. A game without a ``value``
+    layer is not judged holistically (``values_measured`` is False, every ``holistic``
+    None): the verdict names the Pareto-optimal equilibria and says values were not
+    measured.
+
+    Scores within ``RELATIVE_TOLERANCE`` times an axis's range count as equal.
 
     Parameters
     ----------
     game : Game
     equilibria : iterable, optional
-        Equilibria (pure, mixed or correlated); default every pure equilibrium and, for
-        two players, every extreme mixed one.
+        Equilibria (pure, mixed or correlated) or profiles; default every pure
+        equilibrium and, for two players, every extreme mixed one.
     dimensions, aggregate :
         See :func:`pareto.score_table` (default: the standard layers, criteria summed).
     thresholds : "half", None or mapping
@@ -545,68 +717,82 @@ def alignment_report(game: Game, equilibria: Any = None, dimensions: Any = None,
     -------
     AlignmentReport
 
+    Raises
+    ------
+    InvalidArgumentError
+        Malformed dimensions, aggregate, thresholds, welfare, cost or equilibria list.
+    InvalidGameError
+        Not a game, or a malformed equilibrium profile.
+
     Examples
     --------
     >>> import games
     >>> r = alignment_report(games.catalog.aid_delivery())
-    >>> r.highlights["objective-optimal"].label
+    >>> r.objective_optimal.label
     'visibility, open airspace, open airspace, cost-efficient'
     >>> [o.label for o in r.holistic_outcomes][:1]
     ['need-based, open airspace, open airspace, priority-to-need']
+    >>> alignment_report(games.catalog.matching_pennies()).values_measured
+    False
     """
     table = score_table(game, dimensions, aggregate)
-    thr = _thresholds(game, table, thresholds)
+    thr = _thresholds(game, thresholds)
     if equilibria is None:
         eqs, complete, _ = game_equilibria(game)
     else:
-        eqs, complete = list(equilibria), False
+        eqs, complete = as_equilibria(equilibria), False
     front_mask = nondominated(table.values)
-    front = table.values[front_mask]
     has_values = "value" in game.layers
     value_table = np.asarray(game.layers["value"], dtype=np.float64).reshape(
         len(game.criteria["value"]), -1).T if has_values else None
-    value_names = game.criteria["value"] if has_values else ()
-    labels = outcome_labels(game)
     has_pref = "preference" in game.layers
     pref_table = np.asarray(game.layers["preference"], dtype=np.float64).reshape(
         len(game.criteria["preference"]), -1).T if has_pref else None
+    value_tol = RELATIVE_TOLERANCE * (value_table.max(axis=0) - value_table.min(axis=0)) \
+        if has_values else np.zeros(0)
+    yardstick = _Yardstick(table=table, front=table.values[front_mask],
+                           labels=outcome_labels(game),
+                           value_names=tuple(game.criteria["value"]) if has_values else (),
+                           value_tol=value_tol, thresholds=thr, values_measured=has_values)
+    payoff_table = np.asarray(game.float_payoffs).reshape(game.n_players, -1).T
 
     eq_out = []
     for e in eqs:
         dist = joint_distribution(game, e).reshape(-1)
-        point = dist @ table.values
-        vals = dist @ value_table if has_values else None
-        base = _assess(_equilibrium_label(game, e), point, vals, value_names, thr, table, front, labels)
-        payoffs = dist @ np.asarray(game.float_payoffs).reshape(game.n_players, -1).T
-        principals = disparity(dist @ pref_table, game.criteria["preference"]) if has_pref else None
-        regret = getattr(e, "regret", 0.0)
+        base = yardstick.assess(equilibrium_label(game, e), dist @ table.values,
+                                dist @ value_table if has_values else None)
+        payoffs = dist @ payoff_table
+        principals = disparity(dist @ pref_table, game.criteria["preference"]) \
+            if has_pref else None
         eq_out.append(EquilibriumAlignment(
             **base, payoffs=tuple(float(p) for p in payoffs),
             players=disparity(payoffs, game.players), principals=principals,
-            regret=float(regret)))
+            regret=equilibrium_regret(game, e)))
 
     def outcome(k: int) -> OutcomeAlignment:
         vals = value_table[k] if has_values else None
-        return OutcomeAlignment(**_assess(labels[k], table.values[k], vals, value_names, thr,
-                                          table, front, labels))
+        return OutcomeAlignment(**yardstick.assess(yardstick.labels[k], table.values[k], vals))
 
-    highlights = {}
+    objective_optimal = preference_compromise = value_optimal = None
     if "objective" in table.dimensions and table.axes.count("objective") == 1:
         j = table.axes.index("objective")
-        highlights["objective-optimal"] = outcome(int(np.argmax(table.values[:, j])))
+        objective_optimal = outcome(int(np.argmax(table.values[:, j])))
     if has_pref:
         order = np.lexsort((-pref_table.sum(axis=1), -pref_table.min(axis=1)))
-        highlights["preference compromise"] = outcome(int(order[0]))
+        preference_compromise = outcome(int(order[0]))
     if has_values:
-        highlights["value-optimal"] = outcome(int(np.argmax(value_table.sum(axis=1))))
-    holistic = [o for o in (outcome(int(k)) for k in np.flatnonzero(front_mask)) if o.holistic]
+        value_optimal = outcome(int(np.argmax(value_table.sum(axis=1))))
+    holistic = [o for o in (outcome(int(k)) for k in np.flatnonzero(front_mask))
+                if o.holistic] if has_values else []
 
     price, note = None, ""
     try:
         price = price_of_anarchy(game, eqs, welfare=welfare, cost=cost)
-    except InvalidGameError as err:
+    except InvalidArgumentError as err:
         note = str(err)
     return AlignmentReport(game=game, axes=table.axes, table=table, outcome_frontier=front_mask,
                            equilibria=eq_out, equilibria_complete=complete,
-                           highlights=highlights, holistic_outcomes=holistic, thresholds=thr,
-                           price=price, price_note=note, sources=list(eqs))
+                           holistic_outcomes=holistic, thresholds=thr, price=price,
+                           values_measured=has_values, objective_optimal=objective_optimal,
+                           preference_compromise=preference_compromise,
+                           value_optimal=value_optimal, price_note=note, sources=list(eqs))

@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError
 
-__all__ = ["plot_frontier", "plot_report", "save_figure"]
+__all__ = ["plot_frontier", "plot_report", "plot_points", "plot_bars", "save_figure"]
 
 
 def _pyplot() -> Any:
@@ -45,22 +45,59 @@ def save_figure(fig: Any, path: Any) -> None:
         raise
 
 
+def _axis_pair(axes: Sequence[int], d: int) -> tuple[int, int]:
+    """Two column indices below ``d`` (both 0 for one column)."""
+    if d == 1:
+        return 0, 0
+    try:
+        i, j = (int(a) for a in axes)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"axes: expected two column indices below {d}, found {axes!r}") from None
+    if not (0 <= i < d and 0 <= j < d):
+        raise InvalidArgumentError(f"axes: expected two column indices below {d}, found {axes!r}")
+    return i, j
+
+
+def plot_points(points: np.ndarray, names: Sequence[str], ax: Any = None,
+                axes: Sequence[int] = (0, 1), label: str = "points") -> Any:
+    """Scatter of an (N, d) array on two of its columns; returns the Axes."""
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    pts = np.asarray(points, dtype=np.float64)
+    i, j = _axis_pair(axes, pts.shape[1])
+    ax.scatter(pts[:, i], pts[:, j], c="tab:blue", s=18, label=label)
+    ax.set_xlabel(names[i])
+    ax.set_ylabel(names[j])
+    return ax
+
+
+def plot_bars(values: Sequence[float], names: Sequence[str], ylabel: str,
+              title: str = "", ax: Any = None) -> Any:
+    """One bar per named value; returns the Axes."""
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(3.0, 0.8 * len(values) + 1.5), 3.5))
+    ax.bar(range(len(values)), values, color="tab:blue")
+    ax.set_xticks(range(len(values)), list(names), rotation=30, ha="right")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize="medium")
+    return ax
+
+
 def plot_frontier(front: Any, ax: Any = None, axes: Sequence[int] = (0, 1)) -> Any:
     """Candidates in grey, the Pareto-optimal ones highlighted, on two axes."""
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4))
     pts = np.asarray(front.points)
-    if pts.shape[1] == 1:
-        i, j = 0, 0
-    else:
-        i, j = axes
-        if not (0 <= i < pts.shape[1] and 0 <= j < pts.shape[1]):
-            raise InvalidGameError(f"axes: expected two indices below {pts.shape[1]}, found {axes}")
+    i, j = _axis_pair(axes, pts.shape[1])
     ax.scatter(pts[:, i], pts[:, j], c="0.7", s=18, label=front.over)
     opt = front.optimal
     ax.scatter(pts[opt, i], pts[opt, j], c="tab:blue", s=30, label="Pareto-optimal")
-    for f in getattr(front, "faces", ()):
+    for f in front.faces:
         if len(f) == 2:
             ax.plot(pts[list(f), i], pts[list(f), j], c="tab:blue")
     ax.set_xlabel(front.axes[i])
@@ -73,7 +110,7 @@ def plot_report(report: Any, path: Any = None, kind: str = "pairs") -> Any:
     """Outcomes (grey), the outcome frontier (blue), holistically aligned outcomes
     (green ring) and the equilibria (red stars) of an alignment report."""
     if kind not in ("pairs", "3d"):
-        raise InvalidGameError(f"kind: expected 'pairs' or '3d', found {kind!r}")
+        raise InvalidArgumentError(f"kind: expected 'pairs' or '3d', found {kind!r}")
     plt = _pyplot()
     values = report.table.values
     axes_names = report.axes

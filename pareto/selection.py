@@ -8,18 +8,24 @@ deterministic. Points are rows of an (N, d) array, every column maximised; a
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError, SolverError
-from pareto.dominance import _as_points, nondominated
+from games.errors import InvalidArgumentError, SolverError
+from pareto.dominance import nondominated
+from pareto.frontier import Frontier
+from pareto.points import as_points, as_vector
 
 __all__ = ["select", "Selection", "RULES"]
 
 RULES = ("utilitarian", "egalitarian", "leximin", "nash", "kalai-smorodinsky", "weighted",
          "values-first")
+
+#: Scores within this fraction of the largest score magnitude tie (then leximin decides).
+TIE_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,9 @@ class Selection:
         Row of the chosen point in the input.
     point : ndarray
     rule : str
-    value : float or tuple
-        What the rule maximised at the chosen point.
+    value : float or tuple of float
+        What the rule maximised at the chosen point (leximin: the sorted gains over the
+        disagreement point).
     label : str or None
         Its label, when a Frontier was given.
     admissible : int
@@ -43,7 +50,7 @@ class Selection:
     index: int
     point: np.ndarray
     rule: str
-    value: Any
+    value: float | tuple[float, ...]
     label: str | None = None
     admissible: int = 0
 
@@ -51,6 +58,17 @@ class Selection:
         value = list(self.value) if isinstance(self.value, tuple) else float(self.value)
         return {"index": self.index, "point": [float(v) for v in self.point], "rule": self.rule,
                 "value": value, "label": self.label, "admissible": self.admissible}
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        value = self.value if isinstance(self.value, tuple) else (self.value,)
+        rows = [("rule", self.rule), ("index", str(self.index)),
+                ("label", "" if self.label is None else self.label),
+                ("point", ", ".join(f"{v:.6g}" for v in self.point)),
+                ("value", ", ".join(f"{v:.6g}" for v in value)),
+                ("admissible points", str(self.admissible))]
+        body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+        return f"<table><caption>Selection</caption>{body}</table>"
 
 
 def _leximin_key(rows: np.ndarray) -> np.ndarray:
@@ -107,9 +125,9 @@ def select(points: Any, rule: str = "utilitarian", disagreement: Any = None,
 
     Raises
     ------
-    InvalidGameError
+    InvalidArgumentError
         An unknown rule, missing or malformed weights, thresholds or disagreement point,
-        no points.
+        no points, points that are not finite numbers.
     SolverError
         No point meets the thresholds, or (nash) no point is strictly above ``d``.
 
@@ -124,48 +142,45 @@ def select(points: Any, rule: str = "utilitarian", disagreement: Any = None,
     2
     """
     labels = None
-    if hasattr(points, "points") and hasattr(points, "labels"):
+    if isinstance(points, Frontier):
         labels = list(points.labels)
         points = points.points
-    x = _as_points(points)
+    x = as_points(points)
     n, d = x.shape
     if n == 0:
-        raise InvalidGameError("points: expected at least one point, found none")
-    if rule not in RULES:
-        raise InvalidGameError(f"rule: expected one of {RULES}, found {rule!r}")
-    candidates = np.arange(n)
+        raise InvalidArgumentError("points: expected at least one point, found none")
+    if not isinstance(rule, str) or rule not in RULES:
+        raise InvalidArgumentError(f"rule: expected one of {RULES}, found {rule!r}")
+    if disagreement is None:
+        dpt = x.min(axis=0)
+    else:
+        dpt = as_vector(disagreement, "disagreement", d, " (one per column of points)")
     if rule == "values-first":
-        if thresholds is None:
-            raise InvalidGameError("thresholds: the values-first rule needs one threshold per "
-                                   "column (None for an unconstrained column), found none")
-        thr = list(thresholds)
-        if len(thr) != d:
-            raise InvalidGameError(f"thresholds: expected {d} entries (one per column), "
-                                   f"found {len(thr)}")
-        lower = np.array([-np.inf if t is None else float(t) for t in thr])
-        if np.any(np.isnan(lower)):
-            raise InvalidGameError(f"thresholds: expected numbers or None, found {thresholds!r}")
+        lower = _thresholds(thresholds, d)
+        if not isinstance(then, str) or then == "values-first" or then not in RULES:
+            raise InvalidArgumentError(f"then: expected another rule of {RULES}, found {then!r}")
         ok = np.all(x >= lower, axis=1)
         if not ok.any():
             raise SolverError(
-                f"values-first: no point meets the thresholds {thr} (best per column "
-                f"{x.max(axis=0).tolist()})")
+                f"values-first: no point meets the thresholds {list(thresholds)} (best per "
+                f"column {x.max(axis=0).tolist()})")
         candidates = np.flatnonzero(ok)
-        if then == "values-first" or then not in RULES:
-            raise InvalidGameError(f"then: expected another rule of {RULES}, found {then!r}")
         inner = select(x[candidates], then, disagreement, weights)
         k = int(candidates[inner.index])
         return Selection(k, x[k].copy(), f"values-first then {then}", inner.value,
                          None if labels is None else labels[k], len(candidates))
+    w = None
+    if rule == "weighted":
+        if weights is None:
+            raise InvalidArgumentError(
+                "weights: the weighted rule needs one weight per column, found none")
+        w = as_vector(weights, "weights", d, " (one per column of points)")
+        if np.any(w < 0) or not np.any(w > 0):
+            raise InvalidArgumentError(
+                f"weights: expected {d} non-negative weights, not all zero, found {w.tolist()}")
     keep = nondominated(x)
     candidates = np.flatnonzero(keep)
     c = x[candidates]
-    if disagreement is None:
-        dpt = x.min(axis=0)
-    else:
-        dpt = _as_points(np.ravel(disagreement), "disagreement")[:, 0]
-        if dpt.shape != (d,):
-            raise InvalidGameError(f"disagreement: expected {d} coordinates, found {len(dpt)}")
     gains = c - dpt
     if rule == "utilitarian":
         score = c.sum(axis=1)
@@ -190,17 +205,32 @@ def select(points: Any, rule: str = "utilitarian", disagreement: Any = None,
         span = np.where(span > 0, span, 1.0)
         score = (gains / span).min(axis=1)
     else:  # weighted
-        if weights is None:
-            raise InvalidGameError("weights: the weighted rule needs one weight per column, found none")
-        w = _as_points(np.ravel(weights), "weights")[:, 0]
-        if w.shape != (d,) or np.any(w < 0) or not np.any(w > 0):
-            raise InvalidGameError(
-                f"weights: expected {d} non-negative weights, not all zero, found {list(weights)}")
         score = c @ w
     best = score.max()
-    tied = np.flatnonzero(score >= best - 1e-12 * max(1.0, abs(float(best))))
+    scale = float(np.abs(score[np.isfinite(score)]).max())
+    tied = np.flatnonzero(score >= best - TIE_TOLERANCE * scale)
     pick = tied[_leximin_key(gains[tied])[0]] if len(tied) > 1 else tied[0]
     k = int(candidates[pick])
     value = float(np.exp(best)) if rule == "nash" else float(best)
     return Selection(k, x[k].copy(), rule, value, None if labels is None else labels[k],
                      len(candidates))
+
+
+def _thresholds(thresholds: Any, d: int) -> np.ndarray:
+    """The lower bounds of the values-first rule: one finite number or None per column."""
+    if thresholds is None:
+        raise InvalidArgumentError("thresholds: the values-first rule needs one threshold per "
+                                   "column (None for an unconstrained column), found none")
+    if isinstance(thresholds, (str, bytes)) or not hasattr(thresholds, "__len__"):
+        raise InvalidArgumentError(
+            f"thresholds: expected {d} entries (a number or None per column), "
+            f"found {thresholds!r}")
+    if len(thresholds) != d:
+        raise InvalidArgumentError(f"thresholds: expected {d} entries (one per column), "
+                                   f"found {len(thresholds)}")
+    lower = np.full(d, -np.inf)
+    for j, t in enumerate(thresholds):
+        if t is None:
+            continue
+        lower[j] = as_vector(t, f"thresholds[{j}]", 1)[0]
+    return lower
