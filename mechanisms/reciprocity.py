@@ -39,6 +39,7 @@ from mechanisms.base import (
     freeze_yardstick,
     jsonable,
 )
+from pareto.plot import save_figure
 
 __all__ = ["Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
            "network_matrix", "group_matrix",
@@ -292,8 +293,6 @@ class ReputationOutcome:
         """Bars of each strategy's mean payoff and share of good reputations. Returns the
         matplotlib Figure (saved atomically when ``path`` is given)."""
         import matplotlib.pyplot as plt
-
-        from pareto.plot import save_figure
 
         fig, (pay, rep) = plt.subplots(1, 2, figsize=(8, 3.2))
         x = np.arange(len(self.strategies))
