@@ -11,7 +11,8 @@ outcome (subsidies minus fines collected), added to any cost already recorded.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -21,8 +22,8 @@ import numpy as np
 from games import Game, InvalidArgumentError, InvalidGameError
 
 __all__ = ["Mechanism", "Composite", "compose", "COST_LAYER", "freeze_yardstick", "with_cost",
-           "Number", "exact_number", "check_number", "check_flag", "check_name", "check_target",
-           "profile_index", "target_mask", "jsonable"]
+           "Number", "Family", "FigurePath", "exact_number", "check_number", "check_flag",
+           "check_name", "check_target", "profile_index", "target_mask", "jsonable"]
 
 #: The layer in which mechanisms record the operator's net payments.
 COST_LAYER = "cost"
@@ -252,6 +253,14 @@ class Mechanism:
         """The mechanism's class, name, reference and parameters as plain JSON data."""
         return {"mechanism": type(self).__name__, "name": self.name,
                 "reference": self.reference, "parameters": jsonable(self.parameters)}
+
+
+#: A mechanism family: a Mechanism class (varied through a named parameter) or a callable
+#: from a parameter value to a Mechanism or directly to a Game.
+Family = type[Mechanism] | Callable[..., "Mechanism | Game"]
+
+#: Where a figure is saved (None: not saved).
+FigurePath = str | os.PathLike[str] | None
 
 
 def with_cost(game: Game, payoffs: np.ndarray, cost: np.ndarray | None, exact: bool,

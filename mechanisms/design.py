@@ -27,13 +27,14 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from games import Game, InvalidArgumentError, InvalidGameError, SolverError, pure_equilibria
 from mechanisms.base import (
     COST_LAYER,
+    FigurePath,
     Mechanism,
     Number,
     check_flag,
@@ -46,6 +47,9 @@ from mechanisms.base import (
 from mechanisms.evaluation import CONDITIONS, condition_holds, threshold
 from pareto import AlignmentReport, alignment_report
 from pareto.plot import save_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["implement", "Implementation", "robustness_margin", "cheapest", "CheapestMechanism",
            "paid_at_target"]
@@ -527,7 +531,7 @@ class CheapestMechanism:
         return (f"<table><caption>{html.escape(repr(self))}</caption><tr>{head}<th>cost</th>"
                 f"<th></th></tr>{rows}</table>")
 
-    def plot(self, path: Any = None) -> Any:
+    def plot(self, path: FigurePath = None) -> Figure:
         """The cost of every feasible candidate against its first parameter, the choice
         marked. Returns the matplotlib Figure (saved atomically when ``path`` is given)."""
         import matplotlib.pyplot as plt

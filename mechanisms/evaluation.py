@@ -18,6 +18,8 @@ from games.parallel import run_tasks
 from games.symbolic import SymbolicGame, solve_threshold
 from mechanisms.base import (
     COST_LAYER,
+    Family,
+    FigurePath,
     Mechanism,
     Number,
     check_number,
@@ -31,6 +33,7 @@ from pareto.plot import save_figure
 
 if TYPE_CHECKING:
     import sympy
+    from matplotlib.figure import Figure
 
 __all__ = ["evaluate", "Evaluation", "compare", "Comparison", "ComparisonRow", "Snapshot",
            "threshold", "Threshold", "sweep", "SweepResult", "SweepPoint", "default_measure",
@@ -222,7 +225,7 @@ class Evaluation:
         return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th></th><th>before</th>"
                 f"<th>after</th></tr>{rows}</table>")
 
-    def plot(self, path: Any = None) -> Any:
+    def plot(self, path: FigurePath = None) -> Figure:
         """Bars of the best equilibrium's score on each alignment axis, before and after.
         Returns the matplotlib Figure (saved atomically when ``path`` is given)."""
         import matplotlib.pyplot as plt
@@ -356,7 +359,7 @@ class Threshold:
         return f"<table><caption>{html.escape(repr(self))}</caption>{rows}</table>"
 
 
-def _check_family(family: Any, parameter: str | None, fixed: Any) -> dict[str, Any]:
+def _check_family(family: Family, parameter: str | None, fixed: Any) -> dict[str, Any]:
     """Validate a mechanism family and its fixed parameters; the fixed ones as a dict."""
     if fixed is None:
         fixed = {}
@@ -379,7 +382,7 @@ def _check_family(family: Any, parameter: str | None, fixed: Any) -> dict[str, A
     return dict(fixed)
 
 
-def _family_game(game: Game | None, family: Any, parameter: str | None, theta: Any,
+def _family_game(game: Game | None, family: Family, parameter: str | None, theta: Any,
                  fixed: dict[str, Any]) -> Game:
     if isinstance(family, type) and issubclass(family, Mechanism):
         made = family(**{parameter: theta}, **fixed)
@@ -456,7 +459,7 @@ def _check_bounds(bounds: Any) -> tuple[Number, Number]:
             bounds[1] if exact_number(bounds[1]) else high)
 
 
-def threshold(game: Game | SymbolicGame | None, family: Any, parameter: str | None = None,
+def threshold(game: Game | SymbolicGame | None, family: Family | None, parameter: str | None = None,
               condition: str | Callable[[Game], bool] = "equilibrium",
               profile: Sequence[Any] | None = None, bounds: tuple[Number, Number] = (0, 1),
               fixed: dict[str, Any] | None = None, tolerance: float = 1e-9) -> Threshold:
@@ -683,8 +686,8 @@ class SweepResult:
             out.append(np.nan if x is None else float(x))
         return np.array(out, dtype=np.float64)
 
-    def plot(self, y: Callable[[Any], float | None] | None = None, path: Any = None,
-             label: str | None = None) -> Any:
+    def plot(self, y: Callable[[Any], float | None] | None = None, path: FigurePath = None,
+             label: str | None = None) -> Figure:
         """The measure against the parameter (see :meth:`series`). Returns the matplotlib
         Figure (saved atomically when ``path`` is given)."""
         import matplotlib.pyplot as plt
@@ -716,7 +719,7 @@ def default_measure(game: Game, seed: Any = None) -> SweepPoint:
 @dataclass(frozen=True)
 class _SweepTask:
     game: Game | None
-    family: Any
+    family: Family
     parameter: str | None
     fixed: dict[str, Any]
     measure: Callable[..., Any]
@@ -732,7 +735,7 @@ def _run_sweep_task(item: tuple[_SweepTask, Any], seed: Any = None) -> Any:
     return task(theta, seed)
 
 
-def sweep(game: Game | None, family: Any, grid: Sequence[Any], parameter: str | None = None,
+def sweep(game: Game | None, family: Family, grid: Sequence[Any], parameter: str | None = None,
           measure: Callable[..., Any] | None = None, fixed: dict[str, Any] | None = None,
           executor: Any = None, seed: Any = None, progress: bool | None = None) -> SweepResult:
     """Apply a mechanism family at every parameter of ``grid`` and measure the result,
@@ -865,7 +868,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         return {"mechanisms": [r.to_dict() for r in self.entries]}
 
-    def plot(self, path: Any = None) -> Any:
+    def plot(self, path: FigurePath = None) -> Figure:
         """Horizontal bars of each mechanism's cooperation and best value score at an
         equilibrium (green where an equilibrium is holistically aligned). Returns the
         matplotlib Figure (saved atomically when ``path`` is given)."""

@@ -21,7 +21,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from games.evolution import relatedness_weighted
 from games.repeated import expected_payoffs
 from games.repeated import strategies as catalogue
 from mechanisms.base import (
+    FigurePath,
     Mechanism,
     check_flag,
     check_name,
@@ -40,6 +41,9 @@ from mechanisms.base import (
     jsonable,
 )
 from pareto.plot import save_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
            "network_matrix", "group_matrix",
@@ -289,7 +293,7 @@ class ReputationOutcome:
         return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>strategy</th>"
                 f"<th>count</th><th>mean payoff</th><th>good reputation</th></tr>{rows}</table>")
 
-    def plot(self, path: Any = None) -> Any:
+    def plot(self, path: FigurePath = None) -> Figure:
         """Bars of each strategy's mean payoff and share of good reputations. Returns the
         matplotlib Figure (saved atomically when ``path`` is given)."""
         import matplotlib.pyplot as plt
