@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -376,6 +376,12 @@ def _check_family(family: Family, parameter: str | None, fixed: Any) -> dict[str
             raise InvalidArgumentError(f"fixed: expected other parameters of {family.__name__} "
                                        f"{tuple(n for n in names if n != parameter)}, found "
                                        f"{unknown}")
+        missing = [f.name for f in fields(family)  # type: ignore[arg-type]
+                   if f.default is MISSING and f.default_factory is MISSING
+                   and f.name != parameter and f.name not in fixed]
+        if missing:
+            raise InvalidArgumentError(f"fixed: {family.__name__} also needs {missing}, found "
+                                       f"{tuple(fixed)}")
     elif not callable(family):
         raise InvalidArgumentError(f"family: expected a Mechanism class or a callable "
                                    f"parameter -> Mechanism or Game, found {family!r}")

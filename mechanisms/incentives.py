@@ -47,6 +47,8 @@ def _scalar(x: Any, payoffs: np.ndarray) -> Any:
 
 def _outcome(value: Any, field: str = "outcome") -> tuple:
     """An agreed outcome parameter as a tuple (checked against the game on apply)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not value:
         raise InvalidArgumentError(f"{field}: expected one action (index or name) per player, "
                                    f"found {value!r}")

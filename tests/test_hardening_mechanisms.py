@@ -184,6 +184,7 @@ BAD_ARGUMENTS = [
      "parameter"),
     ("unknown fixed", lambda: M.threshold(PD(), M.Kinship, "relatedness", profile=CC,
                                           fixed={"nonsense": 1}), "fixed"),
+    ("missing fixed", lambda: M.threshold(PD(), M.Penalty, "fine", profile=CC), "on"),
     ("family", lambda: M.threshold(PD(), 3, profile=CC), "family"),
     ("no profile", lambda: M.threshold(PD(), M.Kinship, "relatedness"), "profile"),
     ("short profile", lambda: M.threshold(PD(), M.Kinship, "relatedness", profile=("C",)),
