@@ -9,19 +9,52 @@ and records the operator's net payments in the ``"cost"`` layer. Mechanisms comp
 """
 
 from games import __version__  # one version for the distribution
-
-from mechanisms.base import COST_LAYER, Composite, Mechanism, compose
 from mechanisms import design
-from mechanisms.design import (CheapestMechanism, Implementation, cheapest, implement,
-                               paid_at_target, robustness_margin)
-from mechanisms.evaluation import (CONDITIONS, Comparison, Evaluation, compare, Snapshot, SweepResult, Threshold,
-                                   evaluate, sweep, threshold)
-from mechanisms.incentives import (ContestIntensity, Contract, Monitoring, Penalty,
-                                   Redistribution, RewardCap, Subsidy, ThirdPartyJudge,
-                                   Transparency)
+from mechanisms.base import COST_LAYER, Composite, Mechanism, compose
+from mechanisms.design import (
+    CheapestMechanism,
+    Implementation,
+    cheapest,
+    implement,
+    paid_at_target,
+    robustness_margin,
+)
+from mechanisms.evaluation import (
+    CONDITIONS,
+    Comparison,
+    ComparisonRow,
+    Evaluation,
+    Snapshot,
+    SweepPoint,
+    SweepResult,
+    Threshold,
+    compare,
+    evaluate,
+    sweep,
+    threshold,
+)
+from mechanisms.incentives import (
+    ContestIntensity,
+    Contract,
+    Monitoring,
+    Penalty,
+    Redistribution,
+    RewardCap,
+    Subsidy,
+    ThirdPartyJudge,
+    Transparency,
+)
+from mechanisms.reciprocity import (
+    NORMS,
+    Groups,
+    Kinship,
+    Network,
+    Repetition,
+    Reputation,
+    ReputationOutcome,
+    simulate_reputation,
+)
 from mechanisms.simulators import MechanismRewards, reward_transform
-from mechanisms.reciprocity import (NORMS, Groups, Kinship, Network, Repetition, Reputation,
-                                    ReputationOutcome, simulate_reputation)
 
 __all__ = [
     "Mechanism", "Composite", "compose", "COST_LAYER",
@@ -29,8 +62,9 @@ __all__ = [
     "Monitoring", "ThirdPartyJudge", "Transparency",
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
     "simulate_reputation", "ReputationOutcome",
-    "evaluate", "Evaluation", "compare", "Comparison", "Snapshot", "threshold", "Threshold", "CONDITIONS",
+    "evaluate", "Evaluation", "compare", "Comparison", "ComparisonRow", "Snapshot",
+    "threshold", "Threshold", "CONDITIONS",
     "design", "implement", "Implementation", "robustness_margin", "cheapest",
     "CheapestMechanism", "paid_at_target",
-    "sweep", "SweepResult", "MechanismRewards", "reward_transform",
+    "sweep", "SweepResult", "SweepPoint", "MechanismRewards", "reward_transform",
 ]

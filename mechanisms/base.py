@@ -11,20 +11,25 @@ outcome (subsidies minus fines collected), added to any cost already recorded.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any, ClassVar
 
 import numpy as np
 
-from games import Game, InvalidGameError
+from games import Game, InvalidArgumentError, InvalidGameError
 
-__all__ = ["Mechanism", "Composite", "compose", "COST_LAYER", "freeze_yardstick",
-           "exact_number", "check_number", "target_mask"]
+__all__ = ["Mechanism", "Composite", "compose", "COST_LAYER", "freeze_yardstick", "with_cost",
+           "Number", "Family", "FigurePath", "exact_number", "check_number", "check_flag",
+           "check_name", "check_target", "profile_index", "target_mask", "jsonable"]
 
 #: The layer in which mechanisms record the operator's net payments.
 COST_LAYER = "cost"
+
+#: A mechanism parameter: exact (int, Fraction) or float.
+Number = int | float | Fraction
 
 
 def exact_number(x: Any) -> bool:
@@ -33,18 +38,87 @@ def exact_number(x: Any) -> bool:
 
 
 def check_number(value: Any, field: str, low: float | None = None, high: float | None = None,
-                 low_open: bool = False) -> Any:
-    """Validate a numeric parameter (kept exact when it is an int or a Fraction)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, Fraction, np.integer, np.floating)):
-        raise InvalidGameError(f"{field}: expected a number, found {value!r}")
+                 low_open: bool = False, high_open: bool = False) -> Any:
+    """Validate a numeric parameter (kept exact when it is an int or a Fraction).
+
+    Raises
+    ------
+    InvalidArgumentError
+        For a value that is not a finite real number (strings, bools, None, NaN,
+        infinities) or lies outside ``[low, high]`` (open ends with ``low_open`` and
+        ``high_open``).
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, float, Fraction, np.integer, np.floating)):
+        raise InvalidArgumentError(f"{field}: expected a number, found {value!r}")
     if isinstance(value, (float, np.floating)) and not np.isfinite(value):
-        raise InvalidGameError(f"{field}: expected a finite number, found {value!r}")
+        raise InvalidArgumentError(f"{field}: expected a finite number, found {value!r}")
     if low is not None and (value < low or (low_open and value == low)):
         bound = f"> {low}" if low_open else f">= {low}"
-        raise InvalidGameError(f"{field}: expected a number {bound}, found {value!r}")
-    if high is not None and value > high:
-        raise InvalidGameError(f"{field}: expected a number <= {high}, found {value!r}")
+        raise InvalidArgumentError(f"{field}: expected a number {bound}, found {value!r}")
+    if high is not None and (value > high or (high_open and value == high)):
+        bound = f"< {high}" if high_open else f"<= {high}"
+        raise InvalidArgumentError(f"{field}: expected a number {bound}, found {value!r}")
     return Fraction(value) if isinstance(value, (int, np.integer)) else value
+
+
+def check_flag(value: Any, field: str) -> bool:
+    """Validate a yes/no parameter (a bool, not a number or a string)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidArgumentError(f"{field}: expected True or False, found {value!r}")
+    return bool(value)
+
+
+def check_name(value: Any, field: str, allowed: Sequence[str] | None = None) -> str:
+    """Validate a name parameter (a string, one of ``allowed`` when given)."""
+    if not isinstance(value, str) or (allowed is not None and value not in allowed):
+        expected = f"one of {tuple(allowed)}" if allowed is not None else "a name (str)"
+        raise InvalidArgumentError(f"{field}: expected {expected}, found {value!r}")
+    return value
+
+
+def profile_index(game: Game, profile: Any, field: str) -> tuple[int, ...]:
+    """The action indices of a pure ``profile`` (one action index or name per player).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Naming ``field`` when the profile has the wrong length or an unknown action.
+    """
+    if profile is None or isinstance(profile, (str, bytes)) or not isinstance(profile, Sequence) \
+            or len(profile) != game.n_players:
+        raise InvalidArgumentError(f"{field}: expected one action per player ({game.n_players}), "
+                                   f"found {profile!r}")
+    try:
+        return tuple(game.action_index(i, a) for i, a in enumerate(profile))
+    except InvalidGameError as error:
+        raise InvalidArgumentError(f"{field}: {error}") from None
+
+
+def jsonable(x: Any) -> Any:
+    """``x`` as plain JSON data, in the convention of :meth:`games.Equilibrium.to_dict`:
+    integers as ints, other fractions as ``"p/q"`` strings, floats as floats (None when
+    not finite), arrays and tuples as lists, objects with ``to_dict`` through it, anything
+    else (a Game, a sympy relation) as its text."""
+    if x is None or isinstance(x, (str, bool)):
+        return x
+    if isinstance(x, np.bool_):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, Fraction):
+        return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+    if isinstance(x, (float, np.floating)):
+        return float(x) if np.isfinite(x) else None
+    if isinstance(x, Mapping):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return [jsonable(v) for v in x]
+    if hasattr(x, "to_dict"):
+        return x.to_dict()
+    if isinstance(x, Game):
+        return x.title or repr(x)
+    return str(x)
 
 
 def freeze_yardstick(game: Game) -> Game:
@@ -59,6 +133,27 @@ def freeze_yardstick(game: Game) -> Game:
                 criteria=criteria, title=game.title, exact=game.exact)
 
 
+def check_target(on: Any) -> Any:
+    """Validate the form of a targeted mechanism's ``on`` (the names are checked against
+    the game when the mechanism is applied, by :func:`target_mask`)."""
+    if isinstance(on, np.ndarray):
+        if on.dtype != bool:
+            raise InvalidArgumentError(f"on: expected a boolean array, found dtype {on.dtype}")
+        return on
+    if isinstance(on, Mapping):
+        if not on:
+            raise InvalidArgumentError("on: expected at least one player and action, found none")
+        return on
+    if isinstance(on, Sequence) and not isinstance(on, (str, bytes)) and len(on) > 0:
+        for outcome in on:
+            if isinstance(outcome, (str, bytes)) or not isinstance(outcome, Sequence):
+                raise InvalidArgumentError(f"on: expected outcomes (one action per player), "
+                                           f"found {outcome!r}")
+        return on
+    raise InvalidArgumentError(f"on: expected {{player: actions}}, a list of outcomes or a "
+                               f"boolean array, found {on!r}")
+
+
 def target_mask(game: Game, on: Any) -> np.ndarray:
     """Which (player, outcome) pairs a targeted mechanism touches: a boolean array of the
     payoffs' shape.
@@ -67,37 +162,43 @@ def target_mask(game: Game, on: Any) -> np.ndarray:
     plays one of those actions), or a list of outcomes (each a tuple with one action per
     player; every player is targeted at those outcomes), or a boolean array of the
     payoffs' shape.
+
+    Raises
+    ------
+    InvalidArgumentError
+        For a malformed ``on`` or one naming players or actions the game does not have.
     """
+    on = check_target(on)
     mask = np.zeros(game.payoffs.shape, dtype=bool)
-    if isinstance(on, np.ndarray) and on.dtype == bool:
+    if isinstance(on, np.ndarray):
         if on.shape != mask.shape:
-            raise InvalidGameError(f"on: expected a boolean array of shape {mask.shape}, "
-                                   f"found {on.shape}")
+            raise InvalidArgumentError(f"on: expected a boolean array of shape {mask.shape}, "
+                                       f"found {on.shape}")
         return on.copy()
     if isinstance(on, Mapping):
-        if not on:
-            raise InvalidGameError("on: expected at least one player and action, found none")
         for player, actions in on.items():
-            i = game.player_index(player)
+            try:
+                i = game.player_index(player)
+            except InvalidGameError as error:
+                raise InvalidArgumentError(f"on: {error}") from None
             if isinstance(actions, (str, int, np.integer)):
                 actions = [actions]
+            if not isinstance(actions, Sequence) or not actions:
+                raise InvalidArgumentError(f"on[{player!r}]: expected an action or a list of "
+                                           f"actions, found {actions!r}")
             for action in actions:
-                k = game.action_index(i, action)
+                try:
+                    k = game.action_index(i, action)
+                except InvalidGameError as error:
+                    raise InvalidArgumentError(f"on: {error}") from None
                 index = [slice(None)] * game.n_players
                 index[i] = k
                 mask[(i, *index)] = True
         return mask
-    if isinstance(on, Sequence) and not isinstance(on, str) and on:
-        for outcome in on:
-            if isinstance(outcome, str) or not isinstance(outcome, Sequence) \
-                    or len(outcome) != game.n_players:
-                raise InvalidGameError(
-                    f"on: expected outcomes with {game.n_players} actions each, found {outcome!r}")
-            profile = tuple(game.action_index(i, a) for i, a in enumerate(outcome))
-            mask[(slice(None), *profile)] = True
-        return mask
-    raise InvalidGameError(f"on: expected {{player: actions}}, a list of outcomes or a boolean "
-                           f"array, found {on!r}")
+    for outcome in on:
+        profile = profile_index(game, outcome, "on")
+        mask[(slice(None), *profile)] = True
+    return mask
 
 
 class Mechanism:
@@ -149,19 +250,17 @@ class Mechanism:
                 f"{html.escape(self.reference)}</small>")
 
     def to_dict(self) -> dict[str, Any]:
-        def plain(x: Any) -> Any:
-            if isinstance(x, Fraction):
-                return str(x)
-            if isinstance(x, (list, tuple)):
-                return [plain(v) for v in x]
-            if isinstance(x, Mapping):
-                return {str(k): plain(v) for k, v in x.items()}
-            if isinstance(x, (int, float, str, bool)) or x is None:
-                return x
-            return repr(x)
-
+        """The mechanism's class, name, reference and parameters as plain JSON data."""
         return {"mechanism": type(self).__name__, "name": self.name,
-                "reference": self.reference, "parameters": plain(self.parameters)}
+                "reference": self.reference, "parameters": jsonable(self.parameters)}
+
+
+#: A mechanism family: a Mechanism class (varied through a named parameter) or a callable
+#: from a parameter value to a Mechanism or directly to a Game.
+Family = type[Mechanism] | Callable[..., "Mechanism | Game"]
+
+#: Where a figure is saved (None: not saved).
+FigurePath = str | os.PathLike[str] | None
 
 
 def with_cost(game: Game, payoffs: np.ndarray, cost: np.ndarray | None, exact: bool,
@@ -210,8 +309,8 @@ def compose(*mechanisms: Mechanism) -> Composite:
     parts: list[Mechanism] = []
     for m in mechanisms:
         if not isinstance(m, Mechanism):
-            raise InvalidGameError(f"compose: expected mechanisms, found {type(m).__name__}")
+            raise InvalidArgumentError(f"compose: expected mechanisms, found {type(m).__name__}")
         parts.extend(m.parts if isinstance(m, Composite) else [m])
     if not parts:
-        raise InvalidGameError("compose: expected at least one mechanism, found none")
+        raise InvalidArgumentError("compose: expected at least one mechanism, found none")
     return Composite(tuple(parts))

@@ -27,17 +27,35 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from games import Game, InvalidGameError, SolverError
-from mechanisms.base import freeze_yardstick, with_cost
+from games import Game, InvalidArgumentError, InvalidGameError, SolverError, pure_equilibria
+from mechanisms.base import (
+    COST_LAYER,
+    FigurePath,
+    Mechanism,
+    Number,
+    check_flag,
+    check_number,
+    freeze_yardstick,
+    jsonable,
+    profile_index,
+    with_cost,
+)
+from mechanisms.evaluation import CONDITIONS, condition_holds, threshold
+from pareto import AlignmentReport, alignment_report
+from pareto.plot import save_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["implement", "Implementation", "robustness_margin", "cheapest", "CheapestMechanism",
            "paid_at_target"]
 
 _OBJECTIVES = ("paid", "promised")
+_DESIGN_CONDITIONS = ("equilibrium", "strict-equilibrium", "dominant", "unique")
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,15 +82,15 @@ class Implementation:
 
     target: tuple[int, ...]
     transfers: np.ndarray
-    cost: Any
+    cost: Number
     game: Game
     condition: str
-    margin: Any
+    margin: Number
     exact: bool
     method: str
 
     @property
-    def paid(self) -> Any:
+    def paid(self) -> Number:
         """What the designer pays when the target is played."""
         return sum(self.transfers[(i, *self.target)] for i in range(self.transfers.shape[0]))
 
@@ -82,22 +100,26 @@ class Implementation:
                 f"paid {_show(self.paid)}, margin {_show(self.margin)}, {self.method})")
 
     def _repr_html_(self) -> str:
-        return f"<code>{html.escape(repr(self))}</code>"
+        g = self.game
+        rows = "".join(
+            f"<tr><td>{html.escape(', '.join(g.actions[j][a] for j, a in enumerate(profile)))}"
+            f"</td>" + "".join(f"<td>{html.escape(_show(self.transfers[(i, *profile)]))}</td>"
+                               for i in range(g.n_players)) + "</tr>"
+            for profile in np.ndindex(*g.shape) if any(self.transfers[(slice(None), *profile)]))
+        head = "".join(f"<th>{html.escape(p)}</th>" for p in g.players)
+        return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>outcome</th>{head}"
+                f"</tr>{rows}</table>")
 
-    def reports(self, original: Game) -> tuple[Any, Any]:
+    def reports(self, original: Game) -> tuple[AlignmentReport, AlignmentReport]:
         """The alignment reports of the original and the designed game, side by side."""
-        import pareto
-
-        return pareto.alignment_report(original), pareto.alignment_report(self.game)
+        return alignment_report(original), alignment_report(self.game)
 
     def to_dict(self) -> dict[str, Any]:
-        def number(x: Any) -> Any:
-            return str(x) if isinstance(x, Fraction) else float(x)
-
+        """Plain JSON data: exact numbers as ints or ``"p/q"``, floats as floats."""
         return {"target": list(self.target), "condition": self.condition,
-                "cost": number(self.cost), "paid": number(self.paid),
-                "margin": number(self.margin), "exact": self.exact, "method": self.method,
-                "transfers": np.vectorize(number, otypes=[object])(self.transfers).tolist()}
+                "cost": jsonable(self.cost), "paid": jsonable(self.paid),
+                "margin": jsonable(self.margin), "exact": self.exact, "method": self.method,
+                "transfers": jsonable(self.transfers)}
 
 
 def _show(x: Any) -> str:
@@ -105,10 +127,7 @@ def _show(x: Any) -> str:
 
 
 def _target(game: Game, target: Sequence[Any]) -> tuple[int, ...]:
-    if target is None or isinstance(target, str) or len(target) != game.n_players:
-        raise InvalidGameError(f"target: expected one action per player ({game.n_players}), "
-                               f"found {target!r}")
-    return tuple(game.action_index(i, a) for i, a in enumerate(target))
+    return profile_index(game, target, "target")
 
 
 def implement(game: Game, target: Sequence[Any], cost: Any = "paid", condition: str = "equilibrium",
@@ -145,20 +164,28 @@ def implement(game: Game, target: Sequence[Any], cost: Any = "paid", condition: 
     Raises
     ------
     InvalidGameError
-        An infeasible design, naming the constraint that binds.
+        When ``game`` is not a game.
+    InvalidArgumentError
+        A malformed target, condition, cost, cap, margin or flag, or an infeasible
+        design, naming the constraint that binds.
     """
     if not isinstance(game, Game):
         raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
     t = _target(game, target)
-    if condition not in ("equilibrium", "strict-equilibrium", "dominant", "unique"):
-        raise InvalidGameError(f"condition: expected 'equilibrium', 'strict-equilibrium', "
-                               f"'dominant' or 'unique', found {condition!r}")
-    if not (callable(cost) or cost in _OBJECTIVES):
-        raise InvalidGameError(f"cost: expected 'paid', 'promised' or a callable, found {cost!r}")
+    if not isinstance(condition, str) or condition not in _DESIGN_CONDITIONS:
+        raise InvalidArgumentError(f"condition: expected one of {_DESIGN_CONDITIONS}, found "
+                                   f"{condition!r}")
+    if not (callable(cost) or (isinstance(cost, str) and cost in _OBJECTIVES)):
+        raise InvalidArgumentError(f"cost: expected 'paid', 'promised' or a callable, found "
+                                   f"{cost!r}")
+    fines = check_flag(fines, "fines")
+    budget_balanced = check_flag(budget_balanced, "budget_balanced")
     if budget_balanced and not fines:
-        raise InvalidGameError("budget_balanced: transfers summing to zero need fines=True")
-    if cap is not None and not cap >= 0:
-        raise InvalidGameError(f"cap: expected a non-negative number, found {cap!r}")
+        raise InvalidArgumentError("budget_balanced: transfers summing to zero need fines=True")
+    if cap is not None:
+        cap = check_number(cap, "cap", 0)
+    if margin is not None:
+        margin = check_number(margin, "margin", 0, low_open=True)
     span = float(np.ptp(game.float_payoffs)) or 1.0
     if margin is None:
         margin = Fraction(1, 100) * Fraction(span).limit_denominator(10**6) if game.exact \
@@ -175,7 +202,8 @@ def implement(game: Game, target: Sequence[Any], cost: Any = "paid", condition: 
         method = "convex program (cvxpy)"
     else:
         transfers = _linear(game, t, cost, condition, fines, cap, budget_balanced, float(eps))
-        method = "mixed-integer program (HiGHS)" if condition == "unique" else "linear program (HiGHS)"
+        method = ("mixed-integer program (HiGHS)" if condition == "unique"
+                  else "linear program (HiGHS)")
         if game.exact:
             transfers = _rationalise(game, t, transfers, condition, eps)
     return _build(game, t, transfers, cost, condition, method)
@@ -204,7 +232,7 @@ def _explain_infeasibility(game: Game, t: tuple[int, ...], condition: str, fines
         room = float(cap) * (2 if fines else 1)
         if need > room + 1e-12:
             b = int(np.argmax(row))
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"cap: transfers of at most {cap} cannot make the target an {condition}: player "
                 f"{i} ({game.players[i]!r}) gains {need:.6g} by deviating to "
                 f"{game.actions[i][b]!r}, more than the {room:.6g} the cap allows")
@@ -237,6 +265,7 @@ def _deviation_pairs(game: Game, t: tuple[int, ...], condition: str
 
 def _linear(game: Game, t: tuple[int, ...], cost: str, condition: str, fines: bool, cap: Any,
             budget_balanced: bool, eps: float) -> np.ndarray:
+    # scipy.optimize takes about a second to import: loaded when a program is solved.
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
@@ -292,13 +321,14 @@ def _linear(game: Game, t: tuple[int, ...], cost: str, condition: str, fines: bo
             for i in range(n):
                 for b in range(game.shape[i]):
                     if b != profile[i]:
-                        dev = int(np.ravel_multi_index(profile[:i] + (b,) + profile[i + 1:], game.shape))
+                        deviation = profile[:i] + (b,) + profile[i + 1:]
+                        dev = int(np.ravel_multi_index(deviation, game.shape))
                         binaries.append((a, i, dev))
     n_total = n_v + n_extra + len(binaries)
     if condition == "unique":
         if cap is None:
-            raise InvalidGameError("cap: the uniqueness design needs a cap on transfers (a bound "
-                                   "for its integer program), found none")
+            raise InvalidArgumentError("cap: the uniqueness design needs a cap on transfers (a "
+                                       "bound for its integer program), found none")
         by_outcome: dict[int, list[int]] = {}
         for k, (a, i, dev) in enumerate(binaries):
             z = n_v + n_extra + k
@@ -336,7 +366,7 @@ def _linear(game: Game, t: tuple[int, ...], cost: str, condition: str, fines: bo
     if result.status == 2 or result.x is None:
         what = "budget balance" if budget_balanced else ("the cap" if cap is not None else
                                                          "the sign of transfers (set fines=True)")
-        raise InvalidGameError(f"target: no transfers make {t} an {condition} under {what}: "
+        raise InvalidArgumentError(f"target: no transfers make {t} an {condition} under {what}: "
                                f"{result.message}")
     return result.x[:n_v].reshape(game.payoffs.shape)
 
@@ -344,8 +374,9 @@ def _linear(game: Game, t: tuple[int, ...], cost: str, condition: str, fines: bo
 def _convex(game: Game, t: tuple[int, ...], cost: Callable[[Any], Any], condition: str,
             fines: bool, cap: Any, budget_balanced: bool, eps: float) -> np.ndarray:
     if condition == "unique":
-        raise InvalidGameError("condition: 'unique' needs a linear cost ('paid' or 'promised')")
-    import cvxpy as cp
+        raise InvalidArgumentError("condition: 'unique' needs a linear cost ('paid' or "
+                                   "'promised')")
+    import cvxpy as cp  # optional heavy library, only for convex costs
 
     n, m = game.n_players, game.n_profiles
     u = game.float_payoffs.reshape(n, m)
@@ -354,7 +385,8 @@ def _convex(game: Game, t: tuple[int, ...], cost: Callable[[Any], Any], conditio
     players, keeps, devs = _deviation_pairs(game, t, "dominant" if condition == "dominant"
                                             else "equilibrium")
     if len(players):
-        constraints.append(V[players, keeps] - V[players, devs] >= u[players, devs] - u[players, keeps] + eps)
+        constraints.append(V[players, keeps] - V[players, devs]
+                           >= u[players, devs] - u[players, keeps] + eps)
     if not fines:
         constraints.append(V >= 0)
     else:
@@ -367,7 +399,8 @@ def _convex(game: Game, t: tuple[int, ...], cost: Callable[[Any], Any], conditio
     problem = cp.Problem(cp.Minimize(cost(V)), constraints)
     problem.solve()
     if V.value is None or problem.status not in ("optimal", "optimal_inaccurate"):
-        raise InvalidGameError(f"target: no transfers make {t} an {condition}: the convex program "
+        raise InvalidArgumentError(f"target: no transfers make {t} an {condition}: the convex "
+                                   f"program "
                                f"is {problem.status}")
     return np.asarray(V.value).reshape(game.payoffs.shape)
 
@@ -398,8 +431,6 @@ def _margin(game: Game, t: tuple[int, ...], transfers: np.ndarray, condition: st
 
 def _build(game: Game, t: tuple[int, ...], transfers: np.ndarray, cost: Any, condition: str,
            method: str) -> Implementation:
-    import games
-
     base = freeze_yardstick(game)
     exact = transfers.dtype == object and game.exact
     if not exact:
@@ -410,7 +441,7 @@ def _build(game: Game, t: tuple[int, ...], transfers: np.ndarray, cost: Any, con
                          f"{game.title or 'game'} | transfers implementing {t}")
     margin = _margin(game, t, transfers, condition)
     # Verify with the solvers: the target is a pure equilibrium (certificate 0 when exact).
-    found = [e.profile for e in games.pure_equilibria(designed)]
+    found = [e.profile for e in pure_equilibria(designed)]
     if t not in found:
         raise SolverError(f"implement: the designed transfers do not make {t} an equilibrium")
     if condition == "unique" and found != [t]:
@@ -420,7 +451,7 @@ def _build(game: Game, t: tuple[int, ...], transfers: np.ndarray, cost: Any, con
     elif cost == "promised":
         value = sum(abs(x) for x in transfers.flat)
     else:
-        import cvxpy as cp
+        import cvxpy as cp  # optional heavy library, only for convex costs
 
         flat = np.asarray(transfers, dtype=np.float64).reshape(game.n_players, -1)
         value = float(cost(cp.Constant(flat)).value)
@@ -428,16 +459,21 @@ def _build(game: Game, t: tuple[int, ...], transfers: np.ndarray, cost: Any, con
                           condition=condition, margin=margin, exact=exact, method=method)
 
 
-def robustness_margin(game: Game, profile: Sequence[Any]) -> Any:
+def robustness_margin(game: Game, profile: Sequence[Any]) -> Number:
     """How far the payoffs may move (max-norm, each entry independently) before the pure
     ``profile`` stops being a Nash equilibrium: half its smallest deviation loss,
     :math:`\\min_{i, b} (u_i(t) - u_i(b, t_{-i})) / 2` (negative: not an equilibrium)."""
-    t = _target(game, profile)
+    if not isinstance(game, Game):
+        raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
+    t = profile_index(game, profile, "profile")
     zero = np.zeros(game.payoffs.shape, dtype=object if game.exact else np.float64)
     if game.exact:
         zero[...] = Fraction(0)
     margin = _margin(game, t, zero, "equilibrium")
     return margin / 2
+
+
+CostFunction = Callable[[dict[str, Number], Game], float]
 
 
 @dataclass(frozen=True, eq=False)
@@ -456,39 +492,88 @@ class CheapestMechanism:
     candidates : list of (dict, float)
         Every feasible combination examined, with its cost.
     sensitivity : dict
-        d cost / d parameter at the choice (finite differences), for each parameter.
+        d cost / d parameter at the choice (finite differences), for each parameter (NaN
+        where the family is undefined just above the choice).
     """
 
-    parameters: dict[str, Any]
+    parameters: dict[str, Number]
     cost: float
-    mechanism: Any
+    mechanism: Mechanism
     game: Game
-    candidates: list[tuple[dict[str, Any], float]]
+    candidates: list[tuple[dict[str, Number], float]]
     sensitivity: dict[str, float]
 
     def __repr__(self) -> str:
         chosen = ", ".join(f"{k}={_show(v)}" for k, v in self.parameters.items())
-        return f"CheapestMechanism({chosen}: cost {_show(self.cost)}, {len(self.candidates)} feasible candidates)"
+        return (f"CheapestMechanism({chosen}: cost {_show(self.cost)}, "
+                f"{len(self.candidates)} feasible candidates)")
 
-    def reports(self, original: Game) -> tuple[Any, Any]:
+    def reports(self, original: Game) -> tuple[AlignmentReport, AlignmentReport]:
         """The alignment reports of the original and the designed game, side by side."""
-        import pareto
+        return alignment_report(original), alignment_report(self.game)
 
-        return pareto.alignment_report(original), pareto.alignment_report(self.game)
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data: exact numbers as ints or ``"p/q"``, floats as floats (None
+        for an undefined sensitivity)."""
+        return {"parameters": jsonable(self.parameters), "cost": float(self.cost),
+                "mechanism": self.mechanism.to_dict(),
+                "candidates": [{"parameters": jsonable(p), "cost": float(c)}
+                               for p, c in self.candidates],
+                "sensitivity": jsonable(self.sensitivity)}
+
+    def _repr_html_(self) -> str:
+        names = list(self.parameters)
+        head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(_show(p[n]))}</td>" for n in names)
+            + f"<td>{html.escape(_show(c))}</td><td>{'chosen' if p == self.parameters else ''}"
+            f"</td></tr>" for p, c in self.candidates)
+        return (f"<table><caption>{html.escape(repr(self))}</caption><tr>{head}<th>cost</th>"
+                f"<th></th></tr>{rows}</table>")
+
+    def plot(self, path: FigurePath = None) -> Figure:
+        """The cost of every feasible candidate against its first parameter, the choice
+        marked. Returns the matplotlib Figure (saved atomically when ``path`` is given)."""
+        import matplotlib.pyplot as plt
+
+        name = next(iter(self.parameters))
+        fig, ax = plt.subplots(figsize=(5.5, 3.5))
+        ax.plot([float(p[name]) for p, _ in self.candidates], [c for _, c in self.candidates],
+                "o", color="tab:grey", label="feasible candidates")
+        ax.plot([float(self.parameters[name])], [self.cost], "*", ms=14, color="tab:green",
+                label="cheapest")
+        ax.set_xlabel(name)
+        ax.set_ylabel("cost")
+        ax.set_title(repr(self.mechanism), fontsize=9)
+        ax.legend()
+        fig.tight_layout()
+        if path is not None:
+            save_figure(fig, path)
+        return fig
 
 
-def paid_at_target(profile: Sequence[Any]) -> Callable[[dict[str, Any], Game], float]:
+def paid_at_target(profile: Sequence[Any]) -> CostFunction:
     """A cost function: the operator's payment (the cost layer) at ``profile``."""
 
-    def cost(_: dict[str, Any], game: Game) -> float:
+    def cost(_: dict[str, Number], game: Game) -> float:
         t = _target(game, profile)
-        return float(game.layers["cost"][(0, *t)]) if "cost" in game.layers else 0.0
+        return float(game.layers[COST_LAYER][(0, *t)]) if COST_LAYER in game.layers else 0.0
 
     return cost
 
 
-def cheapest(game: Game, family: Any, parameters: dict[str, Any], profile: Sequence[Any],
-             condition: str = "equilibrium", cost: Callable[[dict[str, Any], Game], float] | None = None,
+def _range(spec: Any, field: str) -> tuple[Number, Number]:
+    if not (isinstance(spec, tuple) and len(spec) == 2):
+        raise InvalidArgumentError(f"{field}: expected a (low, high) range, found {spec!r}")
+    low, high = check_number(spec[0], f"{field}[0]"), check_number(spec[1], f"{field}[1]")
+    if not low < high:
+        raise InvalidArgumentError(f"{field}: expected low < high, found {spec!r}")
+    return spec
+
+
+def cheapest(game: Game, family: Callable[..., Mechanism], parameters: dict[str, Any],
+             profile: Sequence[Any] | None, condition: str = "equilibrium",
+             cost: CostFunction | None = None,
              fixed: dict[str, Any] | None = None) -> CheapestMechanism:
     """The cheapest parameters of a mechanism family under which ``profile`` meets
     ``condition`` (see :func:`mechanisms.threshold`).
@@ -501,28 +586,56 @@ def cheapest(game: Game, family: Any, parameters: dict[str, Any], profile: Seque
     :func:`paid_at_target` charges the operator's payment at the target, and any other
     function of the parameters and the designed game works (e.g. monitoring effort
     ``lambda p, g: 3 * p["probability"]``).
-    """
-    from mechanisms.evaluation import _holds, threshold
 
-    if not parameters or len(parameters) > 2:
-        raise InvalidGameError(f"parameters: expected one or two parameter ranges, found {parameters!r}")
+    Raises
+    ------
+    InvalidArgumentError
+        For malformed parameters, profile, condition, cost or fixed values, and when no
+        parameters in range meet the condition.
+    """
+    if not isinstance(game, Game):
+        raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
+    if not callable(family):
+        raise InvalidArgumentError(f"family: expected a Mechanism class or a callable "
+                                   f"**parameters -> Mechanism, found {family!r}")
+    if not isinstance(parameters, dict) or not 1 <= len(parameters) <= 2 \
+            or not all(isinstance(k, str) for k in parameters):
+        raise InvalidArgumentError(f"parameters: expected one or two parameter names mapped to "
+                                   f"ranges or values, found {parameters!r}")
+    if not callable(condition) and condition not in CONDITIONS:
+        raise InvalidArgumentError(f"condition: expected one of {CONDITIONS} or a callable, "
+                                   f"found {condition!r}")
+    if condition == "holistic" and "value" not in game.layers:
+        raise InvalidArgumentError(f"condition: 'holistic' needs a game with a 'value' layer "
+                                   f"(without values holistic alignment is not measured), "
+                                   f"found layers {tuple(game.layers)}")
+    if isinstance(condition, str) and condition != "holistic":
+        profile_index(game, profile, "profile")
+    if cost is not None and not callable(cost):
+        raise InvalidArgumentError(f"cost: expected a callable (parameters, game) -> float, "
+                                   f"found {cost!r}")
+    if fixed is not None and not isinstance(fixed, dict):
+        raise InvalidArgumentError(f"fixed: expected a dict of parameter values, found {fixed!r}")
     fixed = dict(fixed or {})
     cost = cost or (lambda values, _: float(sum(float(v) for v in values.values())))
     names = list(parameters)
     last = names[-1]
-    spec = parameters[last]
-    if not (isinstance(spec, tuple) and len(spec) == 2):
-        raise InvalidGameError(f"parameters[{last!r}]: expected a (low, high) range, found {spec!r}")
+    spec = _range(parameters[last], f"parameters[{last!r}]")
     outer: list[dict[str, Any]] = [{}]
     if len(names) == 2:
         first = parameters[names[0]]
-        if isinstance(first, tuple) and len(first) == 2:
-            low, high = first
+        if isinstance(first, tuple):
+            low, high = _range(first, f"parameters[{names[0]!r}]")
             values = [low + (high - low) * Fraction(k, 20) if isinstance(low, (int, Fraction))
                       and isinstance(high, (int, Fraction)) else low + (high - low) * k / 20
                       for k in range(21)]
-        else:
+        elif isinstance(first, (list, np.ndarray)) and len(first) > 0:
+            for v in first:
+                check_number(v, f"parameters[{names[0]!r}]")
             values = list(first)
+        else:
+            raise InvalidArgumentError(f"parameters[{names[0]!r}]: expected a (low, high) range "
+                                       f"or a non-empty list of values, found {first!r}")
         outer = [{names[0]: v} for v in values]
     candidates = []
     for base in outer:
@@ -531,29 +644,31 @@ def cheapest(game: Game, family: Any, parameters: dict[str, Any], profile: Seque
 
         try:
             found = threshold(game, family_at, condition=condition, profile=profile, bounds=spec)
-        except InvalidGameError:
-            continue
+        except (InvalidGameError, InvalidArgumentError):
+            continue   # the family is undefined for this combination
         if found.value is None:
             continue
         value = found.value
         if not found.holds_at_value:   # strict: the boundary itself fails; step just above it
-            value = value + (spec[1] - spec[0]) * (Fraction(1, 10**9) if isinstance(value, Fraction) else 1e-9)
+            step = Fraction(1, 10**9) if isinstance(value, Fraction) else 1e-9
+            value = value + (spec[1] - spec[0]) * step
         chosen = {**base, last: value}
         mechanism = family(**chosen, **fixed)
         designed = mechanism.apply(game)
-        if not _holds(designed, condition, profile, condition == "strict-equilibrium"):
+        if not condition_holds(designed, condition, profile, condition == "strict-equilibrium"):
             continue
         candidates.append((chosen, float(cost(chosen, designed)), mechanism, designed))
     if not candidates:
-        raise InvalidGameError(f"parameters: no values in {parameters} make {tuple(profile)} meet "
-                               f"the condition {condition!r}")
+        raise InvalidArgumentError(f"parameters: no values in {parameters} make {profile!r} "
+                                   f"meet the condition {condition!r}")
     chosen, value, mechanism, designed = min(candidates, key=lambda c: c[1])
     sensitivity = {}
     for name, v in chosen.items():
         step = 1e-6 * max(1.0, abs(float(v)))
         try:
             bumped = {**chosen, name: float(v) + step}
-            sensitivity[name] = (float(cost(bumped, family(**bumped, **fixed).apply(game))) - value) / step
+            sensitivity[name] = (float(cost(bumped, family(**bumped, **fixed).apply(game)))
+                                 - value) / step
         except (InvalidGameError, ValueError):
             sensitivity[name] = float("nan")
     return CheapestMechanism(chosen, value, mechanism, designed,

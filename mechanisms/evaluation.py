@@ -5,21 +5,51 @@ which a condition starts to hold (:func:`threshold`), and parameter sweeps (:fun
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field, fields
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from games import Game, InvalidGameError
-from mechanisms.base import COST_LAYER, Mechanism, exact_number
+from games import Game, InvalidArgumentError, Setting, classify, pure_equilibria
+from games.bayesian import BayesianGame
+from games.parallel import run_tasks
+from games.symbolic import SymbolicGame, solve_threshold
+from mechanisms.base import (
+    COST_LAYER,
+    Family,
+    FigurePath,
+    Mechanism,
+    Number,
+    check_number,
+    exact_number,
+    jsonable,
+    profile_index,
+)
+from pareto import AlignmentReport, alignment_report
+from pareto.metrics import EquilibriumAlignment
+from pareto.plot import save_figure
 
-__all__ = ["evaluate", "Evaluation", "compare", "Comparison", "Snapshot", "threshold", "Threshold", "sweep",
-           "SweepResult", "CONDITIONS"]
+if TYPE_CHECKING:
+    import sympy
+    from matplotlib.figure import Figure
+
+__all__ = ["evaluate", "Evaluation", "compare", "Comparison", "ComparisonRow", "Snapshot",
+           "threshold", "Threshold", "sweep", "SweepResult", "SweepPoint", "default_measure",
+           "condition_holds", "values_measured", "CONDITIONS"]
 
 #: Conditions understood by :func:`threshold` (a callable ``game -> bool`` works too).
 CONDITIONS = ("equilibrium", "strict-equilibrium", "dominant", "holistic")
+
+#: What the text and tables print where holistic alignment was not assessed.
+NOT_MEASURED = "n/a"
+
+
+def values_measured(report: AlignmentReport, game: Game) -> bool:
+    """Whether ``report`` measured values, i.e. whether its holistic verdicts mean anything
+    (a game without a ``"value"`` layer has no values to respect)."""
+    return bool(getattr(report, "values_measured", "value" in game.layers))
 
 
 # ---------------------------------------------------------------------------------------
@@ -44,29 +74,86 @@ class Snapshot:
     """
 
     game: Game
-    setting: Any
-    report: Any
+    setting: Setting
+    report: AlignmentReport
     cooperation: float | None
     cost: list[float]
 
     @property
-    def holistic(self) -> bool:
+    def values_measured(self) -> bool:
+        """Whether the game has values to measure (a ``"value"`` layer)."""
+        return values_measured(self.report, self.game)
+
+    @property
+    def holistic(self) -> bool | None:
+        """Whether some equilibrium is holistically aligned; None when values were not
+        measured (no ``"value"`` layer), so that holistic alignment cannot be judged."""
+        if not self.values_measured:
+            return None
         return bool(self.report.aligned_equilibria)
 
-    def summary(self) -> dict[str, Any]:
-        r = self.report
-        best = max(r.equilibria, key=lambda e: sum(e.scores.values()), default=None)
-        return {
+    @property
+    def best(self) -> EquilibriumAlignment | None:
+        """The equilibrium with the largest sum of scores (None without equilibria)."""
+        return max(self.report.equilibria, key=lambda e: sum(e.scores.values()), default=None)
+
+    @property
+    def best_scores(self) -> dict[str, float] | None:
+        """The best equilibrium's score on each alignment axis."""
+        return None if self.best is None else dict(self.best.scores)
+
+    @property
+    def price_of_anarchy(self) -> float | None:
+        return None if self.report.price is None else self.report.price.anarchy
+
+    @property
+    def price_of_stability(self) -> float | None:
+        return None if self.report.price is None else self.report.price.stability
+
+    @property
+    def gini_between_players(self) -> float | None:
+        """The Gini coefficient of the players' payoffs at the best equilibrium."""
+        best = self.best
+        return None if best is None or best.players is None else best.players.gini
+
+    @property
+    def equilibrium_labels(self) -> list[str]:
+        return [e.label for e in self.report.equilibria]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (``holistic`` is None when values were not measured)."""
+        return jsonable({
             "setting": self.setting.kind,
-            "equilibria": [e.label for e in r.equilibria],
+            "equilibria": self.equilibrium_labels,
             "cooperation": self.cooperation,
-            "scores of the best equilibrium": None if best is None else best.scores,
-            "price of anarchy": None if r.price is None else r.price.anarchy,
-            "price of stability": None if r.price is None else r.price.stability,
-            "gini between players": None if best is None or best.players is None else best.players.gini,
-            "cost at equilibrium": self.cost,
-            "holistically aligned equilibrium": self.holistic,
-        }
+            "best_scores": self.best_scores,
+            "price_of_anarchy": self.price_of_anarchy,
+            "price_of_stability": self.price_of_stability,
+            "gini_between_players": self.gini_between_players,
+            "cost_at_equilibrium": self.cost,
+            "values_measured": self.values_measured,
+            "holistic": self.holistic,
+        })
+
+
+def _show_holistic(holistic: bool | None) -> str:
+    if holistic is None:
+        return f"{NOT_MEASURED} (values not measured)"
+    return str(holistic)
+
+
+#: The rows of an evaluation's table: label and how to read it from a snapshot.
+_SNAPSHOT_ROWS: tuple[tuple[str, Callable[[Snapshot], Any]], ...] = (
+    ("setting", lambda s: s.setting.kind),
+    ("equilibria", lambda s: s.equilibrium_labels),
+    ("cooperation", lambda s: s.cooperation),
+    ("scores of the best equilibrium", lambda s: s.best_scores),
+    ("price of anarchy", lambda s: s.price_of_anarchy),
+    ("price of stability", lambda s: s.price_of_stability),
+    ("gini between players", lambda s: s.gini_between_players),
+    ("cost at equilibrium", lambda s: s.cost),
+    ("holistically aligned equilibrium", lambda s: _show_holistic(s.holistic)),
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,52 +171,67 @@ class Evaluation:
         return self.after.cost
 
     @property
-    def restores_alignment(self) -> bool:
-        """True when some equilibrium is holistically aligned after but none was before."""
+    def restores_alignment(self) -> bool | None:
+        """True when some equilibrium is holistically aligned after but none was before;
+        None when values were not measured on either side (no ``"value"`` layer)."""
+        if self.before.holistic is None or self.after.holistic is None:
+            return None
         return self.after.holistic and not self.before.holistic
 
+    @property
+    def verdict(self) -> str:
+        if self.restores_alignment is None:
+            return ("cannot be judged on holistic alignment: the game has no value layer, so "
+                    "values were not measured")
+        if self.restores_alignment:
+            return "restores holistic alignment"
+        if self.after.holistic:
+            return "keeps a holistically aligned equilibrium"
+        return "does not reach holistic alignment"
+
     def to_dict(self) -> dict[str, Any]:
-        return {"mechanism": self.mechanism.to_dict(), "before": _jsonable(self.before.summary()),
-                "after": _jsonable(self.after.summary()),
+        return {"mechanism": self.mechanism.to_dict(), "before": self.before.to_dict(),
+                "after": self.after.to_dict(),
                 "report_before": self.before.report.to_dict(),
                 "report_after": self.after.report.to_dict(),
                 "restores_alignment": self.restores_alignment}
 
+    def _rows(self) -> list[tuple[str, str, str]]:
+        return [(label, _show(read(self.before)), _show(read(self.after)))
+                for label, read in _SNAPSHOT_ROWS]
+
     def to_text(self) -> str:
-        before, after = self.before.summary(), self.after.summary()
-        width = max(len(k) for k in before)
-        lines = [f"Mechanism: {self.mechanism!r} ({self.mechanism.name}; {self.mechanism.reference})",
+        rows = self._rows()
+        width = max(len(label) for label, _, _ in rows)
+        m = self.mechanism
+        lines = [f"Mechanism: {m!r} ({m.name}; {m.reference})",
                  f"{'':{width}}  before  ->  after"]
-        for key in before:
-            lines.append(f"{key:{width}}  {_show(before[key])}  ->  {_show(after[key])}")
-        verdict = ("restores holistic alignment" if self.restores_alignment else
-                   "keeps a holistically aligned equilibrium" if self.after.holistic else
-                   "does not reach holistic alignment")
-        lines.append(f"Verdict: the mechanism {verdict}.")
+        lines += [f"{label:{width}}  {before}  ->  {after}" for label, before, after in rows]
+        lines.append(f"Verdict: the mechanism {self.verdict}.")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.to_text()
 
     def __repr__(self) -> str:
-        return (f"Evaluation({self.mechanism!r}: holistic {self.before.holistic} -> "
-                f"{self.after.holistic}, cooperation {_show(self.before.cooperation)} -> "
-                f"{_show(self.after.cooperation)})")
+        return (f"Evaluation({self.mechanism!r}: holistic {_show_holistic(self.before.holistic)}"
+                f" -> {_show_holistic(self.after.holistic)}, cooperation "
+                f"{_show(self.before.cooperation)} -> {_show(self.after.cooperation)})")
 
     def _repr_html_(self) -> str:
-        before, after = self.before.summary(), self.after.summary()
-        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(_show(before[k]))}</td>"
-                       f"<td>{html.escape(_show(after[k]))}</td></tr>" for k in before)
+        rows = "".join(f"<tr><td>{html.escape(label)}</td><td>{html.escape(before)}</td>"
+                       f"<td>{html.escape(after)}</td></tr>"
+                       for label, before, after in self._rows())
         return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th></th><th>before</th>"
                 f"<th>after</th></tr>{rows}</table>")
 
-    def plot(self, path: Any = None) -> Any:
+    def plot(self, path: FigurePath = None) -> Figure:
         """Bars of the best equilibrium's score on each alignment axis, before and after.
         Returns the matplotlib Figure (saved atomically when ``path`` is given)."""
         import matplotlib.pyplot as plt
 
-        before = self.before.summary()["scores of the best equilibrium"] or {}
-        after = self.after.summary()["scores of the best equilibrium"] or {}
+        before = self.before.best_scores or {}
+        after = self.after.best_scores or {}
         axes = list(dict.fromkeys(list(before) + list(after)))
         fig, ax = plt.subplots(figsize=(6, 3.5))
         x = np.arange(len(axes))
@@ -140,8 +242,6 @@ class Evaluation:
         ax.legend()
         fig.tight_layout()
         if path is not None:
-            from pareto.plot import save_figure
-
             save_figure(fig, path)
         return fig
 
@@ -158,22 +258,9 @@ def _show(x: Any) -> str:
     return str(x)
 
 
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {k: _jsonable(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, (np.floating, Fraction)):
-        return float(x)
-    return x
-
-
 def _snapshot(game: Game, solver: Callable[[Game], Any] | None, thresholds: Any) -> Snapshot:
-    import games
-    import pareto
-
     equilibria = None if solver is None else list(solver(game))
-    report = pareto.alignment_report(game, equilibria=equilibria, thresholds=thresholds)
+    report = alignment_report(game, equilibria=equilibria, thresholds=thresholds)
     found = report.sources if report.sources else (equilibria or [])
     cooperation = None
     costs: list[float] = []
@@ -186,17 +273,18 @@ def _snapshot(game: Game, solver: Callable[[Game], Any] | None, thresholds: Any)
             costs = [float(scored.expected_payoffs(profile)[0]) for profile in strategies]
         else:
             costs = [0.0] * len(strategies)
-    return Snapshot(game=game, setting=games.classify(game), report=report,
+    return Snapshot(game=game, setting=classify(game), report=report,
                     cooperation=cooperation, cost=costs)
 
 
-def evaluate(game: Any, mechanism: Mechanism, solver: Callable[[Game], Any] | None = None,
-             thresholds: Any = "half") -> Evaluation:
+def evaluate(game: Game | BayesianGame, mechanism: Mechanism,
+             solver: Callable[[Game], Any] | None = None, thresholds: Any = "half") -> Evaluation:
     """The game before and after ``mechanism``, side by side: equilibria, setting,
     cooperation level, each alignment dimension, price of anarchy and stability,
     disparity, the mechanism's cost at equilibrium, and whether some equilibrium becomes
-    holistically aligned (:func:`pareto.alignment_report`). A
-    :class:`games.bayesian.BayesianGame` is measured through its strategic form.
+    holistically aligned (:func:`pareto.alignment_report`; not judged, with a note, when
+    the game has no ``"value"`` layer). A :class:`games.bayesian.BayesianGame` is measured
+    through its strategic form.
 
     Parameters
     ----------
@@ -207,9 +295,13 @@ def evaluate(game: Any, mechanism: Mechanism, solver: Callable[[Game], Any] | No
         Value thresholds, as in :func:`pareto.alignment_report`.
     """
     if not isinstance(mechanism, Mechanism):
-        raise InvalidGameError(f"mechanism: expected a Mechanism, found {type(mechanism).__name__}")
+        raise InvalidArgumentError(f"mechanism: expected a Mechanism, found "
+                                   f"{type(mechanism).__name__}")
+    if solver is not None and not callable(solver):
+        raise InvalidArgumentError(f"solver: expected a callable game -> equilibria or None, "
+                                   f"found {solver!r}")
     after = mechanism.apply(game)
-    before = game.normal_form() if hasattr(game, "normal_form") else game  # private types
+    before = game.normal_form() if isinstance(game, BayesianGame) else game  # private types
     return Evaluation(mechanism, _snapshot(before, solver, thresholds),
                       _snapshot(after, solver, thresholds))
 
@@ -224,9 +316,10 @@ class Threshold:
 
     Attributes
     ----------
-    value : number or None
+    value : number, sympy relation or None
         The smallest parameter in ``bounds`` at which the condition holds (None if it
-        holds nowhere in ``bounds``).
+        holds nowhere in ``bounds``); on a symbolic game, the relation the parameter must
+        satisfy.
     holds_at_value : bool
         Whether the condition holds at ``value`` itself (weak inequality) or only above it.
     interval : tuple or None
@@ -237,13 +330,14 @@ class Threshold:
     bracket : tuple
         ``(fails, holds)``: parameters at which the condition was checked to fail and hold.
     method : str
+    condition : str
     """
 
-    value: Any
+    value: Number | sympy.Rel | None
     holds_at_value: bool
-    interval: tuple[Any, Any] | None
+    interval: tuple[Number, Number] | None
     exact: bool
-    bracket: tuple[Any, Any]
+    bracket: tuple[Number | None, Number | None]
     method: str
     condition: str
 
@@ -252,30 +346,63 @@ class Threshold:
         kind = ">=" if self.holds_at_value else ">"
         return f"Threshold({self.condition}: parameter {kind} {v}, {self.method})"
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data: exact numbers as ints or ``"p/q"``, a symbolic relation as text."""
+        return {"value": jsonable(self.value), "holds_at_value": self.holds_at_value,
+                "interval": jsonable(self.interval), "exact": self.exact,
+                "bracket": jsonable(self.bracket), "method": self.method,
+                "condition": self.condition}
 
-def _family_game(game: Game | None, family: Any, parameter: str | None, theta: Any,
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(_show(v))}</td></tr>"
+                       for k, v in self.to_dict().items())
+        return f"<table><caption>{html.escape(repr(self))}</caption>{rows}</table>"
+
+
+def _check_family(family: Family, parameter: str | None, fixed: Any) -> dict[str, Any]:
+    """Validate a mechanism family and its fixed parameters; the fixed ones as a dict."""
+    if fixed is None:
+        fixed = {}
+    if not isinstance(fixed, Mapping) or not all(isinstance(k, str) for k in fixed):
+        raise InvalidArgumentError(f"fixed: expected a dict of parameter names to values, "
+                                   f"found {fixed!r}")
+    if isinstance(family, type) and issubclass(family, Mechanism):
+        names = [f.name for f in fields(family)]  # type: ignore[arg-type]
+        if not isinstance(parameter, str) or parameter not in names:
+            raise InvalidArgumentError(f"parameter: expected one of {family.__name__}'s "
+                                       f"parameters {tuple(names)}, found {parameter!r}")
+        unknown = [k for k in fixed if k not in names or k == parameter]
+        if unknown:
+            raise InvalidArgumentError(f"fixed: expected other parameters of {family.__name__} "
+                                       f"{tuple(n for n in names if n != parameter)}, found "
+                                       f"{unknown}")
+        missing = [f.name for f in fields(family)  # type: ignore[arg-type]
+                   if f.default is MISSING and f.default_factory is MISSING
+                   and f.name != parameter and f.name not in fixed]
+        if missing:
+            raise InvalidArgumentError(f"fixed: {family.__name__} also needs {missing}, found "
+                                       f"{tuple(fixed)}")
+    elif not callable(family):
+        raise InvalidArgumentError(f"family: expected a Mechanism class or a callable "
+                                   f"parameter -> Mechanism or Game, found {family!r}")
+    return dict(fixed)
+
+
+def _family_game(game: Game | None, family: Family, parameter: str | None, theta: Any,
                  fixed: dict[str, Any]) -> Game:
     if isinstance(family, type) and issubclass(family, Mechanism):
-        if parameter is None:
-            raise InvalidGameError("parameter: name the mechanism's parameter to vary")
         made = family(**{parameter: theta}, **fixed)
     else:
         made = family(theta)
     if isinstance(made, Mechanism):
         if game is None:
-            raise InvalidGameError("game: a mechanism family needs a game to apply it to")
+            raise InvalidArgumentError("game: a mechanism family needs a game to apply it to, "
+                                       "found None")
         return made.apply(game)
     if isinstance(made, Game):
         return made
-    raise InvalidGameError(f"family: expected a Mechanism class or a callable returning a "
-                           f"Mechanism or a Game, found one returning {type(made).__name__}")
-
-
-def _profile_index(game: Game, profile: Sequence[Any]) -> tuple[int, ...]:
-    if profile is None or isinstance(profile, str) or len(profile) != game.n_players:
-        raise InvalidGameError(f"profile: expected one action per player ({game.n_players}), "
-                               f"found {profile!r}")
-    return tuple(game.action_index(i, a) for i, a in enumerate(profile))
+    raise InvalidArgumentError(f"family: expected a Mechanism class or a callable returning a "
+                               f"Mechanism or a Game, found one returning {type(made).__name__}")
 
 
 def _gains(game: Game, profile: Sequence[Any], condition: str) -> np.ndarray:
@@ -283,7 +410,7 @@ def _gains(game: Game, profile: Sequence[Any], condition: str) -> np.ndarray:
     condition: for each player and alternative action, how much the profile's action
     beats it (against the profile, or against every profile of the others for
     "dominant")."""
-    index = _profile_index(game, profile)
+    index = profile_index(game, profile, "profile")
     u = game.payoffs
     out = []
     for i in range(game.n_players):
@@ -300,21 +427,48 @@ def _gains(game: Game, profile: Sequence[Any], condition: str) -> np.ndarray:
     return np.array(out, dtype=object if game.exact else np.float64)
 
 
-def _holds(game: Game, condition: Any, profile: Any, strict: bool) -> bool:
+def condition_holds(game: Game, condition: str | Callable[[Game], bool],
+                    profile: Sequence[Any] | None, strict: bool) -> bool:
+    """Whether ``game`` meets a :func:`threshold` condition: a callable ``game -> bool``,
+    ``"holistic"`` (some equilibrium holistically aligned), or a profile condition
+    (``"equilibrium"``, ``"strict-equilibrium"``, ``"dominant"``) on ``profile``; the
+    margins must be non-negative (positive when ``strict``).
+
+    Raises
+    ------
+    InvalidArgumentError
+        For ``"holistic"`` on a game without a ``"value"`` layer (values are not
+        measured, so holistic alignment cannot be judged).
+    """
     if callable(condition):
         return bool(condition(game))
     if condition == "holistic":
-        import pareto
-
-        return bool(pareto.alignment_report(game).aligned_equilibria)
+        report = alignment_report(game)
+        if not values_measured(report, game):
+            raise InvalidArgumentError(
+                f"condition: 'holistic' needs a game with a 'value' layer (without values "
+                f"holistic alignment is not measured), found layers {tuple(game.layers)}; use "
+                f"'equilibrium', 'dominant' or a callable condition instead")
+        return bool(report.aligned_equilibria)
     gains = _gains(game, profile, condition)
     return bool((gains > 0).all() if strict else (gains >= 0).all())
 
 
-def threshold(game: Game | None, family: Any, parameter: str | None = None,
-              condition: Any = "equilibrium", profile: Sequence[Any] | None = None,
-              bounds: tuple[Any, Any] = (0, 1), fixed: dict[str, Any] | None = None,
-              tolerance: float = 1e-9) -> Threshold:
+def _check_bounds(bounds: Any) -> tuple[Number, Number]:
+    if isinstance(bounds, (str, bytes)) or not isinstance(bounds, Sequence) or len(bounds) != 2:
+        raise InvalidArgumentError(f"bounds: expected a pair (low, high), found {bounds!r}")
+    low = check_number(bounds[0], "bounds[0]")
+    high = check_number(bounds[1], "bounds[1]")
+    if not low < high:
+        raise InvalidArgumentError(f"bounds: expected low < high, found {tuple(bounds)!r}")
+    return (bounds[0] if exact_number(bounds[0]) else low,
+            bounds[1] if exact_number(bounds[1]) else high)
+
+
+def threshold(game: Game | SymbolicGame | None, family: Family | None, parameter: str | None = None,
+              condition: str | Callable[[Game], bool] = "equilibrium",
+              profile: Sequence[Any] | None = None, bounds: tuple[Number, Number] = (0, 1),
+              fixed: dict[str, Any] | None = None, tolerance: float = 1e-9) -> Threshold:
     """The critical strength at which a condition starts to hold.
 
     On a :class:`games.symbolic.SymbolicGame` (``family`` ignored) the answer is exact and
@@ -333,9 +487,16 @@ def threshold(game: Game | None, family: Any, parameter: str | None = None,
         ``"equilibrium"`` (``profile`` is a Nash equilibrium), ``"strict-equilibrium"``,
         ``"dominant"`` (each action of ``profile`` is a dominant strategy: weakly at the
         threshold, strictly above), ``"holistic"`` (some equilibrium is holistically
-        aligned), or ``game -> bool``.
+        aligned; needs a ``"value"`` layer), or ``game -> bool``.
     bounds : (low, high)
         The parameter range searched.
+
+    Raises
+    ------
+    InvalidArgumentError
+        For an unknown condition, a missing or malformed profile, bounds that are not two
+        finite numbers with low < high, a non-positive tolerance, an unknown parameter, or
+        ``"holistic"`` on a game without a value layer.
 
     Method: for the profile conditions the margins are evaluated at three parameters; when
     they are affine in the parameter (checked exactly on exact games) the set where they
@@ -353,24 +514,27 @@ def threshold(game: Game | None, family: Any, parameter: str | None = None,
     >>> t.value, t.exact
     (Fraction(1, 4), True)
     """
-    from games.symbolic import SymbolicGame, solve_threshold
-
+    if not callable(condition) and condition not in CONDITIONS:
+        raise InvalidArgumentError(f"condition: expected one of {CONDITIONS} or a callable, "
+                                   f"found {condition!r}")
     if isinstance(game, SymbolicGame):
-        if condition not in ("equilibrium", "strict-equilibrium") or parameter is None:
-            raise InvalidGameError("condition: a symbolic game gives exact thresholds for "
-                                   "'equilibrium' or 'strict-equilibrium' in a named parameter")
+        if condition not in ("equilibrium", "strict-equilibrium") or not isinstance(parameter, str):
+            raise InvalidArgumentError("condition: a symbolic game gives exact thresholds for "
+                                       "'equilibrium' or 'strict-equilibrium' in a named "
+                                       f"parameter, found condition {condition!r} and parameter "
+                                       f"{parameter!r}")
         strict = condition == "strict-equilibrium"
         relation = solve_threshold(game, parameter, profile, strict=strict,
                                    positive=tuple((fixed or {}).get("positive", ())))
         return Threshold(relation, not strict, None, True, (None, None),
                          "symbolic: the equilibrium conditions solved exactly", condition)
-    fixed = dict(fixed or {})
-    low, high = bounds
-    if not low < high:
-        raise InvalidGameError(f"bounds: expected low < high, found {bounds!r}")
+    fixed = _check_family(family, parameter, fixed)
+    low, high = _check_bounds(bounds)
+    check_number(tolerance, "tolerance", 0, low_open=True)
+    if condition in ("equilibrium", "strict-equilibrium", "dominant") and profile is None:
+        raise InvalidArgumentError(f"profile: the condition {condition!r} needs a profile "
+                                   f"(one action per player), found None")
     name = condition if isinstance(condition, str) else getattr(condition, "__name__", "condition")
-    if isinstance(condition, str) and condition not in CONDITIONS:
-        raise InvalidGameError(f"condition: expected one of {CONDITIONS} or a callable, found {condition!r}")
     strict = condition == "strict-equilibrium"
     if isinstance(condition, str) and condition != "holistic":
         linear = _linear_threshold(game, family, parameter, condition, profile, low, high, fixed,
@@ -400,7 +564,8 @@ def _linear_threshold(game, family, parameter, condition, profile, low, high, fi
         is_exact = True
     else:
         scale = max(1.0, float(np.abs(np.asarray(samples, dtype=float)).max()))
-        if np.abs(np.asarray(predicted, dtype=float) - np.asarray(s2, dtype=float)).max() > 1e-9 * scale:
+        error = np.abs(np.asarray(predicted, dtype=float) - np.asarray(s2, dtype=float)).max()
+        if error > 1e-9 * scale:
             return None
         is_exact = False
     g0 = s0 - slope * (t0 - lo)     # the margins at lo
@@ -431,7 +596,8 @@ def _linear_threshold(game, family, parameter, condition, profile, low, high, fi
 
 def _bisect(game, family, parameter, condition, profile, low, high, fixed, strict, tolerance, name):
     def holds(t: Any) -> bool:
-        return _holds(_family_game(game, family, parameter, t, fixed), condition, profile, strict)
+        return condition_holds(_family_game(game, family, parameter, t, fixed), condition,
+                               profile, strict)
 
     lo, hi = float(low), float(high)
     if holds(lo):
@@ -454,8 +620,42 @@ def _bisect(game, family, parameter, condition, profile, low, high, fixed, stric
 
 
 @dataclass(frozen=True)
+class SweepPoint:
+    """What :func:`default_measure` finds in one game.
+
+    Attributes
+    ----------
+    equilibria : tuple of tuple of int
+        The pure equilibria (action indices).
+    cooperation : float or None
+        The mean share of first actions at them (None without pure equilibria).
+    welfare : tuple of float or None
+        The smallest and largest sum of payoffs at them.
+    """
+
+    equilibria: tuple[tuple[int, ...], ...]
+    cooperation: float | None
+    welfare: tuple[float, float] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"equilibria": [list(p) for p in self.equilibria],
+                "cooperation": self.cooperation,
+                "welfare": None if self.welfare is None else list(self.welfare)}
+
+
+@dataclass(frozen=True)
 class SweepResult:
-    """Measurements over a parameter grid, in grid order."""
+    """Measurements over a parameter grid, in grid order.
+
+    Attributes
+    ----------
+    parameters : list
+        The grid.
+    values : list
+        The measure at each grid point (a :class:`SweepPoint` for the default measure).
+    measure : str
+        The measure's name.
+    """
 
     parameters: list[Any]
     values: list[Any]
@@ -465,27 +665,67 @@ class SweepResult:
         return f"SweepResult({len(self.parameters)} points of {self.measure})"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"parameters": _jsonable(list(self.parameters)), "values": _jsonable(list(self.values)),
-                "measure": self.measure}
+        return {"parameters": jsonable(list(self.parameters)),
+                "values": jsonable(list(self.values)), "measure": self.measure}
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{html.escape(_show(jsonable(p)))}</td>"
+                       f"<td>{html.escape(_show(jsonable(v)))}</td></tr>"
+                       for p, v in zip(self.parameters, self.values))
+        return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>parameter</th>"
+                f"<th>{html.escape(self.measure or 'value')}</th></tr>{rows}</table>")
+
+    def series(self, y: Callable[[Any], float | None] | None = None) -> np.ndarray:
+        """The measure as numbers, one per grid point (NaN where it is None): ``y(value)``,
+        or by default the value itself when it is a number, else its ``cooperation``."""
+        def default(v: Any) -> Any:
+            return v.cooperation if isinstance(v, SweepPoint) else v
+
+        read = y or default
+        out = []
+        for v in self.values:
+            x = read(v)
+            if x is not None and (isinstance(x, (bool, str)) or
+                                  not isinstance(x, (int, float, Fraction, np.number))):
+                raise InvalidArgumentError(f"y: expected a number for each value, found {x!r}; "
+                                           f"pass y=lambda value: ... to pick one")
+            out.append(np.nan if x is None else float(x))
+        return np.array(out, dtype=np.float64)
+
+    def plot(self, y: Callable[[Any], float | None] | None = None, path: FigurePath = None,
+             label: str | None = None) -> Figure:
+        """The measure against the parameter (see :meth:`series`). Returns the matplotlib
+        Figure (saved atomically when ``path`` is given)."""
+        import matplotlib.pyplot as plt
+
+        values = self.series(y)
+        x = np.array([float(p) for p in self.parameters])
+        fig, ax = plt.subplots(figsize=(5.5, 3.5))
+        ax.plot(x, values, marker="o", ms=3)
+        ax.set_xlabel("parameter")
+        default = "cooperation" if y is None and any(isinstance(v, SweepPoint)
+                                                     for v in self.values) else self.measure
+        ax.set_ylabel(label or default)
+        fig.tight_layout()
+        if path is not None:
+            save_figure(fig, path)
+        return fig
 
 
-def default_measure(game: Game, seed: Any = None) -> dict[str, Any]:
+def default_measure(game: Game, seed: Any = None) -> SweepPoint:
     """Pure equilibria, the cooperation level (mean share of first actions at them) and
     the welfare range at them."""
-    import games
-
-    found = games.pure_equilibria(game)
-    profiles = [e.profile for e in found]
+    found = pure_equilibria(game)
+    profiles = tuple(tuple(int(a) for a in e.profile) for e in found)
     welfare = [float(sum(e.payoffs)) for e in found]
     cooperation = float(np.mean([[a == 0 for a in p] for p in profiles])) if profiles else None
-    return {"equilibria": [list(p) for p in profiles], "cooperation": cooperation,
-            "welfare": [min(welfare), max(welfare)] if welfare else None}
+    return SweepPoint(profiles, cooperation, (min(welfare), max(welfare)) if welfare else None)
 
 
 @dataclass(frozen=True)
 class _SweepTask:
     game: Game | None
-    family: Any
+    family: Family
     parameter: str | None
     fixed: dict[str, Any]
     measure: Callable[..., Any]
@@ -501,7 +741,7 @@ def _run_sweep_task(item: tuple[_SweepTask, Any], seed: Any = None) -> Any:
     return task(theta, seed)
 
 
-def sweep(game: Game | None, family: Any, grid: Sequence[Any], parameter: str | None = None,
+def sweep(game: Game | None, family: Family, grid: Sequence[Any], parameter: str | None = None,
           measure: Callable[..., Any] | None = None, fixed: dict[str, Any] | None = None,
           executor: Any = None, seed: Any = None, progress: bool | None = None) -> SweepResult:
     """Apply a mechanism family at every parameter of ``grid`` and measure the result,
@@ -512,19 +752,73 @@ def sweep(game: Game | None, family: Any, grid: Sequence[Any], parameter: str | 
     ``measure(game)`` (or ``measure(game, seed)`` when ``seed`` is given: a
     :class:`numpy.random.SeedSequence` child per grid point, so results are identical on
     one worker or many) defaults to :func:`default_measure`.
-    """
-    from games.parallel import run_tasks
 
+    Raises
+    ------
+    InvalidArgumentError
+        For an empty grid or one that is not a sequence of values, a measure that is not
+        callable, or an unknown family or parameter.
+    """
+    if isinstance(grid, (str, bytes, Mapping)) or not hasattr(grid, "__iter__"):
+        raise InvalidArgumentError(f"grid: expected a sequence of parameter values, found "
+                                   f"{grid!r}")
     grid = list(grid)
     if not grid:
-        raise InvalidGameError("grid: expected at least one parameter value, found none")
+        raise InvalidArgumentError("grid: expected at least one parameter value, found none")
+    if measure is not None and not callable(measure):
+        raise InvalidArgumentError(f"measure: expected a callable game -> result, found "
+                                   f"{measure!r}")
+    fixed = _check_family(family, parameter, fixed)
     seeded = seed is not None
-    task = _SweepTask(game, family, parameter, dict(fixed or {}), measure or default_measure,
-                      seeded)
+    task = _SweepTask(game, family, parameter, fixed, measure or default_measure, seeded)
     values = run_tasks(_run_sweep_task, [(task, theta) for theta in grid], seed=seed,
                        seeded=seeded, executor=executor, progress=progress,
                        description="mechanism sweep")
     return SweepResult(grid, values, getattr(task.measure, "__name__", "measure"))
+
+
+# ---------------------------------------------------------------------------------------
+# Comparison
+
+
+@dataclass(frozen=True, eq=False)
+class ComparisonRow:
+    """One mechanism of a :class:`Comparison`.
+
+    Attributes
+    ----------
+    mechanism : Mechanism
+    holistic : bool or None
+        Whether some equilibrium is holistically aligned under it (None when values were
+        not measured: the game has no ``"value"`` layer).
+    equilibria : int
+        How many equilibria were found.
+    best_value : float or None
+        The best value score at an equilibrium (None without values or equilibria).
+    cooperation : float or None
+    cost : list of float
+        The operator's expected net payment at each equilibrium.
+    """
+
+    mechanism: Mechanism
+    holistic: bool | None
+    equilibria: int
+    best_value: float | None
+    cooperation: float | None
+    cost: list[float]
+
+    @classmethod
+    def of(cls, evaluation: Evaluation) -> ComparisonRow:
+        after = evaluation.after
+        values = [q.scores["value"] for q in after.report.equilibria if "value" in q.scores]
+        best_value = max(values) if values and after.values_measured else None
+        return cls(evaluation.mechanism, after.holistic, len(after.report.equilibria),
+                   best_value, after.cooperation, [float(c) for c in after.cost])
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({"mechanism": repr(self.mechanism), "holistic": self.holistic,
+                         "equilibria": self.equilibria, "best_value": self.best_value,
+                         "cooperation": self.cooperation, "cost_at_equilibrium": self.cost})
 
 
 @dataclass(frozen=True, eq=False)
@@ -533,29 +827,32 @@ class Comparison:
 
     evaluations: list[Evaluation]
 
+    @property
+    def entries(self) -> list[ComparisonRow]:
+        """One typed row per mechanism, in the order given."""
+        return [ComparisonRow.of(e) for e in self.evaluations]
+
     def rows(self) -> list[dict[str, Any]]:
-        out = []
-        for e in self.evaluations:
-            equilibria = e.after.report.equilibria
-            out.append({"mechanism": repr(e.mechanism),
-                        "holistic": e.after.holistic,
-                        "equilibria": len(equilibria),
-                        "best value score": max((q.scores.get("value", float("nan"))
-                                                 for q in equilibria), default=None),
-                        "cooperation": e.after.cooperation,
-                        "cost at equilibrium": [float(c) for c in e.after.cost]})
-        return out
+        """The table as printed: one dict per mechanism keyed by column name."""
+        return [{"mechanism": repr(r.mechanism), "holistic": r.holistic,
+                 "equilibria": r.equilibria, "best value score": r.best_value,
+                 "cooperation": r.cooperation, "cost at equilibrium": r.cost}
+                for r in self.entries]
 
     def to_text(self) -> str:
-        rows = self.rows()
-        if not rows:
+        entries = self.entries
+        if not entries:
             return "no mechanisms"
         lines = [f"{'mechanism':58}  holistic  equilibria  value  cooperation  cost"]
-        for r in rows:
-            name = r["mechanism"] if len(r["mechanism"]) <= 58 else r["mechanism"][:55] + "..."
-            lines.append(f"{name:58}  {'yes' if r['holistic'] else 'no':8}  {r['equilibria']:10d}  "
-                         f"{_show(r['best value score']):5}  {_show(r['cooperation']):11}  "
-                         f"{_show(r['cost at equilibrium'])}")
+        for r in entries:
+            name = repr(r.mechanism)
+            name = name if len(name) <= 58 else name[:55] + "..."
+            lines.append(f"{name:58}  {_yes_no(r.holistic):8}  {r.equilibria:10d}  "
+                         f"{_show(r.best_value):5}  {_show(r.cooperation):11}  "
+                         f"{_show(r.cost)}")
+        if any(r.holistic is None for r in entries):
+            lines.append(f"{NOT_MEASURED}: values not measured (the game has no value layer), so "
+                         f"holistic alignment is not judged")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -565,18 +862,60 @@ class Comparison:
         return f"Comparison({len(self.evaluations)} mechanisms)"
 
     def _repr_html_(self) -> str:
-        rows = self.rows()
-        head = "".join(f"<th>{html.escape(k)}</th>" for k in rows[0]) if rows else ""
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(_show(v))}</td>" for v in r.values())
-                       + "</tr>" for r in rows)
+        head = "".join(f"<th>{k}</th>" for k in ("mechanism", "holistic", "equilibria",
+                                                  "best value score", "cooperation", "cost"))
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in (
+                repr(r.mechanism), _yes_no(r.holistic), str(r.equilibria), _show(r.best_value),
+                _show(r.cooperation), _show(r.cost))) + "</tr>"
+            for r in self.entries)
         return f"<table><tr>{head}</tr>{body}</table>"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"mechanisms": _jsonable(self.rows())}
+        return {"mechanisms": [r.to_dict() for r in self.entries]}
+
+    def plot(self, path: FigurePath = None) -> Figure:
+        """Horizontal bars of each mechanism's cooperation and best value score at an
+        equilibrium (green where an equilibrium is holistically aligned). Returns the
+        matplotlib Figure (saved atomically when ``path`` is given)."""
+        import matplotlib.pyplot as plt
+
+        entries = self.entries
+        names = [type(r.mechanism).__name__ for r in entries]
+        colours = ["tab:green" if r.holistic else "tab:grey" for r in entries]
+        measured = any(r.best_value is not None for r in entries)
+        fig, axes = plt.subplots(1, 2 if measured else 1, figsize=(9 if measured else 5, 3.5),
+                                 squeeze=False)
+        y = np.arange(len(entries))
+        coop = axes[0, 0]
+        coop.barh(y, [np.nan if r.cooperation is None else r.cooperation for r in entries],
+                  color=colours)
+        coop.set_yticks(y, names)
+        coop.invert_yaxis()
+        coop.set_xlabel("cooperation at equilibrium")
+        if measured:
+            value = axes[0, 1]
+            value.barh(y, [np.nan if r.best_value is None else r.best_value for r in entries],
+                       color=colours)
+            value.set_yticks(y, [])
+            value.invert_yaxis()
+            value.set_xlabel("best value score at an equilibrium")
+        fig.tight_layout()
+        if path is not None:
+            save_figure(fig, path)
+        return fig
 
 
-def compare(game: Any, mechanisms: Sequence[Mechanism], solver: Callable[[Game], Any] | None = None,
-            thresholds: Any = "half") -> Comparison:
+def _yes_no(holistic: bool | None) -> str:
+    return NOT_MEASURED if holistic is None else "yes" if holistic else "no"
+
+
+def compare(game: Game | BayesianGame, mechanisms: Sequence[Mechanism],
+            solver: Callable[[Game], Any] | None = None, thresholds: Any = "half") -> Comparison:
     """Evaluate each mechanism on ``game`` (:func:`evaluate`) and tabulate which ones make
-    an equilibrium holistically aligned, and at what cost to the operator."""
+    an equilibrium holistically aligned (``n/a`` when the game has no value layer), and at
+    what cost to the operator."""
+    if isinstance(mechanisms, Mechanism) or not isinstance(mechanisms, Sequence):
+        raise InvalidArgumentError(f"mechanisms: expected a list of mechanisms, found "
+                                   f"{mechanisms!r}")
     return Comparison([evaluate(game, m, solver=solver, thresholds=thresholds) for m in mechanisms])

@@ -10,14 +10,25 @@ Becker (1968). Crime and punishment: an economic approach. J. Political Economy 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
 
 import numpy as np
 
-from games import Game, InvalidGameError
-from mechanisms.base import Mechanism, check_number, exact_number, target_mask
+from games import Game, InvalidArgumentError, InvalidGameError
+from games.bayesian import BayesianGame
+from mechanisms.base import (
+    Mechanism,
+    check_flag,
+    check_name,
+    check_number,
+    check_target,
+    exact_number,
+    profile_index,
+    target_mask,
+)
 
 __all__ = ["Redistribution", "RewardCap", "ContestIntensity", "Penalty", "Subsidy",
            "Contract", "Monitoring", "ThirdPartyJudge"]
@@ -32,6 +43,16 @@ def _payoffs(game: Game, *parameters: Any) -> np.ndarray:
 
 def _scalar(x: Any, payoffs: np.ndarray) -> Any:
     return Fraction(x) if payoffs.dtype == object else float(x)
+
+
+def _outcome(value: Any, field: str = "outcome") -> tuple:
+    """An agreed outcome parameter as a tuple (checked against the game on apply)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not value:
+        raise InvalidArgumentError(f"{field}: expected one action (index or name) per player, "
+                                   f"found {value!r}")
+    return tuple(value)
 
 
 @dataclass(frozen=True, repr=False)
@@ -98,6 +119,7 @@ class ContestIntensity(Mechanism):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "intensity", check_number(self.intensity, "intensity", 0, 1))
+        check_name(self.prize, "prize")
 
     def transform(self, game: Game) -> tuple[np.ndarray, None]:
         if self.prize not in game.explicit_layers:
@@ -137,6 +159,7 @@ class Penalty(Mechanism):
     def __post_init__(self) -> None:
         object.__setattr__(self, "fine", check_number(self.fine, "fine", 0))
         object.__setattr__(self, "detection", check_number(self.detection, "detection", 0, 1))
+        check_target(self.on)
 
     def transform(self, game: Game) -> tuple[np.ndarray, np.ndarray]:
         u = _payoffs(game, self.fine, self.detection)
@@ -159,6 +182,7 @@ class Subsidy(Mechanism):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "amount", check_number(self.amount, "amount"))
+        check_target(self.on)
 
     def transform(self, game: Game) -> tuple[np.ndarray, np.ndarray]:
         u = _payoffs(game, self.amount)
@@ -169,10 +193,7 @@ class Subsidy(Mechanism):
 
 def _deviators(game: Game, outcome: Any) -> np.ndarray:
     """deviates[i, a] = player i's action at a differs from the agreed outcome."""
-    if isinstance(outcome, str) or len(outcome) != game.n_players:
-        raise InvalidGameError(f"outcome: expected one action per player ({game.n_players}), "
-                               f"found {outcome!r}")
-    agreed = [game.action_index(i, a) for i, a in enumerate(outcome)]
+    agreed = profile_index(game, outcome, "outcome")
     deviates = np.zeros(game.payoffs.shape, dtype=bool)
     for i, k in enumerate(agreed):
         shape = [1] * game.n_players
@@ -197,9 +218,10 @@ class Contract(Mechanism):
     reference: ClassVar[str] = "Carichon et al. (2025): contractual and warranty penalties"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "outcome", tuple(self.outcome))
+        object.__setattr__(self, "outcome", _outcome(self.outcome))
         object.__setattr__(self, "damages", check_number(self.damages, "damages", 0))
         object.__setattr__(self, "enforcement", check_number(self.enforcement, "enforcement", 0, 1))
+        check_flag(self.compensate, "compensate")
 
     def transform(self, game: Game) -> tuple[np.ndarray, np.ndarray]:
         u = _payoffs(game, self.damages, self.enforcement)
@@ -213,7 +235,8 @@ class Contract(Mechanism):
         keepers = (~deviates).sum(axis=0)
         share = np.where(keepers > 0, 1, 0) * total
         if u.dtype == object:
-            per_keeper = np.array([s / k if k else Fraction(0) for s, k in zip(share.flat, keepers.flat)],
+            per_keeper = np.array([s / k if k else Fraction(0)
+                                   for s, k in zip(share.flat, keepers.flat)],
                                   dtype=object).reshape(keepers.shape)
         else:
             per_keeper = np.divide(share, keepers, out=np.zeros(keepers.shape), where=keepers > 0)
@@ -238,7 +261,7 @@ class Monitoring(Mechanism):
     reference: ClassVar[str] = "Carichon et al. (2025): open feedback and monitoring channels"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "outcome", tuple(self.outcome))
+        object.__setattr__(self, "outcome", _outcome(self.outcome))
         object.__setattr__(self, "probability", check_number(self.probability, "probability", 0, 1))
         object.__setattr__(self, "fine", check_number(self.fine, "fine", 0))
         object.__setattr__(self, "cost", check_number(self.cost, "cost", 0))
@@ -269,10 +292,14 @@ class ThirdPartyJudge(Mechanism):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weight", check_number(self.weight, "weight", 0))
+        check_name(self.layer, "layer")
+        if self.criterion is not None:
+            check_name(self.criterion, "criterion")
 
     def transform(self, game: Game) -> tuple[np.ndarray, np.ndarray]:
         if self.layer not in game.layers:
-            raise InvalidGameError(f"layer: expected one of {tuple(game.layers)}, found {self.layer!r}")
+            raise InvalidGameError(f"layer: expected one of the game's layers "
+                                   f"{tuple(game.layers)}, found {self.layer!r}")
         values = game.layers[self.layer]
         names = game.criteria[self.layer]
         u = _payoffs(game, self.weight)
@@ -280,7 +307,8 @@ class ThirdPartyJudge(Mechanism):
             values = np.asarray(values, dtype=np.float64)
         if self.criterion is not None:
             if self.criterion not in names:
-                raise InvalidGameError(f"criterion: expected one of {names}, found {self.criterion!r}")
+                raise InvalidArgumentError(f"criterion: expected one of {names}, found "
+                                           f"{self.criterion!r}")
             scores = np.broadcast_to(values[names.index(self.criterion)], u.shape)
         elif set(game.players) <= set(names):
             scores = np.stack([values[names.index(p)] for p in game.players])
@@ -304,9 +332,7 @@ class Transparency(Mechanism):
     changes: ClassVar[str] = "model: private types -> public types"
     per_outcome: ClassVar[bool] = False
 
-    def apply(self, game: Any) -> Game:
-        from games.bayesian import BayesianGame
-
+    def apply(self, game: BayesianGame) -> Game:  # type: ignore[override]
         if not isinstance(game, BayesianGame):
             raise InvalidGameError(f"game: transparency needs a games.bayesian.BayesianGame "
                                    f"(private types), found {type(game).__name__}")

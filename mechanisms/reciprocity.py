@@ -17,15 +17,33 @@ Hamilton (1964); Axelrod & Hamilton (1981); Nowak & Sigmund (1998); Ohtsuki & No
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from games import Game, InvalidGameError
+from games import Game, InvalidArgumentError, InvalidGameError
 from games._jit import jit
-from mechanisms.base import Mechanism, check_number, exact_number, freeze_yardstick
+from games.evolution import relatedness_weighted
+from games.repeated import expected_payoffs
+from games.repeated import strategies as catalogue
+from mechanisms.base import (
+    FigurePath,
+    Mechanism,
+    check_flag,
+    check_name,
+    check_number,
+    exact_number,
+    freeze_yardstick,
+    jsonable,
+)
+from pareto.plot import save_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
            "network_matrix", "group_matrix",
@@ -54,8 +72,6 @@ class Kinship(Mechanism):
         object.__setattr__(self, "relatedness", check_number(self.relatedness, "relatedness", 0, 1))
 
     def transform(self, game: Game) -> tuple[np.ndarray, None]:
-        from games.evolution import relatedness_weighted
-
         return relatedness_weighted(game, self.relatedness).payoffs, None
 
 
@@ -105,22 +121,20 @@ class Repetition(Mechanism):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "continuation",
-                           check_number(self.continuation, "continuation", 0, 1))
-        if self.continuation >= 1:
-            raise InvalidGameError(f"continuation: expected w < 1, found {self.continuation}")
+                           check_number(self.continuation, "continuation", 0, 1, high_open=True))
         object.__setattr__(self, "noise", check_number(self.noise, "noise", 0, Fraction(1, 2)))
         if self.strategies is None:
-            from games.repeated import strategies as catalogue
-
             object.__setattr__(self, "strategies", (catalogue.TitForTat(), catalogue.Defector()))
+        elif isinstance(self.strategies, (str, bytes)) or not isinstance(self.strategies, Sequence):
+            raise InvalidArgumentError(f"strategies: expected a sequence of repeated-game "
+                                       f"strategies, found {self.strategies!r}")
         else:
             object.__setattr__(self, "strategies", tuple(self.strategies))
         if len(self.strategies) < 1:
-            raise InvalidGameError("strategies: expected at least one repeated-game strategy")
+            raise InvalidArgumentError("strategies: expected at least one repeated-game strategy, "
+                                       "found none")
 
     def apply(self, game: Game) -> Game:
-        from games.repeated import expected_payoffs
-
         if not isinstance(game, Game):
             raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
         if game.n_players != 2:
@@ -199,8 +213,8 @@ class Reputation(Mechanism):
     def __post_init__(self) -> None:
         object.__setattr__(self, "observability",
                            check_number(self.observability, "observability", 0, 1))
-        if self.norm not in NORMS:
-            raise InvalidGameError(f"norm: expected one of {tuple(NORMS)}, found {self.norm!r}")
+        check_name(self.norm, "norm", tuple(NORMS))
+        check_flag(self.cooperators, "cooperators")
 
     def apply(self, game: Game) -> Game:
         if not isinstance(game, Game):
@@ -235,9 +249,24 @@ class Reputation(Mechanism):
         return _meta_game(stage, kinds, weights, f"{stage.title or 'game'} | {self!r}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReputationOutcome:
-    """What :func:`simulate_reputation` measured."""
+    """What :func:`simulate_reputation` measured.
+
+    Attributes
+    ----------
+    strategies : tuple of str
+        ``("Cooperator", "Defector", "Discriminator")``.
+    counts : tuple of int
+        How many individuals play each strategy.
+    mean_payoffs : ndarray
+        Mean payoff per individual and round of each strategy.
+    cooperation : float
+        The share of rounds in which the donor helped.
+    good_reputation : ndarray
+        The share of each strategy's individuals in good standing at the end (NaN for a
+        strategy nobody plays).
+    """
 
     strategies: tuple[str, ...]
     counts: tuple[int, ...]
@@ -248,6 +277,41 @@ class ReputationOutcome:
     def __repr__(self) -> str:
         pays = ", ".join(f"{s}: {p:.3f}" for s, p in zip(self.strategies, self.mean_payoffs))
         return f"ReputationOutcome(cooperation {self.cooperation:.3f}, payoffs {{{pays}}})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (a reputation share is None for a strategy nobody plays)."""
+        return {"strategies": list(self.strategies), "counts": list(self.counts),
+                "mean_payoffs": jsonable(self.mean_payoffs),
+                "cooperation": float(self.cooperation),
+                "good_reputation": jsonable(self.good_reputation)}
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(s)}</td><td>{n}</td><td>{p:.4g}</td><td>{g:.3g}</td></tr>"
+            for s, n, p, g in zip(self.strategies, self.counts, self.mean_payoffs,
+                                  self.good_reputation))
+        return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>strategy</th>"
+                f"<th>count</th><th>mean payoff</th><th>good reputation</th></tr>{rows}</table>")
+
+    def plot(self, path: FigurePath = None) -> Figure:
+        """Bars of each strategy's mean payoff and share of good reputations. Returns the
+        matplotlib Figure (saved atomically when ``path`` is given)."""
+        import matplotlib.pyplot as plt
+
+        fig, (pay, rep) = plt.subplots(1, 2, figsize=(8, 3.2))
+        x = np.arange(len(self.strategies))
+        pay.bar(x, self.mean_payoffs)
+        pay.set_xticks(x, self.strategies)
+        pay.set_ylabel("mean payoff per round")
+        rep.bar(x, np.nan_to_num(self.good_reputation))
+        rep.set_xticks(x, self.strategies)
+        rep.set_ylim(0, 1)
+        rep.set_ylabel("share in good standing")
+        fig.suptitle(f"cooperation {self.cooperation:.3f}", fontsize=9)
+        fig.tight_layout()
+        if path is not None:
+            save_figure(fig, path)
+        return fig
 
 
 def simulate_reputation(benefit: float, cost: float, counts: tuple[int, int, int],
@@ -270,17 +334,36 @@ def simulate_reputation(benefit: float, cost: float, counts: tuple[int, int, int
     ReputationOutcome
         Mean payoff per round of each strategy, the cooperation rate and the share of
         good reputations of each strategy.
+
+    Raises
+    ------
+    InvalidArgumentError
+        For a negative or non-numeric benefit or cost, counts that are not three
+        non-negative integers totalling at least 2, probabilities outside [0, 1], an
+        unknown norm, fewer than one round or a bad seed.
     """
-    if norm not in NORMS:
-        raise InvalidGameError(f"norm: expected one of {tuple(NORMS)}, found {norm!r}")
+    check_number(benefit, "benefit", 0)
+    check_number(cost, "cost", 0)
+    check_name(norm, "norm", tuple(NORMS))
+    if isinstance(counts, (str, bytes)) or not isinstance(counts, Sequence) or len(counts) != 3 \
+            or any(isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, np.integer))
+                   for c in counts) \
+            or min(counts) < 0 or sum(counts) < 2:
+        raise InvalidArgumentError(f"counts: expected 3 non-negative integer counts (cooperators, "
+                                   f"defectors, discriminators) totalling at least 2, "
+                                   f"found {counts!r}")
     counts = tuple(int(c) for c in counts)
-    if len(counts) != 3 or min(counts) < 0 or sum(counts) < 2:
-        raise InvalidGameError(f"counts: expected 3 non-negative counts (cooperators, defectors, "
-                               f"discriminators) totalling at least 2, found {counts!r}")
     for name, p in (("observability", observability), ("execution_error", execution_error),
                     ("assessment_error", assessment_error)):
         check_number(p, name, 0, 1)
-    rng = np.random.default_rng(seed)
+    if isinstance(rounds, (bool, np.bool_)) or not isinstance(rounds, (int, np.integer)) \
+            or rounds < 1:
+        raise InvalidArgumentError(f"rounds: expected an integer >= 1, found {rounds!r}")
+    try:
+        rng = np.random.default_rng(seed)
+    except (TypeError, ValueError) as error:
+        raise InvalidArgumentError(f"seed: expected None, an integer >= 0 or a numpy "
+                                   f"Generator, found {seed!r} ({error})") from None
     strategy = np.repeat(np.arange(3), counts)
     table = np.array(NORMS[norm], dtype=np.int64)
     totals, helps, good = _reputation_kernel(strategy, table, float(benefit), float(cost),
@@ -297,18 +380,20 @@ def simulate_reputation(benefit: float, cost: float, counts: tuple[int, int, int
                              helps / rounds, reputation)
 
 
-
 @jit
 def _reputation_kernel(strategy: np.ndarray, table: np.ndarray, b: float, c: float, q: float,
-                       e1: float, e2: float, rounds: int, seed: int) -> tuple[np.ndarray, int, np.ndarray]:
-    np.random.seed(seed)
+                       e1: float, e2: float, rounds: int, seed: int
+                       ) -> tuple[np.ndarray, int, np.ndarray]:
+    # numba compiles only numpy's legacy global generator, seeded from the caller's
+    # np.random.Generator, so the draws are reproducible.
+    np.random.seed(seed)  # noqa: NPY002
     n = strategy.shape[0]
     reputation = np.ones(n, dtype=np.int64)
     totals = np.zeros(n)
     helps = 0
     for _ in range(rounds):
-        donor = np.random.randint(n)
-        recipient = np.random.randint(n - 1)
+        donor = np.random.randint(n)  # noqa: NPY002
+        recipient = np.random.randint(n - 1)  # noqa: NPY002
         if recipient >= donor:
             recipient += 1
         kind = strategy[donor]
@@ -317,14 +402,14 @@ def _reputation_kernel(strategy: np.ndarray, table: np.ndarray, b: float, c: flo
         elif kind == 1:
             intend = False
         else:
-            intend = True if np.random.random() >= q else reputation[recipient] == 1
-        helped = intend and np.random.random() >= e1
+            intend = True if np.random.random() >= q else reputation[recipient] == 1  # noqa: NPY002
+        helped = intend and np.random.random() >= e1  # noqa: NPY002
         if helped:
             totals[donor] -= c
             totals[recipient] += b
             helps += 1
         new = table[0 if helped else 1, reputation[recipient]]
-        if np.random.random() < e2:
+        if np.random.random() < e2:  # noqa: NPY002
             new = 1 - new
         reputation[donor] = new
     return totals, helps, reputation
@@ -349,9 +434,7 @@ class Network(Mechanism):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "degree", check_number(self.degree, "degree", 2, low_open=True))
-        if self.rule not in ("death-birth", "imitation", "birth-death"):
-            raise InvalidGameError(f"rule: expected 'death-birth', 'imitation' or 'birth-death', "
-                                   f"found {self.rule!r}")
+        check_name(self.rule, "rule", ("death-birth", "imitation", "birth-death"))
 
     def transform(self, game: Game) -> tuple[np.ndarray, None]:
         _symmetric_pair(game, "network reciprocity")

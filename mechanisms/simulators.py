@@ -9,12 +9,12 @@ only an optional extra of the simulator that uses it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from games import Game, InvalidGameError
+from games import Game, InvalidArgumentError
 from mechanisms.base import COST_LAYER, Mechanism
 
 __all__ = ["MechanismRewards", "reward_transform"]
@@ -23,8 +23,11 @@ __all__ = ["MechanismRewards", "reward_transform"]
 MAX_PROFILES = 1_000_000
 
 
+RewardTransform = Callable[[Sequence[int], Sequence[float]], tuple[np.ndarray, float]]
+
+
 def reward_transform(mechanism: Mechanism, agents: Sequence[str],
-                     actions: Sequence[Sequence[str]]) -> Any:
+                     actions: Sequence[Sequence[str]]) -> RewardTransform:
     """A function ``(joint_action, rewards) -> (new_rewards, operator_cost)`` that applies
     ``mechanism`` to one step: the step is the outcome ``joint_action`` (one action index
     per agent) of a game whose payoffs there are ``rewards``.
@@ -35,31 +38,40 @@ def reward_transform(mechanism: Mechanism, agents: Sequence[str],
 
     Raises
     ------
-    InvalidGameError
+    InvalidArgumentError
         For a mechanism that needs the whole game or another model (repetition,
         reputation, networks, groups, judges), or a joint action space too large.
     """
     if not isinstance(mechanism, Mechanism):
-        raise InvalidGameError(f"mechanism: expected a Mechanism, found {type(mechanism).__name__}")
+        raise InvalidArgumentError(f"mechanism: expected a Mechanism, found "
+                                   f"{type(mechanism).__name__}")
     if not mechanism.per_outcome:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"mechanism: {mechanism!r} is not a per-step reward transform (it needs the whole "
             f"game or builds another model); use mechanisms.evaluate on the game instead")
     agents = tuple(agents)
     actions = tuple(tuple(a) for a in actions)
     shape = tuple(len(a) for a in actions)
     if len(agents) != len(actions):
-        raise InvalidGameError(f"actions: expected one action list per agent ({len(agents)}), "
-                               f"found {len(actions)}")
+        raise InvalidArgumentError(f"actions: expected one action list per agent "
+                                   f"({len(agents)}), found {len(actions)}")
+    if not agents or min(shape) < 1:
+        raise InvalidArgumentError(f"actions: expected at least one agent and at least one "
+                                   f"action per agent, found {actions!r}")
     if int(np.prod(shape)) * len(agents) > MAX_PROFILES:
-        raise InvalidGameError(f"actions: a joint action space of {shape} is too large for "
-                               f"step-by-step reshaping (at most {MAX_PROFILES} entries)")
+        raise InvalidArgumentError(f"actions: a joint action space of {shape} is too large for "
+                                   f"step-by-step reshaping (at most {MAX_PROFILES} entries)")
 
-    def transform(joint_action: Sequence[int], rewards: Sequence[float]) -> tuple[np.ndarray, float]:
+    def transform(joint_action: Sequence[int],
+                  rewards: Sequence[float]) -> tuple[np.ndarray, float]:
+        if any(isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer))
+               for a in joint_action):
+            raise InvalidArgumentError(f"joint_action: expected one integer index per agent, "
+                                       f"found {tuple(joint_action)}")
         profile = tuple(int(a) for a in joint_action)
         if len(profile) != len(agents) or any(not 0 <= a < n for a, n in zip(profile, shape)):
-            raise InvalidGameError(f"joint_action: expected one index per agent within {shape}, "
-                                   f"found {tuple(joint_action)}")
+            raise InvalidArgumentError(f"joint_action: expected one index per agent within "
+                                       f"{shape}, found {tuple(joint_action)}")
         payoffs = np.zeros((len(agents), *shape))
         payoffs[(slice(None), *profile)] = np.asarray(rewards, dtype=np.float64)
         game = Game(payoffs, players=agents, actions=actions, exact=False)
@@ -100,8 +112,8 @@ class MechanismRewards:
             else:
                 space = env.action_space(agent)
                 if not hasattr(space, "n"):
-                    raise InvalidGameError(f"env: agent {agent!r} needs a discrete action space "
-                                           f"(with .n) for step-by-step reshaping")
+                    raise InvalidArgumentError(f"env: agent {agent!r} needs a discrete action "
+                                               f"space (with .n) for step-by-step reshaping")
                 names.append(tuple(str(k) for k in range(int(space.n))))
         self._transform = reward_transform(mechanism, self.agents_order, names)
         self.total_cost = 0.0

@@ -8,7 +8,7 @@ import pytest
 
 import games
 import mechanisms as M
-from games import InvalidGameError
+from games import InvalidArgumentError
 
 PD = games.catalog.prisoners_dilemma
 ALIGNED = ("need-based", "open airspace", "open airspace", "priority-to-need")
@@ -85,7 +85,7 @@ def test_robustness_margin_is_half_the_smallest_deviation_loss():
     (lambda: M.implement(PD(), ("C", "C"), cost="cheap"), "cost"),
 ])
 def test_infeasible_or_malformed_designs_name_the_problem(call, message):
-    with pytest.raises(InvalidGameError, match=message):
+    with pytest.raises(InvalidArgumentError, match=message):
         call()
 
 
@@ -109,7 +109,7 @@ def test_cheapest_combination_of_fine_and_detection():
                         cost=lambda p, g: 10 * float(p["detection"]) + float(p["fine"]))
     assert result.parameters == {"fine": 4, "detection": Fraction(1, 2)}
     assert sorted(c for _, c in result.candidates) == [9.0, 10.5, 12.0]   # fine 1 cannot reach 2
-    with pytest.raises(InvalidGameError, match="parameters"):
+    with pytest.raises(InvalidArgumentError, match="parameters"):
         M.cheapest(PD(), M.Penalty, {"fine": [1], "detection": (0, 1)}, ("C", "C"),
                    fixed={"on": {0: "D", 1: "D"}})
 

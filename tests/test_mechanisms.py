@@ -4,11 +4,12 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import games
 import mechanisms as M
-from games import InvalidGameError
+from games import InvalidArgumentError, InvalidGameError
 from tests.strategies import game_objects
 
 PD = games.catalog.prisoners_dilemma
@@ -62,7 +63,8 @@ def test_contract_compensates_the_players_who_kept_it():
     # (D, C): the row player broke it, pays 3 to the column player.
     assert h.payoffs[:, 1, 0].tolist() == [2, 3]
     assert profiles(h) == [("C", "C")]
-    assert h.layers["cost"][0].tolist() == [[0, 0], [0, -6]]   # nobody kept it: the operator collects
+    # Nobody kept it: the operator collects.
+    assert h.layers["cost"][0].tolist() == [[0, 0], [0, -6]]
 
 
 def test_monitoring_makes_the_recommended_outcome_an_equilibrium_once_pf_beats_the_gain():
@@ -165,25 +167,29 @@ def test_sweep_is_seeded_and_identical_serially_and_on_threads():
     threads = M.sweep(PD(b=4, c=1), M.Kinship, grid, parameter="relatedness", executor="threads")
     assert serial.values == threads.values
     for r, value in zip(grid, serial.values):          # Hamilton: cooperate iff r > c/b = 1/4
-        assert value["cooperation"] == (1.0 if r > Fraction(1, 4) else 0.0)
+        assert value.cooperation == (1.0 if r > Fraction(1, 4) else 0.0)
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: M.Redistribution(2), "rate"),
-    (lambda: M.Penalty(-1, on={0: "D"}), "fine"),
-    (lambda: M.Penalty(1, on="D").apply(PD()), "on"),
-    (lambda: M.Penalty(1, on={0: "Z"}).apply(PD()), "action"),
-    (lambda: M.Repetition(1), "continuation"),
-    (lambda: M.Reputation(Fraction(1, 2), norm="gossip"), "norm"),
-    (lambda: M.Network(2), "degree"),
-    (lambda: M.Network(4).apply(games.catalog.battle_of_the_sexes()), "symmetric"),
-    (lambda: M.Contract(("C",), damages=1).apply(PD()), "outcome"),
-    (lambda: M.compose(), "compose"),
-    (lambda: M.threshold(PD(), M.Kinship, "relatedness", condition="nice"), "condition"),
-    (lambda: M.evaluate(PD(), "penalty"), "mechanism"),
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: M.Redistribution(2), InvalidArgumentError, "rate"),
+    (lambda: M.Penalty(-1, on={0: "D"}), InvalidArgumentError, "fine"),
+    (lambda: M.Penalty(1, on="D").apply(PD()), InvalidArgumentError, "on"),
+    (lambda: M.Penalty(1, on={0: "Z"}).apply(PD()), InvalidArgumentError, "action"),
+    (lambda: M.Repetition(1), InvalidArgumentError, "continuation"),
+    (lambda: M.Reputation(Fraction(1, 2), norm="gossip"), InvalidArgumentError, "norm"),
+    (lambda: M.Network(2), InvalidArgumentError, "degree"),
+    (lambda: M.Network(4).apply(games.catalog.battle_of_the_sexes()), InvalidGameError,
+     "symmetric"),
+    (lambda: M.Contract(("C",), damages=1).apply(PD()), InvalidArgumentError, "outcome"),
+    (lambda: M.compose(), InvalidArgumentError, "compose"),
+    (lambda: M.threshold(PD(), M.Kinship, "relatedness", condition="nice"),
+     InvalidArgumentError, "condition"),
+    (lambda: M.evaluate(PD(), "penalty"), InvalidArgumentError, "mechanism"),
 ])
-def test_bad_parameters_are_rejected_with_a_message_naming_them(make, message):
-    with pytest.raises(InvalidGameError, match=message):
+def test_bad_parameters_are_rejected_with_a_message_naming_them(make, error, message):
+    """Bad mechanism arguments raise InvalidArgumentError; a game the mechanism cannot act
+    on raises InvalidGameError."""
+    with pytest.raises(error, match=message):
         make()
 
 
@@ -217,13 +223,14 @@ class RepeatedPrisonersDilemma:
         obs = {"alice": actions["bob"], "bob": actions["alice"]}
         rewards = {"alice": float(r[0]), "bob": float(r[1])}
         flags = {a: done for a in self.possible_agents}
-        return obs, rewards, flags, {a: False for a in self.possible_agents}, {a: {} for a in self.possible_agents}
+        truncations = {a: False for a in self.possible_agents}
+        return obs, rewards, flags, truncations, {a: {} for a in self.possible_agents}
 
 
 def test_mechanism_reshapes_live_rewards_in_a_parallel_env():
     names = {"alice": ("C", "D"), "bob": ("C", "D")}
-    env = M.MechanismRewards(RepeatedPrisonersDilemma(), M.Penalty(3, on={"alice": "D", "bob": "D"}),
-                             actions=names)
+    env = M.MechanismRewards(RepeatedPrisonersDilemma(),
+                             M.Penalty(3, on={"alice": "D", "bob": "D"}), actions=names)
     env.reset(seed=0)
     _, rewards, _, _, infos = env.step({"alice": 1, "bob": 0})
     assert rewards == {"alice": 2.0, "bob": 0.0}
@@ -237,9 +244,9 @@ def test_mechanism_reshapes_live_rewards_in_a_parallel_env():
 
 
 def test_whole_game_mechanisms_refuse_to_act_step_by_step():
-    with pytest.raises(InvalidGameError, match="per-step"):
+    with pytest.raises(InvalidArgumentError, match="per-step"):
         M.MechanismRewards(RepeatedPrisonersDilemma(), M.Repetition(Fraction(1, 2)))
-    with pytest.raises(InvalidGameError, match="per-step"):
+    with pytest.raises(InvalidArgumentError, match="per-step"):
         M.MechanismRewards(RepeatedPrisonersDilemma(), M.Redistribution(1) | M.Network(4))
 
 
@@ -255,7 +262,7 @@ def test_a_thousand_point_sweep_on_a_local_dask_cluster_matches_the_serial_run()
         on_cluster = M.sweep(game, M.Kinship, grid, parameter="relatedness",
                              executor=client.get_executor(), seed=11)
     assert on_cluster.values == serial.values
-    assert sum(v["cooperation"] == 1.0 for v in serial.values) == sum(r > Fraction(1, 4) for r in grid)
+    assert sum(v.cooperation == 1.0 for v in serial.values) == sum(r > Fraction(1, 4) for r in grid)
 
 
 def test_evaluation_plot_is_saved_atomically(tmp_path):
