@@ -8,7 +8,7 @@ and records the operator's net payments in the ``"cost"`` layer. Mechanisms comp
 ``Penalty(...) | Redistribution(0.3)``.
 """
 
-from games import __version__  # one version for the distribution
+from games import __version__ as __version__  # one version for the distribution
 from mechanisms import design
 from mechanisms.base import COST_LAYER, Composite, Mechanism, compose
 from mechanisms.design import (

@@ -6,7 +6,7 @@ Importing this package is cheap: scipy and matplotlib are imported on call, and 
 kernels are compiled on their first call.
 """
 
-from games import __version__  # one version for the distribution
+from games import __version__ as __version__  # one version for the distribution
 
 from pareto.dominance import dominates, hypervolume, nondominated
 from pareto.frontier import Frontier, ScoreTable, frontier, score_table
