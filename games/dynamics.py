@@ -28,6 +28,7 @@ import numpy as np
 from games._jit import jit
 from games.errors import InvalidGameError
 from games.model import Game
+from games.scale import payoff_range
 
 __all__ = ["Trajectory", "replicator", "replicator_field", "logit_dynamics",
            "best_response_dynamics", "fictitious_play", "regret_matching",
@@ -163,6 +164,10 @@ _CONTINUOUS = ("replicator", "replicator_mutator", "logit_dynamics")
 
 # ---------------------------------------------------------------------------------------
 # Helpers
+
+#: An action is kept as a best response when it is within this fraction of the payoff
+#: range of the best one.
+BEST_RESPONSE_TOLERANCE = 1e-12
 
 
 def _game(game: Any) -> Game:
@@ -509,7 +514,7 @@ def best_response_dynamics(game: Game, initial: Any = None, steps: int = 100, *,
     else:
         profile = [int(np.argmax(np.asarray(s, dtype=float)))
                    for s in game.strategies(initial)]
-    tol = 1e-12 * max(1.0, float(np.abs(P).max()))
+    tol = BEST_RESPONSE_TOLERANCE * payoff_range(P)
 
     def best(i: int, prof: list[int]) -> int:
         idx = tuple(slice(None) if j == i else prof[j] for j in range(n))
@@ -651,10 +656,13 @@ def regret_matching(game: Game, steps: int = 10000, *, conditional: bool = False
     strides = np.ones(n, dtype=np.int64)
     for i in range(n - 2, -1, -1):
         strides[i] = strides[i + 1] * shape[i + 1]
-    span = float(P.max() - P.min())
+    span = payoff_range(P)
     if conditional:
-        mu = 2.0 * max(span, 1e-12) * int(shape.max()) if inertia is None \
-            else _positive(inertia, "inertia")
+        if inertia is not None:
+            mu = _positive(inertia, "inertia")
+        else:
+            # Any mu works when every payoff is equal (all regrets stay 0).
+            mu = 2.0 * span * int(shape.max()) if span > 0 else 1.0
     else:
         mu = 0.0
     uniforms = rng.random((steps, n))

@@ -27,6 +27,7 @@ import numpy as np
 from games._jit import jit
 from games.errors import InvalidGameError
 from games.model import Game
+from games.scale import payoff_range
 
 __all__ = [
     "PopulationGame", "population_game", "fixation_probabilities",
@@ -39,6 +40,10 @@ RULES = ("pairwise-comparison", "moran")
 
 #: Largest number of population states for the full stationary distribution.
 MAX_STATES = 2_000_000
+
+#: Payoffs of a float game count as symmetric when they differ by at most this fraction
+#: of the payoff range.
+SYMMETRY_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -98,12 +103,14 @@ def population_game(game: Any) -> PopulationGame:
             f"shape {game.shape}")
     u = game.float_payoffs
     exact_u = game.payoffs
+    span = payoff_range(u)
     for i in range(n - 1):
         swap = list(range(n))
         swap[i], swap[i + 1] = swap[i + 1], swap[i]
         for k in range(n):
             partner = {i: i + 1, i + 1: i}.get(k, k)
-            if not _same(np.transpose(exact_u[k], swap), exact_u[partner], game.exact):
+            if not _same(np.transpose(exact_u[k], swap), exact_u[partner], game.exact,
+                         span):
                 raise InvalidGameError(
                     f"game: expected a symmetric game, but swapping players {i} and {i + 1} "
                     f"changes player {k}'s payoffs")
@@ -123,10 +130,11 @@ def population_game(game: Any) -> PopulationGame:
     return PopulationGame(matrix=None, group_payoffs=group, group_size=n, strategies=strategies)
 
 
-def _same(a: np.ndarray, b: np.ndarray, exact: bool) -> bool:
+def _same(a: np.ndarray, b: np.ndarray, exact: bool, span: float) -> bool:
+    """Equal payoff arrays: exactly, or within SYMMETRY_TOLERANCE of the payoff range."""
     if exact:
         return bool(np.array_equal(a, b))
-    return bool(np.allclose(a, b, rtol=0, atol=1e-12 * max(1.0, float(np.abs(b).max()))))
+    return bool(np.allclose(a, b, rtol=0, atol=SYMMETRY_TOLERANCE * span))
 
 
 def _check(population_size: Any, intensity: Any, rule: str) -> tuple[int, float]:

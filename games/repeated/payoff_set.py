@@ -26,6 +26,7 @@ import numpy as np
 from games.errors import InvalidGameError, SolverError
 from games.model import Game
 from games.repeated.matches import check_stage
+from games.scale import normalised_payoffs, payoff_range
 
 __all__ = ["PayoffPolygon", "EquilibriumPayoffSet", "equilibrium_payoffs",
            "feasible_payoffs", "convex_hull"]
@@ -33,6 +34,9 @@ __all__ = ["PayoffPolygon", "EquilibriumPayoffSet", "equilibrium_payoffs",
 
 # ---------------------------------------------------------------------------------------
 # Convex polygons
+
+#: Default tolerance of :meth:`PayoffPolygon.contains`, as a fraction of the payoff range.
+CONTAINS_TOLERANCE = 1e-9
 
 
 def convex_hull(points: Any, tol: float = 0.0) -> np.ndarray:
@@ -144,10 +148,20 @@ def _contains(v: np.ndarray, pts: np.ndarray, tol: float) -> np.ndarray:
 @dataclass(frozen=True, eq=False)
 class PayoffPolygon:
     """A convex set of payoff pairs: its vertices counter-clockwise (0 vertices: empty,
-    1: a point, 2: a segment)."""
+    1: a point, 2: a segment).
+
+    Attributes
+    ----------
+    vertices : ndarray, shape (k, 2)
+    title : str
+    payoff_scale : float or None
+        The payoff range of the stage game it comes from (what default tolerances are
+        relative to); None when unknown (the polygon's own extent is used).
+    """
 
     vertices: np.ndarray
     title: str = ""
+    payoff_scale: float | None = None
 
     @property
     def area(self) -> float:
@@ -158,11 +172,16 @@ class PayoffPolygon:
     def is_empty(self) -> bool:
         return len(self.vertices) == 0
 
-    def contains(self, point: Any, tol: float = 1e-9) -> bool:
-        """Whether ``point`` (a payoff pair) lies in the set, within ``tol``."""
+    def contains(self, point: Any, tol: float | None = None) -> bool:
+        """Whether ``point`` (a payoff pair) lies in the set, within ``tol`` (default
+        ``CONTAINS_TOLERANCE`` times :attr:`payoff_scale`, or the polygon's extent)."""
         p = np.asarray(point, dtype=float)
         if p.shape != (2,):
             raise InvalidGameError(f"point: expected a payoff pair, found shape {p.shape}")
+        if tol is None:
+            scale = self.payoff_scale if self.payoff_scale is not None \
+                else payoff_range(self.vertices)
+            tol = CONTAINS_TOLERANCE * scale
         return bool(_contains(self.vertices, p[None, :], tol)[0])
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -283,7 +302,7 @@ def feasible_payoffs(stage: Game, individually_rational: bool = True,
         v = _clip(v, np.array([1.0, 0.0]), values[0])
         v = _clip(v, np.array([0.0, 1.0]), values[1])
         title = f"feasible, individually rational payoffs ({minmax} minmax)"
-    return PayoffPolygon(vertices=_readonly(v), title=title)
+    return PayoffPolygon(vertices=_readonly(v), title=title, payoff_scale=payoff_range(g))
 
 
 def _readonly(v: np.ndarray) -> np.ndarray:
@@ -461,6 +480,10 @@ def _operator_small(W: list, g: list, gains: list, u: tuple, delta: float, eps: 
     return out
 
 
+#: Distance (as a fraction of the payoff range) below which two candidate points or a
+#: point and a line count as one; candidates are snapped to a grid ten times finer.
+SNAP_TOLERANCE = 1e-12
+
 #: Games with at most this many pure profiles iterate in plain Python floats (less
 #: overhead than numpy on a handful of points); larger ones use the vectorised operator.
 SMALL_GAME = 64
@@ -481,7 +504,8 @@ def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
         A two-player stage game (any numbers of actions).
     discount : number in (0, 1)
     tol : float
-        Stop when no vertex moves more than ``tol`` in one iteration.
+        Stop when no vertex moves more than ``tol`` times the payoff range in one
+        iteration (relative, so the answer does not depend on the payoff scale).
     max_iter : int
         Iterations before giving up.
 
@@ -522,24 +546,31 @@ def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
         raise InvalidGameError(f"max_iter: expected a positive integer, found {max_iter!r}")
     g, gains = _stage_arrays(stage)
-    scale = max(1.0, float(np.abs(g).max()))
-    eps = 1e-12 * scale
-    quantum = 2.0 ** math.floor(math.log2(1e-13 * scale))
-    u = minmax_values(stage)
-    if len(g) <= SMALL_GAME:
-        W, u, iteration, residual = _iterate_small(g, gains, u, delta, tol * scale, eps,
-                                                   quantum, max_iter)
-    else:
-        W, u, iteration, residual = _iterate_numpy(g, gains, u, delta, tol * scale, eps,
-                                                   quantum, max_iter)
+    feasible = feasible_payoffs(stage)
+    # The set moves with positive affine maps of the payoffs: iterate on payoffs
+    # normalised to [0, 2), where every tolerance is relative to the payoff range.
+    unit, low, scale = normalised_payoffs(g)
+    if scale == 0:  # every payoff equal: the one payoff pair is the whole set
+        point = _readonly(g[:1])
+        return EquilibriumPayoffSet(vertices=point, title="SPE payoffs", discount=delta,
+                                    punishment=point[0], feasible=feasible, iterations=0,
+                                    residual=0.0, payoff_scale=0.0)
+    unit_gains = gains / scale
+    u = (minmax_values(stage) - low) / scale
+    eps = SNAP_TOLERANCE
+    quantum = 2.0 ** math.floor(math.log2(SNAP_TOLERANCE / 10))
+    iterate = _iterate_small if len(g) <= SMALL_GAME else _iterate_numpy
+    W, u, iteration, residual = iterate(unit, unit_gains, u, delta, tol, eps, quantum,
+                                        max_iter)
     # the iterates approach the limit like d^k: the distance left is about
     # residual / (1 - d); vertices within ten times that of a chord are not real corners
-    W = _simplify(W, 10 * tol * scale / (1 - delta))
+    W = _simplify(W, 10 * tol / (1 - delta)) * scale + low
     punishment = W.min(axis=0) if len(W) else np.full(2, np.nan)
     punishment.flags.writeable = False
     return EquilibriumPayoffSet(vertices=_readonly(W), title="SPE payoffs", discount=delta,
-                                punishment=punishment, feasible=feasible_payoffs(stage),
-                                iterations=iteration, residual=residual)
+                                punishment=punishment, feasible=feasible,
+                                iterations=iteration, residual=residual * scale,
+                                payoff_scale=payoff_range(g))
 
 
 def _no_convergence(max_iter: int, residual: float, limit: float) -> SolverError:
