@@ -17,6 +17,7 @@ Gokhale & Traulsen (2010). Evolutionary games in the multiverse. PNAS 107, 5500-
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -27,6 +28,7 @@ import numpy as np
 from games._jit import jit
 from games.errors import InvalidGameError
 from games.model import Game
+from games.palette import colour
 from games.scale import payoff_range
 
 __all__ = [
@@ -477,7 +479,15 @@ def gradient_of_selection(game: Any, population_size: int, intensity: float,
 
 @dataclass(frozen=True)
 class FixationEstimate:
-    """A Monte-Carlo estimate of a fixation probability with a 95% Wilson interval."""
+    """A Monte-Carlo estimate of a fixation probability with a 95% Wilson interval.
+
+    Attributes
+    ----------
+    fixations, runs : int
+        Runs that ended in fixation of the mutant, and all runs.
+    low, high : float
+        The 95% Wilson score interval of the probability.
+    """
 
     fixations: int
     runs: int
@@ -491,6 +501,16 @@ class FixationEstimate:
     def __repr__(self) -> str:
         return (f"FixationEstimate({self.probability:.4g}, 95% CI [{self.low:.4g}, "
                 f"{self.high:.4g}], {self.runs} runs)")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fixations": self.fixations, "runs": self.runs,
+                "probability": self.probability, "low": self.low, "high": self.high}
+
+    def _repr_html_(self) -> str:
+        return (f"<table><tr><th>fixations</th><th>runs</th><th>probability</th>"
+                f"<th>95% interval</th></tr><tr><td>{self.fixations}</td><td>{self.runs}</td>"
+                f"<td>{self.probability:.4g}</td><td>[{self.low:.4g}, {self.high:.4g}]</td>"
+                f"</tr></table>")
 
 
 def wilson_interval(successes: int, runs: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -562,7 +582,7 @@ def _simulate_runs(mutant_payoff: np.ndarray, resident_payoff: np.ndarray, z: in
     return fixations
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MoranRun:
     """One run of a Moran process.
 
@@ -572,14 +592,54 @@ class MoranRun:
         How many individuals use each strategy after each step.
     winner : int or None
         The strategy that took over, None when ``max_steps`` ran out first.
+    strategies : tuple of str
+        The strategies' names.
     """
 
     counts: np.ndarray
     winner: int | None
+    strategies: tuple[str, ...] = ()
 
     @property
     def steps(self) -> int:
         return len(self.counts) - 1
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The strategies' names (their indices when none were given)."""
+        return self.strategies or tuple(str(k) for k in range(self.counts.shape[1]))
+
+    def __repr__(self) -> str:
+        winner = "none yet" if self.winner is None else repr(self.names[self.winner])
+        return f"MoranRun({self.steps} steps, winner {winner})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strategies": list(self.names), "counts": self.counts.tolist(),
+                "winner": self.winner, "steps": self.steps}
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{html.escape(name)}</td><td>{int(self.counts[0, k])}</td>"
+                       f"<td>{int(self.counts[-1, k])}</td></tr>"
+                       for k, name in enumerate(self.names))
+        return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>strategy</th>"
+                f"<th>initial count</th><th>final count</th></tr>{rows}</table>")
+
+    def plot(self, ax: Any = None) -> Any:
+        """Each strategy's count against the step; returns the axes (one line per
+        strategy, in the order of :attr:`strategies`)."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        steps = np.arange(len(self.counts))
+        for k, name in enumerate(self.names):
+            ax.step(steps, self.counts[:, k], where="post", label=name, color=colour(k))
+        ax.set_xlabel("step")
+        ax.set_ylabel("individuals")
+        winner = "no winner yet" if self.winner is None else f"{self.names[self.winner]} fixes"
+        ax.set_title(f"Moran process: {winner} after {self.steps} steps")
+        ax.legend(fontsize="small")
+        return ax
 
 
 def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = None,
@@ -627,7 +687,7 @@ def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = No
             break
         capacity = min(int(max_steps), 4 * capacity)
     return MoranRun(counts=trajectory[:min(steps, capacity) + 1].copy(),
-                    winner=None if winner < 0 else int(winner))
+                    winner=None if winner < 0 else int(winner), strategies=pop.strategies)
 
 
 @jit

@@ -24,6 +24,7 @@ import numpy as np
 
 from games.errors import InvalidGameError
 from games.evolution.finite import population_game
+from games.results import json_number
 from games.scale import normalised_payoffs
 
 __all__ = ["rest_points", "RestPoint", "is_evolutionarily_stable"]
@@ -76,8 +77,23 @@ class RestPoint:
         ess = {True: ", ESS", False: "", None: ", ESS undetermined"}[self.ess]
         return f"RestPoint({{{shares}}}, {self.stability}{', Nash' if self.nash else ''}{ess})"
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: shares as numbers (exact ones as ``'p/q'``), eigenvalues as
+        ``[real, imaginary]`` pairs."""
+        return {"state": [json_number(p) for p in self.state],
+                "strategies": list(self.strategies),
+                "eigenvalues": [[float(e.real), float(e.imag)] for e in self.eigenvalues],
+                "stability": self.stability, "nash": self.nash, "ess": self.ess}
+
     def _repr_html_(self) -> str:
-        return f"<code>{html.escape(repr(self))}</code>"
+        esc = html.escape
+        names = self.strategies or tuple(str(k) for k in range(len(self.state)))
+        rows = "".join(f"<tr><td>{esc(name)}</td><td>{esc(_short(p))}</td></tr>"
+                       for name, p in zip(names, self.state))
+        ess = {True: "yes", False: "no", None: "undetermined"}[self.ess]
+        return (f"<table><caption>rest point: {esc(self.stability)}, Nash "
+                f"{'yes' if self.nash else 'no'}, ESS {ess}</caption><tr><th>strategy</th>"
+                f"<th>share</th></tr>{rows}</table>")
 
 
 def _short(p: Any) -> str:

@@ -17,14 +17,17 @@ hull of the stage payoffs converges to ``V`` (geometrically, at rate ``d``).
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.optimize import linprog
 
 from games.errors import InvalidGameError, SolverError
 from games.model import Game
+from games.palette import colour
 from games.repeated.matches import check_stage
 from games.scale import normalised_payoffs, payoff_range
 
@@ -76,7 +79,8 @@ def _hull(points: list, tol: float) -> list:
     lower = chain(pts)
     upper = chain(pts[::-1])
     hull = lower[:-1] + upper[:-1]
-    if len(hull) == 2 and abs(hull[0][0] - hull[1][0]) <= tol and abs(hull[0][1] - hull[1][1]) <= tol:
+    (x0, y0), (x1, y1) = hull[0], hull[-1]
+    if len(hull) == 2 and abs(x0 - x1) <= tol and abs(y0 - y1) <= tol:
         return hull[:1]
     return hull
 
@@ -196,17 +200,18 @@ class PayoffPolygon:
 
         if ax is None:
             _, ax = plt.subplots()
+        kwargs.setdefault("color", colour(0))
         _draw(ax, self.vertices, label=kwargs.pop("label", self.title or None), **kwargs)
         ax.set_xlabel("payoff of player 1")
         ax.set_ylabel("payoff of player 2")
+        ax.set_title(self.title or "payoff set")
         return ax
 
     def to_dict(self) -> dict[str, Any]:
-        return {"vertices": self.vertices.tolist(), "area": self.area, "title": self.title}
+        return {"vertices": self.vertices.tolist(), "area": self.area, "title": self.title,
+                "payoff_scale": self.payoff_scale}
 
     def _repr_html_(self) -> str:
-        import html
-
         rows = "".join(f"<tr><td>{x:.6g}</td><td>{y:.6g}</td></tr>" for x, y in self.vertices)
         return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>player 1</th>"
                 f"<th>player 2</th></tr>{rows}</table>")
@@ -253,8 +258,6 @@ def minmax_values(stage: Game, mixed: bool = False) -> np.ndarray:
     P = stage.float_payoffs
     if not mixed:
         return np.array([P[0].max(axis=0).min(), P[1].max(axis=1).min()])
-    from scipy.optimize import linprog
-
     out = []
     for i in range(2):
         A = P[0] if i == 0 else P[1].T  # rows: own action, columns: opponent's action
@@ -350,10 +353,12 @@ class EquilibriumPayoffSet(PayoffPolygon):
         if feasible and self.feasible is not None:
             _draw(ax, self.feasible.vertices, label="feasible and individually rational",
                   color="0.8", alpha=0.6)
-        _draw(ax, self.vertices, label=kwargs.pop("label", f"SPE payoffs, discount {self.discount:g}"),
-              **kwargs)
+        kwargs.setdefault("color", colour(0))
+        label = kwargs.pop("label", f"SPE payoffs, discount {self.discount:g}")
+        _draw(ax, self.vertices, label=label, **kwargs)
         ax.set_xlabel("payoff of player 1")
         ax.set_ylabel("payoff of player 2")
+        ax.set_title(f"Subgame-perfect equilibrium payoffs at discount {self.discount:g}")
         ax.legend(loc="best")
         return ax
 
@@ -537,8 +542,9 @@ def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
     (40.5, [3.0, 3.0])
     """
     stage = check_stage(stage)
-    if isinstance(discount, bool) or not isinstance(discount, (int, float, np.integer, np.floating)) \
-            and not hasattr(discount, "denominator"):
+    number = isinstance(discount, (int, float, np.integer, np.floating)) \
+        or hasattr(discount, "denominator")
+    if isinstance(discount, bool) or not number:
         raise InvalidGameError(f"discount: expected a number in (0, 1), found {discount!r}")
     delta = float(discount)
     if not 0 < delta < 1:

@@ -13,6 +13,7 @@ Everything is exact (Fractions) on exact data.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -24,6 +25,7 @@ from games.errors import InvalidGameError
 from games.model import Game, format_number
 from games.repeated.automaton import Automaton
 from games.repeated.matches import check_pair, check_stage, solve_linear
+from games.results import json_number
 from games.scale import normalised_payoffs
 
 __all__ = ["is_subgame_perfect", "subgame_perfect_check", "SubgamePerfectCheck",
@@ -98,12 +100,13 @@ class SubgamePerfectCheck:
     """
 
     is_subgame_perfect: bool
-    gain: Any
+    gain: Fraction | float
     state: tuple[int, int]
     player: int
     deviation: int
-    values: dict = field(repr=False)
-    discount: Any
+    values: dict[tuple[int, int], tuple[Fraction | float, Fraction | float]] = \
+        field(repr=False)
+    discount: Fraction | float
     exact: bool
 
     def __bool__(self) -> bool:
@@ -114,6 +117,24 @@ class SubgamePerfectCheck:
         return (f"SubgamePerfectCheck({verdict} at discount {format_number(self.discount)}: "
                 f"largest one-shot gain {format_number(self.gain)} for player {self.player} "
                 f"playing action {self.deviation} in joint state {self.state})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able; exact numbers as ``'p/q'`` strings, the continuation values as a list
+        of ``{"state": [s1, s2], "values": [V_1, V_2]}``."""
+        return {"is_subgame_perfect": self.is_subgame_perfect,
+                "gain": json_number(self.gain), "state": list(self.state),
+                "player": self.player, "deviation": self.deviation,
+                "discount": json_number(self.discount), "exact": self.exact,
+                "values": [{"state": list(state), "values": [json_number(v) for v in pair]}
+                           for state, pair in self.values.items()]}
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = "".join(f"<tr><td>{state}</td><td>{esc(format_number(pair[0]))}</td>"
+                       f"<td>{esc(format_number(pair[1]))}</td></tr>"
+                       for state, pair in self.values.items())
+        return (f"<table><caption>{esc(repr(self))}</caption><tr><th>joint state</th>"
+                f"<th>value of player 0</th><th>value of player 1</th></tr>{rows}</table>")
 
 
 def subgame_perfect_check(profile: Any, stage: Game, discount: Any,
