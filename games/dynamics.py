@@ -231,7 +231,8 @@ def _symmetric_matrix(game: Game) -> np.ndarray:
     try:
         return population_game(game).matrix
     except InvalidGameError as err:
-        raise InvalidGameError(f"population: a single population needs a symmetric game ({err})") from None
+        raise InvalidGameError(
+            f"population: a single population needs a symmetric game ({err})") from None
 
 
 def _initial(game: Game, initial: Any, rng: np.random.Generator | None, single: bool

@@ -21,9 +21,13 @@ import html
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import combinations
 from typing import Any
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import spsolve
+from scipy.special import gammaln, logsumexp
 
 from games._jit import jit
 from games.errors import InvalidGameError
@@ -189,8 +193,6 @@ def _fitness_pairs(pop: PopulationGame, z: int) -> tuple[np.ndarray, np.ndarray]
 
 def _hypergeometric(total: int, successes: np.ndarray, draws: int, j: np.ndarray) -> np.ndarray:
     """P(j successes in ``draws`` draws without replacement), shape (len(successes), len(j))."""
-    from scipy.special import gammaln
-
     K = successes[:, None]
     jj = j[None, :].astype(np.float64)
 
@@ -198,7 +200,8 @@ def _hypergeometric(total: int, successes: np.ndarray, draws: int, j: np.ndarray
         valid = (b >= 0) & (b <= a)
         out = np.full(np.broadcast(a, b).shape, -np.inf)
         a_b, b_b = np.broadcast_arrays(a, b)
-        out[valid] = gammaln(a_b[valid] + 1) - gammaln(b_b[valid] + 1) - gammaln(a_b[valid] - b_b[valid] + 1)
+        a_v, b_v = a_b[valid], b_b[valid]
+        out[valid] = gammaln(a_v + 1) - gammaln(b_v + 1) - gammaln(a_v - b_v + 1)
         return out
 
     log_p = log_choose(K, jj) + log_choose(total - K, draws - jj) - log_choose(
@@ -229,8 +232,6 @@ def log_fixation_probabilities(game: Any, population_size: int, intensity: float
     """
     pop = population_game(game)
     z, beta = _check(population_size, intensity, rule)
-    from scipy.special import logsumexp
-
     log_ratio = _log_ratios(pop, z, beta, rule)
     partial = np.cumsum(log_ratio, axis=2)
     stacked = np.concatenate([np.zeros(partial.shape[:2] + (1,)), partial], axis=2)
@@ -323,8 +324,6 @@ def _log_gth(log_p: np.ndarray) -> np.ndarray:
     probabilities are given as logarithms (diagonal ignored): the Grassmann-Taksar-Heyman
     elimination, which only adds, multiplies and divides non-negative numbers, carried out
     in log space (Grassmann, Taksar & Heyman 1985)."""
-    from scipy.special import logsumexp
-
     p = np.array(log_p, dtype=np.float64)
     s = p.shape[0]
     for n in range(s - 1, 0, -1):
@@ -375,14 +374,13 @@ def stationary_distribution(game: Any, population_size: int, intensity: float,
 
 def _compositions(z: int, s: int) -> np.ndarray:
     """Every composition of z individuals into s strategies, lexicographic: (M, s)."""
-    from itertools import combinations
-
     count = math.comb(z + s - 1, s - 1)
     if count > MAX_STATES:
         raise InvalidGameError(
             f"population_size: {count} population states for Z={z} and {s} strategies, "
             f"expected at most {MAX_STATES}: use mutation=None (small-mutation limit)")
-    bars = np.array(list(combinations(range(z + s - 1), s - 1)), dtype=np.int64).reshape(count, s - 1)
+    bars = np.array(list(combinations(range(z + s - 1), s - 1)),
+                    dtype=np.int64).reshape(count, s - 1)
     edges = np.hstack([np.full((count, 1), -1), bars, np.full((count, 1), z + s - 1)])
     return np.diff(edges, axis=1) - 1
 
@@ -409,9 +407,6 @@ def population_stationary_distribution(game: Any, population_size: int, intensit
     if pop.matrix is None:
         raise InvalidGameError("game: the full stationary distribution needs a two-player game; "
                                "use mutation=None for n-player games")
-    from scipy import sparse
-    from scipy.sparse.linalg import spsolve
-
     s = pop.n_strategies
     states = _compositions(z, s)
     m = len(states)
@@ -430,7 +425,8 @@ def population_stationary_distribution(game: Any, population_size: int, intensit
                 continue
             has_i = states[:, i] > 0
             k_i, k_j = states[:, i], states[:, j]
-            imitate = k_i / z * k_j / (z - 1) / (1 + np.exp(-beta * (fitness[:, j] - fitness[:, i])))
+            imitate = (k_i / z * k_j / (z - 1)
+                       / (1 + np.exp(-beta * (fitness[:, j] - fitness[:, i]))))
             prob = (1 - mu) * imitate + mu * k_i / z / (s - 1)
             source = np.flatnonzero(has_i)
             target_codes = codes[source] - base**i + base**j
@@ -551,7 +547,7 @@ def simulate_fixation(game: Any, population_size: int, intensity: float, residen
 @jit
 def _simulate_runs(mutant_payoff: np.ndarray, resident_payoff: np.ndarray, z: int, beta: float,
                    moran: bool, runs: int, seed: int) -> int:
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002
     fixations = 0
     for _ in range(runs):
         k = 1
@@ -561,21 +557,21 @@ def _simulate_runs(mutant_payoff: np.ndarray, resident_payoff: np.ndarray, z: in
             if moran:
                 phi_m = 1.0 - beta + beta * f_m
                 phi_r = 1.0 - beta + beta * f_r
-                parent_is_mutant = np.random.random() * (k * phi_m + (z - k) * phi_r) < k * phi_m
+                parent_is_mutant = np.random.random() * (k * phi_m + (z - k) * phi_r) < k * phi_m  # noqa: NPY002
                 # The offspring replaces one of the other z - 1 individuals at random.
                 other_mutants = k - 1 if parent_is_mutant else k
-                dies_mutant = np.random.random() * (z - 1) < other_mutants
+                dies_mutant = np.random.random() * (z - 1) < other_mutants  # noqa: NPY002
                 if parent_is_mutant and not dies_mutant:
                     k += 1
                 elif dies_mutant and not parent_is_mutant:
                     k -= 1
             else:
-                focal_is_mutant = np.random.random() * z < k
+                focal_is_mutant = np.random.random() * z < k  # noqa: NPY002
                 other_mutants = k - 1 if focal_is_mutant else k
-                model_is_mutant = np.random.random() * (z - 1) < other_mutants
+                model_is_mutant = np.random.random() * (z - 1) < other_mutants  # noqa: NPY002
                 if focal_is_mutant != model_is_mutant:
                     gain = f_r - f_m if focal_is_mutant else f_m - f_r
-                    if np.random.random() < 1.0 / (1.0 + np.exp(-beta * gain)):
+                    if np.random.random() < 1.0 / (1.0 + np.exp(-beta * gain)):  # noqa: NPY002
                         k += -1 if focal_is_mutant else 1
         if k == z:
             fixations += 1
@@ -667,7 +663,8 @@ def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = No
         raise InvalidGameError(f"counts: expected {pop.n_strategies} non-negative integers, "
                                f"found {counts!r}")
     if start.sum() < 2:
-        raise InvalidGameError(f"counts: expected a population of at least 2, found {int(start.sum())}")
+        raise InvalidGameError(
+            f"counts: expected a population of at least 2, found {int(start.sum())}")
     w = float(intensity)
     if not 0 <= w <= 1:
         raise InvalidGameError(f"intensity: expected 0 <= w <= 1, found {intensity!r}")
@@ -693,7 +690,7 @@ def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = No
 @jit
 def _moran_kernel(a: np.ndarray, counts: np.ndarray, w: float, max_steps: int,
                   trajectory: np.ndarray, seed: int) -> tuple[int, int]:
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002
     s = counts.shape[0]
     n = counts.sum()
     state = counts.copy()
@@ -717,20 +714,20 @@ def _moran_kernel(a: np.ndarray, counts: np.ndarray, w: float, max_steps: int,
             total += state[i] * fitness[i]
         parent = s - 1
         if total > 0.0:
-            draw = np.random.random() * total
+            draw = np.random.random() * total  # noqa: NPY002
             for i in range(s):
                 draw -= state[i] * fitness[i]
                 if draw < 0.0:
                     parent = i
                     break
         else:  # nobody has positive fitness: every individual is equally likely
-            draw = np.random.random() * n
+            draw = np.random.random() * n  # noqa: NPY002
             for i in range(s):
                 draw -= state[i]
                 if draw < 0.0:
                     parent = i
                     break
-        draw = np.random.random() * n
+        draw = np.random.random() * n  # noqa: NPY002
         dead = s - 1
         for i in range(s):
             draw -= state[i]

@@ -73,7 +73,8 @@ class RestPoint:
     strategies: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
-        shares = ", ".join(f"{name}: {_short(p)}" for name, p in zip(self.strategies, self.state) if p != 0)
+        shares = ", ".join(f"{name}: {_short(p)}"
+                           for name, p in zip(self.strategies, self.state) if p != 0)
         ess = {True: ", ESS", False: "", None: ", ESS undetermined"}[self.ess]
         return f"RestPoint({{{shares}}}, {self.stability}{', Nash' if self.nash else ''}{ess})"
 
@@ -123,7 +124,8 @@ def rest_points(game: Any) -> list[RestPoint]:
     a, exact_a, names = _matrix(game)
     s = a.shape[0]
     if s > 16:
-        raise InvalidGameError(f"game: rest points enumerate 2^S supports, expected S <= 16, found {s}")
+        raise InvalidGameError(
+            f"game: rest points enumerate 2^S supports, expected S <= 16, found {s}")
     unit, _, span = normalised_payoffs(a)
     out = []
     for size in range(1, s + 1):
@@ -154,7 +156,8 @@ def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fracti
     return [m[i][n] for i in range(n)]
 
 
-def _face_rest_point(a: np.ndarray, support: tuple[int, ...], s: int, exact: bool) -> np.ndarray | None:
+def _face_rest_point(a: np.ndarray, support: tuple[int, ...], s: int,
+                     exact: bool) -> np.ndarray | None:
     k = len(support)
     sub = a[np.ix_(support, support)]
     if exact:

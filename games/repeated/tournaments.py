@@ -14,9 +14,16 @@ from games.model import Game
 from games.palette import colour
 from games.parallel import run_tasks
 from games.repeated.automaton import as_automaton
-from games.repeated.matches import (DEFAULT_TURNS, check_pair, check_probability,
-                                  check_stage, check_turns, deterministic_totals,
-                                  draw_lengths, simulate)
+from games.repeated.matches import (
+    DEFAULT_TURNS,
+    check_pair,
+    check_probability,
+    check_stage,
+    check_turns,
+    deterministic_totals,
+    draw_lengths,
+    simulate,
+)
 from games.results import json_number
 
 if TYPE_CHECKING:
