@@ -20,6 +20,7 @@ states are clipped at 0 and renormalised, so they stay on the simplex exactly.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,11 @@ import numpy as np
 
 from games._jit import jit
 from games.errors import InvalidGameError
+from games.evolution.finite import population_game
 from games.model import Game
+from games.palette import colour
+from games.scale import payoff_range
+from games.solvers.correlated import deviation_gains
 
 __all__ = ["Trajectory", "replicator", "replicator_field", "logit_dynamics",
            "best_response_dynamics", "fictitious_play", "regret_matching",
@@ -100,8 +105,6 @@ class Trajectory:
         joint distribution."""
         if self.joint is None:
             raise InvalidGameError(f"{self.kind}: this trajectory has no joint distribution")
-        from games.solvers.correlated import deviation_gains
-
         gains = deviation_gains(self.game.to_float() if self.game.exact else self.game,
                                 self.joint, coarse=False)
         return max(0.0, float(np.max(gains))) if len(gains) else 0.0
@@ -112,14 +115,39 @@ class Trajectory:
                 f"{'t' if self.kind in _CONTINUOUS else 'step'} {self.times[-1]:.6g}, "
                 f"final ({last}))")
 
+    @property
+    def labels(self) -> list[str]:
+        """One label per column of :attr:`states`: the action, prefixed by its player
+        unless there is one population."""
+        names = (self.game.actions[0],) if self.single_population else self.game.actions
+        if self.single_population:
+            return list(names[0])
+        return [f"{self.game.players[i]}: {a}" for i in range(len(names)) for a in names[i]]
+
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "times": self.times.tolist(),
-                "states": self.states.tolist(), "parameters": dict(self.parameters),
-                "joint": None if self.joint is None else self.joint.tolist()}
+        """JSON-able: times, states (one column per label), the joint distribution and
+        regrets where recorded, and the parameters (a seed that is not an integer is
+        written as its repr)."""
+        parameters = {key: value if value is None or isinstance(value, (bool, int, float, str))
+                      else repr(value) for key, value in self.parameters.items()}
+        return {"kind": self.kind, "labels": self.labels, "times": self.times.tolist(),
+                "states": self.states.tolist(), "parameters": parameters,
+                "single_population": self.single_population,
+                "joint": None if self.joint is None else self.joint.tolist(),
+                "regrets": None if self.regrets is None else self.regrets.tolist()}
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = "".join(f"<tr><td>{esc(label)}</td><td>{self.states[0, k]:.4g}</td>"
+                       f"<td>{self.states[-1, k]:.4g}</td></tr>"
+                       for k, label in enumerate(self.labels))
+        return (f"<table><caption>{esc(repr(self))}</caption><tr><th>action</th>"
+                f"<th>start</th><th>end</th></tr>{rows}</table>")
 
     def plot(self, ax: Any = None, player: int | None = None) -> Any:
         """Plot the trajectory: on the simplex (a triangle) when the population or
-        ``player`` has 3 actions, else each action's probability against time."""
+        ``player`` has 3 actions, else each action's probability against time (one line
+        per column of :attr:`states`, labelled by :attr:`labels`). Returns the axes."""
         import matplotlib.pyplot as plt
 
         blocks = self._blocks
@@ -127,33 +155,29 @@ class Trajectory:
         who = player if player is not None else 0
         if player is None and any(sl.stop - sl.start != 3 for sl in blocks):
             who = None
+        if ax is None:
+            _, ax = plt.subplots()
         if who is not None and blocks[who].stop - blocks[who].start == 3:
-            if ax is None:
-                _, ax = plt.subplots()
             x = self.states[:, blocks[who]]
             corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2]])
             xy = x @ corners
             ax.plot(*np.vstack([corners, corners[:1]]).T, color="grey", lw=0.8)
             for c, name in zip(corners, names[who]):
                 ax.annotate(name, c, ha="center", va="bottom" if c[1] > 0 else "top")
-            ax.plot(xy[:, 0], xy[:, 1], lw=1.2)
-            ax.plot(*xy[0], "o", color="green", label="start")
-            ax.plot(*xy[-1], "s", color="red", label="end")
+            ax.plot(xy[:, 0], xy[:, 1], lw=1.2, color=colour(0), label="path")
+            ax.plot(*xy[0], "o", color=colour(2), label="start")
+            ax.plot(*xy[-1], "s", color=colour(3), label="end")
             ax.set_aspect("equal")
             ax.axis("off")
             ax.legend(fontsize="small")
-            ax.set_title(f"{self.kind}: {self.game.players[who]}")
+            who_name = "population" if self.single_population else self.game.players[who]
+            ax.set_title(f"{self.kind.replace('_', ' ')}: {who_name}")
             return ax
-        if ax is None:
-            _, ax = plt.subplots()
-        for i, sl in enumerate(blocks):
-            for a in range(sl.stop - sl.start):
-                label = names[i][a] if self.single_population else \
-                    f"{self.game.players[i]}: {names[i][a]}"
-                ax.plot(self.times, self.states[:, sl.start + a], label=label)
+        for k, label in enumerate(self.labels):
+            ax.plot(self.times, self.states[:, k], label=label, color=colour(k))
         ax.set_xlabel("time" if self.kind in _CONTINUOUS else "step")
         ax.set_ylabel("probability")
-        ax.set_title(self.kind)
+        ax.set_title(self.kind.replace("_", " "))
         ax.legend(fontsize="small")
         return ax
 
@@ -163,6 +187,10 @@ _CONTINUOUS = ("replicator", "replicator_mutator", "logit_dynamics")
 
 # ---------------------------------------------------------------------------------------
 # Helpers
+
+#: An action is kept as a best response when it is within this fraction of the payoff
+#: range of the best one.
+BEST_RESPONSE_TOLERANCE = 1e-12
 
 
 def _game(game: Any) -> Game:
@@ -197,15 +225,14 @@ def _positive(value: Any, name: str, allow_zero: bool = False) -> float:
 
 def _symmetric_matrix(game: Game) -> np.ndarray:
     """The payoff matrix of a symmetric two-player game (one population)."""
-    from games.evolution.finite import population_game
-
     if game.n_players != 2:
         raise InvalidGameError(f"population: a single population needs a symmetric two-player "
                                f"game, found {game.n_players} players")
     try:
         return population_game(game).matrix
     except InvalidGameError as err:
-        raise InvalidGameError(f"population: a single population needs a symmetric game ({err})") from None
+        raise InvalidGameError(
+            f"population: a single population needs a symmetric game ({err})") from None
 
 
 def _initial(game: Game, initial: Any, rng: np.random.Generator | None, single: bool
@@ -509,7 +536,7 @@ def best_response_dynamics(game: Game, initial: Any = None, steps: int = 100, *,
     else:
         profile = [int(np.argmax(np.asarray(s, dtype=float)))
                    for s in game.strategies(initial)]
-    tol = 1e-12 * max(1.0, float(np.abs(P).max()))
+    tol = BEST_RESPONSE_TOLERANCE * payoff_range(P)
 
     def best(i: int, prof: list[int]) -> int:
         idx = tuple(slice(None) if j == i else prof[j] for j in range(n))
@@ -651,10 +678,13 @@ def regret_matching(game: Game, steps: int = 10000, *, conditional: bool = False
     strides = np.ones(n, dtype=np.int64)
     for i in range(n - 2, -1, -1):
         strides[i] = strides[i + 1] * shape[i + 1]
-    span = float(P.max() - P.min())
+    span = payoff_range(P)
     if conditional:
-        mu = 2.0 * max(span, 1e-12) * int(shape.max()) if inertia is None \
-            else _positive(inertia, "inertia")
+        if inertia is not None:
+            mu = _positive(inertia, "inertia")
+        else:
+            # Any mu works when every payoff is equal (all regrets stay 0).
+            mu = 2.0 * span * int(shape.max()) if span > 0 else 1.0
     else:
         mu = 0.0
     uniforms = rng.random((steps, n))

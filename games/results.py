@@ -37,6 +37,12 @@ def _number(x: Any) -> Any:
     return float(x)
 
 
+def json_number(x: Any) -> Any:
+    """A number as every ``to_dict`` writes it: a float, an integral Fraction as an int,
+    another Fraction as the string ``'p/q'``."""
+    return _number(x)
+
+
 @dataclass(frozen=True, eq=False)
 class Equilibrium:
     """One equilibrium strategy profile with its certificate.

@@ -18,10 +18,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from games.errors import GameError, InvalidGameError
+from games.palette import COLOURS
 
 __all__ = ["REPRODUCTIONS", "load_expected", "compare", "format_table", "to_json",
            "save_figure", "reproduction", "run_reproduction", "main"]
@@ -135,8 +139,6 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
 
 
 def _jsonable(x: Any) -> Any:
-    import numpy as np
-
     if isinstance(x, dict):
         return {str(k): _jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
@@ -181,13 +183,17 @@ def save_figure(fig: Any, path: str | os.PathLike[str]) -> str:
 
 
 def new_figure(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-    """``plt.subplots`` on the non-interactive Agg backend (matplotlib imported here)."""
+    """``plt.subplots`` on the non-interactive Agg backend (matplotlib imported here),
+    every axes cycling through the colour-blind-safe palette :data:`games.palette.COLOURS`."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    return plt.subplots(*args, **kwargs)
+    fig, axes = plt.subplots(*args, **kwargs)
+    for ax in np.ravel(axes):
+        ax.set_prop_cycle(color=list(COLOURS))
+    return fig, axes
 
 
 def finish(name: str, quantities: dict[str, Any], details: dict[str, Any], *, full: bool,
@@ -250,7 +256,6 @@ def execute(name: str, args: argparse.Namespace, prefix: str | None = None) -> i
             if args.workers == 1:
                 executor = "serial"
             else:
-                from concurrent.futures import ProcessPoolExecutor
                 executor = ProcessPoolExecutor(max_workers=args.workers)
         try:
             result = run_reproduction(name, full=args.full, seed=args.seed,

@@ -6,16 +6,28 @@ populations: rest points and evolutionary stability here, the replicator dynamic
 :mod:`games.dynamics` (``population="single"``). Structured populations: graphs and groups.
 """
 
-from games.evolution.finite import (FixationEstimate, MoranRun, moran_process, PopulationGame, fixation_probabilities,
-                                    gradient_of_selection, log_fixation_probabilities,
-                                    population_game, population_stationary_distribution,
-                                    simulate_fixation, stationary_distribution)
+from games.evolution.finite import (
+                                    FixationEstimate,
+                                    MoranRun,
+                                    PopulationGame,
+                                    fixation_probabilities,
+                                    gradient_of_selection,
+                                    log_fixation_probabilities,
+                                    moran_process,
+                                    population_game,
+                                    population_stationary_distribution,
+                                    simulate_fixation,
+                                    stationary_distribution,
+)
+from games.evolution.groups import (
+                                    group_selection_threshold,
+                                    hamilton_threshold,
+                                    relatedness_weighted,
+                                    simulate_group_fixation,
+)
 from games.evolution.infinite import RestPoint, is_evolutionarily_stable, rest_points
-from games.evolution.structured import (GRAPH_RULES, network_threshold,
-                                        simulate_graph_fixation)
-from games.evolution.groups import (group_selection_threshold, hamilton_threshold,
-                                    relatedness_weighted, simulate_group_fixation)
 from games.evolution.plot import SmallMutationAnalysis, plot_simplex, small_mutation_analysis
+from games.evolution.structured import GRAPH_RULES, network_threshold, simulate_graph_fixation
 
 __all__ = [
     "plot_simplex", "small_mutation_analysis", "SmallMutationAnalysis",

@@ -17,16 +17,23 @@ Gokhale & Traulsen (2010). Evolutionary games in the multiverse. PNAS 107, 5500-
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import combinations
 from typing import Any
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import spsolve
+from scipy.special import gammaln, logsumexp
 
 from games._jit import jit
 from games.errors import InvalidGameError
 from games.model import Game
+from games.palette import colour
+from games.scale import payoff_range
 
 __all__ = [
     "PopulationGame", "population_game", "fixation_probabilities",
@@ -39,6 +46,10 @@ RULES = ("pairwise-comparison", "moran")
 
 #: Largest number of population states for the full stationary distribution.
 MAX_STATES = 2_000_000
+
+#: Payoffs of a float game count as symmetric when they differ by at most this fraction
+#: of the payoff range.
+SYMMETRY_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -98,12 +109,14 @@ def population_game(game: Any) -> PopulationGame:
             f"shape {game.shape}")
     u = game.float_payoffs
     exact_u = game.payoffs
+    span = payoff_range(u)
     for i in range(n - 1):
         swap = list(range(n))
         swap[i], swap[i + 1] = swap[i + 1], swap[i]
         for k in range(n):
             partner = {i: i + 1, i + 1: i}.get(k, k)
-            if not _same(np.transpose(exact_u[k], swap), exact_u[partner], game.exact):
+            if not _same(np.transpose(exact_u[k], swap), exact_u[partner], game.exact,
+                         span):
                 raise InvalidGameError(
                     f"game: expected a symmetric game, but swapping players {i} and {i + 1} "
                     f"changes player {k}'s payoffs")
@@ -123,10 +136,11 @@ def population_game(game: Any) -> PopulationGame:
     return PopulationGame(matrix=None, group_payoffs=group, group_size=n, strategies=strategies)
 
 
-def _same(a: np.ndarray, b: np.ndarray, exact: bool) -> bool:
+def _same(a: np.ndarray, b: np.ndarray, exact: bool, span: float) -> bool:
+    """Equal payoff arrays: exactly, or within SYMMETRY_TOLERANCE of the payoff range."""
     if exact:
         return bool(np.array_equal(a, b))
-    return bool(np.allclose(a, b, rtol=0, atol=1e-12 * max(1.0, float(np.abs(b).max()))))
+    return bool(np.allclose(a, b, rtol=0, atol=SYMMETRY_TOLERANCE * span))
 
 
 def _check(population_size: Any, intensity: Any, rule: str) -> tuple[int, float]:
@@ -179,8 +193,6 @@ def _fitness_pairs(pop: PopulationGame, z: int) -> tuple[np.ndarray, np.ndarray]
 
 def _hypergeometric(total: int, successes: np.ndarray, draws: int, j: np.ndarray) -> np.ndarray:
     """P(j successes in ``draws`` draws without replacement), shape (len(successes), len(j))."""
-    from scipy.special import gammaln
-
     K = successes[:, None]
     jj = j[None, :].astype(np.float64)
 
@@ -188,7 +200,8 @@ def _hypergeometric(total: int, successes: np.ndarray, draws: int, j: np.ndarray
         valid = (b >= 0) & (b <= a)
         out = np.full(np.broadcast(a, b).shape, -np.inf)
         a_b, b_b = np.broadcast_arrays(a, b)
-        out[valid] = gammaln(a_b[valid] + 1) - gammaln(b_b[valid] + 1) - gammaln(a_b[valid] - b_b[valid] + 1)
+        a_v, b_v = a_b[valid], b_b[valid]
+        out[valid] = gammaln(a_v + 1) - gammaln(b_v + 1) - gammaln(a_v - b_v + 1)
         return out
 
     log_p = log_choose(K, jj) + log_choose(total - K, draws - jj) - log_choose(
@@ -219,8 +232,6 @@ def log_fixation_probabilities(game: Any, population_size: int, intensity: float
     """
     pop = population_game(game)
     z, beta = _check(population_size, intensity, rule)
-    from scipy.special import logsumexp
-
     log_ratio = _log_ratios(pop, z, beta, rule)
     partial = np.cumsum(log_ratio, axis=2)
     stacked = np.concatenate([np.zeros(partial.shape[:2] + (1,)), partial], axis=2)
@@ -313,8 +324,6 @@ def _log_gth(log_p: np.ndarray) -> np.ndarray:
     probabilities are given as logarithms (diagonal ignored): the Grassmann-Taksar-Heyman
     elimination, which only adds, multiplies and divides non-negative numbers, carried out
     in log space (Grassmann, Taksar & Heyman 1985)."""
-    from scipy.special import logsumexp
-
     p = np.array(log_p, dtype=np.float64)
     s = p.shape[0]
     for n in range(s - 1, 0, -1):
@@ -365,14 +374,13 @@ def stationary_distribution(game: Any, population_size: int, intensity: float,
 
 def _compositions(z: int, s: int) -> np.ndarray:
     """Every composition of z individuals into s strategies, lexicographic: (M, s)."""
-    from itertools import combinations
-
     count = math.comb(z + s - 1, s - 1)
     if count > MAX_STATES:
         raise InvalidGameError(
             f"population_size: {count} population states for Z={z} and {s} strategies, "
             f"expected at most {MAX_STATES}: use mutation=None (small-mutation limit)")
-    bars = np.array(list(combinations(range(z + s - 1), s - 1)), dtype=np.int64).reshape(count, s - 1)
+    bars = np.array(list(combinations(range(z + s - 1), s - 1)),
+                    dtype=np.int64).reshape(count, s - 1)
     edges = np.hstack([np.full((count, 1), -1), bars, np.full((count, 1), z + s - 1)])
     return np.diff(edges, axis=1) - 1
 
@@ -399,9 +407,6 @@ def population_stationary_distribution(game: Any, population_size: int, intensit
     if pop.matrix is None:
         raise InvalidGameError("game: the full stationary distribution needs a two-player game; "
                                "use mutation=None for n-player games")
-    from scipy import sparse
-    from scipy.sparse.linalg import spsolve
-
     s = pop.n_strategies
     states = _compositions(z, s)
     m = len(states)
@@ -420,7 +425,8 @@ def population_stationary_distribution(game: Any, population_size: int, intensit
                 continue
             has_i = states[:, i] > 0
             k_i, k_j = states[:, i], states[:, j]
-            imitate = k_i / z * k_j / (z - 1) / (1 + np.exp(-beta * (fitness[:, j] - fitness[:, i])))
+            imitate = (k_i / z * k_j / (z - 1)
+                       / (1 + np.exp(-beta * (fitness[:, j] - fitness[:, i]))))
             prob = (1 - mu) * imitate + mu * k_i / z / (s - 1)
             source = np.flatnonzero(has_i)
             target_codes = codes[source] - base**i + base**j
@@ -469,7 +475,15 @@ def gradient_of_selection(game: Any, population_size: int, intensity: float,
 
 @dataclass(frozen=True)
 class FixationEstimate:
-    """A Monte-Carlo estimate of a fixation probability with a 95% Wilson interval."""
+    """A Monte-Carlo estimate of a fixation probability with a 95% Wilson interval.
+
+    Attributes
+    ----------
+    fixations, runs : int
+        Runs that ended in fixation of the mutant, and all runs.
+    low, high : float
+        The 95% Wilson score interval of the probability.
+    """
 
     fixations: int
     runs: int
@@ -483,6 +497,16 @@ class FixationEstimate:
     def __repr__(self) -> str:
         return (f"FixationEstimate({self.probability:.4g}, 95% CI [{self.low:.4g}, "
                 f"{self.high:.4g}], {self.runs} runs)")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fixations": self.fixations, "runs": self.runs,
+                "probability": self.probability, "low": self.low, "high": self.high}
+
+    def _repr_html_(self) -> str:
+        return (f"<table><tr><th>fixations</th><th>runs</th><th>probability</th>"
+                f"<th>95% interval</th></tr><tr><td>{self.fixations}</td><td>{self.runs}</td>"
+                f"<td>{self.probability:.4g}</td><td>[{self.low:.4g}, {self.high:.4g}]</td>"
+                f"</tr></table>")
 
 
 def wilson_interval(successes: int, runs: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -523,7 +547,7 @@ def simulate_fixation(game: Any, population_size: int, intensity: float, residen
 @jit
 def _simulate_runs(mutant_payoff: np.ndarray, resident_payoff: np.ndarray, z: int, beta: float,
                    moran: bool, runs: int, seed: int) -> int:
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002
     fixations = 0
     for _ in range(runs):
         k = 1
@@ -533,28 +557,28 @@ def _simulate_runs(mutant_payoff: np.ndarray, resident_payoff: np.ndarray, z: in
             if moran:
                 phi_m = 1.0 - beta + beta * f_m
                 phi_r = 1.0 - beta + beta * f_r
-                parent_is_mutant = np.random.random() * (k * phi_m + (z - k) * phi_r) < k * phi_m
+                parent_is_mutant = np.random.random() * (k * phi_m + (z - k) * phi_r) < k * phi_m  # noqa: NPY002
                 # The offspring replaces one of the other z - 1 individuals at random.
                 other_mutants = k - 1 if parent_is_mutant else k
-                dies_mutant = np.random.random() * (z - 1) < other_mutants
+                dies_mutant = np.random.random() * (z - 1) < other_mutants  # noqa: NPY002
                 if parent_is_mutant and not dies_mutant:
                     k += 1
                 elif dies_mutant and not parent_is_mutant:
                     k -= 1
             else:
-                focal_is_mutant = np.random.random() * z < k
+                focal_is_mutant = np.random.random() * z < k  # noqa: NPY002
                 other_mutants = k - 1 if focal_is_mutant else k
-                model_is_mutant = np.random.random() * (z - 1) < other_mutants
+                model_is_mutant = np.random.random() * (z - 1) < other_mutants  # noqa: NPY002
                 if focal_is_mutant != model_is_mutant:
                     gain = f_r - f_m if focal_is_mutant else f_m - f_r
-                    if np.random.random() < 1.0 / (1.0 + np.exp(-beta * gain)):
+                    if np.random.random() < 1.0 / (1.0 + np.exp(-beta * gain)):  # noqa: NPY002
                         k += -1 if focal_is_mutant else 1
         if k == z:
             fixations += 1
     return fixations
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MoranRun:
     """One run of a Moran process.
 
@@ -564,14 +588,54 @@ class MoranRun:
         How many individuals use each strategy after each step.
     winner : int or None
         The strategy that took over, None when ``max_steps`` ran out first.
+    strategies : tuple of str
+        The strategies' names.
     """
 
     counts: np.ndarray
     winner: int | None
+    strategies: tuple[str, ...] = ()
 
     @property
     def steps(self) -> int:
         return len(self.counts) - 1
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The strategies' names (their indices when none were given)."""
+        return self.strategies or tuple(str(k) for k in range(self.counts.shape[1]))
+
+    def __repr__(self) -> str:
+        winner = "none yet" if self.winner is None else repr(self.names[self.winner])
+        return f"MoranRun({self.steps} steps, winner {winner})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strategies": list(self.names), "counts": self.counts.tolist(),
+                "winner": self.winner, "steps": self.steps}
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{html.escape(name)}</td><td>{int(self.counts[0, k])}</td>"
+                       f"<td>{int(self.counts[-1, k])}</td></tr>"
+                       for k, name in enumerate(self.names))
+        return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>strategy</th>"
+                f"<th>initial count</th><th>final count</th></tr>{rows}</table>")
+
+    def plot(self, ax: Any = None) -> Any:
+        """Each strategy's count against the step; returns the axes (one line per
+        strategy, in the order of :attr:`strategies`)."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        steps = np.arange(len(self.counts))
+        for k, name in enumerate(self.names):
+            ax.step(steps, self.counts[:, k], where="post", label=name, color=colour(k))
+        ax.set_xlabel("step")
+        ax.set_ylabel("individuals")
+        winner = "no winner yet" if self.winner is None else f"{self.names[self.winner]} fixes"
+        ax.set_title(f"Moran process: {winner} after {self.steps} steps")
+        ax.legend(fontsize="small")
+        return ax
 
 
 def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = None,
@@ -599,7 +663,8 @@ def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = No
         raise InvalidGameError(f"counts: expected {pop.n_strategies} non-negative integers, "
                                f"found {counts!r}")
     if start.sum() < 2:
-        raise InvalidGameError(f"counts: expected a population of at least 2, found {int(start.sum())}")
+        raise InvalidGameError(
+            f"counts: expected a population of at least 2, found {int(start.sum())}")
     w = float(intensity)
     if not 0 <= w <= 1:
         raise InvalidGameError(f"intensity: expected 0 <= w <= 1, found {intensity!r}")
@@ -619,13 +684,13 @@ def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = No
             break
         capacity = min(int(max_steps), 4 * capacity)
     return MoranRun(counts=trajectory[:min(steps, capacity) + 1].copy(),
-                    winner=None if winner < 0 else int(winner))
+                    winner=None if winner < 0 else int(winner), strategies=pop.strategies)
 
 
 @jit
 def _moran_kernel(a: np.ndarray, counts: np.ndarray, w: float, max_steps: int,
                   trajectory: np.ndarray, seed: int) -> tuple[int, int]:
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002
     s = counts.shape[0]
     n = counts.sum()
     state = counts.copy()
@@ -649,20 +714,20 @@ def _moran_kernel(a: np.ndarray, counts: np.ndarray, w: float, max_steps: int,
             total += state[i] * fitness[i]
         parent = s - 1
         if total > 0.0:
-            draw = np.random.random() * total
+            draw = np.random.random() * total  # noqa: NPY002
             for i in range(s):
                 draw -= state[i] * fitness[i]
                 if draw < 0.0:
                     parent = i
                     break
         else:  # nobody has positive fitness: every individual is equally likely
-            draw = np.random.random() * n
+            draw = np.random.random() * n  # noqa: NPY002
             for i in range(s):
                 draw -= state[i]
                 if draw < 0.0:
                     parent = i
                     break
-        draw = np.random.random() * n
+        draw = np.random.random() * n  # noqa: NPY002
         dead = s - 1
         for i in range(s):
             draw -= state[i]

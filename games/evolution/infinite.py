@@ -24,10 +24,18 @@ import numpy as np
 
 from games.errors import InvalidGameError
 from games.evolution.finite import population_game
+from games.results import json_number
+from games.scale import normalised_payoffs
 
 __all__ = ["rest_points", "RestPoint", "is_evolutionarily_stable"]
 
-_TOL = 1e-10
+#: Float tolerances, on payoffs normalised to [0, 1] (so relative to the payoff range):
+#: a share counts as positive above SHARE_TOLERANCE, a fitness gap or an eigenvalue as
+#: nonzero above PAYOFF_TOLERANCE, and a face's linear system as singular when its
+#: condition number exceeds SINGULAR_CONDITION.
+SHARE_TOLERANCE = 1e-10
+PAYOFF_TOLERANCE = 1e-9
+SINGULAR_CONDITION = 1e12
 
 
 def _matrix(game: Any) -> tuple[np.ndarray, Any, tuple[str, ...]]:
@@ -65,12 +73,28 @@ class RestPoint:
     strategies: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
-        shares = ", ".join(f"{name}: {_short(p)}" for name, p in zip(self.strategies, self.state) if p != 0)
+        shares = ", ".join(f"{name}: {_short(p)}"
+                           for name, p in zip(self.strategies, self.state) if p != 0)
         ess = {True: ", ESS", False: "", None: ", ESS undetermined"}[self.ess]
         return f"RestPoint({{{shares}}}, {self.stability}{', Nash' if self.nash else ''}{ess})"
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: shares as numbers (exact ones as ``'p/q'``), eigenvalues as
+        ``[real, imaginary]`` pairs."""
+        return {"state": [json_number(p) for p in self.state],
+                "strategies": list(self.strategies),
+                "eigenvalues": [[float(e.real), float(e.imag)] for e in self.eigenvalues],
+                "stability": self.stability, "nash": self.nash, "ess": self.ess}
+
     def _repr_html_(self) -> str:
-        return f"<code>{html.escape(repr(self))}</code>"
+        esc = html.escape
+        names = self.strategies or tuple(str(k) for k in range(len(self.state)))
+        rows = "".join(f"<tr><td>{esc(name)}</td><td>{esc(_short(p))}</td></tr>"
+                       for name, p in zip(names, self.state))
+        ess = {True: "yes", False: "no", None: "undetermined"}[self.ess]
+        return (f"<table><caption>rest point: {esc(self.stability)}, Nash "
+                f"{'yes' if self.nash else 'no'}, ESS {ess}</caption><tr><th>strategy</th>"
+                f"<th>share</th></tr>{rows}</table>")
 
 
 def _short(p: Any) -> str:
@@ -86,70 +110,98 @@ def rest_points(game: Any) -> list[RestPoint]:
     :math:`(A x)_i = c` for :math:`i \in T`, :math:`\sum x = 1`, :math:`x_T > 0` — exactly
     (Fractions) on exact games. Faces whose equations are singular hold a continuum of
     rest points, which is not listed. Stability comes from the eigenvalues of the
-    Jacobian restricted to the simplex.
+    Jacobian restricted to the simplex. Float games are solved on payoffs normalised to
+    [0, 1] (rest points and stability do not change under positive affine maps), so the
+    answer does not depend on the payoff scale; eigenvalues are reported in the game's
+    own units.
+
+    Examples
+    --------
+    >>> hawk_dove = [[-0.5e-12, 2e-12], [0, 1e-12]]        # V = 2, C = 3, scaled by 1e-12
+    >>> [p.state.round(4).tolist() for p in rest_points(hawk_dove) if p.ess]
+    [[0.6667, 0.3333]]
     """
     a, exact_a, names = _matrix(game)
     s = a.shape[0]
     if s > 16:
-        raise InvalidGameError(f"game: rest points enumerate 2^S supports, expected S <= 16, found {s}")
+        raise InvalidGameError(
+            f"game: rest points enumerate 2^S supports, expected S <= 16, found {s}")
+    unit, _, span = normalised_payoffs(a)
     out = []
     for size in range(1, s + 1):
         for support in combinations(range(s), size):
-            x = _face_rest_point(a if exact_a is None else exact_a, support, s, exact_a is not None)
+            x = _face_rest_point(unit if exact_a is None else exact_a, support, s,
+                                 exact_a is not None)
             if x is None:
                 continue
-            out.append(_describe(a, exact_a, x, names))
+            out.append(_describe(unit, span, exact_a, x, names))
     return out
 
 
-def _face_rest_point(a: np.ndarray, support: tuple[int, ...], s: int, exact: bool) -> np.ndarray | None:
+def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """The solution of a square exact linear system (Gauss-Jordan), None when singular."""
+    n = len(rows)
+    m = [list(r) + [b] for r, b in zip(rows, rhs)]
+    for col in range(n):
+        pivot = next((i for i in range(col, n) if m[i][col] != 0), None)
+        if pivot is None:
+            return None
+        m[col], m[pivot] = m[pivot], m[col]
+        head = m[col][col]
+        m[col] = [v / head for v in m[col]]
+        for i in range(n):
+            if i != col and m[i][col] != 0:
+                factor = m[i][col]
+                m[i] = [v - factor * w for v, w in zip(m[i], m[col])]
+    return [m[i][n] for i in range(n)]
+
+
+def _face_rest_point(a: np.ndarray, support: tuple[int, ...], s: int,
+                     exact: bool) -> np.ndarray | None:
     k = len(support)
     sub = a[np.ix_(support, support)]
     if exact:
-        import sympy
-
-        system = sympy.Matrix(k + 1, k + 1, lambda i, j: (sympy.Rational(sub[i, j].numerator, sub[i, j].denominator) if i < k and j < k
-                                                         else (-1 if i < k else (1 if j < k else 0))))
-        if system.det() == 0:
-            return None
-        rhs = sympy.Matrix([0] * k + [1])
-        solution = system.LUsolve(rhs)
-        values = [Fraction(int(v.p), int(v.q)) for v in solution[:k]]
-        if any(v <= 0 for v in values):
+        rows = [[sub[i, j] for j in range(k)] + [Fraction(-1)] for i in range(k)]
+        rows.append([Fraction(1)] * k + [Fraction(0)])
+        solution = _solve_exact(rows, [Fraction(0)] * k + [Fraction(1)])
+        if solution is None or any(v <= 0 for v in solution[:k]):
             return None
         x = np.array([Fraction(0)] * s, dtype=object)
-        for idx, v in zip(support, values):
+        for idx, v in zip(support, solution[:k]):
             x[idx] = v
         return x
     system = np.zeros((k + 1, k + 1))
     system[:k, :k] = sub
     system[:k, k] = -1
     system[k, :k] = 1
-    if abs(np.linalg.det(system)) < 1e-12 * max(1.0, np.abs(sub).max()) ** k:
+    if np.linalg.cond(system) > SINGULAR_CONDITION:
         return None
     rhs = np.zeros(k + 1)
     rhs[k] = 1
     solution = np.linalg.solve(system, rhs)[:k]
-    if (solution <= _TOL).any():
+    if (solution <= SHARE_TOLERANCE).any():
         return None
     x = np.zeros(s)
     x[list(support)] = solution
     return x
 
 
-def _describe(a: np.ndarray, exact_a: Any, x: np.ndarray, names: tuple[str, ...]) -> RestPoint:
+def _describe(unit: np.ndarray, span: float, exact_a: Any, x: np.ndarray,
+              names: tuple[str, ...]) -> RestPoint:
+    """Stability, Nash and ESS of the rest point ``x`` of the normalised matrix ``unit``
+    (the game's matrix is ``unit * span + low``)."""
     xf = np.asarray(x, dtype=np.float64)
     s = len(xf)
-    fitness = a @ xf
+    fitness = unit @ xf
     mean = xf @ fitness
-    jacobian = np.diag(fitness - mean) + xf[:, None] * (a - fitness[None, :] - (a.T @ xf)[None, :])
+    jacobian = np.diag(fitness - mean) + xf[:, None] * (unit - fitness[None, :]
+                                                        - (unit.T @ xf)[None, :])
     # Orthonormal basis of the tangent space {v : sum v = 0}.
     basis = np.linalg.qr(np.eye(s)[:, :-1] - np.eye(s)[:, [-1]])[0] if s > 1 else np.zeros((1, 0))
     eigenvalues = np.linalg.eigvals(basis.T @ jacobian @ basis) if s > 1 else np.zeros(0)
-    scale = max(1.0, float(np.abs(a).max()))
-    if s > 1 and (eigenvalues.real < -1e-9 * scale).all():
+    if s > 1 and (eigenvalues.real < -PAYOFF_TOLERANCE).all():
         stability = "asymptotically stable"
-    elif s > 1 and (eigenvalues.real > 1e-9 * scale).any():
+    elif s > 1 and (eigenvalues.real > PAYOFF_TOLERANCE).any():
         stability = "unstable"
     else:
         stability = "non-hyperbolic"
@@ -158,10 +210,10 @@ def _describe(a: np.ndarray, exact_a: Any, x: np.ndarray, names: tuple[str, ...]
         mean_exact = x @ fit_exact
         nash = all(f <= mean_exact for f in fit_exact)
     else:
-        nash = bool((fitness <= mean + 1e-9 * scale).all())
-    ess = is_evolutionarily_stable(exact_a if exact_a is not None else a, x) if nash else False
-    return RestPoint(state=x, eigenvalues=eigenvalues, stability=stability, nash=nash, ess=ess,
-                     strategies=names)
+        nash = bool((fitness <= mean + PAYOFF_TOLERANCE).all())
+    ess = is_evolutionarily_stable(exact_a if exact_a is not None else unit, x) if nash else False
+    return RestPoint(state=x, eigenvalues=eigenvalues * span, stability=stability, nash=nash,
+                     ess=ess, strategies=names)
 
 
 def is_evolutionarily_stable(game: Any, x: Any) -> bool | None:
@@ -185,10 +237,12 @@ def is_evolutionarily_stable(game: Any, x: Any) -> bool | None:
     s = a.shape[0]
     if x.shape != (s,):
         raise InvalidGameError(f"x: expected {s} shares, found shape {x.shape}")
+    unit = normalised_payoffs(np.asarray(a, dtype=np.float64))[0]
+    if not exact:
+        a, x = unit, np.asarray(x, dtype=np.float64)
     fitness = a @ x
     mean = x @ fitness
-    af = np.asarray(a, dtype=np.float64)
-    tol = 0 if exact else 1e-9 * max(1.0, float(np.abs(af).max()))
+    tol = 0 if exact else PAYOFF_TOLERANCE
     if any(f > mean + tol for f in fitness):
         return False
     best = [i for i in range(s) if fitness[i] >= mean - tol]
@@ -204,18 +258,20 @@ def is_evolutionarily_stable(game: Any, x: Any) -> bool | None:
         return True
     if set(best) != set(support):
         # Extra best replies: negative definiteness on the larger face suffices.
-        if _negative_on_tangent(af, best):
+        if _negative_on_tangent(unit, best):
             return True
-        return False if not _negative_on_tangent(af, support) else None
-    return _negative_on_tangent(af, support)
+        return False if not _negative_on_tangent(unit, support) else None
+    return _negative_on_tangent(unit, support)
 
 
-def _negative_on_tangent(a: np.ndarray, face: list[int]) -> bool:
+def _negative_on_tangent(unit: np.ndarray, face: list[int]) -> bool:
+    """Whether the form y'Ay is negative on {y : sum y = 0} of the face (``unit``: the
+    matrix normalised to [0, 1], so the tolerance is relative to the payoff range)."""
     k = len(face)
     if k < 2:
         return True
-    sub = a[np.ix_(face, face)]
+    sub = unit[np.ix_(face, face)]
     symmetric = (sub + sub.T) / 2
     basis = np.linalg.qr(np.eye(k)[:, :-1] - np.eye(k)[:, [-1]])[0]
     eigenvalues = np.linalg.eigvalsh(basis.T @ symmetric @ basis)
-    return bool((eigenvalues < -1e-9 * max(1.0, float(np.abs(sub).max()))).all())
+    return bool((eigenvalues < -PAYOFF_TOLERANCE).all())

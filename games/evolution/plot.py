@@ -17,6 +17,7 @@ import numpy as np
 from games.errors import InvalidGameError
 from games.evolution.finite import fixation_probabilities, population_game, stationary_distribution
 from games.evolution.infinite import rest_points
+from games.palette import SEQUENTIAL_MAP, colour
 
 __all__ = ["plot_simplex", "small_mutation_analysis", "SmallMutationAnalysis"]
 
@@ -28,8 +29,9 @@ def _to_plane(x: np.ndarray) -> np.ndarray:
 
 
 def plot_simplex(game: Any, resolution: int = 16, ax: Any = None) -> Any:
-    """The replicator flow of a 3-strategy symmetric game on the simplex: arrows of the
-    vector field, rest points (filled: asymptotically stable; open: otherwise).
+    r"""The replicator flow of a 3-strategy symmetric game on the simplex: arrows of the
+    vector field :math:`\dot x_a = x_a ((Ax)_a - x^\top A x)` (coloured by speed), rest
+    points (filled: asymptotically stable; open: otherwise).
 
     Returns
     -------
@@ -41,28 +43,22 @@ def plot_simplex(game: Any, resolution: int = 16, ax: Any = None) -> Any:
     if pop.n_strategies != 3 or pop.matrix is None:
         raise InvalidGameError(f"game: the simplex plot needs a two-player symmetric game with 3 "
                                f"strategies, found {pop.n_strategies}")
-    from games import Game
-    from games.dynamics import replicator_field
-
-    symmetric = Game(np.stack([pop.matrix, pop.matrix.T]))
     if ax is None:
         fig, ax = plt.subplots(figsize=(5, 4.6))
     else:
         fig = ax.figure
-    points, arrows = [], []
-    for i in range(resolution + 1):
-        for j in range(resolution + 1 - i):
-            x = np.array([i, j, resolution - i - j], dtype=float) / resolution
-            if (x == 0).sum() >= 2:
-                continue
-            points.append(_to_plane(x))
-            velocity = replicator_field(symmetric, x, population="single")[0]
-            arrows.append(_to_plane(x + velocity) - _to_plane(x))
-    points, arrows = np.array(points), np.array(arrows)
+    grid = np.array([[i, j, resolution - i - j] for i in range(resolution + 1)
+                     for j in range(resolution + 1 - i)], dtype=float) / resolution
+    states = grid[(grid == 0).sum(axis=1) < 2]          # corners are rest points
+    fitness = states @ pop.matrix.T
+    velocity = states * (fitness - (states * fitness).sum(axis=1, keepdims=True))
+    points = _to_plane(states)
+    arrows = _to_plane(states + velocity) - points
     speed = np.linalg.norm(arrows, axis=1)
     scale = np.where(speed > 0, speed, 1)
-    ax.quiver(points[:, 0], points[:, 1], arrows[:, 0] / scale, arrows[:, 1] / scale, speed,
-              cmap="viridis", angles="xy", pivot="mid", width=0.004)
+    quiver = ax.quiver(points[:, 0], points[:, 1], arrows[:, 0] / scale, arrows[:, 1] / scale,
+                       speed, cmap=SEQUENTIAL_MAP, angles="xy", pivot="mid", width=0.004)
+    fig.colorbar(quiver, ax=ax, label="speed", shrink=0.7)
     ax.plot(*np.vstack([_CORNERS, _CORNERS[:1]]).T, color="black", linewidth=1)
     for point in rest_points(pop):
         xy = _to_plane(point.state)
@@ -70,11 +66,11 @@ def plot_simplex(game: Any, resolution: int = 16, ax: Any = None) -> Any:
         ax.plot(xy[0], xy[1], "o", markersize=9, markeredgecolor="black",
                 markerfacecolor="black" if stable else "white", zorder=3)
     for corner, name in zip(_CORNERS, pop.strategies):
-        ax.annotate(name, corner, textcoords="offset points", xytext=(0, -14 if corner[1] == 0 else 6),
-                    ha="center")
+        ax.annotate(name, corner, textcoords="offset points",
+                    xytext=(0, -14 if corner[1] == 0 else 6), ha="center")
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("Replicator dynamics")
+    ax.set_title(f"Replicator dynamics of {', '.join(pop.strategies)}")
     return fig
 
 
@@ -128,8 +124,9 @@ class SmallMutationAnalysis:
 
         fig, (bars, graph) = plt.subplots(1, 2, figsize=(10, 4.5))
         s = len(self.strategies)
-        bars.bar(range(s), self.stationary, color="tab:blue")
+        bars.bar(range(s), self.stationary, color=colour(0))
         bars.set_xticks(range(s), self.strategies, rotation=45, ha="right")
+        bars.set_xlabel("strategy")
         bars.set_ylabel("stationary share")
         bars.set_title("Small-mutation stationary distribution")
         angles = np.pi / 2 - 2 * np.pi * np.arange(s) / s
@@ -143,7 +140,7 @@ class SmallMutationAnalysis:
                                    arrowprops=dict(arrowstyle="-|>", lw=width, color="0.35",
                                                    shrinkA=12, shrinkB=12))
         sizes = 300 + 2500 * self.stationary / max(self.stationary.max(), 1e-300)
-        graph.scatter(xy[:, 0], xy[:, 1], s=sizes, c=self.stationary, cmap="Blues",
+        graph.scatter(xy[:, 0], xy[:, 1], s=sizes, c=self.stationary, cmap=SEQUENTIAL_MAP,
                       edgecolors="black", zorder=3)
         for (x, y), name in zip(xy, self.strategies):
             graph.annotate(name, (x * 1.18, y * 1.18), ha="center", va="center")

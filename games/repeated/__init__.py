@@ -13,12 +13,20 @@ equilibrium payoff set.
 from games.repeated import strategies
 from games.repeated.automaton import Automaton
 from games.repeated.matches import MatchResult, expected_payoffs, match
-from games.repeated.payoff_set import (EquilibriumPayoffSet, PayoffPolygon,
-                                       equilibrium_payoffs, feasible_payoffs,
-                                       minmax_values)
+from games.repeated.payoff_set import (
+                                       EquilibriumPayoffSet,
+                                       PayoffPolygon,
+                                       equilibrium_payoffs,
+                                       feasible_payoffs,
+                                       minmax_values,
+)
 from games.repeated.strategies import Strategy
-from games.repeated.subgame_perfect import (SubgamePerfectCheck, critical_discount,
-                                            is_subgame_perfect, subgame_perfect_check)
+from games.repeated.subgame_perfect import (
+                                       SubgamePerfectCheck,
+                                       critical_discount,
+                                       is_subgame_perfect,
+                                       subgame_perfect_check,
+)
 from games.repeated.tournaments import TournamentResult, tournament
 
 __all__ = [

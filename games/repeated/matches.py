@@ -12,6 +12,7 @@ or the long-run average (stationary distributions of the closed classes).
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -22,7 +23,9 @@ import numpy as np
 from games._jit import jit
 from games.errors import InvalidGameError
 from games.model import Game, format_number
+from games.palette import colour
 from games.repeated.automaton import Automaton, as_automaton
+from games.results import json_number
 
 __all__ = ["match", "MatchResult", "expected_payoffs"]
 
@@ -276,8 +279,6 @@ class MatchResult:
                 f"{kind}, mean payoffs ({means}))")
 
     def _repr_html_(self) -> str:
-        import html
-
         rows = "".join(
             f"<tr><td>{html.escape(name)}</td><td>{format_number(mean)}</td>"
             f"<td>{format_number(score)}</td><td>{coop:.3f}</td></tr>"
@@ -288,17 +289,28 @@ class MatchResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"names": list(self.names), "actions": self.actions.tolist(),
-                "mean_payoffs": [_json(x) for x in self.mean_payoffs],
-                "scores": [_json(x) for x in self.scores],
+                "mean_payoffs": [json_number(x) for x in self.mean_payoffs],
+                "scores": [json_number(x) for x in self.scores],
                 "cooperation": [float(x) for x in self.cooperation],
                 "deterministic": self.deterministic,
                 "cycle": list(self.cycle) if self.cycle else None}
 
+    def plot(self, ax: Any = None) -> Any:
+        """Each player's running mean payoff against the turn; returns the axes (one line
+        per player, whose last point is :attr:`mean_payoffs`)."""
+        import matplotlib.pyplot as plt
 
-def _json(x: Any) -> Any:
-    if isinstance(x, Fraction):
-        return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
-    return float(x)
+        if ax is None:
+            _, ax = plt.subplots()
+        turns = np.arange(1, self.turns + 1)
+        running = np.cumsum(np.asarray(self.payoffs, dtype=np.float64), axis=0) / turns[:, None]
+        for k, name in enumerate(self.names):
+            ax.plot(turns, running[:, k], label=name, color=colour(k))
+        ax.set_xlabel("turn")
+        ax.set_ylabel("mean payoff so far")
+        ax.set_title(f"{self.names[0]} vs {self.names[1]}")
+        ax.legend(fontsize="small")
+        return ax
 
 
 def _name(strategy: Any, default: str) -> str:
@@ -528,8 +540,9 @@ def long_run_average(P: np.ndarray, r: np.ndarray, start: int, exact: bool) -> n
             # absorption probability: h = (I - P_TT)^{-1} P_TC 1
             PTT = P[np.ix_(transient, transient)]
             PTC = P[np.ix_(transient, c)].sum(axis=1)
-            I = np.eye(transient.size, dtype=int) * one
-            h = solve_linear((I - PTT).astype(object) if exact else (I - PTT), PTC, exact)
+            identity = np.eye(transient.size, dtype=int) * one
+            h = solve_linear((identity - PTT).astype(object) if exact else (identity - PTT),
+                             PTC, exact)
             weight = h[int(np.flatnonzero(transient == start)[0])]
         else:
             weight = 0 * one

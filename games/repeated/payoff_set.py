@@ -17,15 +17,19 @@ hull of the stage payoffs converges to ``V`` (geometrically, at rate ``d``).
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.optimize import linprog
 
 from games.errors import InvalidGameError, SolverError
 from games.model import Game
+from games.palette import colour
 from games.repeated.matches import check_stage
+from games.scale import normalised_payoffs, payoff_range
 
 __all__ = ["PayoffPolygon", "EquilibriumPayoffSet", "equilibrium_payoffs",
            "feasible_payoffs", "convex_hull"]
@@ -33,6 +37,9 @@ __all__ = ["PayoffPolygon", "EquilibriumPayoffSet", "equilibrium_payoffs",
 
 # ---------------------------------------------------------------------------------------
 # Convex polygons
+
+#: Default tolerance of :meth:`PayoffPolygon.contains`, as a fraction of the payoff range.
+CONTAINS_TOLERANCE = 1e-9
 
 
 def convex_hull(points: Any, tol: float = 0.0) -> np.ndarray:
@@ -72,7 +79,8 @@ def _hull(points: list, tol: float) -> list:
     lower = chain(pts)
     upper = chain(pts[::-1])
     hull = lower[:-1] + upper[:-1]
-    if len(hull) == 2 and abs(hull[0][0] - hull[1][0]) <= tol and abs(hull[0][1] - hull[1][1]) <= tol:
+    (x0, y0), (x1, y1) = hull[0], hull[-1]
+    if len(hull) == 2 and abs(x0 - x1) <= tol and abs(y0 - y1) <= tol:
         return hull[:1]
     return hull
 
@@ -144,10 +152,20 @@ def _contains(v: np.ndarray, pts: np.ndarray, tol: float) -> np.ndarray:
 @dataclass(frozen=True, eq=False)
 class PayoffPolygon:
     """A convex set of payoff pairs: its vertices counter-clockwise (0 vertices: empty,
-    1: a point, 2: a segment)."""
+    1: a point, 2: a segment).
+
+    Attributes
+    ----------
+    vertices : ndarray, shape (k, 2)
+    title : str
+    payoff_scale : float or None
+        The payoff range of the stage game it comes from (what default tolerances are
+        relative to); None when unknown (the polygon's own extent is used).
+    """
 
     vertices: np.ndarray
     title: str = ""
+    payoff_scale: float | None = None
 
     @property
     def area(self) -> float:
@@ -158,11 +176,16 @@ class PayoffPolygon:
     def is_empty(self) -> bool:
         return len(self.vertices) == 0
 
-    def contains(self, point: Any, tol: float = 1e-9) -> bool:
-        """Whether ``point`` (a payoff pair) lies in the set, within ``tol``."""
+    def contains(self, point: Any, tol: float | None = None) -> bool:
+        """Whether ``point`` (a payoff pair) lies in the set, within ``tol`` (default
+        ``CONTAINS_TOLERANCE`` times :attr:`payoff_scale`, or the polygon's extent)."""
         p = np.asarray(point, dtype=float)
         if p.shape != (2,):
             raise InvalidGameError(f"point: expected a payoff pair, found shape {p.shape}")
+        if tol is None:
+            scale = self.payoff_scale if self.payoff_scale is not None \
+                else payoff_range(self.vertices)
+            tol = CONTAINS_TOLERANCE * scale
         return bool(_contains(self.vertices, p[None, :], tol)[0])
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -177,17 +200,18 @@ class PayoffPolygon:
 
         if ax is None:
             _, ax = plt.subplots()
+        kwargs.setdefault("color", colour(0))
         _draw(ax, self.vertices, label=kwargs.pop("label", self.title or None), **kwargs)
         ax.set_xlabel("payoff of player 1")
         ax.set_ylabel("payoff of player 2")
+        ax.set_title(self.title or "payoff set")
         return ax
 
     def to_dict(self) -> dict[str, Any]:
-        return {"vertices": self.vertices.tolist(), "area": self.area, "title": self.title}
+        return {"vertices": self.vertices.tolist(), "area": self.area, "title": self.title,
+                "payoff_scale": self.payoff_scale}
 
     def _repr_html_(self) -> str:
-        import html
-
         rows = "".join(f"<tr><td>{x:.6g}</td><td>{y:.6g}</td></tr>" for x, y in self.vertices)
         return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>player 1</th>"
                 f"<th>player 2</th></tr>{rows}</table>")
@@ -234,8 +258,6 @@ def minmax_values(stage: Game, mixed: bool = False) -> np.ndarray:
     P = stage.float_payoffs
     if not mixed:
         return np.array([P[0].max(axis=0).min(), P[1].max(axis=1).min()])
-    from scipy.optimize import linprog
-
     out = []
     for i in range(2):
         A = P[0] if i == 0 else P[1].T  # rows: own action, columns: opponent's action
@@ -283,7 +305,7 @@ def feasible_payoffs(stage: Game, individually_rational: bool = True,
         v = _clip(v, np.array([1.0, 0.0]), values[0])
         v = _clip(v, np.array([0.0, 1.0]), values[1])
         title = f"feasible, individually rational payoffs ({minmax} minmax)"
-    return PayoffPolygon(vertices=_readonly(v), title=title)
+    return PayoffPolygon(vertices=_readonly(v), title=title, payoff_scale=payoff_range(g))
 
 
 def _readonly(v: np.ndarray) -> np.ndarray:
@@ -331,10 +353,12 @@ class EquilibriumPayoffSet(PayoffPolygon):
         if feasible and self.feasible is not None:
             _draw(ax, self.feasible.vertices, label="feasible and individually rational",
                   color="0.8", alpha=0.6)
-        _draw(ax, self.vertices, label=kwargs.pop("label", f"SPE payoffs, discount {self.discount:g}"),
-              **kwargs)
+        kwargs.setdefault("color", colour(0))
+        label = kwargs.pop("label", f"SPE payoffs, discount {self.discount:g}")
+        _draw(ax, self.vertices, label=label, **kwargs)
         ax.set_xlabel("payoff of player 1")
         ax.set_ylabel("payoff of player 2")
+        ax.set_title(f"Subgame-perfect equilibrium payoffs at discount {self.discount:g}")
         ax.legend(loc="best")
         return ax
 
@@ -461,6 +485,10 @@ def _operator_small(W: list, g: list, gains: list, u: tuple, delta: float, eps: 
     return out
 
 
+#: Distance (as a fraction of the payoff range) below which two candidate points or a
+#: point and a line count as one; candidates are snapped to a grid ten times finer.
+SNAP_TOLERANCE = 1e-12
+
 #: Games with at most this many pure profiles iterate in plain Python floats (less
 #: overhead than numpy on a handful of points); larger ones use the vectorised operator.
 SMALL_GAME = 64
@@ -481,7 +509,8 @@ def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
         A two-player stage game (any numbers of actions).
     discount : number in (0, 1)
     tol : float
-        Stop when no vertex moves more than ``tol`` in one iteration.
+        Stop when no vertex moves more than ``tol`` times the payoff range in one
+        iteration (relative, so the answer does not depend on the payoff scale).
     max_iter : int
         Iterations before giving up.
 
@@ -513,8 +542,9 @@ def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
     (40.5, [3.0, 3.0])
     """
     stage = check_stage(stage)
-    if isinstance(discount, bool) or not isinstance(discount, (int, float, np.integer, np.floating)) \
-            and not hasattr(discount, "denominator"):
+    number = isinstance(discount, (int, float, np.integer, np.floating)) \
+        or hasattr(discount, "denominator")
+    if isinstance(discount, bool) or not number:
         raise InvalidGameError(f"discount: expected a number in (0, 1), found {discount!r}")
     delta = float(discount)
     if not 0 < delta < 1:
@@ -522,24 +552,31 @@ def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
         raise InvalidGameError(f"max_iter: expected a positive integer, found {max_iter!r}")
     g, gains = _stage_arrays(stage)
-    scale = max(1.0, float(np.abs(g).max()))
-    eps = 1e-12 * scale
-    quantum = 2.0 ** math.floor(math.log2(1e-13 * scale))
-    u = minmax_values(stage)
-    if len(g) <= SMALL_GAME:
-        W, u, iteration, residual = _iterate_small(g, gains, u, delta, tol * scale, eps,
-                                                   quantum, max_iter)
-    else:
-        W, u, iteration, residual = _iterate_numpy(g, gains, u, delta, tol * scale, eps,
-                                                   quantum, max_iter)
+    feasible = feasible_payoffs(stage)
+    # The set moves with positive affine maps of the payoffs: iterate on payoffs
+    # normalised to [0, 2), where every tolerance is relative to the payoff range.
+    unit, low, scale = normalised_payoffs(g)
+    if scale == 0:  # every payoff equal: the one payoff pair is the whole set
+        point = _readonly(g[:1])
+        return EquilibriumPayoffSet(vertices=point, title="SPE payoffs", discount=delta,
+                                    punishment=point[0], feasible=feasible, iterations=0,
+                                    residual=0.0, payoff_scale=0.0)
+    unit_gains = gains / scale
+    u = (minmax_values(stage) - low) / scale
+    eps = SNAP_TOLERANCE
+    quantum = 2.0 ** math.floor(math.log2(SNAP_TOLERANCE / 10))
+    iterate = _iterate_small if len(g) <= SMALL_GAME else _iterate_numpy
+    W, u, iteration, residual = iterate(unit, unit_gains, u, delta, tol, eps, quantum,
+                                        max_iter)
     # the iterates approach the limit like d^k: the distance left is about
     # residual / (1 - d); vertices within ten times that of a chord are not real corners
-    W = _simplify(W, 10 * tol * scale / (1 - delta))
+    W = _simplify(W, 10 * tol / (1 - delta)) * scale + low
     punishment = W.min(axis=0) if len(W) else np.full(2, np.nan)
     punishment.flags.writeable = False
     return EquilibriumPayoffSet(vertices=_readonly(W), title="SPE payoffs", discount=delta,
-                                punishment=punishment, feasible=feasible_payoffs(stage),
-                                iterations=iteration, residual=residual)
+                                punishment=punishment, feasible=feasible,
+                                iterations=iteration, residual=residual * scale,
+                                payoff_scale=payoff_range(g))
 
 
 def _no_convergence(max_iter: int, residual: float, limit: float) -> SolverError:

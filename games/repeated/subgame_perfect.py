@@ -13,6 +13,7 @@ Everything is exact (Fractions) on exact data.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -24,9 +25,15 @@ from games.errors import InvalidGameError
 from games.model import Game, format_number
 from games.repeated.automaton import Automaton
 from games.repeated.matches import check_pair, check_stage, solve_linear
+from games.results import json_number
+from games.scale import normalised_payoffs
 
 __all__ = ["is_subgame_perfect", "subgame_perfect_check", "SubgamePerfectCheck",
            "critical_discount"]
+
+#: Largest one-shot deviation gain accepted on float data, as a fraction of the stage
+#: game's payoff range.
+GAIN_TOLERANCE = 1e-9
 
 
 def _profile(profile: Any, stage: Game) -> tuple[Automaton, Automaton]:
@@ -93,12 +100,13 @@ class SubgamePerfectCheck:
     """
 
     is_subgame_perfect: bool
-    gain: Any
+    gain: Fraction | float
     state: tuple[int, int]
     player: int
     deviation: int
-    values: dict = field(repr=False)
-    discount: Any
+    values: dict[tuple[int, int], tuple[Fraction | float, Fraction | float]] = \
+        field(repr=False)
+    discount: Fraction | float
     exact: bool
 
     def __bool__(self) -> bool:
@@ -109,6 +117,24 @@ class SubgamePerfectCheck:
         return (f"SubgamePerfectCheck({verdict} at discount {format_number(self.discount)}: "
                 f"largest one-shot gain {format_number(self.gain)} for player {self.player} "
                 f"playing action {self.deviation} in joint state {self.state})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able; exact numbers as ``'p/q'`` strings, the continuation values as a list
+        of ``{"state": [s1, s2], "values": [V_1, V_2]}``."""
+        return {"is_subgame_perfect": self.is_subgame_perfect,
+                "gain": json_number(self.gain), "state": list(self.state),
+                "player": self.player, "deviation": self.deviation,
+                "discount": json_number(self.discount), "exact": self.exact,
+                "values": [{"state": list(state), "values": [json_number(v) for v in pair]}
+                           for state, pair in self.values.items()]}
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = "".join(f"<tr><td>{state}</td><td>{esc(format_number(pair[0]))}</td>"
+                       f"<td>{esc(format_number(pair[1]))}</td></tr>"
+                       for state, pair in self.values.items())
+        return (f"<table><caption>{esc(repr(self))}</caption><tr><th>joint state</th>"
+                f"<th>value of player 0</th><th>value of player 1</th></tr>{rows}</table>")
 
 
 def subgame_perfect_check(profile: Any, stage: Game, discount: Any,
@@ -124,7 +150,8 @@ def subgame_perfect_check(profile: Any, stage: Game, discount: Any,
         The discount factor (exact when given as an int or Fraction with an exact
         stage game and exact strategies).
     tol : float, optional
-        Largest gain accepted on float data (default ``1e-9 * max(1, max |payoff|)``).
+        Largest gain accepted on float data (default ``GAIN_TOLERANCE`` times the payoff
+        range, so the verdict does not depend on the payoff scale).
 
     Returns
     -------
@@ -134,7 +161,10 @@ def subgame_perfect_check(profile: Any, stage: Game, discount: Any,
     exact = stage.exact and a1.exact_policy is not None and a2.exact_policy is not None
     delta = _discount(discount, exact)
     exact = exact and isinstance(delta, Fraction)
-    payoffs = stage.payoffs if exact else stage.float_payoffs
+    # Float data: solve on payoffs normalised to [0, 1] (one-shot gains scale with the
+    # payoff range and do not move with a common shift), then map back.
+    payoffs, low, span = (stage.payoffs, 0, 1) if exact else \
+        normalised_payoffs(stage.float_payoffs)
     x1, x2 = a1.probabilities(exact), a2.probabilities(exact)
     states = reachable_joint_states(a1, a2)
     n2 = a2.n_states
@@ -188,9 +218,9 @@ def subgame_perfect_check(profile: Any, stage: Game, discount: Any,
     if exact:
         ok = gain <= 0
     else:
-        limit = 1e-9 * max(1.0, float(np.abs(stage.float_payoffs).max())) if tol is None else tol
-        gain = float(gain)
-        ok = gain <= limit
+        gain = float(gain) * span
+        ok = gain <= (GAIN_TOLERANCE * span if tol is None else tol)
+        V = V * span + low
     values = {divmod(int(s), n2): tuple(V[k]) for k, s in enumerate(states)}
     return SubgamePerfectCheck(is_subgame_perfect=bool(ok), gain=gain, state=best[2],
                                player=best[3], deviation=best[4], values=values,
@@ -296,7 +326,8 @@ def critical_discount(profile: Any, stage: Game) -> Fraction | float | None:
             "profile: expected deterministic automata for critical_discount (mixed states "
             "make the conditions non-polynomial); use is_subgame_perfect at given discounts")
     exact = stage.exact
-    payoffs = stage.payoffs if exact else stage.float_payoffs
+    # The sign conditions do not change under positive affine maps of the payoffs.
+    payoffs = stage.payoffs if exact else normalised_payoffs(stage.float_payoffs)[0]
     p1, p2 = a1.pure_actions, a2.pure_actions
     t1, t2 = a1.transitions, a2.transitions
     n2 = a2.n_states
@@ -359,8 +390,7 @@ def critical_discount(profile: Any, stage: Game) -> Fraction | float | None:
     def holds(d: Any) -> bool:
         if exact:
             return all(_peval(p, d) <= 0 for p in polys)
-        scale = 1e-9 * max(1.0, float(np.abs(stage.float_payoffs).max()))
-        return all(_peval(p, d) <= scale for p in polys)
+        return all(_peval(p, d) <= GAIN_TOLERANCE for p in polys)
 
     roots: dict[float, Any] = {}
     for p in polys:

@@ -11,11 +11,20 @@ import numpy as np
 
 from games.errors import InvalidGameError
 from games.model import Game
+from games.palette import colour
 from games.parallel import run_tasks
 from games.repeated.automaton import as_automaton
-from games.repeated.matches import (DEFAULT_TURNS, check_pair, check_probability,
-                                  check_stage, check_turns, deterministic_totals,
-                                  draw_lengths, simulate)
+from games.repeated.matches import (
+    DEFAULT_TURNS,
+    check_pair,
+    check_probability,
+    check_stage,
+    check_turns,
+    deterministic_totals,
+    draw_lengths,
+    simulate,
+)
+from games.results import json_number
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -150,12 +159,30 @@ class TournamentResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"names": list(self.names), "turns": self.turns,
-                "repetitions": self.repetitions, "noise": self.noise,
-                "continuation": self.continuation, "self_play": self.self_play,
+                "repetitions": self.repetitions, "noise": json_number(self.noise),
+                "continuation": None if self.continuation is None
+                else json_number(self.continuation),
+                "self_play": self.self_play,
                 "payoff_matrix": np.where(np.isnan(self.payoff_matrix), None,
                                           self.payoff_matrix).tolist(),
                 "scores": self.scores.tolist(), "ranked_names": list(self.ranked_names),
                 "wins": self.wins.tolist(), "cooperation_rates": self.cooperation_rates.tolist()}
+
+    def plot(self, ax: Any = None) -> Any:
+        """Each strategy's mean score as a horizontal bar, best first; returns the axes
+        (bar ``k`` is strategy ``ranking[k]``)."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 0.35 * len(self.names) + 1.5))
+        names = [self.names[i] for i in self.ranking]
+        ax.barh(range(len(names)), self.scores[list(self.ranking)], color=colour(0))
+        ax.set_yticks(range(len(names)), names)
+        ax.invert_yaxis()
+        ax.set_xlabel("mean payoff per turn against the others")
+        ax.set_ylabel("strategy")
+        ax.set_title(f"Tournament of {len(names)} strategies ({self.repetitions} repetitions)")
+        return ax
 
 
 def _distinct(names: Sequence[str]) -> tuple[str, ...]:

@@ -17,6 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from games.catalog import prisoners_dilemma
+from games.errors import InvalidGameError
+from games.repeated import strategies as S
+from games.repeated import tournament
 from papers._common import finish, new_figure, save_figure
 
 __all__ = ["run", "ecological_dynamics", "NAME"]
@@ -46,7 +50,6 @@ def ecological_dynamics(payoff_matrix: Any, generations: int = GENERATIONS,
     """
     m = np.asarray(payoff_matrix, dtype=float)
     if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] == 0:
-        from games.errors import InvalidGameError
         raise InvalidGameError(f"payoff_matrix: expected a square matrix, found shape {m.shape}")
     m = m - min(0.0, float(m.min())) + 1e-12
     x = np.full(len(m), 1.0 / len(m)) if start is None else np.asarray(start, dtype=float)
@@ -59,10 +62,6 @@ def ecological_dynamics(payoff_matrix: Any, generations: int = GENERATIONS,
 
 
 def _tournament(continuation: float, repetitions: int, seed: Any, executor: Any) -> Any:
-    from games.catalog import prisoners_dilemma
-    from games.repeated import strategies as S
-    from games.repeated import tournament
-
     strategies = [f() for f in S.CATALOGUE.values()]
     return tournament(strategies, prisoners_dilemma(), turns=None, continuation=continuation,
                       repetitions=repetitions, seed=seed, executor=executor)

@@ -21,7 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from games.catalog import bertrand_benchmarks
+from games.palette import colour
+from games.parallel import run_tasks
 from papers._common import finish, new_figure, save_figure
+from papers.calvano2020_algorithmic_collusion.model import market, session_task
 
 __all__ = ["run", "experiments", "summarise", "NAME"]
 
@@ -37,8 +41,6 @@ CAP_FRACTION = 0.25
 def experiments() -> dict[str, dict[str, Any]]:
     """The experiments as keyword arguments of :func:`model.market`: the baseline and the
     mechanisms applied to it."""
-    from games.catalog import bertrand_benchmarks
-
     bm = bertrand_benchmarks()
     pn, pm = float(bm.nash_prices[0]), float(bm.monopoly_prices[0])
     return {
@@ -123,10 +125,6 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
     sessions, mechanism_sessions : int, optional
         Override the number of sessions.
     """
-    from games.parallel import run_tasks
-
-    from papers.calvano2020_algorithmic_collusion.model import market, session_task
-
     started = time.perf_counter()
     n_base, n_mech = FULL_SESSIONS if full else REDUCED_SESSIONS
     n_base = sessions or n_base
@@ -193,7 +191,7 @@ def plot(results: dict[str, dict[str, Any]], mk: Any, path: str) -> str:
     h = base["price_histogram"]
     edges = np.array(h["edges"])
     axes[0].bar(edges[:-1], h["counts"], width=np.diff(edges), align="edge",
-                color="tab:blue", alpha=0.7)
+                color=colour(0), alpha=0.7)
     for x, name in ((mk.nash_price, "$p^N$"), (mk.monopoly_price, "$p^M$")):
         axes[0].axvline(x, color="k", ls="--", lw=1)
         axes[0].text(x, axes[0].get_ylim()[1] * 0.95, name, ha="center")
@@ -210,7 +208,7 @@ def plot(results: dict[str, dict[str, Any]], mk: Any, path: str) -> str:
     axes[1].legend(fontsize=8)
     labels = list(results)
     values = [results[k]["delta"] for k in labels]
-    axes[2].barh(range(len(labels)), values, color="tab:orange")
+    axes[2].barh(range(len(labels)), values, color=colour(1))
     short = {"baseline": "baseline", "three firms": "three firms"}
     for k in labels:
         if k.startswith("penalty"):

@@ -8,12 +8,14 @@ limit cycle, the profit gain Delta, the impulse response to a one-period deviati
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from games._jit import jit
+from games.catalog import bertrand, bertrand_benchmarks
 from games.errors import InvalidGameError
 
 __all__ = ["Market", "market", "session", "SessionResult"]
@@ -78,8 +80,6 @@ def market(n_firms: int = 2, *, alpha: float = 0.15, beta: float = 4e-6, delta: 
         ``detection`` and then pays ``fine * (p_i - p^N) * q_i`` (``fine`` times its
         overcharge revenue). Delta is measured on market profits, before fines.
     """
-    from games.catalog import bertrand, bertrand_benchmarks
-
     bm = bertrand_benchmarks(n_firms, mu=mu, m=m, xi=xi)
     grid = np.asarray(bm.grid, dtype=float)
     if price_cap is not None:
@@ -128,7 +128,7 @@ def _learn(profits, states, n_states, m, n, alpha, beta, delta, window, max_peri
 
     q (n, n_states, m) is updated in place; returns (periods, converged, last joint
     action)."""
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002
     greedy = np.zeros((n, n_states), dtype=np.int64)
     for i in range(n):
         for s in range(n_states):
@@ -138,7 +138,7 @@ def _learn(profits, states, n_states, m, n, alpha, beta, delta, window, max_peri
                     best = a
             greedy[i, s] = best
     n_joint = profits.shape[0]
-    joint = np.random.randint(0, n_joint)
+    joint = np.random.randint(0, n_joint)  # noqa: NPY002
     action = np.zeros(n, dtype=np.int64)
     decay = math.exp(-beta)
     eps = 1.0
@@ -150,8 +150,8 @@ def _learn(profits, states, n_states, m, n, alpha, beta, delta, window, max_peri
         new_joint = 0
         for i in range(n):
             s = states[i, joint]
-            if np.random.random() < eps:
-                a = np.random.randint(0, m)
+            if np.random.random() < eps:  # noqa: NPY002
+                a = np.random.randint(0, m)  # noqa: NPY002
             else:
                 a = greedy[i, s]
             action[i] = a
@@ -162,7 +162,7 @@ def _learn(profits, states, n_states, m, n, alpha, beta, delta, window, max_peri
             a = action[i]
             reward = profits[new_joint, i]
             if detection > 0.0 and fines[new_joint, i] > 0.0:
-                if np.random.random() < detection:
+                if np.random.random() < detection:  # noqa: NPY002
                     reward -= fines[new_joint, i]
             s_next = states[i, new_joint]
             target = reward + delta * q[i, s_next, greedy[i, s_next]]
@@ -266,8 +266,6 @@ def _impulse(mk: Market, q: np.ndarray, next_joint: np.ndarray, cycle: list[int]
 
 def session(mk: Market, seed: Any) -> SessionResult:
     """Learn one session (seeded by ``seed``, an int or a SeedSequence) and analyse it."""
-    import time
-
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     kernel_seed = int(ss.generate_state(1, dtype=np.uint32)[0])
     q = initial_q(mk)

@@ -14,16 +14,22 @@ alignment must be a dynamic and social process. (The seed paper of this project.
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+import mechanisms as M
+from games.catalog import aid_delivery
+from games.palette import SEQUENTIAL_MAP, colour
 from papers._common import finish, new_figure, save_figure
+from pareto import alignment_report
 
-__all__ = ["run", "mechanisms_tried", "NAME"]
+__all__ = ["run", "mechanisms_tried", "MechanismOutcome", "NAME"]
 
 NAME = "carichon2025_aid_delivery"
 
@@ -32,10 +38,27 @@ SELFISH = {"NGO": "visibility", "Government A": "citizens first",
 ALIGNED = ("need-based", "open airspace", "open airspace", "priority-to-need")
 
 
+@dataclass(frozen=True)
+class MechanismOutcome:
+    """What one mechanism does to the game's equilibria (one bar of the figure)."""
+
+    name: str
+    holistic: bool
+    best_value: float
+
+    @classmethod
+    def of(cls, evaluation: Any) -> MechanismOutcome:
+        """From a :class:`mechanisms.evaluation.Evaluation`: the mechanism's class name,
+        whether an equilibrium becomes holistically aligned, and the best value score at
+        an equilibrium after the change (0 when there is none)."""
+        equilibria = evaluation.after.report.equilibria
+        return cls(name=type(evaluation.mechanism).__name__,
+                   holistic=bool(evaluation.after.holistic),
+                   best_value=max((float(q.scores["value"]) for q in equilibria), default=0.0))
+
+
 def mechanisms_tried() -> list[Any]:
     """The mechanisms of the before/after table (as in the project README's tour)."""
-    import mechanisms as M
-
     return [M.Redistribution(Fraction(1, 2)), M.Kinship(Fraction(1, 2)),
             M.Penalty(5, on=SELFISH), M.Contract(ALIGNED, damages=6),
             M.Monitoring(Fraction(1, 2), 12, ALIGNED), M.ThirdPartyJudge(1)]
@@ -43,8 +66,6 @@ def mechanisms_tried() -> list[Any]:
 
 def _classify(report: Any) -> list[dict[str, Any]]:
     """The 16 outcomes: scores, frontier membership and the paper's categories."""
-    import itertools
-
     game = report.game
     table = report.table
     holistic = {o.label for o in report.holistic_outcomes}
@@ -73,10 +94,6 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
 
     Exact and deterministic: ``full``, ``seed`` and ``executor`` change nothing (the
     game has 16 outcomes)."""
-    import mechanisms as M
-    from games.catalog import aid_delivery
-    from pareto import alignment_report
-
     started = time.perf_counter()
     game = aid_delivery()
     report = alignment_report(game)
@@ -85,8 +102,8 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
     compromise = report.highlights["preference compromise"]
     (equilibrium,) = report.equilibria
     comparison = M.compare(game, mechanisms_tried())
-    mech_rows = comparison.rows()
-    realign = {r["mechanism"].split("(")[0]: bool(r["holistic"]) for r in mech_rows}
+    outcomes = [MechanismOutcome.of(e) for e in comparison.evaluations]
+    realign = {o.name: o.holistic for o in outcomes}
     quantities: dict[str, Any] = {
         "pure equilibria": len(report.equilibria),
         "equilibrium is the all-selfish profile": equilibrium.label == ", ".join(
@@ -119,12 +136,12 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
                "report": report.to_dict(), "mechanisms": comparison.to_dict()}
     figures = []
     if out is not None:
-        figures.append(plot(rows, mech_rows, os.path.join(os.fspath(out), f"{NAME}.png")))
+        figures.append(plot(rows, outcomes, os.path.join(os.fspath(out), f"{NAME}.png")))
     return finish(NAME, quantities, details, full=full, seed=seed, started=started,
                   figures=figures)
 
 
-def plot(rows: list[dict[str, Any]], mech_rows: list[dict[str, Any]], path: str) -> str:
+def plot(rows: list[dict[str, Any]], outcomes: list[MechanismOutcome], path: str) -> str:
     """Figure 1 computed: objective vs value with preference as colour, the frontier and
     categories marked; and the value score of the best equilibrium under each mechanism."""
     fig, (ax, bx) = new_figure(1, 2, figsize=(13, 4.8))
@@ -132,27 +149,27 @@ def plot(rows: list[dict[str, Any]], mech_rows: list[dict[str, Any]], path: str)
     val = np.array([r["scores"]["value"] for r in rows])
     pref = np.array([r["scores"]["preference"] for r in rows])
     front = np.array([r["frontier"] for r in rows])
-    sc = ax.scatter(obj, val, c=pref, cmap="viridis", s=np.where(front, 90, 35),
+    sc = ax.scatter(obj, val, c=pref, cmap=SEQUENTIAL_MAP, s=np.where(front, 90, 35),
                     edgecolors=np.where(front, "k", "none"))
     fig.colorbar(sc, ax=ax, label="preference (sum over principals)")
-    marks = {"objective-optimal": ("tab:orange", "objective-only"),
-             "preference compromise": ("tab:purple", "preference compromise"),
-             "holistically aligned": ("tab:green", "holistically aligned"),
-             "Nash equilibrium": ("tab:red", "Nash equilibrium")}
-    for key, (colour, text) in marks.items():
+    marks = {"objective-optimal": (colour(1), "objective-only"),
+             "preference compromise": (colour(4), "preference compromise"),
+             "holistically aligned": (colour(2), "holistically aligned"),
+             "Nash equilibrium": (colour(3), "Nash equilibrium")}
+    for key, (edge, text) in marks.items():
         pts = [(o, v) for o, v, r in zip(obj, val, rows) if key in r["categories"]]
         if pts:
             xs, ys = zip(*pts)
-            ax.scatter(xs, ys, facecolors="none", edgecolors=colour, s=260, lw=2, label=text)
+            ax.scatter(xs, ys, facecolors="none", edgecolors=edge, s=260, lw=2, label=text)
     ax.set(xlabel="objective: aid delivered (tonnes/day)", ylabel="value score (sum)",
            title="Aid delivery: 16 outcomes (black edge: Pareto frontier)")
     ax.legend(fontsize=8, loc="lower right")
-    names = [r["mechanism"].split("(")[0] for r in mech_rows]
-    best = [r["best value score"] or 0 for r in mech_rows]
-    colours = ["tab:green" if r["holistic"] else "tab:grey" for r in mech_rows]
+    names = [o.name for o in outcomes]
+    best = [o.best_value for o in outcomes]
+    colours = [colour(2) if o.holistic else "0.6" for o in outcomes]
     bx.barh(range(len(names)), best, color=colours)
     bx.axvline(float(val[[i for i, r in enumerate(rows) if "Nash equilibrium"
-                          in r["categories"]]].max()), color="tab:red", ls="--",
+                          in r["categories"]]].max()), color=colour(3), ls="--",
                label="without mechanism")
     bx.set_yticks(range(len(names)), names)
     bx.invert_yaxis()

@@ -20,7 +20,18 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+from scipy.optimize import brentq
 
+import mechanisms as M
+from games.catalog import prisoners_dilemma as PD
+from games.evolution import (
+    fixation_probabilities,
+    relatedness_weighted,
+    simulate_graph_fixation,
+    simulate_group_fixation,
+)
+from games.palette import colour
+from games.parallel import run_tasks
 from papers._common import finish, new_figure, save_figure
 
 __all__ = ["run", "analytic_thresholds", "NAME"]
@@ -39,9 +50,6 @@ POPULATION, SELECTION = 100, 0.01
 def analytic_thresholds(benefit: int = BENEFIT, cost: int = COST) -> dict[str, dict[str, Any]]:
     """The five thresholds, found exactly by :func:`mechanisms.threshold` (each is the
     mechanism strength from which the cooperative profile is an equilibrium/dominant)."""
-    import mechanisms as M
-    from games.catalog import prisoners_dilemma as PD
-
     game = PD(b=benefit, c=cost)
     kin = M.threshold(game, M.Kinship, "relatedness", condition="dominant", profile=("C", "C"))
     direct = M.threshold(game, lambda w: M.Repetition(w), condition="equilibrium",
@@ -71,10 +79,6 @@ def analytic_thresholds(benefit: int = BENEFIT, cost: int = COST) -> dict[str, d
 
 
 def _moran_game(rule: str, x: float) -> Any:
-    import mechanisms as M
-    from games.catalog import prisoners_dilemma as PD
-    from games.evolution import relatedness_weighted
-
     game = PD(b=float(BENEFIT), c=float(COST))
     if rule == "kin selection":
         return relatedness_weighted(game, float(x))
@@ -86,23 +90,16 @@ def _moran_game(rule: str, x: float) -> Any:
 def cooperator_advantage(rule: str, x: float) -> float:
     """N rho_C - 1 for one cooperator (TFT, discriminator) among defectors, Moran process
     (N = 100, w = 0.01): positive when selection favours cooperation."""
-    from games.evolution import fixation_probabilities
-
     f = fixation_probabilities(_moran_game(rule, x), POPULATION, SELECTION, rule="moran")
     return float(f[1, 0] * POPULATION - 1.0)
 
 
 def _moran_crossing(rule: str) -> float:
-    from scipy.optimize import brentq
-
     return float(brentq(lambda x: cooperator_advantage(rule, x), 0.05, 0.95, xtol=1e-6))
 
 
 def _graph_task(task: tuple[float, int, float, int, int], seed: Any) -> float:
     import networkx as nx
-
-    from games.catalog import prisoners_dilemma as PD
-    from games.evolution import simulate_graph_fixation
 
     ratio, runs, intensity, graph_seed, size = task
     graph = nx.random_regular_graph(DEGREE, size, seed=graph_seed)
@@ -112,8 +109,6 @@ def _graph_task(task: tuple[float, int, float, int, int], seed: Any) -> float:
 
 
 def _group_task(task: tuple[float, int, float, str], seed: Any) -> float:
-    from games.evolution import simulate_group_fixation
-
     ratio, runs, intensity, mutant = task
     return simulate_group_fixation(float(ratio), 1.0, GROUPS, GROUP_SIZE, intensity=intensity,
                                    mutant=mutant, runs=runs, seed=seed).probability
@@ -143,8 +138,6 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
     b/c; full: 200,000 graph runs at w = 0.01 (weak selection, as in Ohtsuki et al.) and
     100,000 group runs.
     """
-    from games.parallel import run_tasks
-
     started = time.perf_counter()
     analytic = analytic_thresholds()
     moran = {rule: _moran_crossing(rule) for rule in
@@ -182,7 +175,8 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
         table.append(f"{rule:<20}  {spec['rule']:<14}  {float(spec['paper']):<7.4g}  "
                      f"{str(spec['ours']):<12}  {sim[rule]:.4g}")
     summary = ("\n".join(table) + f"\n(direct/indirect in a finite population: the 1/3 rule "
-               f"b/c > (3 - 2w)/w gives w* = {one_third:.4g}; N = {POPULATION}, Moran w = {SELECTION})")
+               f"b/c > (3 - 2w)/w gives w* = {one_third:.4g}; N = {POPULATION}, "
+               f"Moran w = {SELECTION})")
     details = {
         "summary": summary,
         "analytic": {k: {**v, "paper": str(v["paper"]), "ours": str(v["ours"])}
@@ -216,15 +210,15 @@ def plot(details: dict[str, Any], path: str) -> str:
                                            ("direct reciprocity", "continuation w"),
                                            ("indirect reciprocity", "observability q"))):
         ax.plot(moran["grid"], np.array(moran["n_rho"][rule]), "o-", ms=3)
-        ax.axvline(COST / BENEFIT, color="tab:red", ls="--", lw=1, label="c/b (Nowak)")
+        ax.axvline(COST / BENEFIT, color=colour(3), ls="--", lw=1, label="c/b (Nowak)")
         if rule != "kin selection":
-            ax.axvline(moran["one_third_rule"], color="tab:green", ls=":", lw=1,
+            ax.axvline(moran["one_third_rule"], color=colour(2), ls=":", lw=1,
                        label="1/3 rule")
         ax.set(xlabel=name, title=rule)
         ax.legend(fontsize=7)
     net = details["network"]
     axes[3].plot(net["ratios"], np.array(net["rho"]) * net["size"], "o-", ms=3)
-    axes[3].axvline(DEGREE, color="tab:red", ls="--", lw=1, label="b/c = k")
+    axes[3].axvline(DEGREE, color=colour(3), ls="--", lw=1, label="b/c = k")
     axes[3].set(xlabel="b/c", title=f"network (random regular, k = {DEGREE})", yscale="log")
     axes[3].legend(fontsize=7)
     grp = details["groups"]
@@ -232,7 +226,7 @@ def plot(details: dict[str, Any], path: str) -> str:
                  label="cooperator mutant")
     axes[4].plot(grp["ratios"], np.array(grp["rho_defector"]) * 100, "s-", ms=3,
                  label="defector mutant")
-    axes[4].axvline(1 + GROUP_SIZE / GROUPS, color="tab:red", ls="--", lw=1,
+    axes[4].axvline(1 + GROUP_SIZE / GROUPS, color=colour(3), ls="--", lw=1,
                     label="1 + n/m")
     axes[4].set(xlabel="b/c", title=f"groups (m = {GROUPS}, n = {GROUP_SIZE})",
                 ylabel="fixation probability (%)")

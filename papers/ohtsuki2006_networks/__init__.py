@@ -18,6 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from games.catalog import prisoners_dilemma as PD
+from games.errors import InvalidGameError
+from games.evolution import simulate_graph_fixation
+from games.parallel import run_tasks
 from papers._common import finish, new_figure, save_figure
 
 __all__ = ["run", "pair_approximation_threshold", "NAME"]
@@ -50,8 +54,6 @@ def pair_approximation_threshold(degree: int, size: int | None = None) -> float:
     >>> pair_approximation_threshold(4), round(pair_approximation_threshold(4, 100), 4)
     (4.0, 4.2609)
     """
-    from games.errors import InvalidGameError
-
     if degree < 2 or (size is not None and size <= 2 * degree):
         raise InvalidGameError(f"degree, size: expected 2 <= k and N > 2k, found k={degree}, "
                                f"N={size}")
@@ -60,9 +62,6 @@ def pair_approximation_threshold(degree: int, size: int | None = None) -> float:
 
 def _task(task: tuple[int, float, int, float, int], seed: Any) -> float:
     import networkx as nx
-
-    from games.catalog import prisoners_dilemma as PD
-    from games.evolution import simulate_graph_fixation
 
     degree, ratio, runs, w, graph_seed = task
     graph = nx.random_regular_graph(degree, SIZE, seed=graph_seed)
@@ -83,8 +82,6 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
 
     Reduced: 3,000 runs per point at w = 0.8/k^2 on b/c = k x (0.5, 1, 1.5, 2) (about
     20 s on 2 cores); full: 200,000 runs at weak selection w = 0.01 on six points per k."""
-    from games.parallel import run_tasks
-
     started = time.perf_counter()
     runs = (FULL if full else REDUCED)[0]
     multiples = MULTIPLES_FULL if full else MULTIPLES_REDUCED

@@ -22,6 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from games import Game
+from games.catalog import prisoners_dilemma
+from games.evolution import stationary_distribution
+from games.parallel import run_tasks
+from games.repeated import expected_payoffs
+from games.repeated import strategies as S
 from papers._common import finish, new_figure, save_figure
 
 __all__ = ["run", "zd_residuals", "NAME"]
@@ -34,18 +40,12 @@ NOISE = Fraction(1, 100)
 
 
 def _catalogue() -> list[Any]:
-    from games.repeated import strategies as S
-
     return [f() for name, f in S.CATALOGUE.items()]
 
 
 def zd_residuals(opponents: list[Any], stage: Any = None) -> list[dict[str, Any]]:
     """For each opponent Y: s_X, s_Y and the residual (s_X - P) - chi (s_Y - P) of
     Press & Dyson's extortioner X (long-run average payoffs, exact when Y is exact)."""
-    from games.catalog import prisoners_dilemma
-    from games.repeated import expected_payoffs
-    from games.repeated import strategies as S
-
     stage = stage if stage is not None else prisoners_dilemma()
     zd = S.ZDExtortion(CHI, PHI)
     rows = []
@@ -57,8 +57,6 @@ def zd_residuals(opponents: list[Any], stage: Any = None) -> list[dict[str, Any]
 
 
 def _random_opponent(task: int, seed: Any) -> dict[str, float]:
-    from games.repeated import strategies as S
-
     rng = np.random.default_rng(seed)
     y = S.MemoryOne(rng.random(4).tolist(), float(rng.random()), name=f"random {task}")
     (row,) = zd_residuals([y])
@@ -69,12 +67,6 @@ def evolution(populations: tuple[int, ...] = POPULATIONS, intensity: float = 1.0
               ) -> dict[str, Any]:
     """Stationary abundance of ALLC, ALLD, the extortioner, TFT and WSLS under pairwise
     comparison with rare mutations, for each population size (noise 1%)."""
-    from games import Game
-    from games.catalog import prisoners_dilemma
-    from games.evolution import stationary_distribution
-    from games.repeated import expected_payoffs
-    from games.repeated import strategies as S
-
     stage = prisoners_dilemma()
     strs = [S.Cooperator(), S.Defector(), S.ZDExtortion(CHI, PHI), S.TitForTat(),
             S.WinStayLoseShift()]
@@ -91,11 +83,6 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
         out: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The ZD relation against the catalogue (exact) and random memory-one opponents
     (200 reduced, 5,000 full), and extortion's abundance against population size."""
-    from games.catalog import prisoners_dilemma
-    from games.parallel import run_tasks
-    from games.repeated import expected_payoffs
-    from games.repeated import strategies as S
-
     started = time.perf_counter()
     catalogue = zd_residuals(_catalogue())
     count = 5000 if full else 200
