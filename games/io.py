@@ -376,6 +376,10 @@ class _NfgParser:
         if self.peek().kind == "{":
             actions = []
             while self.peek().kind == "{":
+                if len(actions) == n:   # a list for a player that does not exist
+                    raise self.error(self.peek(), f"'}}' closing the list of action names "
+                                                  f"opened on line {opening.line} ({n} lists "
+                                                  f"read, one per player)")
                 self.next()
                 what = f"an action name of player {len(actions) + 1}"
                 names = [t.value for t in self.strings(what)]
