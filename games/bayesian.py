@@ -17,10 +17,29 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.model import Game, check_game_size
 
 __all__ = ["BayesianGame"]
+
+
+def _prior_array(prior: Any) -> np.ndarray:
+    """``prior`` as an object array of real numbers (one axis per player)."""
+    try:
+        arr = np.asarray(prior, dtype=object)
+    except ValueError as err:
+        raise InvalidGameError(f"prior: expected a rectangular array of probabilities, found "
+                               f"ragged nesting ({err})") from None
+    if arr.ndim < 1 or arr.size == 0:
+        raise InvalidGameError(f"prior: expected an array of probabilities with one axis per "
+                               f"player and at least one type each, found shape {arr.shape}")
+    for index, p in np.ndenumerate(arr):
+        if isinstance(p, (bool, np.bool_)) or not isinstance(
+                p, (int, float, Fraction, np.integer, np.floating)):
+            raise InvalidGameError(f"prior: expected probabilities (numbers), found "
+                                   f"{type(p).__name__} {p!r} at type profile "
+                                   f"{tuple(int(k) for k in index)}")
+    return arr
 
 
 class BayesianGame:
@@ -46,14 +65,20 @@ class BayesianGame:
                  actions: Sequence[Sequence[str]] | None = None,
                  layers: Mapping[str, Any] | None = None,
                  criteria: Mapping[str, Sequence[str]] | None = None, title: str = "") -> None:
-        prior_arr = np.asarray(prior, dtype=object)
+        prior_arr = _prior_array(prior)
         n = prior_arr.ndim
-        if n < 1:
-            raise InvalidGameError("prior: expected an array with one axis per player")
-        exact = all(isinstance(p, (int, Fraction)) and not isinstance(p, bool) for p in prior_arr.flat)
-        values = np.array([Fraction(p) if exact else float(p) for p in prior_arr.flat],
-                          dtype=object if exact else np.float64).reshape(prior_arr.shape)
-        if (values < 0).any() or (abs(values.sum() - 1) > (0 if exact else 1e-9)):
+        exact = all(isinstance(p, (int, Fraction, np.integer)) for p in prior_arr.flat)
+        if exact:
+            flat = [Fraction(int(p)) if isinstance(p, np.integer) else Fraction(p)
+                    for p in prior_arr.flat]
+        else:
+            flat = [float(p) for p in prior_arr.flat]
+        values = np.array(flat, dtype=object if exact else np.float64).reshape(prior_arr.shape)
+        for index, p in np.ndenumerate(values):
+            if not (p >= 0 and math.isfinite(p)):
+                raise InvalidGameError(f"prior: expected finite probabilities >= 0, found {p} "
+                                       f"at type profile {tuple(int(k) for k in index)}")
+        if abs(values.sum() - 1) > (0 if exact else 1e-9):
             raise InvalidGameError(f"prior: expected non-negative probabilities summing to 1, "
                                    f"found a total of {values.sum()}")
         self.prior = values
@@ -91,8 +116,11 @@ class BayesianGame:
         """The complete-information game at type profile t (payoffs and layers)."""
         index = (slice(None), *t)
         layers = {k: np.asarray(v)[index] for k, v in self.layers.items()}
-        return Game(self.payoffs[index], players=self.players, actions=self.actions,
-                    layers=layers, criteria=self.criteria)
+        try:
+            return Game(self.payoffs[index], players=self.players, actions=self.actions,
+                        layers=layers, criteria=self.criteria)
+        except InvalidGameError as err:
+            raise type(err)(f"type profile {t}: {err}") from None
 
     def normal_form(self, observe: str = "own") -> Game:
         r"""The strategic form: a strategy maps what a player observes to an action, and
@@ -103,8 +131,8 @@ class BayesianGame:
         ``observe="all"``: every type is public (full transparency), so strategies map
         type profiles to actions.
         """
-        if observe not in ("own", "all"):
-            raise InvalidGameError(f"observe: expected 'own' or 'all', found {observe!r}")
+        if not isinstance(observe, str) or observe not in ("own", "all"):
+            raise InvalidArgumentError(f"observe: expected 'own' or 'all', found {observe!r}")
         n = self.n_players
         profiles = list(itertools.product(*(range(t) for t in self.type_shape)))
         if observe == "own":
@@ -157,7 +185,8 @@ class BayesianGame:
             return "; ".join(parts)
 
         names = [[label(i, s) for s in range(counts[i])] for i in range(n)]
-        title = f"{self.title or 'Bayesian game'} ({'types public' if observe == 'all' else 'types private'})"
+        visibility = "types public" if observe == "all" else "types private"
+        title = f"{self.title or 'Bayesian game'} ({visibility})"
         return Game(payoffs, players=self.players, actions=names, layers=layers,
                     criteria={k: v for k, v in self.criteria.items() if k in layers},
                     title=title, exact=exact or None)

@@ -16,6 +16,10 @@ Conventions
   R (reward, both cooperate), S (sucker), T (temptation), P (punishment, both defect).
 - :data:`CATALOG` maps a name to a zero-argument constructor (for ``--catalog NAME``);
   :func:`by_name` looks a name up.
+- A bad parameter (a non-number, NaN, a count below its minimum, an order the game's
+  definition needs violated, an unknown name or seed) raises
+  :class:`games.InvalidArgumentError` naming the parameter, the value found and what
+  was expected; a game too large for memory raises :class:`games.GameTooLargeError`.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from games.errors import InvalidGameError, SolverError
+from games.errors import InvalidArgumentError, SolverError
 from games.model import Game, check_game_size, format_number
 
 __all__ = [
@@ -68,7 +72,7 @@ def _number(value: Any, name: str, what: str) -> Number:
     """``value`` as a Fraction (exact inputs) or a finite float."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(
             value, (int, float, Fraction, Decimal, np.integer, np.floating)):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"{name}: expected a number for {what}, found {type(value).__name__} {value!r}")
     if isinstance(value, (int, np.integer)):
         return Fraction(int(value))
@@ -76,12 +80,12 @@ def _number(value: Any, name: str, what: str) -> Number:
         return value
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"{name}: expected a finite number for {what}, found {name}={value}")
         return Fraction(value)
     v = float(value)
     if not math.isfinite(v):
-        raise InvalidGameError(f"{name}: expected a finite number for {what}, found {name}={v}")
+        raise InvalidArgumentError(f"{name}: expected a finite number for {what}, found {name}={v}")
     return v
 
 
@@ -95,11 +99,11 @@ def _numbers(values: dict[str, Any], what: str) -> dict[str, Number]:
 
 def _count(value: Any, name: str, what: str, minimum: int) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"{name}: expected an integer >= {minimum} for {what}, found "
             f"{type(value).__name__} {value!r}")
     if value < minimum:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"{name}: expected an integer >= {minimum} for {what}, found {name}={int(value)}")
     return int(value)
 
@@ -111,26 +115,26 @@ def _fmt(values: dict[str, Number]) -> str:
 def _grid(values: Any, name: str, what: str, minimum: Number | None = None) -> list[Number]:
     """A non-empty sequence of distinct numbers (all floats if one is a float)."""
     if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray, range)):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"{name}: expected a sequence of numbers for {what}, found {values!r}")
     if isinstance(values, np.ndarray) and values.ndim != 1:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"{name}: expected a one-dimensional sequence of numbers for {what}, found an "
             f"array of shape {values.shape}")
     values = list(values)
     if not values:
-        raise InvalidGameError(f"{name}: expected at least one value for {what}, found none")
+        raise InvalidArgumentError(f"{name}: expected at least one value for {what}, found none")
     out = [_number(v, f"{name}[{k}]", what) for k, v in enumerate(values)]
     if any(isinstance(v, float) for v in out):
         out = [float(v) for v in out]
     if len(set(out)) != len(out):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"{name}: expected distinct values for {what}, found "
             f"[{', '.join(format_number(v) for v in out)}]")
     if minimum is not None:
         for k, v in enumerate(out):
             if v < minimum:
-                raise InvalidGameError(
+                raise InvalidArgumentError(
                     f"{name}: expected values >= {format_number(minimum)} for {what}, found "
                     f"{name}[{k}]={format_number(v)}")
     return out
@@ -222,7 +226,7 @@ def prisoners_dilemma(b: Any = None, c: Any = None, *, T: Any = None, R: Any = N
 
     Raises
     ------
-    InvalidGameError
+    InvalidArgumentError
         Both parametrisations mixed, one of a pair missing, or the order violated.
 
     References
@@ -245,28 +249,28 @@ def prisoners_dilemma(b: Any = None, c: Any = None, *, T: Any = None, R: Any = N
     given = [k for k, v in trps.items() if v is not None]
     if b is not None or c is not None:
         if given:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"{given[0]}: expected either the donation game's (b, c) or (T, R, P, S), "
                 f"found both b={b!r}, c={c!r} and {given[0]}={trps[given[0]]!r}")
         if b is None or c is None:
             missing = "b" if b is None else "c"
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"{missing}: expected both b and c for a donation game, found "
                 f"{'c' if missing == 'b' else 'b'}={c if missing == 'b' else b!r} and no "
                 f"{missing}")
         v = _numbers({"b": b, "c": c}, "a donation game")
         if not v["c"] > 0:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"c: expected b > c > 0 for a donation game, found {_fmt(v)}")
         if not v["b"] > v["c"]:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"b: expected b > c > 0 for a donation game, found {_fmt(v)}")
         bb, cc = v["b"], v["c"]
         return _symmetric_2x2(bb - cc, -cc, bb, 0 * cc, ("C", "D"),
                               f"Donation game (b={format_number(bb)}, c={format_number(cc)})")
     if given and len(given) < 4:
         missing = [k for k in trps if trps[k] is None]
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"{missing[0]}: expected all of T, R, P, S for a prisoner's dilemma, found "
             f"{', '.join(f'{k}={trps[k]!r}' for k in given)} and no {', '.join(missing)}")
     if not given:
@@ -274,7 +278,7 @@ def prisoners_dilemma(b: Any = None, c: Any = None, *, T: Any = None, R: Any = N
     v = _numbers(trps, "a prisoner's dilemma")
     for hi, lo in (("T", "R"), ("R", "P"), ("P", "S")):
         if not v[hi] > v[lo]:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"{hi}: expected T > R > P > S for a prisoner's dilemma, found {_fmt(v)}")
     values = ", ".join(format_number(v[k]) for k in "TRPS")
     return _symmetric_2x2(v["R"], v["S"], v["T"], v["P"], ("C", "D"),
@@ -323,7 +327,7 @@ def stag_hunt(*, R: Any = 4, T: Any = 3, P: Any = 3, S: Any = 0) -> Game:
     v = _numbers({"R": R, "T": T, "P": P, "S": S}, "a stag hunt")
     for hi, lo, rel in (("R", "T", ">"), ("T", "P", ">="), ("P", "S", ">")):
         if not (v[hi] > v[lo] if rel == ">" else v[hi] >= v[lo]):
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"{hi}: expected R > T >= P > S for a stag hunt, found {_fmt(v)}")
     values = ", ".join(format_number(v[k]) for k in "RTPS")
     return _symmetric_2x2(v["R"], v["S"], v["T"], v["P"], ("Stag", "Hare"),
@@ -360,7 +364,7 @@ def chicken(*, T: Any = 1, R: Any = 0, S: Any = -1, P: Any = -10) -> Game:
     v = _numbers({"T": T, "R": R, "S": S, "P": P}, "chicken")
     for hi, lo in (("T", "R"), ("R", "S"), ("S", "P")):
         if not v[hi] > v[lo]:
-            raise InvalidGameError(f"{hi}: expected T > R > S > P for chicken, found {_fmt(v)}")
+            raise InvalidArgumentError(f"{hi}: expected T > R > S > P for chicken, found {_fmt(v)}")
     values = ", ".join(format_number(v[k]) for k in "TRSP")
     return _symmetric_2x2(v["R"], v["S"], v["T"], v["P"], ("Swerve", "Straight"),
                           f"Chicken (T, R, S, P) = ({values})")
@@ -394,7 +398,7 @@ def hawk_dove(V: Any = 2, C: Any = 4) -> Game:
     v = _numbers({"V": V, "C": C}, "hawk-dove")
     for name in ("V", "C"):
         if not v[name] > 0:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"{name}: expected V > 0 and C > 0 for hawk-dove, found {_fmt(v)}")
     VV, CC = v["V"], v["C"]
     return _symmetric_2x2(VV / 2, 0 * VV, VV, (VV - CC) / 2, ("Dove", "Hawk"),
@@ -427,7 +431,7 @@ def battle_of_the_sexes(high: Any = 2, low: Any = 1, miss: Any = 0) -> Game:
     v = _numbers({"high": high, "low": low, "miss": miss}, "a battle of the sexes")
     for hi, lo in (("high", "low"), ("low", "miss")):
         if not v[hi] > v[lo]:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"{hi}: expected high > low > miss for a battle of the sexes, found {_fmt(v)}")
     h, lo_, m = v["high"], v["low"], v["miss"]
     A = _matrix([[h, m], [m, lo_]])
@@ -498,7 +502,7 @@ def matching_pennies(stake: Any = 1) -> Game:
     """
     v = _numbers({"stake": stake}, "matching pennies")
     if not v["stake"] > 0:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"stake: expected stake > 0 for matching pennies, found {_fmt(v)}")
     s = v["stake"]
     A = _matrix([[s, -s], [-s, s]])
@@ -527,7 +531,7 @@ def rock_paper_scissors(win: Any = 1, lose: Any = -1, tie: Any = 0) -> Game:
     v = _numbers({"win": win, "lose": lose, "tie": tie}, "rock-paper-scissors")
     for hi, lo in (("win", "tie"), ("tie", "lose")):
         if not v[hi] > v[lo]:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"{hi}: expected win > tie > lose for rock-paper-scissors, found {_fmt(v)}")
     result = {0: v["tie"], 1: v["win"], 2: v["lose"]}
     A = _matrix([[result[(i - j) % 3] for j in range(3)] for i in range(3)])
@@ -573,7 +577,8 @@ def public_goods(n: int = 4, r: Any = 2, c: Any = 1) -> Game:
     v = _numbers({"r": r, "c": c}, what)
     for name in ("r", "c"):
         if not v[name] > 0:
-            raise InvalidGameError(f"{name}: expected r > 0 and c > 0 for {what}, found {_fmt(v)}")
+            raise InvalidArgumentError(f"{name}: expected r > 0 and c > 0 for {what}, "
+                                       f"found {_fmt(v)}")
     shape = (2,) * n
     check_game_size(shape, n, exact=not isinstance(v["r"], float))
     contributes = [_indicator(2, 0, i, n) for i in range(n)]
@@ -616,7 +621,7 @@ def commons(n: int = 3, levels: Sequence[Any] = (1, 2, 3), capacity: Any = 12) -
     grid = _grid(levels, "levels", what, minimum=0)
     K = _number(capacity, "capacity", what)
     if not K > 0:
-        raise InvalidGameError(f"capacity: expected capacity > 0 for {what}, found "
+        raise InvalidArgumentError(f"capacity: expected capacity > 0 for {what}, found "
                                f"capacity={format_number(K)}")
     if isinstance(K, float) or isinstance(grid[0], float):
         K, grid = float(K), [float(x) for x in grid]
@@ -658,7 +663,7 @@ def _per_firm(value: Any, name: str, n: int, what: str) -> np.ndarray:
     if isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes)):
         values = list(value)
         if len(values) != n:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"{name}: expected one number or {n} (one per firm) for {what}, found "
                 f"{len(values)}")
     else:
@@ -687,7 +692,7 @@ def _logit_market(n_firms: Any, cost: Any, quality: Any, outside_quality: Any, m
     a0 = float(_number(outside_quality, "outside_quality", what))
     mu_ = float(_number(mu, "mu", what))
     if not mu_ > 0:
-        raise InvalidGameError(f"mu: expected mu > 0 for {what}, found mu={format_number(mu_)}")
+        raise InvalidArgumentError(f"mu: expected mu > 0 for {what}, found mu={format_number(mu_)}")
     return n, c, a, a0, mu_
 
 
@@ -719,7 +724,8 @@ def bertrand_benchmarks(n_firms: int = 2, *, cost: Any = 1, quality: Any = 2,
     m = _count(m, "m", what, 1)
     xi_ = float(_number(xi, "xi", what))
     if not xi_ >= 0:
-        raise InvalidGameError(f"xi: expected xi >= 0 for {what}, found xi={format_number(xi_)}")
+        raise InvalidArgumentError(f"xi: expected xi >= 0 for {what}, "
+                                   f"found xi={format_number(xi_)}")
     # Nash: p = c + mu / (1 - q(p)), a contraction for the logit model.
     p = c + mu_
     for _ in range(100_000):
@@ -861,10 +867,10 @@ def cournot(n_firms: int = 2, quantities: Sequence[Any] = range(7), *, intercept
         v = {k: float(x) for k, x in v.items()}
     for name in ("intercept", "slope"):
         if not v[name] > 0:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"{name}: expected intercept > 0 and slope > 0 for {what}, found {_fmt(v)}")
     if not v["cost"] >= 0:
-        raise InvalidGameError(f"cost: expected cost >= 0 for {what}, found {_fmt(v)}")
+        raise InvalidArgumentError(f"cost: expected cost >= 0 for {what}, found {_fmt(v)}")
     shape = (len(grid),) * n
     check_game_size(shape, n + 1, exact=not isinstance(v["slope"], float))
     q = [_along(grid, i, n) for i in range(n)]
@@ -896,8 +902,9 @@ def contest(n: int = 2, levels: Sequence[Any] = (0, 1, 2, 3, 4), prize: Any = 8,
               \qquad p_i = x_i / X.
 
     The layer ``"prize"`` holds each contestant's expected prize (what
-    :class:`mechanisms.ContestIntensity` reshares). ``share = 1`` is winner-takes-all; ``share = 1/n`` gives everybody V/n whatever the
-    efforts, so zero effort strictly dominates. In between the contest acts like a
+    :class:`mechanisms.ContestIntensity` reshares). ``share = 1`` is winner-takes-all;
+    ``share = 1/n`` gives everybody V/n whatever the efforts, so zero effort strictly
+    dominates. In between the contest acts like a
     winner-takes-all one with prize V (n s - 1)/(n - 1): lowering ``share`` lowers the
     contest's intensity, equilibrium effort and rent dissipation (the
     "contest-intensity reduction" mechanism). With continuous efforts the symmetric
@@ -926,11 +933,11 @@ def contest(n: int = 2, levels: Sequence[Any] = (0, 1, 2, 3, 4), prize: Any = 8,
     if isinstance(v["prize"], float):
         grid = [float(x) for x in grid]
     if not v["prize"] > 0:
-        raise InvalidGameError(f"prize: expected prize > 0 for {what}, found {_fmt(v)}")
+        raise InvalidArgumentError(f"prize: expected prize > 0 for {what}, found {_fmt(v)}")
     if not v["cost"] >= 0:
-        raise InvalidGameError(f"cost: expected cost >= 0 for {what}, found {_fmt(v)}")
+        raise InvalidArgumentError(f"cost: expected cost >= 0 for {what}, found {_fmt(v)}")
     if not Fraction(1, n) <= v["share"] <= 1:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"share: expected 1/{n} <= share <= 1 (the winner's fraction of the prize) for "
             f"{what} with n={n}, found share={format_number(v['share'])}")
     shape = (len(grid),) * n
@@ -1130,12 +1137,12 @@ def aid_delivery() -> Game:
 
 def _shape(shape: Any, what: str, min_players: int) -> tuple[int, ...]:
     if isinstance(shape, (str, bytes)) or not isinstance(shape, (Sequence, np.ndarray)):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"shape: expected a sequence with the number of actions of each player for "
             f"{what}, found {shape!r}")
     shape = list(shape)
     if len(shape) < min_players:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"shape: expected at least {min_players} players for {what}, found {len(shape)}")
     for i, s in enumerate(shape):
         _count(s, f"shape[{i}]", what, 1)
@@ -1144,12 +1151,12 @@ def _shape(shape: Any, what: str, min_players: int) -> tuple[int, ...]:
 
 def _rng(seed: Any) -> np.random.Generator:
     if isinstance(seed, (bool, np.bool_)):
-        raise InvalidGameError(f"seed: expected None, an integer or a numpy Generator, "
+        raise InvalidArgumentError(f"seed: expected None, an integer or a numpy Generator, "
                                f"found {seed!r}")
     try:
         return np.random.default_rng(seed)
     except (TypeError, ValueError) as err:
-        raise InvalidGameError(f"seed: expected None, an integer >= 0 or a numpy Generator, "
+        raise InvalidArgumentError(f"seed: expected None, an integer >= 0 or a numpy Generator, "
                                f"found {seed!r} ({err})") from None
 
 
@@ -1186,22 +1193,22 @@ def random_game(shape: Sequence[int], seed: Any = None, low: Any = 0, high: Any 
     if integer:
         for name, x in (("low", low), ("high", high)):
             if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
-                raise InvalidGameError(
+                raise InvalidArgumentError(
                     f"{name}: expected an integer for {what} with integer=True, found {x!r}")
         if not low <= high:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"high: expected low <= high for {what}, found low={low}, high={high}")
         check_game_size(dims, n, exact=True)
         try:
             payoffs = rng.integers(int(low), int(high), size=(n, *dims), endpoint=True)
         except ValueError as err:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"high: expected integers within int64 for {what}, found low={low}, "
                 f"high={high} ({err})") from None
     else:
         v = {k: float(_number(x, k, what)) for k, x in (("low", low), ("high", high))}
         if not v["low"] < v["high"]:
-            raise InvalidGameError(f"high: expected low < high for {what}, found {_fmt(v)}")
+            raise InvalidArgumentError(f"high: expected low < high for {what}, found {_fmt(v)}")
         check_game_size(dims, n)
         payoffs = rng.uniform(v["low"], v["high"], size=(n, *dims))
     size = "x".join(map(str, dims))
@@ -1251,7 +1258,7 @@ def covariance_game(shape: Sequence[int], rho: Any, seed: Any = None) -> Game:
     r = _number(rho, "rho", what)
     lower = Fraction(-1, n - 1)
     if not (lower - 1e-12 <= r <= 1):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"rho: expected -1/{n - 1} <= rho <= 1 for {what} with {n} players, found "
             f"rho={format_number(r)}")
     r = min(max(float(r), float(lower)), 1.0)
@@ -1310,7 +1317,7 @@ def by_name(name: str) -> Game:
 
     Raises
     ------
-    InvalidGameError
+    InvalidArgumentError
         An unknown name; the message lists the known ones.
 
     Examples
@@ -1319,9 +1326,9 @@ def by_name(name: str) -> Game:
     'Stag hunt (R, T, P, S) = (4, 3, 3, 0)'
     """
     if not isinstance(name, str):
-        raise InvalidGameError(f"name: expected a catalogue name (str), found {name!r}")
+        raise InvalidArgumentError(f"name: expected a catalogue name (str), found {name!r}")
     key = name.strip().lower().replace("-", "_").replace(" ", "_").replace("'", "")
     if key not in CATALOG:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"name: expected one of {', '.join(names())}, found {name!r}")
     return CATALOG[key]()

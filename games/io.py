@@ -38,6 +38,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -375,6 +376,10 @@ class _NfgParser:
         if self.peek().kind == "{":
             actions = []
             while self.peek().kind == "{":
+                if len(actions) == n:   # a list for a player that does not exist
+                    raise self.error(self.peek(), f"'}}' closing the list of action names "
+                                                  f"opened on line {opening.line} ({n} lists "
+                                                  f"read, one per player)")
                 self.next()
                 what = f"an action name of player {len(actions) + 1}"
                 names = [t.value for t in self.strings(what)]
@@ -383,7 +388,12 @@ class _NfgParser:
                                      f"at least one action for player {len(actions) + 1}",
                                      "an empty list")
                 actions.append(names)
-            close = self.expect("}", "'{' opening the next player's action names or '}'")
+            close = self.next()
+            if close.kind != "}":
+                raise self.error(close, f"'}}' closing the list of action names opened on line "
+                                        f"{opening.line} ({len(actions)} lists read, one per "
+                                        f"player)" if len(actions) >= n else
+                                 "'{' opening the next player's action names or '}'")
             shape = [len(a) for a in actions]
             if len(actions) != n:
                 raise self.error(close, f"{n} lists of action names (one per player)",
@@ -391,12 +401,22 @@ class _NfgParser:
         else:
             actions = None
             shape = []
+            extra: _Token | None = None   # the first count beyond one per player
             while True:
                 token = self.next()
                 if token.kind == "}":
                     break
-                if token.kind != "word" or not _COUNT_RE.match(token.value) \
-                        or int(token.value) == 0:
+                is_count = token.kind == "word" and _COUNT_RE.match(token.value) \
+                    and int(token.value) > 0
+                if len(shape) == n:
+                    extra = token
+                if len(shape) >= n and (not is_count or self.peek().kind == "eof"):
+                    # the closing brace is missing: do not read payoffs as the counts of
+                    # players that do not exist
+                    raise self.error(extra, f"'}}' closing the list of action counts opened on "
+                                            f"line {opening.line} after {n} counts (one per "
+                                            f"player)")
+                if not is_count:
                     raise self.error(token, f"the number of actions of player {len(shape) + 1} "
                                             f"(a positive whole number) or '}}'")
                 shape.append(int(token.value))
@@ -659,8 +679,16 @@ def read_json_string(text: str, name: str = "<string>") -> Game:
     except _json().JSONDecodeError as err:
         raise FormatError(f"{name} line {err.lineno} column {err.colno}: expected valid "
                           f"JSON, {err.msg[:1].lower() + err.msg[1:]}") from None
-    except (ValueError, RecursionError) as err:
-        raise FormatError(f"{name}: {err if str(err) else 'nesting too deep'}") from None
+    except RecursionError:
+        raise FormatError(f"{name}: expected JSON nested a few levels deep (a game's arrays "
+                          f"have one level per player, plus two), found nesting deeper than "
+                          f"the parser's recursion limit") from None
+    except ValueError as err:
+        if "integer string conversion" in str(err):   # Python's limit on int literals
+            raise FormatError(f"{name}: expected numbers of at most "
+                              f"{sys.get_int_max_str_digits()} digits, found a longer "
+                              f"integer") from None
+        raise FormatError(f"{name}: {err}") from None
     try:
         return Game.from_dict(data)
     except (GameError, ValueError, TypeError, RecursionError) as err:

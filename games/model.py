@@ -14,14 +14,14 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from fractions import Fraction
 from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from games.errors import GameTooLargeError, InvalidGameError
+from games.errors import GameTooLargeError, InvalidArgumentError, InvalidGameError
 
 __all__ = [
     "Game",
@@ -143,7 +143,8 @@ def check_game_size(shape: Sequence[int], n_arrays: int, exact: bool = False,
 
 
 def _to_array(data: Any, field: str) -> np.ndarray:
-    """``data`` as an ndarray, rejecting ragged nesting and non-numbers."""
+    """``data`` as an ndarray, rejecting ragged nesting and non-numbers (strings,
+    booleans, complex numbers, None, ...) with the first offending value and its place."""
     if isinstance(data, np.ndarray):
         arr = data
     else:
@@ -153,23 +154,115 @@ def _to_array(data: Any, field: str) -> np.ndarray:
             raise InvalidGameError(
                 f"{field}: expected a rectangular array of numbers, found ragged nesting "
                 f"({err})") from None
-    if arr.dtype.kind in "biuf":
+    if arr.dtype.kind in "iuf":
+        if not isinstance(data, np.ndarray):  # numpy turns [True, 2] into [1, 2]
+            index = _find_boolean(data)
+            if index is not None:
+                raise InvalidGameError(f"{field}: expected numbers, found the boolean "
+                                       f"{_item(data, index)} {_position(field, index)}")
         return arr
-    if arr.dtype.kind == "c":
-        raise InvalidGameError(f"{field}: expected real numbers, found complex values")
-    if arr.dtype.kind != "O":
-        sample = arr.flat[0] if arr.size else None
+    if arr.dtype.kind in "bc" and arr.size:
+        index = _first_offender(arr)
+        real = "real " if arr.dtype.kind == "c" else ""
         raise InvalidGameError(
-            f"{field}: expected numbers, found {arr.dtype.name} values such as {sample!r}")
+            f"{field}: expected {real}numbers, found {_describe(arr[index])} "
+            f"{_position(field, index)}")
+    if arr.dtype.kind != "O":
+        if not arr.size:
+            raise InvalidGameError(f"{field}: expected numbers, found an empty array of "
+                                   f"{_kind_name(arr.dtype)}")
+        # numpy turned the numbers beside a string into strings: look at the input itself
+        if not isinstance(data, np.ndarray):
+            try:
+                original = np.array(data, dtype=object)
+            except ValueError:
+                original = None
+            if original is not None and original.shape == arr.shape:
+                for index, x in np.ndenumerate(original):
+                    if not _is_real_number(x):
+                        raise InvalidGameError(f"{field}: expected numbers, found "
+                                               f"{_describe(x)} {_position(field, index)}")
+        index = (0,) * arr.ndim
+        raise InvalidGameError(f"{field}: expected numbers, found {_describe(arr[index])} "
+                               f"{_position(field, index)}")
     for index, x in np.ndenumerate(arr):
         if isinstance(x, (list, tuple, np.ndarray)):
             raise InvalidGameError(
                 f"{field}: expected a rectangular array of numbers, found ragged nesting "
-                f"at {index}")
-        if not isinstance(x, (int, float, Fraction, Decimal, np.integer, np.floating)):
+                f"{_position(field, index)}")
+        if not _is_real_number(x):
             raise InvalidGameError(
-                f"{field}: expected numbers, found {type(x).__name__} {x!r} at {index}")
+                f"{field}: expected {'real ' if isinstance(x, complex) else ''}numbers, found "
+                f"{_describe(x)} {_position(field, index)}")
     return arr
+
+
+def _is_real_number(x: Any) -> bool:
+    return isinstance(x, (int, float, Fraction, Decimal, np.integer, np.floating)) \
+        and not isinstance(x, (bool, np.bool_))
+
+
+def _find_boolean(data: Any) -> tuple[int, ...] | None:
+    """The index of the first boolean in nested lists and tuples, or None."""
+    stack = [(data, ())]
+    while stack:
+        item, index = stack.pop()
+        if isinstance(item, (bool, np.bool_)):
+            return index
+        if isinstance(item, (list, tuple)):
+            stack.extend((x, (*index, k)) for k, x in reversed(list(enumerate(item))))
+    return None
+
+
+def _item(data: Any, index: tuple[int, ...]) -> Any:
+    for k in index:
+        data = data[k]
+    return data
+
+
+def _first_offender(arr: np.ndarray) -> tuple[int, ...]:
+    """The first entry of a boolean or complex array that is not a plain real number."""
+    if arr.dtype.kind == "c":
+        bad = np.argwhere(arr.imag != 0)
+        if len(bad):
+            return tuple(int(i) for i in bad[0])
+    return (0,) * arr.ndim
+
+
+def _kind_name(dtype: np.dtype) -> str:
+    return {"U": "strings", "S": "byte strings", "b": "booleans", "M": "dates",
+            "m": "time spans"}.get(dtype.kind, f"{dtype.kind!r}-kind values")
+
+
+def _describe(x: Any) -> str:
+    """A value as the error messages show it: ``a string 'abc'``, ``the boolean True``."""
+    if isinstance(x, (str, np.str_)):
+        return f"a string {_clip(str(x))}"
+    if isinstance(x, (bytes, np.bytes_)):
+        return f"bytes {_clip(bytes(x))}"
+    if isinstance(x, (bool, np.bool_)):
+        return f"the boolean {bool(x)}"
+    if isinstance(x, (complex, np.complexfloating)):
+        return f"the complex number {complex(x)}"
+    if x is None:
+        return "None"
+    return f"{type(x).__name__} {_clip(x)}"
+
+
+def _clip(x: Any, limit: int = 40) -> str:
+    text = repr(x)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _position(field: str, index: tuple) -> str:
+    """Where an entry is: ``for player 1 at profile (0, 1)`` in the payoffs, else its
+    index."""
+    index = tuple(int(i) for i in index)
+    if not index:
+        return "(a single value, not an array)"
+    if field == "payoffs" and len(index) >= 2:
+        return f"for player {index[0]} at profile {index[1:]}"
+    return f"at {index}"
 
 
 def _is_exact_array(arr: np.ndarray) -> bool:
@@ -259,16 +352,18 @@ def _from_json_numbers(data: Any, field: str) -> np.ndarray:
     for index, x in np.ndenumerate(arr):
         if isinstance(x, (list, tuple)):
             raise InvalidGameError(
-                f"{field}: expected a rectangular array of numbers, found ragged nesting at {index}")
+                f"{field}: expected a rectangular array of numbers, found ragged nesting "
+                f"{_position(field, index)}")
         if isinstance(x, str):
             try:
                 x = parse_number(x)
             except ValueError:
                 raise InvalidGameError(
-                    f"{field}: expected a number, found {x!r} at {index}") from None
+                    f"{field}: expected a number or a fraction 'p/q', found {_describe(x)} "
+                    f"{_position(field, index)}") from None
         elif isinstance(x, bool) or not isinstance(x, (int, float)):
             raise InvalidGameError(
-                f"{field}: expected a number, found {type(x).__name__} {x!r} at {index}")
+                f"{field}: expected a number, found {_describe(x)} {_position(field, index)}")
         out[index] = x
     return out
 
@@ -351,6 +446,9 @@ class Game:
                 raise InvalidGameError(
                     f"actions: expected at least one action for every player, found none "
                     f"for player {i} (payoffs shape {arr.shape})")
+        if exact is not None and not isinstance(exact, (bool, np.bool_)):
+            raise InvalidArgumentError(f"exact: expected True, False or None, found "
+                                       f"{type(exact).__name__} {exact!r}")
         if exact is None:
             exact = _is_exact_array(arr)
         exact = bool(exact)
@@ -365,7 +463,8 @@ class Game:
         if actions is None:
             actions = [tuple(str(k + 1) for k in range(a)) for a in shape]
         if isinstance(actions, str) or not isinstance(actions, Iterable):
-            raise InvalidGameError(f"actions: expected one sequence of names per player, found {actions!r}")
+            raise InvalidGameError(f"actions: expected one sequence of names per player, "
+                                   f"found {actions!r}")
         actions = tuple(actions)
         if len(actions) != n:
             raise InvalidGameError(
@@ -537,7 +636,8 @@ class Game:
             On a float game.
         """
         if not self._exact:
-            raise InvalidGameError("payoffs: integer payoffs need an exact game, found a float game")
+            raise InvalidGameError("payoffs: integer payoffs need an exact game, found a float "
+                                   "game")
         if self._integer is None:
             denominators = np.frompyfunc(lambda x: x.denominator, 1, 1)(self._payoffs)
             scales = tuple(math.lcm(*(int(d) for d in set(denominators[i].flat)))
@@ -665,7 +765,8 @@ class Game:
         profile = list(profile)
         if len(profile) != self.n_players:
             raise InvalidGameError(
-                f"profile: expected {self.n_players} entries (one per player), found {len(profile)}")
+                f"profile: expected {self.n_players} entries (one per player), "
+                f"found {len(profile)}")
         exact = self._exact
         raw = []
         for i, entry in enumerate(profile):
@@ -768,7 +869,8 @@ class Game:
             kept = list(actions)
             if len(kept) != self.n_players:
                 raise InvalidGameError(
-                    f"actions: expected {self.n_players} entries (one per player), found {len(kept)}")
+                    f"actions: expected {self.n_players} entries (one per player), "
+                    f"found {len(kept)}")
         index = []
         for i, acts in enumerate(kept):
             if acts is None:
@@ -860,7 +962,7 @@ class Game:
         if data.get("format") != "masalign.game":
             raise InvalidGameError(
                 f"format: expected 'masalign.game', found {data.get('format')!r}")
-        if data.get("version") != 1:
+        if data.get("version") != 1 or isinstance(data.get("version"), bool):
             raise InvalidGameError(f"version: expected 1, found {data.get('version')!r}")
         if "payoffs" not in data:
             raise InvalidGameError("payoffs: expected the payoff array, found no 'payoffs' field")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError
 
 if TYPE_CHECKING:  # concurrent.futures is imported on call: it pulls in logging
     from concurrent.futures import Executor
@@ -38,14 +38,28 @@ PROGRESS_DELAY = 2.0
 
 
 def child_seeds(seed: Any, n: int) -> list[np.random.SeedSequence]:
-    """``n`` independent child seeds of ``seed`` (an int, a SeedSequence or None for
-    fresh entropy), by :meth:`numpy.random.SeedSequence.spawn`."""
+    """``n`` independent child seeds of ``seed`` (an int >= 0, a SeedSequence or None for
+    fresh entropy), by :meth:`numpy.random.SeedSequence.spawn`.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Any other seed (a Generator, a negative or non-integer number, a bool), or ``n``
+        not an integer >= 0.
+    """
     if isinstance(seed, np.random.Generator):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             "seed: expected an int or a numpy SeedSequence (a Generator cannot be split "
             "reproducibly across processes), found a Generator")
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return root.spawn(n)
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise InvalidArgumentError(f"n: expected an integer >= 0, found {n!r}")
+    if isinstance(seed, np.random.SeedSequence):
+        return seed.spawn(int(n))
+    if seed is not None and (isinstance(seed, (bool, np.bool_))
+                             or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise InvalidArgumentError(f"seed: expected None, an integer >= 0 or a numpy "
+                                   f"SeedSequence, found {type(seed).__name__} {seed!r}")
+    return np.random.SeedSequence(None if seed is None else int(seed)).spawn(int(n))
 
 
 def _run_chunk(function: Callable[..., Any], items: Sequence[tuple[Any, Any]],
@@ -96,9 +110,16 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
 
     Raises
     ------
-    InvalidGameError
-        An unknown executor name or bad sizes.
+    InvalidArgumentError
+        A function that is not callable, tasks that are not iterable, a bad seed, an
+        unknown executor name or bad sizes.
     """
+    if not callable(function):
+        raise InvalidArgumentError(f"function: expected a callable, found "
+                                   f"{type(function).__name__} {function!r}")
+    if not isinstance(tasks, Iterable):
+        raise InvalidArgumentError(f"tasks: expected an iterable of tasks, found "
+                                   f"{type(tasks).__name__} {tasks!r}")
     tasks = list(tasks)
     n = len(tasks)
     if seeded is None:
@@ -108,12 +129,16 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
     if n == 0:
         return []
     workers = (os.cpu_count() or 1) if max_workers is None else max_workers
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InvalidGameError(f"max_workers: expected a positive integer, found {max_workers!r}")
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise InvalidArgumentError(f"max_workers: expected a positive integer, "
+                                   f"found {max_workers!r}")
+    workers = int(workers)
     if chunksize is None:
         chunksize = max(1, -(-n // (4 * workers)))
-    if isinstance(chunksize, bool) or not isinstance(chunksize, int) or chunksize < 1:
-        raise InvalidGameError(f"chunksize: expected a positive integer, found {chunksize!r}")
+    if isinstance(chunksize, bool) or not isinstance(chunksize, (int, np.integer)) \
+            or chunksize < 1:
+        raise InvalidArgumentError(f"chunksize: expected a positive integer, found {chunksize!r}")
+    chunksize = int(chunksize)
     chunks = [items[k:k + chunksize] for k in range(0, n, chunksize)]
     from concurrent.futures import Executor
 
@@ -130,11 +155,11 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
             from concurrent.futures import ThreadPoolExecutor
             own_pool = executor = ThreadPoolExecutor(max_workers=workers)
         else:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"executor: expected an Executor or one of 'serial', 'processes', 'threads', "
                 f"found {executor!r}")
     elif not isinstance(executor, Executor) and not hasattr(executor, "submit"):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"executor: expected a concurrent.futures.Executor, found {type(executor).__name__}")
     bar = _progress_bar(n, progress, description)
     try:

@@ -10,16 +10,31 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import games
-from games import GameTooLargeError, InvalidGameError
-from games import catalog
-from games.catalog import (aid_delivery, battle_of_the_sexes, bertrand, bertrand_benchmarks,
-                           by_name, chicken, commons, contest, coordination, cournot,
-                           covariance_game, hawk_dove, matching_pennies, prisoners_dilemma,
-                           public_goods, random_game, rock_paper_scissors, stag_hunt)
-
+from games import GameTooLargeError, InvalidArgumentError, catalog
+from games.catalog import (
+    aid_delivery,
+    battle_of_the_sexes,
+    bertrand,
+    bertrand_benchmarks,
+    by_name,
+    chicken,
+    commons,
+    contest,
+    coordination,
+    cournot,
+    covariance_game,
+    hawk_dove,
+    matching_pennies,
+    prisoners_dilemma,
+    public_goods,
+    random_game,
+    rock_paper_scissors,
+    stag_hunt,
+)
 
 # ---------------------------------------------------------------------------------------
 # Brute-force helpers (small games only)
@@ -62,7 +77,8 @@ def strictly_dominant(game: games.Game, player: int, action: int) -> bool:
     prisoners_dilemma(T=Fraction(7, 2), R=3, P=-1, S=-2),
     prisoners_dilemma(T=5.5, R=3.0, P=1.0, S=0.0),
 ], ids=["classic", "donation", "fractions", "floats"])
-def test_prisoners_dilemma_defection_is_the_unique_equilibrium_pareto_dominated_by_cooperation(game):
+def test_prisoners_dilemma_defection_is_the_unique_equilibrium_pareto_dominated_by_cooperation(
+        game):
     """(D, D) is the unique pure equilibrium and (C, C) Pareto-dominates it (Rapoport &
     Chammah 1965); cooperation is action 0."""
     assert game.actions == (("C", "D"), ("C", "D"))
@@ -110,7 +126,7 @@ def test_donation_game_with_a_float_is_a_float_game():
     (dict(b=True, c=0.5), "b: expected a number"),
 ])
 def test_prisoners_dilemma_rejects_bad_parameters_naming_them(kwargs, message):
-    with pytest.raises(InvalidGameError) as err:
+    with pytest.raises(InvalidArgumentError) as err:
         prisoners_dilemma(**kwargs)
     assert message in str(err.value)
 
@@ -138,9 +154,9 @@ def test_stag_hunt_has_two_strict_pure_equilibria_stag_payoff_dominant():
     assert pure_equilibria(g) == [(0, 0), (1, 1)]
     assert pareto_dominates(payoff_vector(g, (0, 0)), payoff_vector(g, (1, 1)))
     assert pure_equilibria(stag_hunt(R=5, T=4, P=2, S=1)) == [(0, 0), (1, 1)]
-    with pytest.raises(InvalidGameError, match="T: expected R > T >= P > S"):
+    with pytest.raises(InvalidArgumentError, match="T: expected R > T >= P > S"):
         stag_hunt(R=4, T=1, P=3, S=0)
-    with pytest.raises(InvalidGameError, match="R: expected R > T >= P > S"):
+    with pytest.raises(InvalidArgumentError, match="R: expected R > T >= P > S"):
         stag_hunt(R=3, T=3, P=2, S=0)
 
 
@@ -148,7 +164,7 @@ def test_chicken_has_exactly_the_two_asymmetric_pure_equilibria():
     g = chicken()
     assert pure_equilibria(g) == [(0, 1), (1, 0)]
     assert pure_equilibria(chicken(T=4, R=3, S=2, P=1)) == [(0, 1), (1, 0)]
-    with pytest.raises(InvalidGameError, match="S: expected T > R > S > P"):
+    with pytest.raises(InvalidArgumentError, match="S: expected T > R > S > P"):
         chicken(T=4, R=3, S=1, P=2)
 
 
@@ -177,7 +193,7 @@ def test_hawk_dove_with_cost_below_value_is_a_dilemma_where_hawk_dominates():
     g = hawk_dove(V=4, C=2)
     assert pure_equilibria(g) == [(1, 1)]
     assert pareto_dominates(payoff_vector(g, (0, 0)), payoff_vector(g, (1, 1)))
-    with pytest.raises(InvalidGameError, match="C: expected V > 0 and C > 0 for hawk-dove"):
+    with pytest.raises(InvalidArgumentError, match="C: expected V > 0 and C > 0 for hawk-dove"):
         hawk_dove(V=1, C=0)
 
 
@@ -191,7 +207,7 @@ def test_battle_of_the_sexes_has_two_pure_equilibria_each_favouring_one_player()
     assert pure_equilibria(g) == [(0, 0), (1, 1)]
     opera, football = payoff_vector(g, (0, 0)), payoff_vector(g, (1, 1))
     assert opera[0] > opera[1] and football[1] > football[0]
-    with pytest.raises(InvalidGameError, match="low: expected high > low > miss"):
+    with pytest.raises(InvalidArgumentError, match="low: expected high > low > miss"):
         battle_of_the_sexes(high=2, low=0, miss=0)
 
 
@@ -210,9 +226,9 @@ def test_pure_coordination_pays_one_exactly_on_the_diagonal_to_everybody(n_actio
 
 
 def test_coordination_rejects_fewer_than_two_options_or_players():
-    with pytest.raises(InvalidGameError, match="n_actions: expected an integer >= 2"):
+    with pytest.raises(InvalidArgumentError, match="n_actions: expected an integer >= 2"):
         coordination(1)
-    with pytest.raises(InvalidGameError, match="n_players: expected an integer >= 2"):
+    with pytest.raises(InvalidArgumentError, match="n_players: expected an integer >= 2"):
         coordination(2, 1)
 
 
@@ -236,7 +252,7 @@ def test_rock_paper_scissors_paper_beats_rock_and_general_payoffs_keep_no_pure_e
     h = rock_paper_scissors(win=2, lose=-1, tie=0)
     assert not np.all(h.payoffs.sum(axis=0) == 0)
     assert pure_equilibria(h) == []
-    with pytest.raises(InvalidGameError, match="tie: expected win > tie > lose"):
+    with pytest.raises(InvalidArgumentError, match="tie: expected win > tie > lose"):
         rock_paper_scissors(win=1, lose=1, tie=0)
 
 
@@ -275,11 +291,11 @@ def test_public_goods_payoffs_follow_the_linear_formula_exactly(n, r, c):
 
 
 def test_public_goods_rejects_bad_parameters():
-    with pytest.raises(InvalidGameError, match="n: expected an integer >= 2"):
+    with pytest.raises(InvalidArgumentError, match="n: expected an integer >= 2"):
         public_goods(n=1)
-    with pytest.raises(InvalidGameError, match="r: expected r > 0 and c > 0 .* found r=0, c=1"):
+    with pytest.raises(InvalidArgumentError, match="r: expected r > 0 and c > 0 .* found r=0, c=1"):
         public_goods(n=3, r=0)
-    with pytest.raises(InvalidGameError, match="c: expected r > 0 and c > 0"):
+    with pytest.raises(InvalidArgumentError, match="c: expected r > 0 and c > 0"):
         public_goods(n=3, r=2, c=-1)
 
 
@@ -305,9 +321,9 @@ def test_commons_payoff_is_harvest_times_remaining_capacity_even_below_zero():
         x = [(0, 5, 9)[a] for a in profile]
         assert payoff_vector(g, profile) == tuple(xi * (10 - sum(x)) for xi in x)
     assert g.payoffs[0, 2, 2] < 0
-    with pytest.raises(InvalidGameError, match="levels: expected values >= 0"):
+    with pytest.raises(InvalidArgumentError, match="levels: expected values >= 0"):
         commons(levels=(-1, 2))
-    with pytest.raises(InvalidGameError, match="capacity: expected capacity > 0"):
+    with pytest.raises(InvalidArgumentError, match="capacity: expected capacity > 0"):
         commons(capacity=0)
 
 
@@ -335,7 +351,8 @@ def _profit(p, i, cost=1.0, quality=2.0, outside=0.0, mu=0.25):
 
 
 @pytest.mark.parametrize("n_firms", [2, 3])
-def test_bertrand_nash_prices_are_mutual_best_responses_and_monopoly_maximises_joint_profit(n_firms):
+def test_bertrand_nash_prices_are_mutual_best_responses_and_monopoly_maximises_joint_profit(
+        n_firms):
     bm = bertrand_benchmarks(n_firms)
     nash, monopoly = bm.nash_prices, bm.monopoly_prices
     for i in range(n_firms):
@@ -388,13 +405,13 @@ def test_bertrand_accepts_an_explicit_grid_and_asymmetric_firms():
 
 
 def test_bertrand_rejects_bad_parameters():
-    with pytest.raises(InvalidGameError, match="mu: expected mu > 0"):
+    with pytest.raises(InvalidArgumentError, match="mu: expected mu > 0"):
         bertrand(mu=0)
-    with pytest.raises(InvalidGameError, match="cost: expected one number or 2"):
+    with pytest.raises(InvalidArgumentError, match="cost: expected one number or 2"):
         bertrand(cost=[1, 1, 1])
-    with pytest.raises(InvalidGameError, match="prices: expected distinct values"):
+    with pytest.raises(InvalidArgumentError, match="prices: expected distinct values"):
         bertrand(prices=[1.5, 1.5])
-    with pytest.raises(InvalidGameError, match="m: expected an integer >= 1"):
+    with pytest.raises(InvalidArgumentError, match="m: expected an integer >= 1"):
         bertrand(m=0)
     with pytest.raises(GameTooLargeError):
         bertrand(n_firms=12)
@@ -449,9 +466,9 @@ def test_contest_with_no_effort_splits_the_prize_equally_and_validates_share():
     g = contest(n=3, levels=(0, 2), prize=9)
     assert payoff_vector(g, (0, 0, 0)) == (3, 3, 3)
     assert payoff_vector(g, (1, 0, 0)) == (9 - 2, 0, 0)
-    with pytest.raises(InvalidGameError, match=r"share: expected 1/3 <= share <= 1"):
+    with pytest.raises(InvalidArgumentError, match=r"share: expected 1/3 <= share <= 1"):
         contest(n=3, share=Fraction(1, 4))
-    with pytest.raises(InvalidGameError, match="share: expected 1/2 <= share <= 1"):
+    with pytest.raises(InvalidArgumentError, match="share: expected 1/2 <= share <= 1"):
         contest(share=1.5)
     assert not contest(share=0.75).exact
 
@@ -602,7 +619,7 @@ def test_random_integer_game_is_exact_and_reaches_both_endpoints():
     (lambda: covariance_game((4,), rho=0), "shape: expected at least 2 players"),
 ])
 def test_random_generators_reject_bad_parameters(call, message):
-    with pytest.raises(InvalidGameError) as err:
+    with pytest.raises(InvalidArgumentError) as err:
         call()
     assert message in str(err.value)
 
@@ -670,7 +687,7 @@ def test_catalogue_has_the_required_names_and_by_name_forgives_spelling():
 
 
 def test_by_name_rejects_an_unknown_name_listing_the_known_ones():
-    with pytest.raises(InvalidGameError) as err:
+    with pytest.raises(InvalidArgumentError) as err:
         by_name("tragedy")
     text = str(err.value)
     assert "'tragedy'" in text and all(name in text for name in REQUIRED)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from games import InvalidGameError, parallel
+from games import InvalidArgumentError, parallel
 from games.parallel import child_seeds, run_tasks
 
 
@@ -79,7 +79,22 @@ def test_progress_bar_counts_every_task(capsys):
     (dict(chunksize=0), "chunksize"),
     (dict(max_workers=0), "max_workers"),
     (dict(seed=np.random.default_rng(1)), "Generator"),
+    (dict(seed=-1), "seed: expected None, an integer >= 0"),
+    (dict(seed="abc"), "seed: expected None, an integer >= 0 or a numpy SeedSequence, "
+                       "found str 'abc'"),
+    (dict(seed=1.5), "found float 1.5"),
+    (dict(seed=True), "found bool True"),
+    (dict(max_workers=2.0), "max_workers: expected a positive integer, found 2.0"),
 ])
 def test_bad_arguments_are_rejected(kwargs, message):
-    with pytest.raises(InvalidGameError, match=message):
+    """Arguments that are not games raise InvalidArgumentError (seeds used to escape as
+    numpy's TypeError or ValueError)."""
+    with pytest.raises(InvalidArgumentError, match=message):
         run_tasks(square, range(3), **kwargs)
+
+
+def test_a_function_or_tasks_of_the_wrong_kind_are_rejected():
+    with pytest.raises(InvalidArgumentError, match="function: expected a callable"):
+        run_tasks(3, range(3))
+    with pytest.raises(InvalidArgumentError, match="tasks: expected an iterable"):
+        run_tasks(square, 3)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import games
-from games import InvalidGameError
+from games import InvalidArgumentError, InvalidGameError
 from games.catalog import prisoners_dilemma, stag_hunt
 from games.repeated import match, strategies as S, tournament
 
@@ -121,10 +121,14 @@ def test_any_symmetric_stage_game_works():
     (dict(turns=1.5), "turns"),
     (dict(stage=games.Game.from_bimatrix([[1, 2], [3, 4]], [[0, 0], [0, 0]])), "symmetric"),
     (dict(strategies=[S.TitForTat(), 3]), r"strategies\[1\]"),
-    (dict(executor="cluster"), "executor"),
 ])
 def test_bad_tournament_arguments_are_rejected(kwargs, message):
     args = dict(strategies=TEN[:3], stage=PD, turns=10, repetitions=1)
     args.update(kwargs)
     with pytest.raises(InvalidGameError, match=message):
         tournament(**args)
+
+
+def test_an_unknown_executor_is_an_argument_error():
+    with pytest.raises(InvalidArgumentError, match="executor"):
+        tournament(strategies=TEN[:3], stage=PD, turns=10, repetitions=1, executor="cluster")
