@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import os
 import stat
 import sys
@@ -102,6 +103,17 @@ def test_committed_test_games_are_the_games_of_the_generator(tmp_path):
         game = spec.game()
         assert read_nfg(GAMBIT / f"{spec.stem}.nfg") == game, spec.stem
         assert read_nfg(make.write(spec, tmp_path)) == game, spec.stem
+
+
+def test_two_player_test_games_are_the_games_the_anchors_solved():
+    """tests/fixtures/two_player_equilibria.json holds the payoffs pygambit read from the
+    44 two-player Gambit files: each game of tests/data/games named after one has them."""
+    fixture = json.loads((DATA.parent / "fixtures" / "two_player_equilibria.json").read_text())
+    assert len(fixture["gambit_files"]) == 44
+    for case in fixture["gambit_files"]:
+        g = read_nfg(GAMBIT / case["file"])
+        assert g.payoffs[0].tolist() == fractions(case["A"]).tolist(), case["file"]
+        assert g.payoffs[1].tolist() == fractions(case["B"]).tolist(), case["file"]
 
 
 def test_test_games_cover_every_form_of_the_format():
@@ -286,7 +298,6 @@ def test_json_file_with_layers_round_trips(tmp_path):
 
 
 def test_json_is_exactly_to_dict():
-    import json
     g = read_json(DATA / "pd_layers.json")
     assert json.loads(write_json_string(g)) == g.to_dict()
 
