@@ -274,16 +274,49 @@ def test_moran_process_runs_to_fixation_at_the_analytical_rate():
 
 
 def test_plots_draw_the_flow_the_rest_points_and_the_fixation_graph(tmp_path):
+    """Rock-paper-scissors under the replicator dynamics has four rest points, the three
+    vertices (saddles) and the barycentre (a centre, neutrally stable: Zeeman 1980), none
+    asymptotically stable, so all four are drawn open. In the prisoner's dilemma a
+    defector fixes in a cooperating population more often than a neutral mutant and a
+    cooperator in a defecting one less: the fixation graph has the single arrow C -> D."""
     pytest.importorskip("matplotlib")
     import matplotlib
+    import matplotlib.image
     matplotlib.use("Agg")
     fig = ev.plot_simplex(games.catalog.rock_paper_scissors())
-    assert len(fig.axes[0].lines) >= 4            # the triangle and the four rest points
+    ax = fig.axes[0]
+    corners = [[0.0, 0.0], [1.0, 0.0], [0.5, math.sqrt(3) / 2]]
+    triangle, *rest = ax.lines
+    assert np.allclose(triangle.get_xydata(), corners + corners[:1])
+    assert np.allclose([line.get_xydata()[0] for line in rest],
+                       corners + [[0.5, math.sqrt(3) / 6]])
+    assert [line.get_markerfacecolor() for line in rest] == ["white"] * 4
+    assert ax.collections[0].N == 150             # a 16-step grid, corners left out
+    assert [t.get_text() for t in ax.texts] == ["Rock", "Paper", "Scissors"]
+    assert ax.get_title() == "Replicator dynamics"
+
     analysis = ev.small_mutation_analysis(games.catalog.prisoners_dilemma(), 50, 1.0)
+    f = analysis.fixation
+    assert f[0, 1] > 1 / 50 > f[1, 0]             # D invades C; C does not invade D
+    # two monomorphic states: pi_C f[C, D] = pi_D f[D, C]
+    expected = np.array([f[1, 0], f[0, 1]]) / (f[1, 0] + f[0, 1])
+    assert analysis.stationary == pytest.approx(expected)
     assert analysis.stationary.argmax() == 1      # defection dominates the long run
     fig = analysis.plot()
+    bars, graph = fig.axes
+    assert [p.get_height() for p in bars.patches] == analysis.stationary.tolist()
+    assert [t.get_text() for t in bars.get_xticklabels()] == ["C", "D"]
+    assert bars.get_ylabel() == "stationary share"
+    arrows = [t for t in graph.texts if t.arrow_patch is not None]
+    assert len(arrows) == 1                       # from C (top) to D (bottom)
+    assert np.allclose(arrows[0].xyann, (0, 0.88)) and np.allclose(arrows[0].xy, (0, -0.88))
+    assert [t.get_text() for t in graph.texts if t.arrow_patch is None] == ["C", "D"]
+    assert np.allclose(graph.collections[0].get_offsets(), [[0, 1], [0, -1]])
     fig.savefig(tmp_path / "analysis.png")
-    assert (tmp_path / "analysis.png").stat().st_size > 0
+    width, height = fig.get_size_inches() * fig.dpi
+    image = matplotlib.image.imread(tmp_path / "analysis.png")
+    assert image.shape == (round(height), round(width), 4)
+    assert image[..., :3].min() < 0.5             # something dark was drawn, not a blank page
     assert "stationary" in repr(analysis) and "<table>" in analysis._repr_html_()
     with pytest.raises(InvalidGameError, match="3 strategies"):
         ev.plot_simplex(games.catalog.prisoners_dilemma())
