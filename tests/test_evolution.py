@@ -75,7 +75,8 @@ def test_ten_strategy_fixation_and_stationary_match_egttools_where_it_does_not_t
         # Where EGTtools reports 0 the true value is positive; check it against 60 digits.
         for r, m in list(zip(*np.nonzero(off & (theirs == 0))))[:4]:
             assert ours[r, m] > 0
-            assert ours[r, m] == pytest.approx(float(reference_fixation(a, z, beta, r, m)), rel=1e-9)
+            reference = float(reference_fixation(a, z, beta, r, m))
+            assert ours[r, m] == pytest.approx(reference, rel=1e-9)
         stationary = ev.stationary_distribution(a, z, beta)
         assert stationary.sum() == pytest.approx(1)
         if not (off & (theirs == 0)).any():
@@ -126,7 +127,8 @@ def test_full_chain_with_two_strategies_is_a_birth_death_chain():
 def test_group_payoffs_of_two_player_games_reduce_to_the_matrix_formula():
     a = np.random.default_rng(0).random((3, 3))
     as_game = games.Game(np.stack([a, a.T]))
-    assert np.allclose(ev.fixation_probabilities(as_game, 40, 0.8), ev.fixation_probabilities(a, 40, 0.8))
+    assert np.allclose(ev.fixation_probabilities(as_game, 40, 0.8),
+                       ev.fixation_probabilities(a, 40, 0.8))
 
 
 def test_public_goods_defectors_invade_contributors_when_r_is_below_n():
@@ -187,7 +189,8 @@ def test_rest_points_are_zeros_of_the_dynamics_modules_replicator_field():
     assert len(points) >= 3
     symmetric = games.Game(np.stack([a, a.T]))
     for p in points:
-        velocity = replicator_field(symmetric, np.asarray(p.state, dtype=float), population="single")[0]
+        velocity = replicator_field(symmetric, np.asarray(p.state, dtype=float),
+                                    population="single")[0]
         assert np.allclose(velocity, 0, atol=1e-12)
 
 
@@ -251,7 +254,8 @@ def test_group_selection_favours_cooperators_above_one_plus_n_over_m():
     (lambda: ev.fixation_probabilities(np.ones((2, 2)), 1, 1.0), "population_size"),
     (lambda: ev.fixation_probabilities(np.ones((2, 2)), 10, -1.0), "intensity"),
     (lambda: ev.fixation_probabilities(np.ones((2, 2)), 10, 1.0, rule="voter"), "rule"),
-    (lambda: ev.fixation_probabilities(np.array([[-5.0, 0], [0, 0]]), 10, 1.0, rule="moran"), "positive"),
+    (lambda: ev.fixation_probabilities(np.array([[-5.0, 0], [0, 0]]), 10, 1.0, rule="moran"),
+     "positive"),
     (lambda: ev.stationary_distribution(np.ones((2, 2)), 10, 1.0, mutation=2), "mutation"),
     (lambda: ev.stationary_distribution(np.ones((30, 30)), 200, 1.0, mutation=0.1), "states"),
     (lambda: ev.relatedness_weighted(games.catalog.prisoners_dilemma(), 2), "relatedness"),

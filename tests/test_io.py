@@ -68,8 +68,9 @@ def fractions(rows):
 def test_every_gambit_file_reads_as_an_exact_game(path):
     g = read_nfg(path)
     assert g.exact
-    assert g.n_players >= 1
+    assert 2 <= g.n_players <= 5 and g.payoffs.shape == (g.n_players, *g.shape)
     assert all(len(names) == a for names, a in zip(g.actions, g.shape))
+    assert all(isinstance(v, F) for v in g.payoffs.flat)
 
 
 @pytest.mark.parametrize("version", ["payoff", "outcome"])

@@ -4,7 +4,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import games
 import mechanisms as M
@@ -62,7 +63,8 @@ def test_contract_compensates_the_players_who_kept_it():
     # (D, C): the row player broke it, pays 3 to the column player.
     assert h.payoffs[:, 1, 0].tolist() == [2, 3]
     assert profiles(h) == [("C", "C")]
-    assert h.layers["cost"][0].tolist() == [[0, 0], [0, -6]]   # nobody kept it: the operator collects
+    # nobody kept it: the operator collects
+    assert h.layers["cost"][0].tolist() == [[0, 0], [0, -6]]
 
 
 def test_monitoring_makes_the_recommended_outcome_an_equilibrium_once_pf_beats_the_gain():
@@ -217,12 +219,14 @@ class RepeatedPrisonersDilemma:
         obs = {"alice": actions["bob"], "bob": actions["alice"]}
         rewards = {"alice": float(r[0]), "bob": float(r[1])}
         flags = {a: done for a in self.possible_agents}
-        return obs, rewards, flags, {a: False for a in self.possible_agents}, {a: {} for a in self.possible_agents}
+        truncated = {a: False for a in self.possible_agents}
+        return obs, rewards, flags, truncated, {a: {} for a in self.possible_agents}
 
 
 def test_mechanism_reshapes_live_rewards_in_a_parallel_env():
     names = {"alice": ("C", "D"), "bob": ("C", "D")}
-    env = M.MechanismRewards(RepeatedPrisonersDilemma(), M.Penalty(3, on={"alice": "D", "bob": "D"}),
+    env = M.MechanismRewards(RepeatedPrisonersDilemma(),
+                             M.Penalty(3, on={"alice": "D", "bob": "D"}),
                              actions=names)
     env.reset(seed=0)
     _, rewards, _, _, infos = env.step({"alice": 1, "bob": 0})
@@ -255,7 +259,8 @@ def test_a_thousand_point_sweep_on_a_local_dask_cluster_matches_the_serial_run()
         on_cluster = M.sweep(game, M.Kinship, grid, parameter="relatedness",
                              executor=client.get_executor(), seed=11)
     assert on_cluster.values == serial.values
-    assert sum(v["cooperation"] == 1.0 for v in serial.values) == sum(r > Fraction(1, 4) for r in grid)
+    assert (sum(v["cooperation"] == 1.0 for v in serial.values)
+            == sum(r > Fraction(1, 4) for r in grid))
 
 
 def test_evaluation_plot_is_saved_atomically(tmp_path):

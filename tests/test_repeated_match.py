@@ -11,14 +11,16 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import games
 from games import InvalidGameError
 from games.catalog import prisoners_dilemma, rock_paper_scissors
-from games.repeated import (Automaton, Strategy, expected_payoffs, match, strategies as S)
+from games.repeated import Automaton, Strategy, expected_payoffs, match
 from games.repeated import automaton as automaton_module
 from games.repeated import matches as match_module
+from games.repeated import strategies as S
 from games.repeated import strategies as strategies_module
 
 FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "repeated_axelrod.json"

@@ -9,13 +9,19 @@ import pathlib
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import games
 from games import InvalidGameError
 from games.catalog import matching_pennies, prisoners_dilemma
-from games.repeated import (EquilibriumPayoffSet, PayoffPolygon, equilibrium_payoffs,
-                            feasible_payoffs, minmax_values)
+from games.repeated import (
+    EquilibriumPayoffSet,
+    PayoffPolygon,
+    equilibrium_payoffs,
+    feasible_payoffs,
+    minmax_values,
+)
 from games.repeated import payoff_set as payoff_set_module
 from games.repeated.payoff_set import convex_hull
 
@@ -165,8 +171,8 @@ def test_plot_draws_both_sets(tmp_path):
     0.1, far below the 1/2 that grim trigger needs (3 >= 5 (1 - d) + d), the set shrinks
     to the stage equilibrium's payoffs (1, 1), drawn as one point."""
     matplotlib = pytest.importorskip("matplotlib")
-    import matplotlib.image
     matplotlib.use("Agg")
+    from matplotlib.image import imread
     result = equilibrium_payoffs(prisoners_dilemma(), 0.6)
     ir = [[1, 1], [13 / 3, 1], [3, 3], [1, 13 / 3]]
     assert np.allclose(result.feasible.vertices, ir, atol=1e-12)
@@ -179,7 +185,7 @@ def test_plot_draws_both_sets(tmp_path):
         "feasible and individually rational", "SPE payoffs, discount 0.6"]
     ax.figure.savefig(tmp_path / "set.png")
     width, height = ax.figure.get_size_inches() * ax.figure.dpi
-    assert matplotlib.image.imread(tmp_path / "set.png").shape == (round(height), round(width), 4)
+    assert imread(tmp_path / "set.png").shape == (round(height), round(width), 4)
     low = equilibrium_payoffs(prisoners_dilemma(), 0.1)
     assert np.allclose(low.vertices, [[1, 1]])
     ax2 = low.plot(feasible=False)
