@@ -90,7 +90,13 @@ def test_infeasible_or_malformed_designs_name_the_problem(call, message):
 
 
 def test_cheapest_monitoring_probability_is_the_exact_critical_value():
-    """Monitoring with fine F on deviations from (C, C): needs p F >= 2 (the gain)."""
+    """Monitoring with fine F on deviations from (C, C): needs p F >= 2 (the gain).
+
+    At p = 2/5, F = 5 a deviation costs 2 in expectation: player 1's payoffs become
+    C: (3, 0), D: (5 - 2, 1 - 2) = (3, -1), so C weakly dominates D and is a strict best
+    reply unless the other plays C for sure. The equilibria are C x (any mix) and
+    (any mix) x C, with extreme points (C, C), (C, D) and (D, C), paying (3, 3), (0, 3)
+    and (3, 0); before, the prisoner's dilemma has only (D, D), paying (1, 1)."""
     result = M.cheapest(PD(), M.Monitoring, {"probability": (0, 1)}, ("C", "C"),
                         fixed={"fine": 5, "outcome": ("C", "C")},
                         cost=lambda p, g: 3 * float(p["probability"]))
@@ -98,8 +104,13 @@ def test_cheapest_monitoring_probability_is_the_exact_critical_value():
     assert result.cost == pytest.approx(6 / 5)
     assert result.sensitivity["probability"] == pytest.approx(3)
     assert (0, 0) in [e.profile for e in games.pure_equilibria(result.game)]
+    assert result.game.payoffs[0].tolist() == [[3, 0], [3, -1]]
     before, after = result.reports(PD())
-    assert len(after.equilibria) >= 1
+    assert [(e.label, e.payoffs) for e in before.equilibria] == [("D, D", (1.0, 1.0))]
+    assert [(e.label, e.payoffs) for e in after.equilibria] == [
+        ("C, C", (3.0, 3.0)), ("C, D", (0.0, 3.0)), ("D, C", (3.0, 0.0))]
+    assert all(e.regret == 0 for e in after.equilibria)
+    assert [e.dominated_by for e in after.equilibria] == [None, "C, C", "C, C"]
 
 
 def test_cheapest_combination_of_fine_and_detection():

@@ -75,7 +75,8 @@ def test_ten_strategy_fixation_and_stationary_match_egttools_where_it_does_not_t
         # Where EGTtools reports 0 the true value is positive; check it against 60 digits.
         for r, m in list(zip(*np.nonzero(off & (theirs == 0))))[:4]:
             assert ours[r, m] > 0
-            assert ours[r, m] == pytest.approx(float(reference_fixation(a, z, beta, r, m)), rel=1e-9)
+            reference = float(reference_fixation(a, z, beta, r, m))
+            assert ours[r, m] == pytest.approx(reference, rel=1e-9)
         stationary = ev.stationary_distribution(a, z, beta)
         assert stationary.sum() == pytest.approx(1)
         if not (off & (theirs == 0)).any():
@@ -126,7 +127,8 @@ def test_full_chain_with_two_strategies_is_a_birth_death_chain():
 def test_group_payoffs_of_two_player_games_reduce_to_the_matrix_formula():
     a = np.random.default_rng(0).random((3, 3))
     as_game = games.Game(np.stack([a, a.T]))
-    assert np.allclose(ev.fixation_probabilities(as_game, 40, 0.8), ev.fixation_probabilities(a, 40, 0.8))
+    assert np.allclose(ev.fixation_probabilities(as_game, 40, 0.8),
+                       ev.fixation_probabilities(a, 40, 0.8))
 
 
 def test_public_goods_defectors_invade_contributors_when_r_is_below_n():
@@ -187,7 +189,8 @@ def test_rest_points_are_zeros_of_the_dynamics_modules_replicator_field():
     assert len(points) >= 3
     symmetric = games.Game(np.stack([a, a.T]))
     for p in points:
-        velocity = replicator_field(symmetric, np.asarray(p.state, dtype=float), population="single")[0]
+        velocity = replicator_field(symmetric, np.asarray(p.state, dtype=float),
+                                    population="single")[0]
         assert np.allclose(velocity, 0, atol=1e-12)
 
 
@@ -251,7 +254,8 @@ def test_group_selection_favours_cooperators_above_one_plus_n_over_m():
     (lambda: ev.fixation_probabilities(np.ones((2, 2)), 1, 1.0), "population_size"),
     (lambda: ev.fixation_probabilities(np.ones((2, 2)), 10, -1.0), "intensity"),
     (lambda: ev.fixation_probabilities(np.ones((2, 2)), 10, 1.0, rule="voter"), "rule"),
-    (lambda: ev.fixation_probabilities(np.array([[-5.0, 0], [0, 0]]), 10, 1.0, rule="moran"), "positive"),
+    (lambda: ev.fixation_probabilities(np.array([[-5.0, 0], [0, 0]]), 10, 1.0, rule="moran"),
+     "positive"),
     (lambda: ev.stationary_distribution(np.ones((2, 2)), 10, 1.0, mutation=2), "mutation"),
     (lambda: ev.stationary_distribution(np.ones((30, 30)), 200, 1.0, mutation=0.1), "states"),
     (lambda: ev.relatedness_weighted(games.catalog.prisoners_dilemma(), 2), "relatedness"),
@@ -274,16 +278,49 @@ def test_moran_process_runs_to_fixation_at_the_analytical_rate():
 
 
 def test_plots_draw_the_flow_the_rest_points_and_the_fixation_graph(tmp_path):
+    """Rock-paper-scissors under the replicator dynamics has four rest points, the three
+    vertices (saddles) and the barycentre (a centre, neutrally stable: Zeeman 1980), none
+    asymptotically stable, so all four are drawn open. In the prisoner's dilemma a
+    defector fixes in a cooperating population more often than a neutral mutant and a
+    cooperator in a defecting one less: the fixation graph has the single arrow C -> D."""
     pytest.importorskip("matplotlib")
     import matplotlib
+    import matplotlib.image
     matplotlib.use("Agg")
     fig = ev.plot_simplex(games.catalog.rock_paper_scissors())
-    assert len(fig.axes[0].lines) >= 4            # the triangle and the four rest points
+    ax = fig.axes[0]
+    corners = [[0.0, 0.0], [1.0, 0.0], [0.5, math.sqrt(3) / 2]]
+    triangle, *rest = ax.lines
+    assert np.allclose(triangle.get_xydata(), corners + corners[:1])
+    assert np.allclose([line.get_xydata()[0] for line in rest],
+                       corners + [[0.5, math.sqrt(3) / 6]])
+    assert [line.get_markerfacecolor() for line in rest] == ["white"] * 4
+    assert ax.collections[0].N == 150             # a 16-step grid, corners left out
+    assert [t.get_text() for t in ax.texts] == ["Rock", "Paper", "Scissors"]
+    assert ax.get_title() == "Replicator dynamics"
+
     analysis = ev.small_mutation_analysis(games.catalog.prisoners_dilemma(), 50, 1.0)
+    f = analysis.fixation
+    assert f[0, 1] > 1 / 50 > f[1, 0]             # D invades C; C does not invade D
+    # two monomorphic states: pi_C f[C, D] = pi_D f[D, C]
+    expected = np.array([f[1, 0], f[0, 1]]) / (f[1, 0] + f[0, 1])
+    assert analysis.stationary == pytest.approx(expected)
     assert analysis.stationary.argmax() == 1      # defection dominates the long run
     fig = analysis.plot()
+    bars, graph = fig.axes
+    assert [p.get_height() for p in bars.patches] == analysis.stationary.tolist()
+    assert [t.get_text() for t in bars.get_xticklabels()] == ["C", "D"]
+    assert bars.get_ylabel() == "stationary share"
+    arrows = [t for t in graph.texts if t.arrow_patch is not None]
+    assert len(arrows) == 1                       # from C (top) to D (bottom)
+    assert np.allclose(arrows[0].xyann, (0, 0.88)) and np.allclose(arrows[0].xy, (0, -0.88))
+    assert [t.get_text() for t in graph.texts if t.arrow_patch is None] == ["C", "D"]
+    assert np.allclose(graph.collections[0].get_offsets(), [[0, 1], [0, -1]])
     fig.savefig(tmp_path / "analysis.png")
-    assert (tmp_path / "analysis.png").stat().st_size > 0
+    width, height = fig.get_size_inches() * fig.dpi
+    image = matplotlib.image.imread(tmp_path / "analysis.png")
+    assert image.shape == (round(height), round(width), 4)
+    assert image[..., :3].min() < 0.5             # something dark was drawn, not a blank page
     assert "stationary" in repr(analysis) and "<table>" in analysis._repr_html_()
     with pytest.raises(InvalidGameError, match="3 strategies"):
         ev.plot_simplex(games.catalog.prisoners_dilemma())

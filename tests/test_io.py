@@ -1,14 +1,18 @@
 """Reading and writing games: Gambit .nfg (payoff and outcome versions), JSON, atomic writes.
 
-The conformance suite reads every real Gambit file in ``../shared/gambit-games`` (skipped
-when that folder is absent) and the small files of ``tests/data`` (always present).
+The conformance suite reads every file of ``tests/data/games`` (the games of Gambit's example
+files, rebuilt and written by ``tests/data/make_test_games.py``) and the small hand-written
+files of ``tests/data``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import json
 import os
 import stat
+import sys
 from fractions import Fraction as F
 from pathlib import Path
 
@@ -19,20 +23,37 @@ from hypothesis import strategies as st
 
 import games.io as gio
 from games import FormatError, Game
-from games.io import (atomic_write_text, read_game, read_json, read_json_string, read_nfg,
-                      read_nfg_string, write_game, write_json, write_json_string, write_nfg,
-                      write_nfg_string)
+from games.io import (
+    atomic_write_text,
+    read_game,
+    read_json,
+    read_json_string,
+    read_nfg,
+    read_nfg_string,
+    write_game,
+    write_json,
+    write_json_string,
+    write_nfg,
+    write_nfg_string,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
-GAMBIT = Path(__file__).resolve().parents[2] / "shared" / "gambit-games"
-GAMBIT_FILES = sorted(GAMBIT.glob("*.nfg")) if GAMBIT.is_dir() else []
-needs_gambit = pytest.mark.skipif(not GAMBIT_FILES, reason=f"{GAMBIT} is absent")
+GAMBIT = DATA / "games"
+GAMBIT_FILES = sorted(GAMBIT.glob("*.nfg"))
 
 
 def gambit_params():
-    if not GAMBIT_FILES:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{GAMBIT} is absent"))]
     return [pytest.param(path, id=path.stem) for path in GAMBIT_FILES]
+
+
+def load_make_test_games():
+    """The generator script of tests/data/games, imported from its path."""
+    spec = importlib.util.spec_from_file_location("make_test_games",
+                                                  DATA / "make_test_games.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module      # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def fractions(rows):
@@ -40,15 +61,16 @@ def fractions(rows):
 
 
 # ---------------------------------------------------------------------------------------
-# Conformance: every real Gambit file
+# Conformance: every game of tests/data/games
 
 
 @pytest.mark.parametrize("path", gambit_params())
 def test_every_gambit_file_reads_as_an_exact_game(path):
     g = read_nfg(path)
     assert g.exact
-    assert g.n_players >= 1
+    assert 2 <= g.n_players <= 5 and g.payoffs.shape == (g.n_players, *g.shape)
     assert all(len(names) == a for names, a in zip(g.actions, g.shape))
+    assert all(isinstance(v, F) for v in g.payoffs.flat)
 
 
 @pytest.mark.parametrize("version", ["payoff", "outcome"])
@@ -68,59 +90,96 @@ def test_every_gambit_file_round_trips_through_json(path, tmp_path):
     assert read_json(tmp_path / "copy.json") == g
 
 
-@needs_gambit
 def test_conformance_suite_is_not_silently_empty():
-    """The shared folder holds about 60 files: a glob that finds few means a broken path."""
-    assert len(GAMBIT_FILES) >= 50
+    """tests/data/games holds 61 files: a glob that finds fewer means a broken path."""
+    assert len(GAMBIT_FILES) == 61
 
 
-@needs_gambit
+def test_committed_test_games_are_the_games_of_the_generator(tmp_path):
+    """Each committed file reads as the game its script builds, and the script writes
+    every one of them again."""
+    make = load_make_test_games()
+    assert sorted(f"{spec.stem}.nfg" for spec in make.GAMES) == [p.name for p in GAMBIT_FILES]
+    for spec in make.GAMES:
+        game = spec.game()
+        assert read_nfg(GAMBIT / f"{spec.stem}.nfg") == game, spec.stem
+        assert read_nfg(make.write(spec, tmp_path)) == game, spec.stem
+
+
+def test_two_player_test_games_are_the_games_the_anchors_solved():
+    """tests/fixtures/two_player_equilibria.json holds the payoffs pygambit read from the
+    44 two-player Gambit files: each game of tests/data/games named after one has them."""
+    fixture = json.loads((DATA.parent / "fixtures" / "two_player_equilibria.json").read_text())
+    assert len(fixture["gambit_files"]) == 44
+    for case in fixture["gambit_files"]:
+        g = read_nfg(GAMBIT / case["file"])
+        assert g.payoffs[0].tolist() == fractions(case["A"]).tolist(), case["file"]
+        assert g.payoffs[1].tolist() == fractions(case["B"]).tolist(), case["file"]
+
+
+def test_test_games_cover_every_form_of_the_format():
+    """Payoff and outcome versions, action counts, D headers, named and reordered outcomes,
+    escaped names, 2 to 5 players, a player with one action."""
+    make = load_make_test_games()
+    assert {spec.form for spec in make.GAMES} == set(make.FORMS)
+    assert {read_nfg(p).n_players for p in GAMBIT_FILES} == {2, 3, 4, 5}
+    assert read_nfg(GAMBIT / "contrib__games__perfect3.nfg").shape == (3, 3, 1)
+    texts = {p.stem: p.read_text() for p in GAMBIT_FILES}
+    assert texts["contrib__games__e04"].startswith('NFG 1 D "')
+    assert "{ 3 2 }" in texts["contrib__games__e04"]
+    assert texts["contrib__games__loopback"].rstrip().endswith("1 3 2 4")
+    assert '"Bob\\\\Carol"' in texts["escaped_names_outcome"]
+    assert read_nfg(GAMBIT / "escaped_names_outcome.nfg").players == ('Ann "the first"',
+                                                                       "Bob\\Carol")
+
+
 def test_gambit_prisoners_dilemma_outcome_version_payoffs():
-    """contrib/games/pd.nfg: outcomes (9,9) (10,0) (0,10) (1,1) at profiles 1 2 3 4, player
-    1's action varying fastest."""
-    g = read_nfg(GAMBIT / "contrib__games__pd.nfg")
-    assert g.title == "Two person Prisoner's Dilemma game"
+    """Gambit's contrib/games/pd.nfg, outcome version: outcomes (9,9) (10,0) (0,10) (1,1) at
+    profiles 1 2 3 4, player 1's action varying fastest."""
+    path = GAMBIT / "contrib__games__pd.nfg"
+    assert '{ "" 10, 0 }' in path.read_text()
+    g = read_nfg(path)
+    assert g.title == "Prisoner's Dilemma"
     assert g.players == ("Player 1", "Player 2")
     assert g.payoffs[0].tolist() == [[9, 0], [10, 1]]
     assert g.payoffs[1].tolist() == [[9, 10], [0, 1]]
 
 
-@needs_gambit
 def test_gambit_von_stengel_6x6_shape_and_first_payoffs():
-    """vonstengel1999: a 6x6 bimatrix game (75 equilibria); the file starts 9504 72336."""
+    """von Stengel (1999), "New maximal numbers of equilibria in bimatrix games", Discrete
+    Comput. Geom. 21: a 6x6 game with 75 equilibria; its first payoffs are 9504 and 72336."""
     g = read_nfg(GAMBIT / "catalog__journals__dcg__vonstengel1999__6x6_game_with_75_eq.nfg")
     assert g.shape == (6, 6)
     assert g.players == ("1", "2")
     assert (g.payoffs[0, 0, 0], g.payoffs[1, 0, 0]) == (9504, 72336)
 
 
-@needs_gambit
 def test_gambit_five_player_game_keeps_decimals_exact():
     g = read_nfg(GAMBIT / "contrib__games__2x2x2x2x2.nfg")
     assert g.n_players == 5 and g.shape == (2, 2, 2, 2, 2)
     assert g.payoffs[0, 0, 0, 0, 0, 0] == F(7247, 1000)
 
 
-@needs_gambit
 def test_gambit_payoff_version_with_counts_orders_player_one_fastest():
-    """contrib/games/e04.nfg (3x2): 0 0 -1 2 -2 -2 0 0 -1 0 3 -1."""
-    g = read_nfg(GAMBIT / "contrib__games__e04.nfg")
+    """Kreps-Wilson example (3x2), payoff version with counts: 0 0 -1 2 -2 -2 0 0 -1 0 3 -1."""
+    path = GAMBIT / "contrib__games__e04.nfg"
+    assert path.read_text().split("\n")[2].split() == [
+        f"{v}.000000" for v in (0, 0, -1, 2, -2, -2, 0, 0, -1, 0, 3, -1)]
+    g = read_nfg(path)
     assert g.shape == (3, 2)
     assert g.actions == (("1", "2", "3"), ("1", "2"))
     assert g.payoffs[0].tolist() == [[0, 0], [-1, -1], [-2, 3]]
     assert g.payoffs[1].tolist() == [[0, 0], [2, 0], [-2, -1]]
 
 
-@needs_gambit
 def test_gambit_outcome_indices_out_of_order():
-    """contrib/games/loopback.nfg: indices 1 3 2 4 put outcome 3, "21" = (7.32, 6), at
-    profile (1, 0) and outcome 2, "12" = (6, 7), at profile (0, 1)."""
+    """loopback (McKelvey): indices 1 3 2 4 put outcome 3, "21" = (7.32, 6), at profile
+    (1, 0) and outcome 2, "12" = (6, 7), at profile (0, 1)."""
     g = read_nfg(GAMBIT / "contrib__games__loopback.nfg")
     assert g.payoffs[0, 1, 0] == F(732, 100) and g.payoffs[1, 1, 0] == 6
     assert g.payoffs[0, 0, 1] == 6 and g.payoffs[1, 0, 1] == 7
 
 
-@needs_gambit
 def test_gambit_outcome_and_payoff_versions_of_one_game_agree():
     a = read_nfg(GAMBIT / "tests__test_games__coordination_4x4_outcome.nfg")
     b = read_nfg(GAMBIT / "tests__test_games__coordination_4x4_payoff.nfg")
@@ -128,7 +187,6 @@ def test_gambit_outcome_and_payoff_versions_of_one_game_agree():
     assert np.array_equal(a.payoffs[0], np.eye(4, dtype=int))
 
 
-@needs_gambit
 def test_gambit_repeated_names_are_made_distinct():
     """Gambit allows repeated names; Game does not: a second "defect" becomes
     "defect (2)" and repeated empty player names become the defaults."""
@@ -138,7 +196,6 @@ def test_gambit_repeated_names_are_made_distinct():
     assert read_nfg(GAMBIT / "contrib__games__sww1.nfg").players == ("Player 1", "Player 2")
 
 
-@needs_gambit
 def test_gambit_named_actions_are_kept():
     g = read_nfg(GAMBIT / "catalog__journals__ijgt__nau2004__sec3.nfg")
     assert g.title == "Battle of the Sexes"
@@ -242,7 +299,6 @@ def test_json_file_with_layers_round_trips(tmp_path):
 
 
 def test_json_is_exactly_to_dict():
-    import json
     g = read_json(DATA / "pd_layers.json")
     assert json.loads(write_json_string(g)) == g.to_dict()
 

@@ -262,15 +262,41 @@ def test_a_thousand_point_sweep_on_a_local_dask_cluster_matches_the_serial_run()
         on_cluster = M.sweep(game, M.Kinship, grid, parameter="relatedness",
                              executor=client.get_executor(), seed=11)
     assert on_cluster.values == serial.values
-    assert sum(v.cooperation == 1.0 for v in serial.values) == sum(r > Fraction(1, 4) for r in grid)
+    assert (sum(v.cooperation == 1.0 for v in serial.values)
+            == sum(r > Fraction(1, 4) for r in grid))
 
 
 def test_evaluation_plot_is_saved_atomically(tmp_path):
+    """The contract with damages 6 moves the unique equilibrium of the aid game from
+    (visibility, citizens first, citizens first, cost-efficient) to the aligned profile:
+    the bars are each layer's total at those two profiles, read from the game's layers."""
     pytest.importorskip("matplotlib")
     import matplotlib
+    import matplotlib.colors
+    import matplotlib.image
     matplotlib.use("Agg")
-    evaluation = M.evaluate(AID(), M.Contract(ALIGNED, damages=6))
+    game = AID()
+    evaluation = M.evaluate(game, M.Contract(ALIGNED, damages=6))
+    assert [e.label for e in evaluation.before.report.equilibria] == [
+        "visibility, citizens first, citizens first, cost-efficient"]
+    assert [e.label for e in evaluation.after.report.equilibria] == [", ".join(ALIGNED)]
     fig = evaluation.plot(tmp_path / "contract.png")
-    assert (tmp_path / "contract.png").stat().st_size > 0
     assert [p.name for p in tmp_path.iterdir()] == ["contract.png"]
-    assert len(fig.axes[0].patches) == 6          # three axes, before and after
+    ax = fig.axes[0]
+    layers = ["objective", "value", "preference"]
+    totals = [[sum(game.layers[k][(slice(None), *profile)]) for k in layers]
+              for profile in [(1, 1, 1, 1), (0, 0, 0, 0)]]
+    assert totals == [[5, 0, 9], [6, 20, 7]]
+    assert [p.get_height() for p in ax.patches] == totals[0] + totals[1]
+    assert np.allclose([p.get_x() + p.get_width() / 2 for p in ax.patches],
+                       [-0.2, 0.8, 1.8, 0.2, 1.2, 2.2])
+    assert [t.get_text() for t in ax.get_xticklabels()] == layers
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["before", "after"]
+    assert ax.get_title() == repr(evaluation.mechanism)
+    # written at 120 dpi with a tight box (the long title widens it): at least most of the
+    # 6 x 3.5 inch figure, with both bar colours on it
+    image = matplotlib.image.imread(tmp_path / "contract.png")
+    assert image.shape[0] >= 0.8 * 3.5 * 120 and image.shape[1] >= 0.8 * 6 * 120
+    for colour in ("C0", "C1"):
+        rgb = np.array(matplotlib.colors.to_rgb(colour))
+        assert (np.abs(image[..., :3] - rgb).max(axis=-1) < 0.02).sum() > 100, colour

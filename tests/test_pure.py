@@ -1,19 +1,20 @@
 """Pure Nash equilibria: brute force, nashpy, the Gambit files and invariances."""
 
+import warnings
 from fractions import Fraction
 from pathlib import Path
-import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import games
 from games import Game
 from tests.strategies import brute_force_pure_equilibria, game_objects
 
-GAMBIT_GAMES = Path(__file__).resolve().parents[2] / "shared" / "gambit-games"
-GAMBIT_FILES = sorted(GAMBIT_GAMES.glob("*.nfg")) if GAMBIT_GAMES.is_dir() else []
+GAMBIT_GAMES = Path(__file__).parent / "data" / "games"     # tests/data/make_test_games.py
+GAMBIT_FILES = sorted(GAMBIT_GAMES.glob("*.nfg"))
 
 
 def profiles(result) -> list[tuple[int, ...]]:
@@ -85,7 +86,8 @@ def test_positive_affine_maps_change_no_pure_equilibrium(g, data):
         u[i] = u[i] * scale + shift
     h = Game(u, exact=g.exact)
     assert profiles(games.pure_equilibria(h)) == profiles(games.pure_equilibria(g))
-    assert [e.strict for e in games.pure_equilibria(h)] == [e.strict for e in games.pure_equilibria(g)]
+    assert ([e.strict for e in games.pure_equilibria(h)]
+            == [e.strict for e in games.pure_equilibria(g)])
 
 
 @settings(max_examples=80, deadline=None)
@@ -141,7 +143,6 @@ def test_result_set_reports_itself():
     assert "<table>" in result._repr_html_()
 
 
-@pytest.mark.skipif(not GAMBIT_FILES, reason="../shared/gambit-games is absent")
 @pytest.mark.parametrize("path", GAMBIT_FILES, ids=lambda p: p.stem)
 def test_gambit_files_pure_equilibria_match_brute_force(path):
     g = games.read_nfg(path)

@@ -11,14 +11,16 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import games
 from games import InvalidGameError
 from games.catalog import prisoners_dilemma, rock_paper_scissors
-from games.repeated import (Automaton, Strategy, expected_payoffs, match, strategies as S)
+from games.repeated import Automaton, Strategy, expected_payoffs, match
 from games.repeated import automaton as automaton_module
 from games.repeated import matches as match_module
+from games.repeated import strategies as S
 from games.repeated import strategies as strategies_module
 
 FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "repeated_axelrod.json"
@@ -81,9 +83,21 @@ def test_catalogue_has_the_issue_constructors_with_metadata():
 
 
 def test_memory_depth_matches_the_automata_for_memory_one_strategies():
-    for name in ["TitForTat", "SuspiciousTitForTat", "WinStayLoseShift", "GenerousTitForTat",
-                 "ZDExtortion"]:
-        assert getattr(S, name)().automaton.memory_one_probabilities() is not None
+    """Cooperation probabilities after CC, CD, DC, DD (own action first): tit for tat and
+    its suspicious variant copy the opponent, (1, 0, 1, 0) (Axelrod 1980); win-stay
+    lose-shift is (1, 0, 0, 1) (Nowak & Sigmund 1993); generous tit for tat forgives with
+    probability 1/3 for (T, R, P, S) = (5, 3, 1, 0) (Nowak & Sigmund 1992); extortion
+    with chi = 3, phi = 1/26 is (11/13, 1/2, 7/26, 0) (Press & Dyson 2012). Each row is a
+    mixed action: defection gets the complement."""
+    expected = {"TitForTat": [1, 0, 1, 0], "SuspiciousTitForTat": [1, 0, 1, 0],
+                "WinStayLoseShift": [1, 0, 0, 1],
+                "GenerousTitForTat": [1, Fraction(1, 3), 1, Fraction(1, 3)],
+                "ZDExtortion": [Fraction(11, 13), Fraction(1, 2), Fraction(7, 26), 0]}
+    for name, cooperate in expected.items():
+        q = getattr(S, name)().automaton.memory_one_probabilities()
+        assert q is not None, name
+        assert [q[a, b][0] for a in range(2) for b in range(2)] == cooperate, name
+        assert [q[a, b][1] for a in range(2) for b in range(2)] == [1 - c for c in cooperate]
     # tit for two tats remembers two rounds, so it is not memory-one
     assert S.TitForTwoTats().automaton.memory_one_probabilities() is None
     # grudger is memory-one in disguise: it defects after any round with a defection

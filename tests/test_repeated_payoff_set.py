@@ -9,13 +9,19 @@ import pathlib
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import games
 from games import InvalidGameError
 from games.catalog import matching_pennies, prisoners_dilemma
-from games.repeated import (EquilibriumPayoffSet, PayoffPolygon, equilibrium_payoffs,
-                            feasible_payoffs, minmax_values)
+from games.repeated import (
+    EquilibriumPayoffSet,
+    PayoffPolygon,
+    equilibrium_payoffs,
+    feasible_payoffs,
+    minmax_values,
+)
 from games.repeated import payoff_set as payoff_set_module
 from games.repeated.payoff_set import convex_hull
 
@@ -158,15 +164,34 @@ def test_convex_hull_handles_degenerate_inputs():
 
 
 def test_plot_draws_both_sets(tmp_path):
+    """The prisoner's dilemma (T, R, P, S) = (5, 3, 1, 0): the feasible, individually
+    rational set has vertices (1, 1), (13/3, 1), (3, 3), (1, 13/3) (the segment from
+    (5, 0) to (3, 3) meets the minmax line y = 1 at x = 13/3). The plot draws it and the
+    equilibrium set as closed polygons with exactly the result's vertices. At discount
+    0.1, far below the 1/2 that grim trigger needs (3 >= 5 (1 - d) + d), the set shrinks
+    to the stage equilibrium's payoffs (1, 1), drawn as one point."""
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
+    from matplotlib.image import imread
     result = equilibrium_payoffs(prisoners_dilemma(), 0.6)
+    ir = [[1, 1], [13 / 3, 1], [3, 3], [1, 13 / 3]]
+    assert np.allclose(result.feasible.vertices, ir, atol=1e-12)
     ax = result.plot()
-    assert len(ax.patches) == 2
+    feasible, spe = ax.patches
+    assert np.array_equal(feasible.get_xy(), np.vstack([result.feasible.vertices, ir[:1]]))
+    assert np.array_equal(spe.get_xy(), np.vstack([result.vertices, result.vertices[:1]]))
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("payoff of player 1", "payoff of player 2")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "feasible and individually rational", "SPE payoffs, discount 0.6"]
     ax.figure.savefig(tmp_path / "set.png")
-    assert (tmp_path / "set.png").stat().st_size > 0
-    ax2 = equilibrium_payoffs(prisoners_dilemma(), 0.1).plot(feasible=False)
-    assert len(ax2.lines) == 1  # a single point
+    width, height = ax.figure.get_size_inches() * ax.figure.dpi
+    assert imread(tmp_path / "set.png").shape == (round(height), round(width), 4)
+    low = equilibrium_payoffs(prisoners_dilemma(), 0.1)
+    assert np.allclose(low.vertices, [[1, 1]])
+    ax2 = low.plot(feasible=False)
+    assert len(ax2.patches) == 0 and len(ax2.lines) == 1
+    assert ax2.lines[0].get_marker() == "o"
+    assert np.array_equal(ax2.lines[0].get_xydata(), low.vertices)
 
 
 def test_results_serialise():

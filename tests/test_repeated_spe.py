@@ -7,12 +7,13 @@ from fractions import Fraction as F
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from games import InvalidGameError
 from games.catalog import prisoners_dilemma
-from games.repeated import (Automaton, critical_discount, is_subgame_perfect,
-                            strategies as S, subgame_perfect_check)
+from games.repeated import Automaton, critical_discount, is_subgame_perfect, subgame_perfect_check
+from games.repeated import strategies as S
 from games.repeated import subgame_perfect as spe_module
 
 # (T, R, P, S) with T > R > P > S
@@ -144,8 +145,15 @@ def test_critical_discount_separates_spe_from_non_spe(a1, a2, params):
 
 
 def test_mixed_profiles_are_checked_but_have_no_polynomial_threshold():
+    """Generous tit for tat (forgiving with probability 1/3) against itself at discount 1/2:
+    from mutual cooperation, a one-shot defection earns (1 - d) 5 + d V(C, forgiving),
+    where V(C, forgiving) = 17/8 solves V01 = 1/2 + d (1/3 * 3 + 2/3 V10) and
+    V10 = 1/2 (13/3) + d (1/3 * 3 + 2/3 V01) (normalised values, d = 1/2): a gain of
+    5/2 + 17/16 - 3 = 9/16 over cooperating, so the pair is not subgame perfect."""
     pair = (S.GenerousTitForTat(), S.GenerousTitForTat())
-    assert isinstance(is_subgame_perfect(pair, prisoners_dilemma(), F(1, 2)), bool)
+    assert is_subgame_perfect(pair, prisoners_dilemma(), F(1, 2)) is False
+    check = subgame_perfect_check(pair, prisoners_dilemma(), F(1, 2))
+    assert (check.gain, check.state, check.player, check.deviation) == (F(9, 16), (0, 0), 0, 1)
     with pytest.raises(InvalidGameError, match="deterministic"):
         critical_discount(pair, prisoners_dilemma())
 

@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import games
-from games.solvers.vertex_enumeration import MAX_BASES, _exact_solve, _walk, _ZOBRIST
+from games.solvers.vertex_enumeration import _ZOBRIST, MAX_BASES, _exact_solve, _walk
 from tests.strategies import game_objects
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 two_player = game_objects(min_players=2, max_players=2, max_actions=4)
-GAMBIT = Path(__file__).resolve().parents[2] / "shared" / "gambit-games"
+GAMBIT = Path(__file__).parent / "data" / "games"     # tests/data/make_test_games.py
 
 
 def _profiles(result) -> set:
@@ -69,7 +69,10 @@ def test_float_path_finds_the_exact_equilibria_of_exact_games(g):
 def test_components_are_maximal_bicliques_of_compatible_extreme_equilibria(g):
     result = games.all_equilibria(g)
     subsets = games.maximal_nash_subsets(result)
-    xs = {tuple(e.strategies[0].tolist()) for e in result}
+    xs = list(dict.fromkeys(tuple(e.strategies[0].tolist()) for e in result))
+    ys = list(dict.fromkeys(tuple(e.strategies[1].tolist()) for e in result))
+    extreme = {(tuple(e.strategies[0].tolist()), tuple(e.strategies[1].tolist()))
+               for e in result}
     assert len(subsets) == len(result.components)
     for comp, (rows, cols) in zip(result.components, subsets):
         assert len(comp) == len(rows) * len(cols)            # every row with every column
@@ -78,7 +81,12 @@ def test_components_are_maximal_bicliques_of_compatible_extreme_equilibria(g):
         if g.exact:                                           # mixtures stay equilibria
             mix = (mid_x / len(comp), mid_y / len(comp))
             assert g.regret(mix) == 0
-    assert len(xs) >= 1
+    # every distinct extreme strategy of either player lies in a clique, and each row of a
+    # clique makes an extreme equilibrium with each of its columns
+    assert sorted({i for rows, _ in subsets for i in rows}) == list(range(len(xs)))
+    assert sorted({j for _, cols in subsets for j in cols}) == list(range(len(ys)))
+    for rows, cols in subsets:
+        assert {(xs[i], ys[j]) for i in rows for j in cols} <= extreme
     for a in subsets:                                          # maximal: no inclusion
         for b in subsets:
             if a != b:
@@ -141,7 +149,8 @@ def test_lemke_howson_on_a_large_random_game_gives_a_verified_equilibrium():
 def test_lemke_howson_rejects_labels_out_of_range():
     g = games.catalog.matching_pennies()
     for label in (-1, 4, 1.5, True, "0"):
-        with pytest.raises(games.InvalidGameError, match="initial_label: expected an integer in 0..3"):
+        with pytest.raises(games.InvalidGameError,
+                           match="initial_label: expected an integer in 0..3"):
             games.lemke_howson(g, initial_label=label)
 
 
@@ -231,8 +240,10 @@ def test_is_degenerate_matches_the_definition_on_small_cases():
     assert not games.is_degenerate(games.catalog.matching_pennies())
 
 
-@pytest.mark.skipif(not GAMBIT.is_dir(), reason="../shared/gambit-games is absent")
 def test_von_stengel_75_equilibria_read_from_the_gambit_file():
+    """von Stengel (1999), "New maximal numbers of equilibria in bimatrix games", Discrete
+    Comput. Geom. 21, 557-568: this 6x6 game has 75 equilibria, more than the 2^6 - 1 = 63
+    of the diagonal coordination game (the conjectured maximum it refuted)."""
     g = games.read_nfg(GAMBIT / "catalog__journals__dcg__vonstengel1999__6x6_game_with_75_eq.nfg")
     assert len(games.all_equilibria(g)) == 75
 
