@@ -384,7 +384,8 @@ def frontier(game: Game, dimensions: Any = None, over: str = "outcomes",
 
 
 def _correlated_frontier(game: Game, table: ScoreTable, coarse: bool, max_lps: int):
-    from games.solvers.correlated import _solve_lp, correlated_constraints
+    from games.solvers.correlated import correlated_constraints
+    from games.solvers.correlated import solve_lp as _solve_lp
     d = len(table.axes)
     if d > 3:
         raise InvalidGameError(

@@ -26,7 +26,7 @@ from games.model import Game, format_number
 from games.results import tolerance
 
 __all__ = ["correlated_equilibrium", "CorrelatedEquilibrium", "correlated_constraints",
-           "deviation_gains", "objective_vector"]
+           "deviation_gains", "objective_vector", "solve_lp"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -297,11 +297,11 @@ def correlated_equilibrium(game: Game, objective: Any = None, coarse: bool = Fal
     """
     c, name = objective_vector(game, objective)
     matrix, _ = correlated_constraints(game, coarse=coarse)
-    x = _solve_lp(game, matrix, c if maximize else -c)
+    x = solve_lp(game, matrix, c if maximize else -c)
     return _finish(game, x, coarse, name, c, objective)
 
 
-def _solve_lp(game: Game, matrix: Any, c: np.ndarray) -> np.ndarray:
+def solve_lp(game: Game, matrix: Any, c: np.ndarray) -> np.ndarray:
     from scipy.optimize import linprog
     n = game.n_profiles
     scale = max(1.0, float(np.abs(c).max()) if c.size else 1.0)

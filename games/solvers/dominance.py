@@ -12,6 +12,7 @@ import numpy as np
 from games.errors import SolverError
 from games.model import Game, format_number
 from games.results import tolerance
+from games.solvers.zero_sum import maximin_lp
 
 __all__ = ["eliminate_dominated", "Elimination", "Reduction"]
 
@@ -208,8 +209,6 @@ def _pure_dominated(game: Game, round_number: int) -> list[tuple[Elimination, in
 
 
 def _mixed_dominated(game: Game, round_number: int) -> list[tuple[Elimination, int]]:
-    from games.solvers.zero_sum import _maximin_lp
-
     found = []
     limit = tolerance(game)
     for i in range(game.n_players):
@@ -222,7 +221,7 @@ def _mixed_dominated(game: Game, round_number: int) -> list[tuple[Elimination, i
             others = [b for b in range(n_actions) if b != a]
             # The best mixture of the other actions maximises its smallest margin over a:
             # the maximin LP of the gains u(b, s) - u(a, s).
-            weights, margin = _maximin_lp((rows[others] - rows[a]) / scale, "dominance")
+            weights, margin = maximin_lp((rows[others] - rows[a]) / scale, "dominance")
             if margin * scale <= limit:
                 continue
             certificate = _dominating_strategy(game, i, a, others, weights)

@@ -32,7 +32,7 @@ import numpy as np
 from games.errors import InvalidGameError
 from games.model import Game
 from games.results import Equilibrium, EquilibriumSet
-from games.solvers.mixed import Multilinear, certify, _newton_on_support
+from games.solvers.multilinear import Multilinear, certify, newton_on_support
 
 __all__ = ["enumpoly_equilibria"]
 
@@ -177,7 +177,7 @@ def _solve_support(ml: Multilinear, supports: tuple[tuple[int, ...], ...],
         mask = np.zeros(ml.size, dtype=bool)
         for i, S in enumerate(supports):
             mask[ml.offsets[i] + np.asarray(S)] = True
-        y = _newton_on_support(ml, np.maximum(x, 0.0), mask)
+        y = newton_on_support(ml, np.maximum(x, 0.0), mask)
         if y is None or float(np.abs(y - x).max()) > 1e-5:
             continue
         if ml.regret(y) <= ml.tol:

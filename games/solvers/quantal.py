@@ -20,7 +20,7 @@ import numpy as np
 from games.errors import InvalidGameError, SolverError
 from games.model import Game, format_number
 from games.results import Equilibrium
-from games.solvers.mixed import Multilinear, polish
+from games.solvers.multilinear import Multilinear, polish
 
 __all__ = ["QuantalResponse", "QuantalResponsePath", "QuantalResponseFit", "quantal_response",
            "quantal_response_path", "fit_quantal_response", "logit_equilibrium"]

@@ -14,7 +14,9 @@ import numpy as np
 from games.errors import InvalidGameError, SolverError
 from games.model import Game, format_number
 from games.results import Equilibrium, make_equilibrium, tolerance
-from games.solvers.vertex_enumeration import _check_two_players, _exact_solve
+from games.solvers.common import check_two_players, exact_solve
+from games.solvers.pure import pure_equilibria
+from games.solvers.vertex_enumeration import all_equilibria
 
 __all__ = ["expected_layer", "welfare", "welfare_maximising", "payoff_dominant",
            "risk_dominant", "best_equilibrium"]
@@ -65,9 +67,7 @@ def welfare(equilibrium: Equilibrium, layer: str = "objective",
 def _equilibria(source: Any) -> Sequence[Equilibrium]:
     if isinstance(source, Game):
         if source.n_players == 2:
-            from games.solvers.vertex_enumeration import all_equilibria
             return all_equilibria(source)
-        from games.solvers.pure import pure_equilibria
         return pure_equilibria(source)
     items = list(source)
     if not items:
@@ -144,8 +144,6 @@ def risk_dominant(game: Game) -> Equilibrium | None:
     if not isinstance(game, Game) or game.shape != (2, 2):
         shape = game.shape if isinstance(game, Game) else type(game).__name__
         raise InvalidGameError(f"risk_dominant: expected a 2x2 game, found {shape}")
-    from games.solvers.pure import pure_equilibria
-
     pure = [e for e in pure_equilibria(game) if e.strict]
     if len(pure) != 2:
         raise InvalidGameError(
@@ -208,7 +206,7 @@ def best_equilibrium(game: Game, objective: Any = "welfare", weights: Sequence[A
     >>> best_equilibrium(bos, objective=0).profile, best_equilibrium(bos, objective=1).profile
     ((0, 0), (1, 1))
     """
-    _check_two_players(game, "best_equilibrium")
+    check_two_players(game, "best_equilibrium")
     if method not in ("auto", "enumeration", "milp"):
         raise InvalidGameError(f"method: expected 'auto', 'enumeration' or 'milp', found {method!r}")
     kind, player = _objective_kind(game, objective)
@@ -230,8 +228,6 @@ def best_equilibrium(game: Game, objective: Any = "welfare", weights: Sequence[A
 
 
 def _by_enumeration(game: Game, kind: str, arg: Any, weights: Any) -> Equilibrium:
-    from games.solvers.vertex_enumeration import all_equilibria
-
     items = all_equilibria(game)
     scores = [_score(game, e, kind, arg, weights) for e in items]
     best = max(range(len(items)), key=lambda k: (scores[k], -k))
@@ -415,7 +411,7 @@ def _exact_side(A: np.ndarray, J: list[int], R: list[int]) -> np.ndarray | None:
     k = len(J)
     rows = [[Fraction(A[i, j]) for j in J] + [Fraction(-1)] for i in R]
     rows.append([Fraction(1)] * k + [Fraction(0)])
-    sol = _exact_solve(rows, [Fraction(0)] * len(R) + [Fraction(1)])
+    sol = exact_solve(rows, [Fraction(0)] * len(R) + [Fraction(1)])
     if sol is None or min(sol[:k]) < 0:
         return None
     out = np.array([Fraction(0)] * A.shape[1], dtype=object)

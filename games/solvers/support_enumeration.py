@@ -18,8 +18,8 @@ import numpy as np
 
 from games.model import Game
 from games.results import EquilibriumSet, make_equilibrium
-from games.solvers.vertex_enumeration import (_check_two_players, _exact_solve,
-                                              is_degenerate, make_float_equilibria)
+from games.solvers.common import check_two_players, exact_solve
+from games.solvers.vertex_enumeration import is_degenerate, make_float_equilibria
 
 __all__ = ["support_enumeration", "DegenerateGameWarning"]
 
@@ -67,7 +67,7 @@ def support_enumeration(game: Game, exact: bool | None = None) -> EquilibriumSet
     >>> len(eqs), eqs.complete
     (1, True)
     """
-    _check_two_players(game, "support_enumeration")
+    check_two_players(game, "support_enumeration")
     if exact is None:
         exact = game.exact
     game = game.with_arithmetic(exact)
@@ -210,7 +210,7 @@ def _indifferent(A: np.ndarray, I: tuple, J: tuple) -> np.ndarray | None:
     k = len(J)
     rows = [[Fraction(A[i, j]) for j in J] + [Fraction(-1)] for i in I]
     rows.append([Fraction(1)] * k + [Fraction(0)])
-    sol = _exact_solve(rows, [Fraction(0)] * len(I) + [Fraction(1)])
+    sol = exact_solve(rows, [Fraction(0)] * len(I) + [Fraction(1)])
     if sol is None or min(sol[:k]) <= 0:
         return None
     y = np.array([Fraction(0)] * A.shape[1], dtype=object)

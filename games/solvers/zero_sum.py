@@ -19,10 +19,12 @@ import numpy as np
 
 from games.errors import InvalidGameError, SolverError
 from games.model import Game, format_number
-from games.results import Equilibrium, _number, make_equilibrium
-from games.solvers.vertex_enumeration import _check_two_players, _exact_solve
+from games.results import Equilibrium, json_number, make_equilibrium
+from games.solvers.common import check_two_players, exact_solve
+from games.solvers.vertex_enumeration import all_equilibria
 
-__all__ = ["solve_zero_sum", "security_strategies", "ZeroSumSolution", "SecurityStrategies"]
+__all__ = ["solve_zero_sum", "security_strategies", "ZeroSumSolution", "SecurityStrategies",
+           "maximin_lp"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,8 +70,8 @@ class ZeroSumSolution:
         return (f"<p>{html.escape(repr(self))}</p>" + self.equilibrium._repr_html_())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": _number(self.value), "constant": _number(self.constant),
-                "gap": _number(self.gap), "exact": self.exact, "method": self.method,
+        return {"value": json_number(self.value), "constant": json_number(self.constant),
+                "gap": json_number(self.gap), "exact": self.exact, "method": self.method,
                 "equilibrium": self.equilibrium.to_dict()}
 
 
@@ -105,9 +107,9 @@ class SecurityStrategies:
         return f"SecurityStrategies({parts})"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"values": [_number(v) for v in self.values],
-                "strategies": [[_number(p) for p in s] for s in self.strategies],
-                "punishments": [[_number(p) for p in s] for s in self.punishments],
+        return {"values": [json_number(v) for v in self.values],
+                "strategies": [[json_number(p) for p in s] for s in self.strategies],
+                "punishments": [[json_number(p) for p in s] for s in self.punishments],
                 "exact": self.exact, "method": self.method}
 
 
@@ -150,7 +152,7 @@ def solve_zero_sum(game: Game, exact: bool | None = None) -> ZeroSumSolution:
     >>> s.value, [str(p) for p in s.strategies[0]], s.gap
     (Fraction(1, 5), ['2/5', '3/5'], Fraction(0, 1))
     """
-    _check_two_players(game, "solve_zero_sum")
+    check_two_players(game, "solve_zero_sum")
     if exact is None:
         exact = game.exact
     game = game.with_arithmetic(exact)
@@ -160,7 +162,6 @@ def solve_zero_sum(game: Game, exact: bool | None = None) -> ZeroSumSolution:
     if exact:
         x, y, v = _exact_matrix_game(A, x, y)
         if x is None:       # degenerate LP: fall back to an exact extreme equilibrium
-            from games.solvers.vertex_enumeration import all_equilibria
             e = all_equilibria(game)[0]
             x, y = e.strategies
             v = e.payoffs[0]
@@ -258,12 +259,12 @@ def _lp_matrix_game(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Optimal strategies of the row (maximiser) and column (minimiser) player of ``M``."""
     shift = float(M.min()) - 1.0
     P = M - shift                      # positive: the value is positive
-    x, value = _maximin_lp(P, "row")
-    y, _ = _maximin_lp(-P.T, "column")  # the column player maximises min of -P y
+    x, value = maximin_lp(P, "row")
+    y, _ = maximin_lp(-P.T, "column")  # the column player maximises min of -P y
     return x, y, value + shift
 
 
-def _maximin_lp(P: np.ndarray, who: str) -> tuple[np.ndarray, float]:
+def maximin_lp(P: np.ndarray, who: str) -> tuple[np.ndarray, float]:
     """max v s.t. P^T x >= v, sum x = 1, x >= 0 (HiGHS): the maximin strategy of the player
     whose payoffs are the rows of ``P``, and its value."""
     from scipy.optimize import linprog
@@ -321,7 +322,7 @@ def _solve_side(M: np.ndarray, support: list[int], equal: list[int], row_player:
         rhs.append(Fraction(0))
     rows.append([Fraction(1)] * k + [Fraction(0)])
     rhs.append(Fraction(1))
-    sol = _exact_solve(rows, rhs)
+    sol = exact_solve(rows, rhs)
     if sol is None:
         return None
     x = np.array([Fraction(0)] * M.shape[0], dtype=object)
