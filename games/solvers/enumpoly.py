@@ -145,8 +145,10 @@ def _solve_support(ml: Multilinear, supports: tuple[tuple[int, ...], ...],
     n = ml.n
     k = [len(S) for S in supports]
     m = sum(k) - n
-    T = [np.ascontiguousarray(ml.payoffs[i][np.ix_(*[np.asarray(s) for s in supports])])
-         for i in range(n)]
+    # payoffs in units of the payoff range: the roots do not change, and the residual and
+    # conditioning thresholds of the homotopy are dimensionless
+    T = [np.ascontiguousarray(ml.payoffs[i][np.ix_(*[np.asarray(s) for s in supports])]
+                              / ml.scale) for i in range(n)]
     if m == 0:
         roots = np.zeros((1, 0))
     else:
@@ -155,7 +157,7 @@ def _solve_support(ml: Multilinear, supports: tuple[tuple[int, ...], ...],
             if k[i] > 1 and not factors[i]:
                 # the others are pure: player i's indifference is a constant condition
                 diff = T[i].reshape(k[i]) - T[i].reshape(k[i])[0]
-                if np.any(np.abs(diff) > ml.tol):
+                if np.any(np.abs(diff) > ml.tol / ml.scale):
                     return []
                 stats["underdetermined"] += 1
                 return []

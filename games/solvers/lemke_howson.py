@@ -21,7 +21,7 @@ import numpy as np
 from games._jit import jit
 from games.errors import InvalidGameError, SolverError
 from games.model import Game
-from games.results import RELATIVE_TOLERANCE, Equilibrium, EquilibriumSet, make_equilibrium
+from games.results import Equilibrium, EquilibriumSet, make_equilibrium, tolerance
 from games.solvers.common import check_two_players, positive_ints
 from games.solvers.vertex_enumeration import exact_leaving_row, exact_pivot, make_float_equilibria
 
@@ -109,13 +109,13 @@ def lemke_howson(game: Game, initial_label: int | None = None, max_pivots: int =
         A = np.ascontiguousarray(game.float_payoffs[0], dtype=np.float64)
         B = np.ascontiguousarray(game.float_payoffs[1], dtype=np.float64)
         found = []
+        limit = tolerance(game)     # relative to the payoff range, no floor
         for k in labels:
-            x, y, pivots, u, v, regret, largest = lh_solve(A, B, k, max_pivots, 1e-12)
+            x, y, pivots, u, v, regret, _ = lh_solve(A, B, k, max_pivots, 1e-12)
             if pivots < 0:
                 raise SolverError(f"{METHOD}: no equilibrium within max_pivots={max_pivots} "
                                   f"pivots from label {k} in a {m}x{n} game")
             if initial_label is not None:   # verified in the kernel: the certificate
-                limit = RELATIVE_TOLERANCE * max(1.0, largest)
                 if not regret <= limit:
                     raise SolverError(f"{METHOD}: the profile reached from label {k} has "
                                       f"regret {regret:.3g} > {limit:.3g}")
@@ -156,7 +156,7 @@ def lh_solve(A, B, k0, max_pivots, tol):
 
     Returns ``x, y, pivots, u, v, regret, largest`` where ``u, v`` are the payoffs,
     ``regret`` the largest gain from a deviation and ``largest`` the largest absolute
-    payoff (for the relative tolerance)."""
+    payoff. ``tol`` is the ratio-test tolerance on the payoffs mapped onto [1, 2]."""
     m, n = A.shape
     alo, ahi, blo, bhi = A[0, 0], A[0, 0], B[0, 0], B[0, 0]
     largest = 0.0

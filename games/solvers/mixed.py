@@ -13,7 +13,8 @@
 
 Every answer is polished by Newton's method on the indifference equations of its
 support and verified (:func:`games.results.make_equilibrium`): its certificate, the largest
-gain from a unilateral deviation, is at most ``1e-9 * max(1, max |payoff|)``. Exact games
+gain from a unilateral deviation, is at most :func:`games.tolerance.float_tolerance`
+(``1e-9`` of the payoff range, no absolute floor). Exact games
 get exact (rational) equilibria whenever the polished profile rationalises to one.
 """
 
@@ -61,7 +62,7 @@ def mixed_equilibria(game: Game, method: str = "auto", **options: Any) -> Equili
     Returns
     -------
     EquilibriumSet
-        Verified equilibria (certificate at most ``1e-9 * max(1, max |payoff|)``, 0 for
+        Verified equilibria (certificate at most ``1e-9`` of the payoff range, 0 for
         exact ones), with ``method``, ``parameters`` and ``complete``: True only when the
         method guarantees every equilibrium was found.
 

@@ -194,27 +194,30 @@ def newton_on_support(ml: Multilinear, x0: np.ndarray, support: np.ndarray,
         x[sl] /= x[sl].sum()
     owner = ml.owner[idx]
     k = len(idx)
+    # payoff equations in units of the payoff range, so that every residual and threshold
+    # below is dimensionless (the same Newton steps at every payoff scale)
+    unit = 1.0 / ml.scale
     v = np.zeros(n)
-    vals = ml.values(x)
+    vals = ml.values(x) * unit
     for i in range(n):
         v[i] = vals[idx[owner == i]] @ x[idx[owner == i]]
     last = np.inf
     for it in range(max_iter):
         vals, J = ml.values_and_jacobian(x)
         F = np.empty(k + n)
-        F[:k] = vals[idx] - v[owner]
+        F[:k] = vals[idx] * unit - v[owner]
         for i in range(n):
             F[k + i] = x[idx[owner == i]].sum() - 1.0
         res = float(np.abs(F).max())
-        if res < 1e-15 * ml.scale:
+        if res < 1e-15:
             break
         if res > 1e3 * last and res > 1e-6:
             return None
-        if it >= 8 and res > 1e-8 * ml.scale:      # not converging quadratically
+        if it >= 8 and res > 1e-8:      # not converging quadratically
             return None
         last = res
         M = np.zeros((k + n, k + n))
-        M[:k, :k] = J[np.ix_(idx, idx)]
+        M[:k, :k] = J[np.ix_(idx, idx)] * unit
         M[np.arange(k), k + owner] = -1.0
         M[k + owner, np.arange(k)] = 1.0
         try:
@@ -225,7 +228,7 @@ def newton_on_support(ml: Multilinear, x0: np.ndarray, support: np.ndarray,
             return None
         x[idx] -= step[:k]
         v -= step[k:]
-        if res < 1e-13 * ml.scale and float(np.abs(step).max()) < 1e-15:
+        if res < 1e-13 and float(np.abs(step).max()) < 1e-15:
             break
     if not np.all(np.isfinite(x)) or x.min() < -1e-9:
         return None
@@ -263,7 +266,8 @@ def polish(game: Game, strategies: Any, method: str, *, ml: Multilinear | None =
 
     Exact games get an exact equilibrium when the polished profile rationalises (with
     denominators up to 10^6) to a profile of exact regret 0; otherwise a float
-    equilibrium whose certificate is at most ``1e-9 * max(1, max |payoff|)``.
+    equilibrium whose certificate is at most :func:`games.tolerance.float_tolerance`
+    (relative to the payoff range).
 
     Raises
     ------
