@@ -216,7 +216,9 @@ def _mixed_dominated(game: Game, round_number: int) -> list[tuple[Elimination, i
         n_actions = rows.shape[0]
         if n_actions < 3:  # with two actions, mixed domination is pure domination
             continue
-        scale = max(1.0, float(np.abs(rows).max()))
+        scale = float(np.ptp(rows))     # the player's payoff range
+        if scale == 0.0:                # constant payoffs: nothing is strictly dominated
+            continue
         for a in range(n_actions):
             others = [b for b in range(n_actions) if b != a]
             # The best mixture of the other actions maximises its smallest margin over a:

@@ -22,6 +22,7 @@ from games.model import Game, format_number
 from games.results import Equilibrium, json_number, make_equilibrium
 from games.solvers.common import check_two_players, exact_solve
 from games.solvers.vertex_enumeration import all_equilibria
+from games.tolerance import float_tolerance
 
 __all__ = ["solve_zero_sum", "security_strategies", "ZeroSumSolution", "SecurityStrategies",
            "maximin_lp"]
@@ -243,7 +244,7 @@ def _constant_sum(game: Game) -> Any:
         ok = lo == hi
     else:
         lo, hi = float(S.min()), float(S.max())
-        ok = hi - lo <= 1e-9 * max(1.0, float(np.abs(game.payoffs).max()))
+        ok = hi - lo <= float_tolerance(game.float_payoffs)
     if not ok:
         a = np.unravel_index(int(np.argmin(np.asarray(S, dtype=float))), S.shape)
         b = np.unravel_index(int(np.argmax(np.asarray(S, dtype=float))), S.shape)
@@ -256,12 +257,16 @@ def _constant_sum(game: Game) -> Any:
 
 
 def _lp_matrix_game(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Optimal strategies of the row (maximiser) and column (minimiser) player of ``M``."""
-    shift = float(M.min()) - 1.0
-    P = M - shift                      # positive: the value is positive
+    """Optimal strategies of the row (maximiser) and column (minimiser) player of ``M``.
+
+    The LP sees ``M`` mapped affinely onto [1, 2] (positive value, and HiGHS's absolute
+    tolerances then mean the same at every payoff scale)."""
+    low = float(M.min())
+    span = float(M.max()) - low or 1.0
+    P = (M - low) / span + 1.0
     x, value = maximin_lp(P, "row")
     y, _ = maximin_lp(-P.T, "column")  # the column player maximises min of -P y
-    return x, y, value + shift
+    return x, y, (value - 1.0) * span + low
 
 
 def maximin_lp(P: np.ndarray, who: str) -> tuple[np.ndarray, float]:
@@ -289,8 +294,7 @@ def _exact_matrix_game(M: np.ndarray, xf: np.ndarray, yf: np.ndarray
     ``min_j (x M)_j == max_i (M y)_i``; ``(None, None, None)`` when that fails."""
     m, n = M.shape
     F = np.asarray(M, dtype=np.float64)
-    scale = max(1.0, float(np.abs(F).max()))
-    tol = 1e-7 * scale
+    tol = 1e-7 * float(np.ptp(F))       # relative to the payoff range
     I = [i for i in range(m) if xf[i] > 1e-9]
     J = [j for j in range(n) if yf[j] > 1e-9]
     vf = float(xf @ F @ yf)
