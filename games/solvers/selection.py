@@ -17,6 +17,7 @@ from games.results import Equilibrium, make_equilibrium, tolerance
 from games.solvers.common import check_two_players, exact_solve
 from games.solvers.pure import pure_equilibria
 from games.solvers.vertex_enumeration import all_equilibria
+from games.tolerance import payoff_scale
 
 __all__ = ["expected_layer", "welfare", "welfare_maximising", "payoff_dominant",
            "risk_dominant", "best_equilibrium"]
@@ -269,11 +270,14 @@ def _score(game: Game, e: Equilibrium, kind: str, player: Any, weights: Any) -> 
 def _milp(game: Game, kind: str, player: int | None, weights: Any) -> Equilibrium:
     from scipy.optimize import LinearConstraint, milp
 
-    A = np.asarray(game.float_payoffs[0], dtype=np.float64)
-    B = np.asarray(game.float_payoffs[1], dtype=np.float64)
+    # each player's payoffs shifted to start at 0 and both divided by the payoff range:
+    # the same equilibria, objectives changed by a positive factor and a constant (the
+    # egalitarian one keeps the shifts as offsets), and HiGHS's absolute tolerances mean
+    # the same at every payoff scale
+    A, B, offsets = _unit_bimatrix(game)
     m, n = A.shape
-    U1 = max(float(A.max() - A.min()), 1.0)
-    U2 = max(float(B.max() - B.min()), 1.0)
+    U1 = float(A.max())
+    U2 = float(B.max())
     # variables: x (m), y (n), u, v, s (m), t (n), w
     nv = m + n + 2 + m + n + 1
     X, Y, Uc, Vc, S, T, W = 0, m, m + n, m + n + 1, m + n + 2, 2 * m + n + 2, 2 * m + 2 * n + 2
@@ -319,8 +323,8 @@ def _milp(game: Game, kind: str, player: int | None, weights: Any) -> Equilibriu
         c[Uc if player == 0 else Vc] = -1
     elif kind == "egalitarian":
         c[W] = -1
-        add({W: 1, Uc: -1}, -np.inf, 0)
-        add({W: 1, Vc: -1}, -np.inf, 0)
+        add({W: 1, Uc: -1}, -np.inf, offsets[0])
+        add({W: 1, Vc: -1}, -np.inf, offsets[1])
     else:
         w = [1.0, 1.0] if weights is None else [float(v) for v in weights]
         if len(w) != 2:
@@ -328,8 +332,8 @@ def _milp(game: Game, kind: str, player: int | None, weights: Any) -> Equilibriu
         c[Uc], c[Vc] = -w[0], -w[1]
     lb = np.zeros(nv)
     ub = np.ones(nv)
-    lb[[Uc, Vc, W]] = [A.min(), B.min(), min(A.min(), B.min())]
-    ub[[Uc, Vc, W]] = [A.max(), B.max(), max(A.max(), B.max())]
+    lb[[Uc, Vc, W]] = [0.0, 0.0, min(offsets)]
+    ub[[Uc, Vc, W]] = [U1, U2, max(U1 + offsets[0], U2 + offsets[1])]
     integrality = np.zeros(nv)
     integrality[S:S + m + n] = 1
     from scipy.optimize import Bounds
@@ -370,7 +374,7 @@ def _polish(game: Game, x: np.ndarray, y: np.ndarray, rows: np.ndarray, cols: np
                 continue
         raise SolverError("best_equilibrium: could not make the MILP solution exact; use "
                           "method='enumeration'")
-    Af, Bf = np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64)
+    Af, Bf, _ = _unit_bimatrix(game)
     yp = _float_side(Af, J, R, y)
     xp = _float_side(Bf.T, I, C, x)
     for cand in ((xp, yp), (x, y)):
@@ -380,6 +384,16 @@ def _polish(game: Game, x: np.ndarray, y: np.ndarray, rows: np.ndarray, cols: np
             continue
     raise SolverError(f"best_equilibrium: the MILP solution has regret "
                       f"{format_number(game.regret((x, y)))} > {tolerance(game)}")
+
+
+def _unit_bimatrix(game: Game) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
+    """Float ``(A - min A) / scale``, ``(B - min B) / scale`` with ``scale`` the payoff
+    range (1 for a constant game), and the shifts ``(min A / scale, min B / scale)``."""
+    A = np.asarray(game.float_payoffs[0], dtype=np.float64)
+    B = np.asarray(game.float_payoffs[1], dtype=np.float64)
+    unit = 1.0 / (payoff_scale(game.float_payoffs) or 1.0)
+    low_a, low_b = float(A.min()), float(B.min())
+    return (A - low_a) * unit, (B - low_b) * unit, (low_a * unit, low_b * unit)
 
 
 def _rational(v: np.ndarray, bound: int) -> np.ndarray:
