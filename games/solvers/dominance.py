@@ -50,6 +50,13 @@ class Elimination:
     def by_mixed(self) -> bool:
         return len(self.dominated_by) > 1
 
+    def _repr_html_(self) -> str:
+        by = ", ".join(f"{k}: {format_number(v)}" for k, v in self.dominated_by.items())
+        cells = (self.round, self.player, self.action, by, format_number(self.margin))
+        return ("<table><tr><th>round</th><th>player</th><th>action</th><th>dominated by</th>"
+                "<th>margin</th></tr><tr>"
+                + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr></table>")
+
     def to_dict(self) -> dict[str, Any]:
         number = _json_number
         return {"round": self.round, "player": self.player, "action": self.action,

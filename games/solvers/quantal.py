@@ -11,6 +11,7 @@ coordinates, parameterised by arc length so that the branch may turn back in
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +60,9 @@ class QuantalResponse:
                 "strategies": [s.tolist() for s in self.strategies],
                 "payoffs": self.payoffs.tolist(), "residual": self.residual}
 
+    def _repr_html_(self) -> str:
+        return _strategies_table(repr(self), self.strategies, self.payoffs, self.game)
+
 
 @dataclass(frozen=True, eq=False)
 class QuantalResponsePath:
@@ -98,6 +102,12 @@ class QuantalResponsePath:
         return {"rationalities": self.rationalities.tolist(),
                 "profiles": self.profiles.tolist(),
                 "equilibrium": None if self.equilibrium is None else self.equilibrium.to_dict()}
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        end = self.equilibrium._repr_html_() if self.equilibrium is not None else \
+            "<p>no equilibrium reached</p>"
+        return f"<p>{esc(repr(self))}</p>{end}"
 
     def plot(self, ax: Any = None, log: bool = True) -> Any:
         """Plot every action's probability against the rationality (matplotlib)."""
@@ -140,6 +150,31 @@ class QuantalResponseFit:
     def __repr__(self) -> str:
         return (f"QuantalResponseFit(rationality {self.rationality:.6g}, log-likelihood "
                 f"{self.log_likelihood:.6g})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rationality": float(self.rationality),
+                "log_likelihood": float(self.log_likelihood),
+                "response": self.response.to_dict()}
+
+    def _repr_html_(self) -> str:
+        r = self.response
+        return _strategies_table(repr(self), r.strategies, r.payoffs, r.game)
+
+
+def _strategies_table(caption: str, strategies: tuple[np.ndarray, ...], payoffs: np.ndarray,
+                      game: Game | None) -> str:
+    """A small HTML table: one row per player with its strategy and expected payoff."""
+    esc = html.escape
+    n = len(strategies)
+    players = game.players if game is not None else tuple(f"Player {i + 1}" for i in range(n))
+    rows = []
+    for i, s in enumerate(strategies):
+        names = game.actions[i] if game is not None else [str(k) for k in range(len(s))]
+        text = ", ".join(f"{names[k]}: {float(p):.4g}" for k, p in enumerate(s))
+        rows.append(f"<tr><td>{esc(players[i])}</td><td>{esc(text)}</td>"
+                    f"<td>{float(payoffs[i]):.6g}</td></tr>")
+    return (f"<table><caption>{esc(caption)}</caption><tr><th>player</th><th>strategy</th>"
+            f"<th>payoff</th></tr>{''.join(rows)}</table>")
 
 
 # ---------------------------------------------------------------------------------------

@@ -107,6 +107,21 @@ class SecurityStrategies:
         parts = ", ".join(f"{p}: {format_number(v)}" for p, v in zip(names, self.values))
         return f"SecurityStrategies({parts})"
 
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        names = self.game.players if self.game is not None else \
+            tuple(f"Player {i + 1}" for i in range(len(self.values)))
+        actions = self.game.actions if self.game is not None else \
+            tuple(tuple(str(k) for k in range(len(s))) for s in self.strategies)
+        rows = "".join(
+            f"<tr><td>{esc(p)}</td><td>{esc(format_number(v))}</td><td>"
+            + esc(", ".join(f"{actions[i][k]}: {format_number(s[k])}"
+                            for k in np.flatnonzero(s != 0)))
+            + "</td></tr>"
+            for i, (p, v, s) in enumerate(zip(names, self.values, self.strategies)))
+        return (f"<table><caption>{esc(repr(self))}</caption><tr><th>player</th>"
+                f"<th>security level</th><th>maximin strategy</th></tr>{rows}</table>")
+
     def to_dict(self) -> dict[str, Any]:
         return {"values": [json_number(v) for v in self.values],
                 "strategies": [[json_number(p) for p in s] for s in self.strategies],
