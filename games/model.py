@@ -14,8 +14,8 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from fractions import Fraction
 from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 

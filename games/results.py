@@ -108,7 +108,8 @@ class Equilibrium:
             return str(self.profile)
         parts = []
         for i, s in enumerate(self.strategies):
-            names = self.game.actions[i] if self.game is not None else [str(k) for k in range(len(s))]
+            names = self.game.actions[i] if self.game is not None else \
+                [str(k) for k in range(len(s))]
             parts.append("{" + ", ".join(f"{names[k]}: {format_number(s[k])}"
                                          for k in np.flatnonzero(s != 0)) + "}")
         return "(" + ", ".join(parts) + ")"

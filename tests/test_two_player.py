@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import games
 from games.solvers.common import exact_solve
-from games.solvers.vertex_enumeration import MAX_BASES, _walk, _ZOBRIST
+from games.solvers.vertex_enumeration import _ZOBRIST, MAX_BASES, _walk
 from tests.strategies import game_objects
 
 SETTINGS = settings(max_examples=40, deadline=None,
@@ -142,7 +142,8 @@ def test_lemke_howson_on_a_large_random_game_gives_a_verified_equilibrium():
 def test_lemke_howson_rejects_labels_out_of_range():
     g = games.catalog.matching_pennies()
     for label in (-1, 4, 1.5, True, "0"):
-        with pytest.raises(games.InvalidGameError, match="initial_label: expected an integer in 0..3"):
+        with pytest.raises(games.InvalidGameError,
+                           match="initial_label: expected an integer in 0..3"):
             games.lemke_howson(g, initial_label=label)
 
 

@@ -209,7 +209,8 @@ def best_equilibrium(game: Game, objective: Any = "welfare", weights: Sequence[A
     """
     check_two_players(game, "best_equilibrium")
     if method not in ("auto", "enumeration", "milp"):
-        raise InvalidGameError(f"method: expected 'auto', 'enumeration' or 'milp', found {method!r}")
+        raise InvalidGameError(
+            f"method: expected 'auto', 'enumeration' or 'milp', found {method!r}")
     kind, player = _objective_kind(game, objective)
     if kind == "layer" and method == "milp":
         raise InvalidGameError(
@@ -356,13 +357,13 @@ def _polish(game: Game, x: np.ndarray, y: np.ndarray, rows: np.ndarray, cols: np
     """Recompute an equilibrium from its supports and best-response sets (exactly on
     exact games), then verify it."""
     A, B = game.payoffs[0], game.payoffs[1]
-    I = [i for i in range(len(x)) if x[i] > 1e-12]
+    Is = [i for i in range(len(x)) if x[i] > 1e-12]
     J = [j for j in range(len(y)) if y[j] > 1e-12]
-    R = [i for i in range(len(x)) if rows[i]] or I
+    R = [i for i in range(len(x)) if rows[i]] or Is
     C = [j for j in range(len(y)) if cols[j]] or J
     if game.exact:
         ysol = _exact_side(A, J, R)
-        xsol = _exact_side(B.T, I, C)
+        xsol = _exact_side(B.T, Is, C)
         candidates = [(xsol, ysol)] if ysol is not None and xsol is not None else []
         for digits in (2, 3, 4, 6, 8, 10, 12):      # a continuum: rationalise the float point
             bound = 10 ** digits
@@ -376,7 +377,7 @@ def _polish(game: Game, x: np.ndarray, y: np.ndarray, rows: np.ndarray, cols: np
                           "method='enumeration'")
     Af, Bf, _ = _unit_bimatrix(game)
     yp = _float_side(Af, J, R, y)
-    xp = _float_side(Bf.T, I, C, x)
+    xp = _float_side(Bf.T, Is, C, x)
     for cand in ((xp, yp), (x, y)):
         try:
             return make_equilibrium(game, cand, "best_equilibrium_milp")

@@ -104,8 +104,8 @@ def all_equilibria(game: Game, exact: bool | None = None) -> EquilibriumSet:
         pairs, degenerate, px, qy = _float_enumeration(fgame)
         equilibria = make_float_equilibria(fgame, px, qy, pairs, METHOD)
         if pairs:   # the order of Equilibrium.sort_key, by one stable lexicographic sort
-            I, J = zip(*pairs)
-            keys = np.hstack([px[list(I)], qy[list(J)]])
+            Is, J = zip(*pairs)
+            keys = np.hstack([px[list(Is)], qy[list(J)]])
             order = np.lexsort(-keys[:, ::-1].T).tolist()
             pairs = [pairs[k] for k in order]
             equilibria = [equilibria[k] for k in order]
@@ -137,7 +137,8 @@ def is_degenerate(game: Game) -> bool:
     return _float_enumeration(game)[1]
 
 
-def maximal_nash_subsets(equilibria: EquilibriumSet) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+def maximal_nash_subsets(equilibria: EquilibriumSet
+                         ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """The maximal Nash subsets of a two-player :func:`all_equilibria` result as pairs
     ``(rows, columns)``: indices of the distinct extreme strategies of player 1 and of
     player 2 (in order of first appearance in the set), such that every row strategy is
@@ -239,9 +240,9 @@ def make_float_equilibria(game: Game, xs: np.ndarray, ys: np.ndarray,
     if not pairs:
         return []
     A, B = game.float_payoffs[0], game.float_payoffs[1]
-    I = np.array([p[0] for p in pairs])
+    Is = np.array([p[0] for p in pairs])
     J = np.array([p[1] for p in pairs])
-    X, Y = xs[I], ys[J]
+    X, Y = xs[Is], ys[J]
     Ay = Y @ A.T                      # (k, m): payoff of each row against y
     xB = X @ B                        # (k, n)
     u = np.einsum("ki,ki->k", X, Ay)

@@ -310,13 +310,13 @@ def _exact_matrix_game(M: np.ndarray, xf: np.ndarray, yf: np.ndarray
     m, n = M.shape
     F = np.asarray(M, dtype=np.float64)
     tol = 1e-7 * float(np.ptp(F))       # relative to the payoff range
-    I = [i for i in range(m) if xf[i] > 1e-9]
+    Is = [i for i in range(m) if xf[i] > 1e-9]
     J = [j for j in range(n) if yf[j] > 1e-9]
     vf = float(xf @ F @ yf)
     tight_cols = [j for j in range(n) if (xf @ F)[j] <= vf + tol]
     tight_rows = [i for i in range(m) if (F @ yf)[i] >= vf - tol]
-    for cols, rows in ((J, I), (tight_cols, tight_rows)):
-        x = _solve_side(M, I, cols, row_player=True)
+    for cols, rows in ((J, Is), (tight_cols, tight_rows)):
+        x = _solve_side(M, Is, cols, row_player=True)
         y = _solve_side(M.T, J, rows, row_player=True)
         if x is None or y is None:
             continue
