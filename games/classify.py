@@ -12,6 +12,7 @@ import numpy as np
 
 from games.model import Game, format_number
 from games.solvers.pure import pure_equilibria
+from games.tolerance import ROUNDING, float_tolerance
 
 __all__ = ["classify", "Setting", "payoff_correlation"]
 
@@ -162,8 +163,7 @@ def payoff_correlation(game: Game) -> float:
     flat = game.float_payoffs.reshape(game.n_players, -1)
     centred = flat - flat.mean(axis=1, keepdims=True)
     norms = np.sqrt((centred**2).sum(axis=1))
-    scale = np.abs(flat).max(axis=1)
-    varying = [i for i in range(game.n_players) if norms[i] > 1e-12 * max(1.0, scale[i])]
+    varying = [i for i in range(game.n_players) if not _is_constant(flat[i])]
     if len(varying) < 2:
         return 1.0
     z = centred[varying] / norms[varying, None]
@@ -174,11 +174,18 @@ def payoff_correlation(game: Game) -> float:
 
 
 def _is_zero(x: Any, game: Game) -> bool:
-    return x == 0 if game.exact else abs(float(x)) <= 1e-9 * max(1.0, _scale(game))
+    return x == 0 if game.exact else abs(float(x)) <= _tolerance(game)
 
 
-def _scale(game: Game) -> float:
-    return float(np.abs(game.float_payoffs).max())
+def _tolerance(game: Game) -> float:
+    """Float comparisons of payoffs: relative to the payoff range, no absolute floor."""
+    return float_tolerance(game.float_payoffs)
+
+
+def _is_constant(row: np.ndarray) -> bool:
+    """Whether one player's float payoffs never vary (beyond float rounding)."""
+    row = np.asarray(row, dtype=float)
+    return float(np.ptp(row)) <= ROUNDING * float(np.abs(row).max())
 
 
 def _all_equal(values: np.ndarray, game: Game, constant_only: bool = True) -> bool:
@@ -187,7 +194,7 @@ def _all_equal(values: np.ndarray, game: Game, constant_only: bool = True) -> bo
     if game.exact:
         return all(v == reference for v in values)
     return bool(np.all(np.abs(np.asarray(values, dtype=float) - float(reference))
-                       <= 1e-9 * max(1.0, _scale(game))))
+                       <= _tolerance(game)))
 
 
 def _normalise(flat: np.ndarray, game: Game) -> list[np.ndarray | None]:
@@ -200,8 +207,7 @@ def _normalise(flat: np.ndarray, game: Game) -> list[np.ndarray | None]:
         else:
             row = np.asarray(row, dtype=float)
             span = float(high - low)
-            out.append(None if span <= 1e-12 * max(1.0, float(np.abs(row).max()))
-                       else (row - float(low)) / span)
+            out.append(None if _is_constant(row) else (row - float(low)) / span)
     return out
 
 
@@ -213,7 +219,7 @@ def _strategically_constant_sum(game: Game, flat: np.ndarray) -> bool:
         return False
     values = np.asarray(flat, dtype=float)
     centred = values - values.mean(axis=1, keepdims=True)
-    scale = max(1.0, float(np.abs(centred).max()))
+    scale = float(np.abs(centred).max()) or 1.0     # the LP sees payoffs of order 1
     if n == 2:
         normalised = _normalise(flat, game)
         if normalised[0] is None or normalised[1] is None:
@@ -245,7 +251,7 @@ def _strategically_constant_sum(game: Game, flat: np.ndarray) -> bool:
                     return True
         return False
     total = weights @ values
-    return bool(np.ptp(total) <= 1e-9 * max(1.0, float(np.abs(values).max())))
+    return bool(np.ptp(total) <= float_tolerance(values))
 
 
 def _is_potential(game: Game) -> bool:
@@ -253,7 +259,7 @@ def _is_potential(game: Game) -> bool:
     players, :math:`\Delta_j \Delta_i u_i = \Delta_i \Delta_j u_j` where :math:`\Delta_i`
     is the difference to player i's first action."""
     payoffs = game.payoffs
-    tol = 0.0 if game.exact else 1e-9 * max(1.0, _scale(game))
+    tol = 0.0 if game.exact else _tolerance(game)
     for i, j in combinations(range(game.n_players), 2):
         mixed = []
         for u in (payoffs[i], payoffs[j]):

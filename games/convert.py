@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from games.errors import GameError, InvalidGameError
-from games.model import Game, _to_array
+from games.model import Game, to_array
 
 __all__ = [
     "MissingDependencyError",
@@ -124,7 +124,7 @@ def from_arrays(data: Any, players: Sequence[str] | None = None,
     """
     if layout is not None and layout not in LAYOUTS:
         raise InvalidGameError(f"layout: expected one of {LAYOUTS}, found {layout!r}")
-    arr = _to_array(data, "data")
+    arr = to_array(data, "data")
     shape = arr.shape
     if arr.ndim < 2:
         raise InvalidGameError(

@@ -142,7 +142,7 @@ def check_game_size(shape: Sequence[int], n_arrays: int, exact: bool = False,
     return size
 
 
-def _to_array(data: Any, field: str) -> np.ndarray:
+def to_array(data: Any, field: str) -> np.ndarray:
     """``data`` as an ndarray, rejecting ragged nesting and non-numbers (strings,
     booleans, complex numbers, None, ...) with the first offending value and its place."""
     if isinstance(data, np.ndarray):
@@ -429,7 +429,7 @@ class Game:
         if isinstance(payoffs, Game):
             raise InvalidGameError("payoffs: expected an array, found a Game (Games are immutable; "
                                    "use the Game itself)")
-        arr = _to_array(payoffs, "payoffs")
+        arr = to_array(payoffs, "payoffs")
         if arr.ndim < 2:
             raise InvalidGameError(
                 f"payoffs: expected an array of shape (n_players, a_1, ..., a_n), found "
@@ -509,7 +509,7 @@ class Game:
                     raise InvalidGameError(
                         f"criteria[{name!r}]: names are already the keys of the layer's mapping")
                 names = _check_names(list(data.keys()), len(data), f"{field} criteria")
-                parts = [_to_array(v, f"{field}[{k!r}]") for k, v in data.items()]
+                parts = [to_array(v, f"{field}[{k!r}]") for k, v in data.items()]
                 for k, part in zip(names, parts):
                     if part.shape != shape:
                         raise InvalidGameError(
@@ -519,7 +519,7 @@ class Game:
                     parts = [p.astype(object) for p in parts]
                 arr = np.stack(parts)
             else:
-                arr = _to_array(data, field)
+                arr = to_array(data, field)
                 if arr.shape == shape:
                     arr = arr[np.newaxis]
                 if arr.ndim != len(shape) + 1 or arr.shape[1:] != shape:
@@ -555,13 +555,13 @@ class Game:
         >>> Game.from_bimatrix([[1, -1], [-1, 1]]).payoffs[1].tolist()
         [[Fraction(-1, 1), Fraction(1, 1)], [Fraction(1, 1), Fraction(-1, 1)]]
         """
-        A = _to_array(A, "A")
+        A = to_array(A, "A")
         if A.ndim != 2:
             raise InvalidGameError(f"A: expected a matrix (2 dimensions), found shape {A.shape}")
         if B is None:
             B = -A
         else:
-            B = _to_array(B, "B")
+            B = to_array(B, "B")
             if B.shape != A.shape:
                 raise InvalidGameError(f"B: expected shape {A.shape} like A, found {B.shape}")
         if A.dtype == object or B.dtype == object:
@@ -776,7 +776,7 @@ class Game:
                 vec[self.action_index(i, entry)] = Fraction(1)
                 raw.append(vec)
                 continue
-            arr = _to_array(entry, f"profile[{i}]")
+            arr = to_array(entry, f"profile[{i}]")
             if arr.shape != (self.shape[i],):
                 raise InvalidGameError(
                     f"profile[{i}]: expected {self.shape[i]} probabilities for player {i} "

@@ -14,23 +14,21 @@ import numpy as np
 
 from games.errors import SolverError
 from games.model import Game, format_number
+from games.tolerance import RELATIVE_TOLERANCE, float_tolerance
 
 __all__ = ["Equilibrium", "EquilibriumSet", "make_equilibrium", "make_pure_equilibria",
-           "pure_regrets", "tolerance"]
-
-#: Relative tolerance of float certificates: a float equilibrium is accepted when its
-#: regret is at most ``RELATIVE_TOLERANCE * max(1, max |payoff|)``.
-RELATIVE_TOLERANCE = 1e-9
+           "pure_regrets", "tolerance", "json_number", "RELATIVE_TOLERANCE"]
 
 
 def tolerance(game: Game) -> float:
-    """The largest regret accepted for a float equilibrium of ``game`` (0 when exact)."""
+    """The largest regret accepted for an equilibrium of ``game``: 0 when exact, else
+    :func:`games.tolerance.float_tolerance` (relative to the payoff range, no floor)."""
     if game.exact:
         return 0.0
-    return RELATIVE_TOLERANCE * max(1.0, float(np.abs(game.float_payoffs).max()))
+    return float_tolerance(game.float_payoffs)
 
 
-def _number(x: Any) -> Any:
+def json_number(x: Any) -> Any:
     """A JSON number: ints and floats as they are, other fractions as 'p/q'."""
     if isinstance(x, Fraction):
         return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
@@ -116,7 +114,8 @@ class Equilibrium:
             return str(self.profile)
         parts = []
         for i, s in enumerate(self.strategies):
-            names = self.game.actions[i] if self.game is not None else [str(k) for k in range(len(s))]
+            names = self.game.actions[i] if self.game is not None else \
+                [str(k) for k in range(len(s))]
             parts.append("{" + ", ".join(f"{names[k]}: {format_number(s[k])}"
                                          for k in np.flatnonzero(s != 0)) + "}")
         return "(" + ", ".join(parts) + ")"
@@ -146,10 +145,10 @@ class Equilibrium:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "strategies": [[_number(p) for p in s] for s in self.strategies],
-            "payoffs": [_number(p) for p in self.payoffs],
+            "strategies": [[json_number(p) for p in s] for s in self.strategies],
+            "payoffs": [json_number(p) for p in self.payoffs],
             "support": [list(s) for s in self.support],
-            "regret": _number(self.regret),
+            "regret": json_number(self.regret),
             "exact": self.exact,
             "method": self.method,
         }

@@ -467,7 +467,8 @@ def frontier(game: Game, dimensions: Any = None, over: str = "outcomes",
 
 
 def _correlated_frontier(game: Game, table: ScoreTable, coarse: bool, max_lps: int):
-    from games.solvers.correlated import _solve_lp, correlated_constraints
+    from games.solvers.correlated import correlated_constraints
+    from games.solvers.correlated import solve_lp as _solve_lp
     d = len(table.axes)
     matrix, _ = correlated_constraints(game, coarse=coarse)
     S = table.values

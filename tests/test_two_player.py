@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import games
-from games.solvers.vertex_enumeration import _ZOBRIST, MAX_BASES, _exact_solve, _walk
+from games.solvers.common import exact_solve
+from games.solvers.vertex_enumeration import _ZOBRIST, MAX_BASES, _walk
 from tests.strategies import game_objects
 
 SETTINGS = settings(max_examples=40, deadline=None,
@@ -282,7 +283,7 @@ def _brute_force_vertices(M: np.ndarray) -> dict:
     for tight in itertools.combinations(range(d + r), d):
         rows = [[Fraction(int(k == t)) for k in range(d)] if t < d else rows_of_M[t - d]
                 for t in tight]
-        z = _exact_solve(rows, [Fraction(int(t >= d)) for t in tight])
+        z = exact_solve(rows, [Fraction(int(t >= d)) for t in tight])
         if z is None or min(z) < 0:
             continue
         slack = [1 - sum(a * b for a, b in zip(row, z)) for row in rows_of_M]
@@ -331,7 +332,7 @@ def _lexicographic_bases(M: np.ndarray) -> Counter:
     for basic in itertools.combinations(range(d + r), r):
         rows = [[columns[v][i] for v in basic] for i in range(r)]
         # B^-1 column by column (B^-1 e_k solves B y = e_k), then x_B = B^-1 1
-        inverse_columns = [_exact_solve(rows, [Fraction(int(i == k)) for i in range(r)])
+        inverse_columns = [exact_solve(rows, [Fraction(int(i == k)) for i in range(r)])
                            for k in range(r)]
         if inverse_columns[0] is None:
             continue

@@ -23,10 +23,11 @@ import numpy as np
 
 from games.errors import InvalidGameError, SolverError
 from games.model import Game, format_number
-from games.results import tolerance
+from games.solvers.common import exact_solve
+from games.tolerance import float_tolerance, payoff_scale
 
 __all__ = ["correlated_equilibrium", "CorrelatedEquilibrium", "correlated_constraints",
-           "deviation_gains", "objective_vector"]
+           "deviation_gains", "objective_vector", "solve_lp"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,8 +44,8 @@ class CorrelatedEquilibrium:
     regret : float or Fraction
         The certificate: the largest expected gain of any player from a deviation
         (from one recommended action for a CE, from the recommendation as a whole for a
-        coarse CE); 0 at an exact equilibrium, at most :func:`games.results.tolerance`
-        for a float one.
+        coarse CE); 0 at an exact equilibrium, at most
+        :func:`games.tolerance.float_tolerance` for a float one.
     exact : bool
         Whether the distribution was rationalised and verified in exact arithmetic.
     coarse : bool
@@ -253,9 +254,13 @@ def correlated_equilibrium(game: Game, objective: Any = None, coarse: bool = Fal
     with the incentive constraints ``A`` of :func:`correlated_constraints` and scipy's
     HiGHS dual simplex (a vertex of the polytope). The answer is cleaned (tiny negatives
     set to 0, renormalised) and verified: its certificate, the largest gain of any
-    deviation constraint, must be at most :func:`games.results.tolerance`. On an exact
-    game the probabilities are also rationalised (continued fractions) and kept exact
-    when they satisfy every constraint exactly.
+    deviation constraint, must be at most :func:`games.tolerance.float_tolerance`
+    (relative to the payoff range). On an exact game the probabilities are made exact:
+    rationalised (continued fractions), or else recomputed as the exact solution of the
+    vertex's active constraints, and kept when they satisfy every constraint exactly;
+    if neither works the float answer is returned, verified with the float tolerance
+    and marked ``exact=False``. Every game has a correlated equilibrium (a Nash
+    equilibrium is one), so the LP is always feasible.
 
     Parameters
     ----------
@@ -297,16 +302,29 @@ def correlated_equilibrium(game: Game, objective: Any = None, coarse: bool = Fal
     """
     c, name = objective_vector(game, objective)
     matrix, _ = correlated_constraints(game, coarse=coarse)
-    x = _solve_lp(game, matrix, c if maximize else -c)
+    x = solve_lp(game, matrix, c if maximize else -c)
     return _finish(game, x, coarse, name, c, objective)
 
 
-def _solve_lp(game: Game, matrix: Any, c: np.ndarray) -> np.ndarray:
+def solve_lp(game: Game, matrix: Any, c: np.ndarray) -> np.ndarray:
+    """A vertex of ``{x >= 0 : matrix @ x <= 0, sum x = 1}`` maximising ``c @ x`` (HiGHS dual
+    simplex), ``matrix`` the float constraints of :func:`correlated_constraints`.
+
+    The constraints are divided by the payoff range and the objective by its largest
+    entry, so that HiGHS's absolute tolerances mean the same at every payoff scale.
+
+    Raises
+    ------
+    SolverError
+        When the LP fails.
+    """
     from scipy.optimize import linprog
     n = game.n_profiles
-    scale = max(1.0, float(np.abs(c).max()) if c.size else 1.0)
+    c_scale = float(np.abs(c).max()) if c.size else 0.0
     rows = matrix.shape[0]
-    res = linprog(-c / scale, A_ub=matrix if rows else None, b_ub=np.zeros(rows) if rows else None,
+    unit = 1.0 / (payoff_scale(game.float_payoffs) or 1.0)
+    res = linprog(-c / (c_scale or 1.0), A_ub=matrix * unit if rows else None,
+                  b_ub=np.zeros(rows) if rows else None,
                   A_eq=np.ones((1, n)), b_eq=[1.0], bounds=(0, None), method="highs-ds")
     if res.status != 0 or res.x is None:
         raise SolverError(f"correlated_equilibrium: the LP failed ({res.message})")
@@ -319,7 +337,7 @@ def _finish(game: Game, x: np.ndarray, coarse: bool, name: str, c: np.ndarray,
     x = x / x.sum()
     method = "coarse correlated LP (HiGHS)" if coarse else "correlated LP (HiGHS)"
     if game.exact:
-        exact_x = _rationalise(game, x, coarse)
+        exact_x, how = _exact_distribution(game, x, coarse)
         if exact_x is not None:
             c_exact, _ = objective_vector(game, objective, exact=True)
             dist = exact_x.reshape(game.shape)
@@ -329,11 +347,13 @@ def _finish(game: Game, x: np.ndarray, coarse: bool, name: str, c: np.ndarray,
                                 for i in range(game.n_players)], dtype=object)
             value = None if name == "none" else (c_exact * exact_x).sum()
             return _result(dist, payoffs, regret, True, coarse, name, value,
-                           method + ", rationalised", game)
+                           f"{method}, {how}", game)
+        # no exact distribution found: the float answer, held to the float tolerance
+        method += ", float (not rationalised)"
     dist = x.reshape(game.shape)
     gains = deviation_gains(game, dist, coarse)
     regret = max(0.0, float(gains.max())) if gains.size else 0.0
-    limit = tolerance(game)
+    limit = float_tolerance(game.float_payoffs)
     if regret > limit:
         raise SolverError(
             f"correlated_equilibrium: the LP solution is not an equilibrium: a deviation "
@@ -341,6 +361,20 @@ def _finish(game: Game, x: np.ndarray, coarse: bool, name: str, c: np.ndarray,
     payoffs = game.float_payoffs.reshape(game.n_players, -1) @ x
     value = None if name == "none" else float(c @ x)
     return _result(dist, payoffs, regret, False, coarse, name, value, method, game)
+
+
+def _exact_distribution(game: Game, x: np.ndarray, coarse: bool
+                        ) -> tuple[np.ndarray | None, str]:
+    """Exact probabilities near the LP vertex ``x`` that satisfy every constraint exactly,
+    and how they were found ("rationalised" or "exact vertex"); ``(None, "")`` when
+    neither works."""
+    q = _rationalise(game, x, coarse)
+    if q is not None:
+        return q, "rationalised"
+    q = _exact_vertex(game, x, coarse)
+    if q is not None:
+        return q, "exact vertex"
+    return None, ""
 
 
 def _rationalise(game: Game, x: np.ndarray, coarse: bool) -> np.ndarray | None:
@@ -355,6 +389,37 @@ def _rationalise(game: Game, x: np.ndarray, coarse: bool) -> np.ndarray | None:
             continue
         gains = deviation_gains(game, q.reshape(game.shape), coarse)
         if len(gains) == 0 or max(gains) <= 0:
+            return q
+    return None
+
+
+def _exact_vertex(game: Game, x: np.ndarray, coarse: bool) -> np.ndarray | None:
+    """The vertex of the exact polytope that the float vertex ``x`` approximates: the
+    unique solution of its active constraints (the incentive constraints that are tight
+    and the probabilities that are zero, within a threshold relative to the payoff
+    range), solved in exact arithmetic and verified exactly; None when no threshold gives
+    a unique, feasible solution."""
+    exact_matrix, _ = correlated_constraints(game, coarse=coarse, exact=True)
+    float_matrix, _ = correlated_constraints(game, coarse=coarse)
+    gains = float_matrix @ x
+    scale = payoff_scale(game.float_payoffs)
+    tried = set()
+    for threshold in (1e-9, 1e-7, 1e-11, 1e-5):
+        support = np.flatnonzero(x > threshold)
+        tight = np.flatnonzero(gains >= -threshold * scale)
+        key = (tuple(support), tuple(tight))
+        if key in tried or not len(support):
+            continue
+        tried.add(key)
+        rows = [list(exact_matrix[r, support]) for r in tight]
+        rows.append([Fraction(1)] * len(support))
+        solution = exact_solve(rows, [Fraction(0)] * len(tight) + [Fraction(1)])
+        if solution is None or min(solution) < 0:
+            continue
+        q = np.empty(len(x), dtype=object)
+        q[:] = Fraction(0)
+        q[support] = solution
+        if len(exact_matrix) == 0 or max(exact_matrix.dot(q)) <= 0:
             return q
     return None
 

@@ -12,6 +12,7 @@ import numpy as np
 from games.errors import SolverError
 from games.model import Game, format_number
 from games.results import tolerance
+from games.solvers.zero_sum import maximin_lp
 
 __all__ = ["eliminate_dominated", "Elimination", "Reduction"]
 
@@ -48,6 +49,13 @@ class Elimination:
     @property
     def by_mixed(self) -> bool:
         return len(self.dominated_by) > 1
+
+    def _repr_html_(self) -> str:
+        by = ", ".join(f"{k}: {format_number(v)}" for k, v in self.dominated_by.items())
+        cells = (self.round, self.player, self.action, by, format_number(self.margin))
+        return ("<table><tr><th>round</th><th>player</th><th>action</th><th>dominated by</th>"
+                "<th>margin</th></tr><tr>"
+                + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr></table>")
 
     def to_dict(self) -> dict[str, Any]:
         number = _json_number
@@ -208,8 +216,6 @@ def _pure_dominated(game: Game, round_number: int) -> list[tuple[Elimination, in
 
 
 def _mixed_dominated(game: Game, round_number: int) -> list[tuple[Elimination, int]]:
-    from games.solvers.zero_sum import _maximin_lp
-
     found = []
     limit = tolerance(game)
     for i in range(game.n_players):
@@ -217,12 +223,14 @@ def _mixed_dominated(game: Game, round_number: int) -> list[tuple[Elimination, i
         n_actions = rows.shape[0]
         if n_actions < 3:  # with two actions, mixed domination is pure domination
             continue
-        scale = max(1.0, float(np.abs(rows).max()))
+        scale = float(np.ptp(rows))     # the player's payoff range
+        if scale == 0.0:                # constant payoffs: nothing is strictly dominated
+            continue
         for a in range(n_actions):
             others = [b for b in range(n_actions) if b != a]
             # The best mixture of the other actions maximises its smallest margin over a:
             # the maximin LP of the gains u(b, s) - u(a, s).
-            weights, margin = _maximin_lp((rows[others] - rows[a]) / scale, "dominance")
+            weights, margin = maximin_lp((rows[others] - rows[a]) / scale, "dominance")
             if margin * scale <= limit:
                 continue
             certificate = _dominating_strategy(game, i, a, others, weights)

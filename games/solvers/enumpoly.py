@@ -32,7 +32,7 @@ import numpy as np
 from games.errors import InvalidGameError
 from games.model import Game
 from games.results import Equilibrium, EquilibriumSet
-from games.solvers.mixed import Multilinear, certify, _newton_on_support
+from games.solvers.multilinear import Multilinear, certify, newton_on_support
 
 __all__ = ["enumpoly_equilibria"]
 
@@ -145,8 +145,10 @@ def _solve_support(ml: Multilinear, supports: tuple[tuple[int, ...], ...],
     n = ml.n
     k = [len(S) for S in supports]
     m = sum(k) - n
-    T = [np.ascontiguousarray(ml.payoffs[i][np.ix_(*[np.asarray(s) for s in supports])])
-         for i in range(n)]
+    # payoffs in units of the payoff range: the roots do not change, and the residual and
+    # conditioning thresholds of the homotopy are dimensionless
+    T = [np.ascontiguousarray(ml.payoffs[i][np.ix_(*[np.asarray(s) for s in supports])]
+                              / ml.scale) for i in range(n)]
     if m == 0:
         roots = np.zeros((1, 0))
     else:
@@ -155,7 +157,7 @@ def _solve_support(ml: Multilinear, supports: tuple[tuple[int, ...], ...],
             if k[i] > 1 and not factors[i]:
                 # the others are pure: player i's indifference is a constant condition
                 diff = T[i].reshape(k[i]) - T[i].reshape(k[i])[0]
-                if np.any(np.abs(diff) > ml.tol):
+                if np.any(np.abs(diff) > ml.tol / ml.scale):
                     return []
                 stats["underdetermined"] += 1
                 return []
@@ -177,7 +179,7 @@ def _solve_support(ml: Multilinear, supports: tuple[tuple[int, ...], ...],
         mask = np.zeros(ml.size, dtype=bool)
         for i, S in enumerate(supports):
             mask[ml.offsets[i] + np.asarray(S)] = True
-        y = _newton_on_support(ml, np.maximum(x, 0.0), mask)
+        y = newton_on_support(ml, np.maximum(x, 0.0), mask)
         if y is None or float(np.abs(y - x).max()) > 1e-5:
             continue
         if ml.regret(y) <= ml.tol:

@@ -13,6 +13,7 @@ equilibrium is exact.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -20,10 +21,9 @@ import numpy as np
 from games._jit import jit
 from games.errors import InvalidGameError, SolverError
 from games.model import Game
-from games.results import RELATIVE_TOLERANCE, Equilibrium, EquilibriumSet, make_equilibrium
-from games.solvers.vertex_enumeration import (_check_two_players, _positive_ints,
-                                              exact_leaving_row, exact_pivot,
-                                              make_float_equilibria)
+from games.results import Equilibrium, EquilibriumSet, make_equilibrium, tolerance
+from games.solvers.common import check_two_players, positive_ints
+from games.solvers.vertex_enumeration import exact_leaving_row, exact_pivot, make_float_equilibria
 
 __all__ = ["lemke_howson"]
 
@@ -87,7 +87,7 @@ def lemke_howson(game: Game, initial_label: int | None = None, max_pivots: int =
     >>> len(games.lemke_howson(g))     # of the 3 equilibria, 2 are reached from some label
     2
     """
-    _check_two_players(game, "lemke_howson")
+    check_two_players(game, "lemke_howson")
     m, n = game.shape
     if exact is None:
         exact = game.exact
@@ -109,13 +109,13 @@ def lemke_howson(game: Game, initial_label: int | None = None, max_pivots: int =
         A = np.ascontiguousarray(game.float_payoffs[0], dtype=np.float64)
         B = np.ascontiguousarray(game.float_payoffs[1], dtype=np.float64)
         found = []
+        limit = tolerance(game)     # relative to the payoff range, no floor
         for k in labels:
-            x, y, pivots, u, v, regret, largest = _lh_solve(A, B, k, max_pivots, 1e-12)
+            x, y, pivots, u, v, regret, _ = lh_solve(A, B, k, max_pivots, 1e-12)
             if pivots < 0:
                 raise SolverError(f"{METHOD}: no equilibrium within max_pivots={max_pivots} "
                                   f"pivots from label {k} in a {m}x{n} game")
             if initial_label is not None:   # verified in the kernel: the certificate
-                limit = RELATIVE_TOLERANCE * max(1.0, largest)
                 if not regret <= limit:
                     raise SolverError(f"{METHOD}: the profile reached from label {k} has "
                                       f"regret {regret:.3g} > {limit:.3g}")
@@ -150,13 +150,13 @@ def _equilibrium(game: Game, x: Any, y: Any, exact: bool) -> Equilibrium:
 
 
 @jit
-def _lh_solve(A, B, k0, max_pivots, tol):
+def lh_solve(A, B, k0, max_pivots, tol):
     """Lemke-Howson on raw payoffs: affine map onto [1, 2], the path, the normalised
     strategies, and their certificate in the original payoffs.
 
     Returns ``x, y, pivots, u, v, regret, largest`` where ``u, v`` are the payoffs,
     ``regret`` the largest gain from a deviation and ``largest`` the largest absolute
-    payoff (for the relative tolerance)."""
+    payoff. ``tol`` is the ratio-test tolerance on the payoffs mapped onto [1, 2]."""
     m, n = A.shape
     alo, ahi, blo, bhi = A[0, 0], A[0, 0], B[0, 0], B[0, 0]
     largest = 0.0
@@ -547,8 +547,6 @@ class _IntegerTableau:
         return leaving
 
     def values(self, size: int, offset: int) -> list:
-        from fractions import Fraction
-
         out = [Fraction(0)] * size
         for i, v in enumerate(self.basis):
             if offset <= v < offset + size:
@@ -558,7 +556,7 @@ class _IntegerTableau:
 
 def _exact_path(game: Game, k0: int, max_pivots: int) -> tuple[list, list]:
     ints, _ = game.integer_payoffs()
-    A, B = _positive_ints(ints[0]), _positive_ints(ints[1])
+    A, B = positive_ints(ints[0]), positive_ints(ints[1])
     m, n = A.shape
     L = m + n
     TP = np.zeros((n, L + 1), dtype=object)

@@ -11,6 +11,7 @@ coordinates, parameterised by arc length so that the branch may turn back in
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,7 @@ import numpy as np
 from games.errors import InvalidGameError, SolverError
 from games.model import Game, format_number
 from games.results import Equilibrium
-from games.solvers.mixed import Multilinear, polish
+from games.solvers.multilinear import Multilinear, polish
 
 __all__ = ["QuantalResponse", "QuantalResponsePath", "QuantalResponseFit", "quantal_response",
            "quantal_response_path", "fit_quantal_response", "logit_equilibrium"]
@@ -58,6 +59,9 @@ class QuantalResponse:
         return {"rationality": self.rationality,
                 "strategies": [s.tolist() for s in self.strategies],
                 "payoffs": self.payoffs.tolist(), "residual": self.residual}
+
+    def _repr_html_(self) -> str:
+        return _strategies_table(repr(self), self.strategies, self.payoffs, self.game)
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +102,12 @@ class QuantalResponsePath:
         return {"rationalities": self.rationalities.tolist(),
                 "profiles": self.profiles.tolist(),
                 "equilibrium": None if self.equilibrium is None else self.equilibrium.to_dict()}
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        end = self.equilibrium._repr_html_() if self.equilibrium is not None else \
+            "<p>no equilibrium reached</p>"
+        return f"<p>{esc(repr(self))}</p>{end}"
 
     def plot(self, ax: Any = None, log: bool = True) -> Any:
         """Plot every action's probability against the rationality (matplotlib)."""
@@ -140,6 +150,31 @@ class QuantalResponseFit:
     def __repr__(self) -> str:
         return (f"QuantalResponseFit(rationality {self.rationality:.6g}, log-likelihood "
                 f"{self.log_likelihood:.6g})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rationality": float(self.rationality),
+                "log_likelihood": float(self.log_likelihood),
+                "response": self.response.to_dict()}
+
+    def _repr_html_(self) -> str:
+        r = self.response
+        return _strategies_table(repr(self), r.strategies, r.payoffs, r.game)
+
+
+def _strategies_table(caption: str, strategies: tuple[np.ndarray, ...], payoffs: np.ndarray,
+                      game: Game | None) -> str:
+    """A small HTML table: one row per player with its strategy and expected payoff."""
+    esc = html.escape
+    n = len(strategies)
+    players = game.players if game is not None else tuple(f"Player {i + 1}" for i in range(n))
+    rows = []
+    for i, s in enumerate(strategies):
+        names = game.actions[i] if game is not None else [str(k) for k in range(len(s))]
+        text = ", ".join(f"{names[k]}: {float(p):.4g}" for k, p in enumerate(s))
+        rows.append(f"<tr><td>{esc(players[i])}</td><td>{esc(text)}</td>"
+                    f"<td>{float(payoffs[i]):.6g}</td></tr>")
+    return (f"<table><caption>{esc(caption)}</caption><tr><th>player</th><th>strategy</th>"
+            f"<th>payoff</th></tr>{''.join(rows)}</table>")
 
 
 # ---------------------------------------------------------------------------------------
@@ -240,10 +275,14 @@ def _trace(game: Game, *, max_rationality: float | None = None, stop_at: float |
            find_equilibrium: bool = True, first_step: float = 0.03, max_steps: int = 20000,
            payoffs: np.ndarray | None = None, record: bool = True
            ) -> tuple[list[float], list[np.ndarray], Equilibrium | None, Multilinear]:
-    """Trace the principal branch; returns lambdas, profiles, the NE (if asked)."""
+    """Trace the principal branch; returns lambdas, profiles, the NE (if asked).
+
+    The branch is traced in the payoffs divided by their range, where the rationality
+    ``lambda * span`` is dimensionless (the same path at every payoff scale); the
+    lambdas returned are in the game's own units. With ``stop_at``, the last two points
+    ``(z_old, z)`` are returned in the scaled units (see :func:`_unit_homotopy`)."""
     ml = Multilinear(game, payoffs)
-    span = float(ml.payoffs.max() - ml.payoffs.min())
-    h = _Homotopy(ml)
+    span = _span(ml)
     N = ml.size
     y = np.concatenate([np.full(a, -math.log(a)) for a in game.shape])
     z = np.concatenate([y, [0.0]])
@@ -252,14 +291,15 @@ def _trace(game: Game, *, max_rationality: float | None = None, stop_at: float |
     if span == 0.0:      # every profile is an equilibrium (and every QRE is the centroid)
         eq = polish(game, ml.split(np.exp(y)), "logit", ml=ml) if find_equilibrium else None
         return lams, profiles, eq, ml
-    lam_scale = 1.0 / span                       # lambda * span is dimensionless
-    lam_max = (max_rationality if max_rationality is not None else 1e9 * lam_scale)
+    h = _unit_homotopy(game, ml, span)
+    lam_max = max_rationality * span if max_rationality is not None else 1e9
+    stop = None if stop_at is None else stop_at * span
     _, J = h.jacobian(z[:N], 0.0)
     t = _tangent(J)
     if t[N] < 0:
         t = -t
     step = first_step * max(1.0, math.sqrt(N))
-    next_polish = 10.0 * lam_scale
+    next_polish = 10.0
     tol = 1e-10
     eq = None
     for _ in range(max_steps):
@@ -280,7 +320,7 @@ def _trace(game: Game, *, max_rationality: float | None = None, stop_at: float |
                     break
             step *= 0.5
         if not accepted:
-            raise SolverError(f"logit: path following stalled at rationality {z[N]:.4g}")
+            raise SolverError(f"logit: path following stalled at rationality {z[N] / span:.4g}")
         z_old, z, t = z, z_new, t_new
         if iters <= 2 and cos > 0.995:
             step *= 2.0
@@ -288,9 +328,9 @@ def _trace(game: Game, *, max_rationality: float | None = None, stop_at: float |
             step *= 0.7
         lam = float(z[N])
         if record:
-            lams.append(lam)
+            lams.append(lam / span)
             profiles.append(np.exp(z[:N]))
-        if stop_at is not None and lam >= stop_at:
+        if stop is not None and lam >= stop:
             return lams, profiles, (z_old, z), ml  # type: ignore[return-value]
         if lam < -1e-9:
             raise SolverError("logit: the branch turned back through rationality 0 "
@@ -395,17 +435,19 @@ def quantal_response(game: Game, rationality: float) -> QuantalResponse:
     _check_game(game)
     lam = _check_rationality(rationality)
     ml = Multilinear(game)
-    h = _Homotopy(ml)
     N = ml.size
-    if lam == 0.0 or float(ml.payoffs.max() - ml.payoffs.min()) == 0.0:
+    span = _span(ml)
+    if lam == 0.0 or span == 0.0:
         z = np.concatenate([np.concatenate([np.full(a, -math.log(a)) for a in game.shape]),
                             [lam]])
     else:
+        h = _unit_homotopy(game, ml, span)
+        target = lam * span
         _, _, (z_old, z_new), _ = _trace(game, stop_at=lam, find_equilibrium=False,
                                          record=False)
-        w = (lam - z_old[N]) / (z_new[N] - z_old[N]) if z_new[N] != z_old[N] else 1.0
+        w = (target - z_old[N]) / (z_new[N] - z_old[N]) if z_new[N] != z_old[N] else 1.0
         z = z_old + w * (z_new - z_old)
-        z[N] = lam
+        z[N] = target
         z, ok, _ = _correct(h, z, 1e-13, max_steps=20, fixed_lambda=True)
         if not ok:
             raise SolverError(f"quantal_response: Newton's method did not converge at "
@@ -466,7 +508,7 @@ def fit_quantal_response(game: Game, counts: Any, max_rationality: float | None 
     _check_game(game)
     c = _check_counts(game, counts)
     ml = Multilinear(game)
-    span = float(ml.payoffs.max() - ml.payoffs.min())
+    span = _span(ml)
     if span == 0.0:
         q = quantal_response(game, 0.0)
         return QuantalResponseFit(0.0, _loglik(c, np.concatenate(q.strategies)), q)
@@ -479,28 +521,39 @@ def fit_quantal_response(game: Game, counts: Any, max_rationality: float | None 
     hi = lams_a[min(k + 1, len(lams_a) - 1)]
     from scipy.optimize import minimize_scalar
 
-    h = _Homotopy(ml)
+    h = _unit_homotopy(game, ml, span)
     N = ml.size
 
     def neg(lam: float) -> float:
         j = int(np.argmin(np.abs(lams_a - lam)))
-        z = np.concatenate([np.log(np.maximum(profiles[j], 1e-300)), [lam]])
+        z = np.concatenate([np.log(np.maximum(profiles[j], 1e-300)), [lam * span]])
         z, ok, _ = _correct(h, z, 1e-12, max_steps=20, fixed_lambda=True)
         return -_loglik(c, np.exp(z[:N])) if ok else -ll[j]
 
     if hi > lo:
         best = minimize_scalar(neg, bounds=(lo, hi), method="bounded",
-                               options={"xatol": 1e-10 * max(1.0, hi)})
+                               options={"xatol": 1e-10 * hi})
         candidates = [(-best.fun, float(best.x)), (ll[k], float(lams_a[k])),
                       (-neg(lo), float(lo)), (-neg(hi), float(hi))]
         lam = max(candidates)[1]
     else:
         lam = float(lams_a[k])
     j = int(np.argmin(np.abs(lams_a - lam)))
-    z = np.concatenate([np.log(np.maximum(profiles[j], 1e-300)), [lam]])
+    z = np.concatenate([np.log(np.maximum(profiles[j], 1e-300)), [lam * span]])
     z, ok, _ = _correct(h, z, 1e-13, max_steps=20, fixed_lambda=True)
     response = _response(game, ml, z[:N], lam)
     return QuantalResponseFit(lam, _loglik(c, np.concatenate(response.strategies)), response)
+
+
+def _span(ml: Multilinear) -> float:
+    """The overall payoff range (0 when every payoff is the same)."""
+    return float(ml.payoffs.max() - ml.payoffs.min()) if ml.payoffs.size else 0.0
+
+
+def _unit_homotopy(game: Game, ml: Multilinear, span: float) -> _Homotopy:
+    """The homotopy on the payoffs divided by their range ``span > 0``: its rationality
+    is ``lambda * span``, the same at every payoff scale."""
+    return _Homotopy(Multilinear(game, ml.payoffs / span))
 
 
 def _loglik(c: np.ndarray, p: np.ndarray) -> float:

@@ -14,7 +14,10 @@ import numpy as np
 from games.errors import InvalidGameError, SolverError
 from games.model import Game, format_number
 from games.results import Equilibrium, make_equilibrium, tolerance
-from games.solvers.vertex_enumeration import _check_two_players, _exact_solve
+from games.solvers.common import check_two_players, exact_solve
+from games.solvers.pure import pure_equilibria
+from games.solvers.vertex_enumeration import all_equilibria
+from games.tolerance import payoff_scale
 
 __all__ = ["expected_layer", "welfare", "welfare_maximising", "payoff_dominant",
            "risk_dominant", "best_equilibrium"]
@@ -65,9 +68,7 @@ def welfare(equilibrium: Equilibrium, layer: str = "objective",
 def _equilibria(source: Any) -> Sequence[Equilibrium]:
     if isinstance(source, Game):
         if source.n_players == 2:
-            from games.solvers.vertex_enumeration import all_equilibria
             return all_equilibria(source)
-        from games.solvers.pure import pure_equilibria
         return pure_equilibria(source)
     items = list(source)
     if not items:
@@ -144,8 +145,6 @@ def risk_dominant(game: Game) -> Equilibrium | None:
     if not isinstance(game, Game) or game.shape != (2, 2):
         shape = game.shape if isinstance(game, Game) else type(game).__name__
         raise InvalidGameError(f"risk_dominant: expected a 2x2 game, found {shape}")
-    from games.solvers.pure import pure_equilibria
-
     pure = [e for e in pure_equilibria(game) if e.strict]
     if len(pure) != 2:
         raise InvalidGameError(
@@ -208,9 +207,10 @@ def best_equilibrium(game: Game, objective: Any = "welfare", weights: Sequence[A
     >>> best_equilibrium(bos, objective=0).profile, best_equilibrium(bos, objective=1).profile
     ((0, 0), (1, 1))
     """
-    _check_two_players(game, "best_equilibrium")
+    check_two_players(game, "best_equilibrium")
     if method not in ("auto", "enumeration", "milp"):
-        raise InvalidGameError(f"method: expected 'auto', 'enumeration' or 'milp', found {method!r}")
+        raise InvalidGameError(
+            f"method: expected 'auto', 'enumeration' or 'milp', found {method!r}")
     kind, player = _objective_kind(game, objective)
     if kind == "layer" and method == "milp":
         raise InvalidGameError(
@@ -230,8 +230,6 @@ def best_equilibrium(game: Game, objective: Any = "welfare", weights: Sequence[A
 
 
 def _by_enumeration(game: Game, kind: str, arg: Any, weights: Any) -> Equilibrium:
-    from games.solvers.vertex_enumeration import all_equilibria
-
     items = all_equilibria(game)
     scores = [_score(game, e, kind, arg, weights) for e in items]
     best = max(range(len(items)), key=lambda k: (scores[k], -k))
@@ -273,11 +271,14 @@ def _score(game: Game, e: Equilibrium, kind: str, player: Any, weights: Any) -> 
 def _milp(game: Game, kind: str, player: int | None, weights: Any) -> Equilibrium:
     from scipy.optimize import LinearConstraint, milp
 
-    A = np.asarray(game.float_payoffs[0], dtype=np.float64)
-    B = np.asarray(game.float_payoffs[1], dtype=np.float64)
+    # each player's payoffs shifted to start at 0 and both divided by the payoff range:
+    # the same equilibria, objectives changed by a positive factor and a constant (the
+    # egalitarian one keeps the shifts as offsets), and HiGHS's absolute tolerances mean
+    # the same at every payoff scale
+    A, B, offsets = _unit_bimatrix(game)
     m, n = A.shape
-    U1 = max(float(A.max() - A.min()), 1.0)
-    U2 = max(float(B.max() - B.min()), 1.0)
+    U1 = float(A.max())
+    U2 = float(B.max())
     # variables: x (m), y (n), u, v, s (m), t (n), w
     nv = m + n + 2 + m + n + 1
     X, Y, Uc, Vc, S, T, W = 0, m, m + n, m + n + 1, m + n + 2, 2 * m + n + 2, 2 * m + 2 * n + 2
@@ -323,8 +324,8 @@ def _milp(game: Game, kind: str, player: int | None, weights: Any) -> Equilibriu
         c[Uc if player == 0 else Vc] = -1
     elif kind == "egalitarian":
         c[W] = -1
-        add({W: 1, Uc: -1}, -np.inf, 0)
-        add({W: 1, Vc: -1}, -np.inf, 0)
+        add({W: 1, Uc: -1}, -np.inf, offsets[0])
+        add({W: 1, Vc: -1}, -np.inf, offsets[1])
     else:
         w = [1.0, 1.0] if weights is None else [float(v) for v in weights]
         if len(w) != 2:
@@ -332,8 +333,8 @@ def _milp(game: Game, kind: str, player: int | None, weights: Any) -> Equilibriu
         c[Uc], c[Vc] = -w[0], -w[1]
     lb = np.zeros(nv)
     ub = np.ones(nv)
-    lb[[Uc, Vc, W]] = [A.min(), B.min(), min(A.min(), B.min())]
-    ub[[Uc, Vc, W]] = [A.max(), B.max(), max(A.max(), B.max())]
+    lb[[Uc, Vc, W]] = [0.0, 0.0, min(offsets)]
+    ub[[Uc, Vc, W]] = [U1, U2, max(U1 + offsets[0], U2 + offsets[1])]
     integrality = np.zeros(nv)
     integrality[S:S + m + n] = 1
     from scipy.optimize import Bounds
@@ -356,13 +357,13 @@ def _polish(game: Game, x: np.ndarray, y: np.ndarray, rows: np.ndarray, cols: np
     """Recompute an equilibrium from its supports and best-response sets (exactly on
     exact games), then verify it."""
     A, B = game.payoffs[0], game.payoffs[1]
-    I = [i for i in range(len(x)) if x[i] > 1e-12]
+    Is = [i for i in range(len(x)) if x[i] > 1e-12]
     J = [j for j in range(len(y)) if y[j] > 1e-12]
-    R = [i for i in range(len(x)) if rows[i]] or I
+    R = [i for i in range(len(x)) if rows[i]] or Is
     C = [j for j in range(len(y)) if cols[j]] or J
     if game.exact:
         ysol = _exact_side(A, J, R)
-        xsol = _exact_side(B.T, I, C)
+        xsol = _exact_side(B.T, Is, C)
         candidates = [(xsol, ysol)] if ysol is not None and xsol is not None else []
         for digits in (2, 3, 4, 6, 8, 10, 12):      # a continuum: rationalise the float point
             bound = 10 ** digits
@@ -374,9 +375,9 @@ def _polish(game: Game, x: np.ndarray, y: np.ndarray, rows: np.ndarray, cols: np
                 continue
         raise SolverError("best_equilibrium: could not make the MILP solution exact; use "
                           "method='enumeration'")
-    Af, Bf = np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64)
+    Af, Bf, _ = _unit_bimatrix(game)
     yp = _float_side(Af, J, R, y)
-    xp = _float_side(Bf.T, I, C, x)
+    xp = _float_side(Bf.T, Is, C, x)
     for cand in ((xp, yp), (x, y)):
         try:
             return make_equilibrium(game, cand, "best_equilibrium_milp")
@@ -384,6 +385,16 @@ def _polish(game: Game, x: np.ndarray, y: np.ndarray, rows: np.ndarray, cols: np
             continue
     raise SolverError(f"best_equilibrium: the MILP solution has regret "
                       f"{format_number(game.regret((x, y)))} > {tolerance(game)}")
+
+
+def _unit_bimatrix(game: Game) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
+    """Float ``(A - min A) / scale``, ``(B - min B) / scale`` with ``scale`` the payoff
+    range (1 for a constant game), and the shifts ``(min A / scale, min B / scale)``."""
+    A = np.asarray(game.float_payoffs[0], dtype=np.float64)
+    B = np.asarray(game.float_payoffs[1], dtype=np.float64)
+    unit = 1.0 / (payoff_scale(game.float_payoffs) or 1.0)
+    low_a, low_b = float(A.min()), float(B.min())
+    return (A - low_a) * unit, (B - low_b) * unit, (low_a * unit, low_b * unit)
 
 
 def _rational(v: np.ndarray, bound: int) -> np.ndarray:
@@ -415,7 +426,7 @@ def _exact_side(A: np.ndarray, J: list[int], R: list[int]) -> np.ndarray | None:
     k = len(J)
     rows = [[Fraction(A[i, j]) for j in J] + [Fraction(-1)] for i in R]
     rows.append([Fraction(1)] * k + [Fraction(0)])
-    sol = _exact_solve(rows, [Fraction(0)] * len(R) + [Fraction(1)])
+    sol = exact_solve(rows, [Fraction(0)] * len(R) + [Fraction(1)])
     if sol is None or min(sol[:k]) < 0:
         return None
     out = np.array([Fraction(0)] * A.shape[1], dtype=object)

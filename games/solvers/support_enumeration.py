@@ -18,8 +18,8 @@ import numpy as np
 
 from games.model import Game
 from games.results import EquilibriumSet, make_equilibrium
-from games.solvers.vertex_enumeration import (_check_two_players, _exact_solve,
-                                              is_degenerate, make_float_equilibria)
+from games.solvers.common import check_two_players, exact_solve
+from games.solvers.vertex_enumeration import is_degenerate, make_float_equilibria
 
 __all__ = ["support_enumeration", "DegenerateGameWarning"]
 
@@ -67,7 +67,7 @@ def support_enumeration(game: Game, exact: bool | None = None) -> EquilibriumSet
     >>> len(eqs), eqs.complete
     (1, True)
     """
-    _check_two_players(game, "support_enumeration")
+    check_two_players(game, "support_enumeration")
     if exact is None:
         exact = game.exact
     game = game.with_arithmetic(exact)
@@ -94,9 +94,9 @@ def _float_supports(game: Game) -> list:
     xs, ys = [], []
     A, B = _unit(A), _unit(B)
     tol = 1e-10
-    for I, J, x, y, ill in _candidates(A, B, tol):
+    for Is, J, x, y, ill in _candidates(A, B, tol):
         if ill:
-            x, y = _solve_pair(A, B, I, J, tol)
+            x, y = _solve_pair(A, B, Is, J, tol)
         if x is not None:
             xs.append(x)
             ys.append(y)
@@ -121,15 +121,15 @@ def _candidates(A: np.ndarray, B: np.ndarray, tol: float):
         cols = np.array(list(itertools.combinations(range(n), k)), dtype=np.intp)
         rhs = np.zeros(k + 1)
         rhs[k] = 1.0
-        for I in itertools.combinations(range(m), k):
-            I = np.array(I, dtype=np.intp)
+        for Is in itertools.combinations(range(m), k):
+            Is = np.array(Is, dtype=np.intp)
             # y on each J: [A_IJ  -1; 1 0] [y; u] = [0; 1], and x likewise with B^T
             My = np.zeros((len(cols), k + 1, k + 1))
-            My[:, :k, :k] = A[I][:, cols].transpose(1, 0, 2)
+            My[:, :k, :k] = A[Is][:, cols].transpose(1, 0, 2)
             My[:, :k, k] = -1.0
             My[:, k, :k] = 1.0
             Mx = np.zeros((len(cols), k + 1, k + 1))
-            Mx[:, :k, :k] = B[I][:, cols].transpose(1, 2, 0)
+            Mx[:, :k, :k] = B[Is][:, cols].transpose(1, 2, 0)
             Mx[:, :k, k] = -1.0
             Mx[:, k, :k] = 1.0
             # inverse condition numbers (payoffs scaled to [0, 1] by the caller)
@@ -140,7 +140,7 @@ def _candidates(A: np.ndarray, B: np.ndarray, tol: float):
             # game never comes from one (its supports would shrink along the solution line)
             singular = rel <= 1e-13
             for t in np.flatnonzero(~singular & (rel <= 1e-8)):
-                yield I, cols[t], None, None, True      # ill-conditioned: decide exactly
+                yield Is, cols[t], None, None, True      # ill-conditioned: decide exactly
             idx = np.flatnonzero(rel > 1e-8)
             if not len(idx):
                 continue
@@ -153,17 +153,17 @@ def _candidates(A: np.ndarray, B: np.ndarray, tol: float):
                 y = np.zeros(n)
                 y[J] = sy[t, :k]
                 x = np.zeros(m)
-                x[I] = sx[t, :k]
+                x[Is] = sx[t, :k]
                 if (A @ y).max() <= sy[t, k] + abs(tol) and (x @ B).max() <= sx[t, k] + abs(tol):
-                    yield I, J, x, y, False
+                    yield Is, J, x, y, False
 
 
-def _solve_pair(A: np.ndarray, B: np.ndarray, I: np.ndarray, J: np.ndarray, tol: float
+def _solve_pair(A: np.ndarray, B: np.ndarray, Is: np.ndarray, J: np.ndarray, tol: float
                 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """The equilibrium on supports ``(I, J)`` from one (ill-conditioned) system, or None."""
-    k = len(I)
+    k = len(Is)
     out = []
-    for M, rows, cols, size in ((A, I, J, A.shape[1]), (B.T, J, I, B.shape[0])):
+    for M, rows, cols, size in ((A, Is, J, A.shape[1]), (B.T, J, Is, B.shape[0])):
         S = np.zeros((k + 1, k + 1))
         S[:k, :k] = M[np.ix_(rows, cols)]
         S[:k, k] = -1.0
@@ -190,27 +190,27 @@ def _exact_supports(game: Game) -> list:
     Bf = _unit(np.asarray(B, dtype=np.float64))
     loose = -1e-6
     out = []
-    for I, J, _, _, _ in _candidates(Af, Bf, loose):
-        I, J = tuple(int(i) for i in I), tuple(int(j) for j in J)
-        y = _indifferent(A, I, J)
+    for Is, J, _, _, _ in _candidates(Af, Bf, loose):
+        Is, J = tuple(int(i) for i in Is), tuple(int(j) for j in J)
+        y = _indifferent(A, Is, J)
         if y is None:
             continue
-        x = _indifferent(B.T, J, I)
+        x = _indifferent(B.T, J, Is)
         if x is None:
             continue
-        u = max(A[i, :] @ y for i in I)
+        u = max(A[i, :] @ y for i in Is)
         v = max(x @ B[:, j] for j in J)
         if max(A @ y) <= u and max(x @ B) <= v:
             out.append(make_equilibrium(game, (x, y), METHOD))
     return out
 
 
-def _indifferent(A: np.ndarray, I: tuple, J: tuple) -> np.ndarray | None:
+def _indifferent(A: np.ndarray, Is: tuple, J: tuple) -> np.ndarray | None:
     """Strategy on ``J``, positive there, making every row of ``I`` equally good."""
     k = len(J)
-    rows = [[Fraction(A[i, j]) for j in J] + [Fraction(-1)] for i in I]
+    rows = [[Fraction(A[i, j]) for j in J] + [Fraction(-1)] for i in Is]
     rows.append([Fraction(1)] * k + [Fraction(0)])
-    sol = _exact_solve(rows, [Fraction(0)] * len(I) + [Fraction(1)])
+    sol = exact_solve(rows, [Fraction(0)] * len(Is) + [Fraction(1)])
     if sol is None or min(sol[:k]) <= 0:
         return None
     y = np.array([Fraction(0)] * A.shape[1], dtype=object)

@@ -27,6 +27,8 @@ from games._jit import jit
 from games.errors import InvalidGameError, SolverError
 from games.model import Game
 from games.results import Equilibrium, EquilibriumSet, make_equilibrium, tolerance
+from games.solvers.common import check_two_players, exact_solve, positive_ints
+from games.tolerance import payoff_scale
 
 __all__ = ["all_equilibria", "maximal_nash_subsets", "is_degenerate"]
 
@@ -92,7 +94,7 @@ def all_equilibria(game: Game, exact: bool | None = None) -> EquilibriumSet:
     >>> [list(map(str, e.strategies[0])) for e in eqs]
     [['1', '0'], ['2/3', '1/3'], ['0', '1']]
     """
-    _check_two_players(game, "all_equilibria")
+    check_two_players(game, "all_equilibria")
     if exact is None:
         exact = game.exact
     if exact and game.exact:
@@ -102,8 +104,8 @@ def all_equilibria(game: Game, exact: bool | None = None) -> EquilibriumSet:
         pairs, degenerate, px, qy = _float_enumeration(fgame)
         equilibria = make_float_equilibria(fgame, px, qy, pairs, METHOD)
         if pairs:   # the order of Equilibrium.sort_key, by one stable lexicographic sort
-            I, J = zip(*pairs)
-            keys = np.hstack([px[list(I)], qy[list(J)]])
+            Is, J = zip(*pairs)
+            keys = np.hstack([px[list(Is)], qy[list(J)]])
             order = np.lexsort(-keys[:, ::-1].T).tolist()
             pairs = [pairs[k] for k in order]
             equilibria = [equilibria[k] for k in order]
@@ -129,13 +131,14 @@ def is_degenerate(game: Game) -> bool:
     >>> is_degenerate(games.Game.from_bimatrix([[1, 1], [0, 2]], [[1, 1], [0, 1]]))
     True
     """
-    _check_two_players(game, "is_degenerate")
+    check_two_players(game, "is_degenerate")
     if game.exact:
         return _exact_enumeration(game).degenerate
     return _float_enumeration(game)[1]
 
 
-def maximal_nash_subsets(equilibria: EquilibriumSet) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+def maximal_nash_subsets(equilibria: EquilibriumSet
+                         ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """The maximal Nash subsets of a two-player :func:`all_equilibria` result as pairs
     ``(rows, columns)``: indices of the distinct extreme strategies of player 1 and of
     player 2 (in order of first appearance in the set), such that every row strategy is
@@ -160,15 +163,6 @@ def maximal_nash_subsets(equilibria: EquilibriumSet) -> list[tuple[tuple[int, ..
 
 # ---------------------------------------------------------------------------------------
 # Shared pieces
-
-
-def _check_two_players(game: Any, name: str) -> None:
-    if not isinstance(game, Game):
-        raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
-    if game.n_players != 2:
-        raise InvalidGameError(
-            f"{name}: expected a two-player game, found {game.n_players} players (shape "
-            f"{game.shape}); use games.mixed_equilibria for n players")
 
 
 def _distinct_sides(equilibria: Any) -> tuple[list[int], list[int]]:
@@ -246,9 +240,9 @@ def make_float_equilibria(game: Game, xs: np.ndarray, ys: np.ndarray,
     if not pairs:
         return []
     A, B = game.float_payoffs[0], game.float_payoffs[1]
-    I = np.array([p[0] for p in pairs])
+    Is = np.array([p[0] for p in pairs])
     J = np.array([p[1] for p in pairs])
-    X, Y = xs[I], ys[J]
+    X, Y = xs[Is], ys[J]
     Ay = Y @ A.T                      # (k, m): payoff of each row against y
     xB = X @ B                        # (k, n)
     u = np.einsum("ki,ki->k", X, Ay)
@@ -685,13 +679,6 @@ def _match(pw, qw, full):
 # Exact path: fraction-free integer pivoting
 
 
-def _positive_ints(M: np.ndarray) -> np.ndarray:
-    """An integer matrix shifted so every entry is >= 1 (object array of Python ints)."""
-    M = np.array([[int(v) for v in row] for row in M], dtype=object)
-    shift = 1 - min(M.flat)
-    return M + shift
-
-
 def exact_leaving_row(T: np.ndarray, e: int, lex_start: int, n_lex: int) -> int:
     """The leaving row of an integer tableau (basic values in the last column) for
     entering column ``e`` by the lexicographic minimum-ratio test: the smallest
@@ -780,8 +767,8 @@ def _exact_walk(M: np.ndarray) -> tuple[list[tuple[Fraction, ...]], list[int], l
 
 def _exact_enumeration(game: Game, parameters: dict | None = None) -> EquilibriumSet:
     ints, _ = game.integer_payoffs()
-    A = _positive_ints(ints[0])
-    B = _positive_ints(ints[1])
+    A = positive_ints(ints[0])
+    B = positive_ints(ints[1])
     m, n = A.shape
     xs, xlab, xcount = _exact_walk(np.ascontiguousarray(B.T))
     ys, ylab, ycount = _exact_walk(A)
@@ -826,30 +813,6 @@ def _normalise(v: tuple[Fraction, ...]) -> list[Fraction]:
 # exact=True on a float game: rationalise the float vertices from their labels
 
 
-def _exact_solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """The unique solution of a (possibly overdetermined) exact linear system, or None."""
-    n_unknowns = len(rows[0])
-    M = [list(r) + [b] for r, b in zip(rows, rhs)]
-    pivots = []
-    row = 0
-    for col in range(n_unknowns):
-        p = next((i for i in range(row, len(M)) if M[i][col] != 0), None)
-        if p is None:
-            return None
-        M[row], M[p] = M[p], M[row]
-        pv = M[row][col]
-        M[row] = [v / pv for v in M[row]]
-        for i in range(len(M)):
-            if i != row and M[i][col] != 0:
-                f = M[i][col]
-                M[i] = [a - f * b for a, b in zip(M[i], M[row])]
-        pivots.append(col)
-        row += 1
-    if any(M[i][-1] != 0 for i in range(row, len(M))):
-        return None
-    return [M[i][-1] for i in range(n_unknowns)]
-
-
 def _rationalised(fgame: Game, egame: Game) -> EquilibriumSet:
     pairs, degenerate, px, qy = _float_enumeration(fgame)
     EA, EB = egame.payoffs[0], egame.payoffs[1]
@@ -862,7 +825,9 @@ def _rationalised(fgame: Game, egame: Game) -> EquilibriumSet:
         payoff = (M.T if own_is_rows else M)      # rows: constraints over v
         fpay = np.asarray(payoff, dtype=np.float64) @ v
         best = fpay.max()
-        scale = max(1.0, float(np.abs(payoff.astype(np.float64)).max()))
+        # tight within 1e-7 of the payoff range (the vertex was found on payoffs mapped
+        # onto [1, 2]); a constant matrix makes every row tight
+        scale = payoff_scale(np.asarray(payoff, dtype=np.float64)[None])
         tight = np.flatnonzero(fpay >= best - 1e-7 * scale)
         zero = np.flatnonzero(v <= 1e-9)
         # unknowns: v (d) and the level u; equations: tight rows = u, zeros = 0, sum = 1
@@ -875,7 +840,7 @@ def _rationalised(fgame: Game, egame: Game) -> EquilibriumSet:
             rhs.append(Fraction(0))
         rows.append([Fraction(1)] * d + [Fraction(0)])
         rhs.append(Fraction(1))
-        sol = _exact_solve(rows, rhs)
+        sol = exact_solve(rows, rhs)
         if sol is None:
             raise SolverError(f"{METHOD}: could not rationalise the vertex {v.tolist()}")
         return sol[:d]

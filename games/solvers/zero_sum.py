@@ -19,10 +19,13 @@ import numpy as np
 
 from games.errors import InvalidGameError, SolverError
 from games.model import Game, format_number
-from games.results import Equilibrium, _number, make_equilibrium
-from games.solvers.vertex_enumeration import _check_two_players, _exact_solve
+from games.results import Equilibrium, json_number, make_equilibrium
+from games.solvers.common import check_two_players, exact_solve
+from games.solvers.vertex_enumeration import all_equilibria
+from games.tolerance import float_tolerance
 
-__all__ = ["solve_zero_sum", "security_strategies", "ZeroSumSolution", "SecurityStrategies"]
+__all__ = ["solve_zero_sum", "security_strategies", "ZeroSumSolution", "SecurityStrategies",
+           "maximin_lp"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,8 +71,8 @@ class ZeroSumSolution:
         return (f"<p>{html.escape(repr(self))}</p>" + self.equilibrium._repr_html_())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": _number(self.value), "constant": _number(self.constant),
-                "gap": _number(self.gap), "exact": self.exact, "method": self.method,
+        return {"value": json_number(self.value), "constant": json_number(self.constant),
+                "gap": json_number(self.gap), "exact": self.exact, "method": self.method,
                 "equilibrium": self.equilibrium.to_dict()}
 
 
@@ -104,10 +107,25 @@ class SecurityStrategies:
         parts = ", ".join(f"{p}: {format_number(v)}" for p, v in zip(names, self.values))
         return f"SecurityStrategies({parts})"
 
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        names = self.game.players if self.game is not None else \
+            tuple(f"Player {i + 1}" for i in range(len(self.values)))
+        actions = self.game.actions if self.game is not None else \
+            tuple(tuple(str(k) for k in range(len(s))) for s in self.strategies)
+        rows = "".join(
+            f"<tr><td>{esc(p)}</td><td>{esc(format_number(v))}</td><td>"
+            + esc(", ".join(f"{actions[i][k]}: {format_number(s[k])}"
+                            for k in np.flatnonzero(s != 0)))
+            + "</td></tr>"
+            for i, (p, v, s) in enumerate(zip(names, self.values, self.strategies)))
+        return (f"<table><caption>{esc(repr(self))}</caption><tr><th>player</th>"
+                f"<th>security level</th><th>maximin strategy</th></tr>{rows}</table>")
+
     def to_dict(self) -> dict[str, Any]:
-        return {"values": [_number(v) for v in self.values],
-                "strategies": [[_number(p) for p in s] for s in self.strategies],
-                "punishments": [[_number(p) for p in s] for s in self.punishments],
+        return {"values": [json_number(v) for v in self.values],
+                "strategies": [[json_number(p) for p in s] for s in self.strategies],
+                "punishments": [[json_number(p) for p in s] for s in self.punishments],
                 "exact": self.exact, "method": self.method}
 
 
@@ -150,7 +168,7 @@ def solve_zero_sum(game: Game, exact: bool | None = None) -> ZeroSumSolution:
     >>> s.value, [str(p) for p in s.strategies[0]], s.gap
     (Fraction(1, 5), ['2/5', '3/5'], Fraction(0, 1))
     """
-    _check_two_players(game, "solve_zero_sum")
+    check_two_players(game, "solve_zero_sum")
     if exact is None:
         exact = game.exact
     game = game.with_arithmetic(exact)
@@ -160,7 +178,6 @@ def solve_zero_sum(game: Game, exact: bool | None = None) -> ZeroSumSolution:
     if exact:
         x, y, v = _exact_matrix_game(A, x, y)
         if x is None:       # degenerate LP: fall back to an exact extreme equilibrium
-            from games.solvers.vertex_enumeration import all_equilibria
             e = all_equilibria(game)[0]
             x, y = e.strategies
             v = e.payoffs[0]
@@ -242,7 +259,7 @@ def _constant_sum(game: Game) -> Any:
         ok = lo == hi
     else:
         lo, hi = float(S.min()), float(S.max())
-        ok = hi - lo <= 1e-9 * max(1.0, float(np.abs(game.payoffs).max()))
+        ok = hi - lo <= float_tolerance(game.float_payoffs)
     if not ok:
         a = np.unravel_index(int(np.argmin(np.asarray(S, dtype=float))), S.shape)
         b = np.unravel_index(int(np.argmax(np.asarray(S, dtype=float))), S.shape)
@@ -255,15 +272,19 @@ def _constant_sum(game: Game) -> Any:
 
 
 def _lp_matrix_game(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Optimal strategies of the row (maximiser) and column (minimiser) player of ``M``."""
-    shift = float(M.min()) - 1.0
-    P = M - shift                      # positive: the value is positive
-    x, value = _maximin_lp(P, "row")
-    y, _ = _maximin_lp(-P.T, "column")  # the column player maximises min of -P y
-    return x, y, value + shift
+    """Optimal strategies of the row (maximiser) and column (minimiser) player of ``M``.
+
+    The LP sees ``M`` mapped affinely onto [1, 2] (positive value, and HiGHS's absolute
+    tolerances then mean the same at every payoff scale)."""
+    low = float(M.min())
+    span = float(M.max()) - low or 1.0
+    P = (M - low) / span + 1.0
+    x, value = maximin_lp(P, "row")
+    y, _ = maximin_lp(-P.T, "column")  # the column player maximises min of -P y
+    return x, y, (value - 1.0) * span + low
 
 
-def _maximin_lp(P: np.ndarray, who: str) -> tuple[np.ndarray, float]:
+def maximin_lp(P: np.ndarray, who: str) -> tuple[np.ndarray, float]:
     """max v s.t. P^T x >= v, sum x = 1, x >= 0 (HiGHS): the maximin strategy of the player
     whose payoffs are the rows of ``P``, and its value."""
     from scipy.optimize import linprog
@@ -288,15 +309,14 @@ def _exact_matrix_game(M: np.ndarray, xf: np.ndarray, yf: np.ndarray
     ``min_j (x M)_j == max_i (M y)_i``; ``(None, None, None)`` when that fails."""
     m, n = M.shape
     F = np.asarray(M, dtype=np.float64)
-    scale = max(1.0, float(np.abs(F).max()))
-    tol = 1e-7 * scale
-    I = [i for i in range(m) if xf[i] > 1e-9]
+    tol = 1e-7 * float(np.ptp(F))       # relative to the payoff range
+    Is = [i for i in range(m) if xf[i] > 1e-9]
     J = [j for j in range(n) if yf[j] > 1e-9]
     vf = float(xf @ F @ yf)
     tight_cols = [j for j in range(n) if (xf @ F)[j] <= vf + tol]
     tight_rows = [i for i in range(m) if (F @ yf)[i] >= vf - tol]
-    for cols, rows in ((J, I), (tight_cols, tight_rows)):
-        x = _solve_side(M, I, cols, row_player=True)
+    for cols, rows in ((J, Is), (tight_cols, tight_rows)):
+        x = _solve_side(M, Is, cols, row_player=True)
         y = _solve_side(M.T, J, rows, row_player=True)
         if x is None or y is None:
             continue
@@ -321,7 +341,7 @@ def _solve_side(M: np.ndarray, support: list[int], equal: list[int], row_player:
         rhs.append(Fraction(0))
     rows.append([Fraction(1)] * k + [Fraction(0)])
     rhs.append(Fraction(1))
-    sol = _exact_solve(rows, rhs)
+    sol = exact_solve(rows, rhs)
     if sol is None:
         return None
     x = np.array([Fraction(0)] * M.shape[0], dtype=object)
