@@ -31,7 +31,7 @@ from games.errors import InvalidGameError
 from games.evolution.finite import population_game
 from games.model import Game
 from games.palette import colour
-from games.scale import payoff_range
+from games.tolerance import payoff_range
 from games.solvers.correlated import deviation_gains
 
 __all__ = ["Trajectory", "replicator", "replicator_field", "logit_dynamics",

@@ -30,6 +30,8 @@ __all__ = [
     "STANDARD_LAYERS",
     "format_number",
     "parse_number",
+    "json_number",
+    "to_array",
 ]
 
 #: The three alignment dimensions of the paper; any other layer name is allowed too.
@@ -332,12 +334,24 @@ def _check_names(names: Any, count: int, field: str) -> tuple[str, ...]:
 def _nested(arr: np.ndarray) -> Any:
     """An array as nested lists of JSON numbers (exact values as ints or 'p/q' strings)."""
     if arr.dtype == object:
-        return np.vectorize(_json_number, otypes=[object])(arr).tolist() if arr.size else arr.tolist()
+        return np.vectorize(json_number, otypes=[object])(arr).tolist() if arr.size else arr.tolist()
     return arr.tolist()
 
 
-def _json_number(x: Fraction) -> int | str:
-    return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+def json_number(x: Any) -> int | float | str:
+    """A number as every ``to_dict`` and JSON file writes it: an integer (or integral
+    Fraction) as an int, another Fraction as the string ``'p/q'``, anything else as a float.
+
+    Examples
+    --------
+    >>> json_number(Fraction(3, 4)), json_number(Fraction(4, 2)), json_number(0.5)
+    ('3/4', 2, 0.5)
+    """
+    if isinstance(x, Fraction):
+        return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+    if isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
+        return int(x)
+    return float(x)
 
 
 def _from_json_numbers(data: Any, field: str) -> np.ndarray:

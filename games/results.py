@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from games.errors import SolverError
-from games.model import Game, format_number
+from games.model import Game, format_number, json_number
 from games.tolerance import RELATIVE_TOLERANCE, float_tolerance
 
 __all__ = ["Equilibrium", "EquilibriumSet", "make_equilibrium", "make_pure_equilibria",
@@ -26,19 +26,6 @@ def tolerance(game: Game) -> float:
     if game.exact:
         return 0.0
     return float_tolerance(game.float_payoffs)
-
-
-def json_number(x: Any) -> Any:
-    """A JSON number: ints and floats as they are, other fractions as 'p/q'."""
-    if isinstance(x, Fraction):
-        return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
-    return float(x)
-
-
-def json_number(x: Any) -> Any:
-    """A number as every ``to_dict`` writes it: a float, an integral Fraction as an int,
-    another Fraction as the string ``'p/q'``."""
-    return _number(x)
 
 
 @dataclass(frozen=True, eq=False)

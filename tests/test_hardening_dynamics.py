@@ -28,7 +28,7 @@ from games.repeated import (
     tournament,
 )
 from games.repeated import strategies as S
-from games.scale import normalised_payoffs, payoff_range
+from games.tolerance import normalised_payoffs, payoff_range
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCALES = (1e-12, 1.0, 1e12)

@@ -33,7 +33,7 @@ from games._jit import jit
 from games.errors import InvalidGameError
 from games.model import Game
 from games.palette import colour
-from games.scale import payoff_range
+from games.tolerance import payoff_range
 
 __all__ = [
     "PopulationGame", "population_game", "fixation_probabilities",

@@ -25,7 +25,7 @@ import numpy as np
 from games.errors import InvalidGameError
 from games.evolution.finite import population_game
 from games.results import json_number
-from games.scale import normalised_payoffs
+from games.tolerance import normalised_payoffs
 
 __all__ = ["rest_points", "RestPoint", "is_evolutionarily_stable"]
 

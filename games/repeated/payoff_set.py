@@ -29,7 +29,7 @@ from games.errors import InvalidGameError, SolverError
 from games.model import Game
 from games.palette import colour
 from games.repeated.matches import check_stage
-from games.scale import normalised_payoffs, payoff_range
+from games.tolerance import normalised_payoffs, payoff_range
 
 __all__ = ["PayoffPolygon", "EquilibriumPayoffSet", "equilibrium_payoffs",
            "feasible_payoffs", "convex_hull"]

@@ -26,7 +26,7 @@ from games.model import Game, format_number
 from games.repeated.automaton import Automaton
 from games.repeated.matches import check_pair, check_stage, solve_linear
 from games.results import json_number
-from games.scale import normalised_payoffs
+from games.tolerance import normalised_payoffs
 
 __all__ = ["is_subgame_perfect", "subgame_perfect_check", "SubgamePerfectCheck",
            "critical_discount"]

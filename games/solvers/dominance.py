@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from games.errors import SolverError
-from games.model import Game, format_number
+from games.model import Game, format_number, json_number
 from games.results import tolerance
 from games.solvers.zero_sum import maximin_lp
 
@@ -58,7 +58,7 @@ class Elimination:
                 + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr></table>")
 
     def to_dict(self) -> dict[str, Any]:
-        number = _json_number
+        number = json_number
         return {"round": self.round, "player": self.player, "action": self.action,
                 "dominated_by": {k: number(v) for k, v in self.dominated_by.items()},
                 "margin": number(self.margin)}
@@ -67,12 +67,6 @@ class Elimination:
         by = ", ".join(f"{k}: {format_number(v)}" for k, v in self.dominated_by.items())
         return (f"round {self.round}: player {self.player} drops {self.action!r}, dominated by "
                 f"{{{by}}} (margin {format_number(self.margin)})")
-
-
-def _json_number(x: Any) -> Any:
-    if isinstance(x, Fraction):
-        return x.numerator if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
-    return float(x)
 
 
 @dataclass(frozen=True)
