@@ -35,11 +35,13 @@ Theory*, "Strategic form games (.nfg) file format", https://www.gambit-project.o
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any
@@ -47,13 +49,14 @@ from typing import IO, Any
 import numpy as np
 
 from games.errors import FormatError, GameError
-from games.model import (MAX_EXPONENT as _MAX_EXPONENT, MAX_NUMBER_CHARS as _MAX_NUMBER_CHARS,
-                          Game, check_game_size, parse_number)
+from games.model import MAX_EXPONENT as _MAX_EXPONENT
+from games.model import MAX_NUMBER_CHARS as _MAX_NUMBER_CHARS
+from games.model import Game, check_game_size, parse_number
 
 __all__ = [
     "read_nfg", "write_nfg", "read_nfg_string", "write_nfg_string",
     "read_json", "write_json", "read_json_string", "write_json_string",
-    "read_game", "write_game", "atomic_write_text",
+    "read_game", "write_game", "atomic_write_text", "atomic_write_bytes", "atomic_output",
 ]
 
 PathLike = str | os.PathLike
@@ -97,39 +100,77 @@ def atomic_write_text(path: PathLike, text: str, encoding: str = "utf-8") -> Non
     """
     if not isinstance(text, str):
         raise TypeError(f"text: expected a str, found {type(text).__name__}")
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+def atomic_write_bytes(path: PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, as :func:`atomic_write_text` does."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"data: expected bytes, found {type(data).__name__}")
+    with atomic_output(path) as tmp:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_BINARY", 0)),
+                       "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+@contextmanager
+def atomic_output(path: PathLike) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to; on success it replaces ``path``.
+
+    The temporary file is created empty in ``path``'s directory with the target's suffix
+    (so writers that choose a format by extension, like matplotlib's ``savefig``, work),
+    and is renamed over ``path`` with :func:`os.replace` when the block ends without an
+    error; otherwise it is removed and an existing ``path`` is left untouched. Before the
+    rename its mode is set to that of the file it replaces, or for a new file to
+    ``0o666`` less the umask (as ``open`` would create it), whatever mode the writer
+    left.
+
+    Raises
+    ------
+    FileNotFoundError
+        The directory of ``path`` does not exist (the message names that directory,
+        not the temporary file).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "data.bin"
+    >>> with atomic_output(target) as tmp:
+    ...     _ = tmp.write_bytes(b"ok")
+    >>> target.read_bytes()
+    b'ok'
+    """
     target = Path(os.fspath(path))
-    data = text.encode(encoding)
     directory = target.parent
+    if not directory.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "directory does not exist", str(directory))
     tmp = None
-    fd = -1
     for _ in range(100):
-        candidate = directory / f".{target.name}.{os.urandom(6).hex()}.tmp"
+        candidate = directory / f".{target.stem}.{os.urandom(6).hex()}.tmp{target.suffix}"
         try:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-            fd = os.open(candidate, flags, 0o666)
+            os.close(os.open(candidate, flags, 0o666))
         except FileExistsError:
             continue
         tmp = candidate
         break
     if tmp is None:  # pragma: no cover - 100 name collisions
         raise FileExistsError(f"{target}: could not create a temporary file in {directory}")
+    # created with 0o666 through the umask: its mode is the umask's answer, read without
+    # changing the process umask (os.umask would race with other threads)
+    new_mode = stat.S_IMODE(os.stat(tmp).st_mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            fd = -1
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield tmp
         try:
             mode = stat.S_IMODE(os.stat(target).st_mode)
         except FileNotFoundError:
-            pass
-        else:
-            os.chmod(tmp, mode)
+            mode = new_mode
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
         tmp = None
     finally:
-        if fd != -1:
-            os.close(fd)
         if tmp is not None:
             try:
                 os.unlink(tmp)

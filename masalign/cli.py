@@ -4,30 +4,72 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
 
 import games
+import masalign
+from masalign.progress import Status
 from masalign.report import analyze
+
+__all__ = ["main", "build_parser", "version", "catalogue", "read_analysis_input"]
+
+
+def version() -> str:
+    """The package version: ``masalign.__version__``, else the installed metadata."""
+    found = getattr(masalign, "__version__", None)
+    if found:
+        return str(found)
+    try:
+        return metadata.version("masalign")
+    except metadata.PackageNotFoundError:
+        return "0.1.0"
+
+
+def catalogue() -> list[tuple[str, str]]:
+    """The catalogue games: (name, one-line description from its docstring)."""
+    out = []
+    for name in games.catalog.names():
+        doc = (games.catalog.CATALOG[name].__doc__ or "").strip().splitlines()
+        line = doc[0] if doc else ""
+        for markup in (":func:", ":class:", ":meth:"):
+            line = line.replace(markup, "")
+        out.append((name, line.replace("``", "").replace("`", "")))
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="masalign",
         description="Game-theoretic analysis of multi-agent (mis)alignment.")
+    parser.add_argument("--version", action="version", version=f"masalign {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     analyze_cmd = commands.add_parser(
-        "analyze", help="analyse a game: setting, pure equilibria, dominance",
+        "analyze", help="analyse a game: setting, equilibria, dominance, alignment",
         description="Analyse a game file (.nfg or .json) or a catalogue game; with no "
                     "argument, the bundled aid-delivery scenario.")
     source = analyze_cmd.add_mutually_exclusive_group()
-    source.add_argument("file", nargs="?", help="a Gambit .nfg or masalign .json game file")
+    source.add_argument("file", nargs="?", help="a Gambit .nfg or masalign .json game file "
+                        "(or the JSON that analyze --json wrote)")
     source.add_argument("--catalog", metavar="NAME",
                         help="a catalogue game, e.g. prisoners_dilemma or aid_delivery")
+    source.add_argument("--list", action="store_true", help="list the catalogue games")
     analyze_cmd.add_argument("--json", action="store_true", help="print the analysis as JSON")
     analyze_cmd.add_argument("--plot", metavar="FILE.png",
                              help="save the alignment plot (outcomes, frontier, equilibria); "
-                                  "needs matplotlib")
+                                  "needs matplotlib; the format follows the extension")
+    analyze_cmd.add_argument("--table", action=argparse.BooleanOptionalAction, default=None,
+                             help="print the payoff table (default: only when it is small)")
+    analyze_cmd.add_argument("--progress", action=argparse.BooleanOptionalAction,
+                             default=None, help="a status line on standard error for "
+                             "analyses that take more than a second (default: on a terminal)")
+    analyze_cmd.add_argument("--exact", action="store_true",
+                             help="keep exact arithmetic on a large exact game (slow)")
+    commands.add_parser("catalog", help="list the catalogue games",
+                        description="List the catalogue games (for analyze --catalog NAME).")
     reproduce_cmd = commands.add_parser(
         "reproduce", help="reproduce a published result (see --list)",
         description="Run a reproduction of a published result (package papers): the "
@@ -60,30 +102,131 @@ def reproduce(args: argparse.Namespace) -> int:
     return execute(args.name, args, prefix="masalign: error")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 on any error)."""
-    args = build_parser().parse_args(argv)
-    if args.command == "reproduce":
-        return reproduce(args)
+def read_analysis_input(path: str) -> games.Game:
+    """A game file, or the JSON ``masalign analyze --json`` wrote (its ``"game"`` field)."""
     try:
-        if args.file is not None:
-            game = games.read_game(args.file)
-        else:
-            game = games.catalog.by_name(args.catalog or "aid_delivery")
-        analysis = analyze(game)
+        return games.read_game(path)
+    except games.FormatError:
+        data = _analysis_json(path)
+        if data is None:
+            raise
+    try:
+        return games.Game.from_dict(data["game"])
+    except (games.GameError, ValueError, TypeError) as err:
+        raise games.FormatError(
+            f"{path}: an analysis written by 'masalign analyze --json', but its \"game\" "
+            f"field is not a game ({err}); pass a .nfg or game .json file") from None
+
+
+def _analysis_json(path: str) -> dict | None:
+    """The document at ``path`` when it is an analysis (has "game" and "setting")."""
+    if Path(path).suffix.lower() != ".json":
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if isinstance(data, dict) and "game" in data and "setting" in data:
+        return data
+    return None
+
+
+def plot_formats() -> list[str]:
+    """The file extensions matplotlib can save to."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise games.GameError("--plot: plotting needs matplotlib: pip install "
+                              "'masalign[plot]'") from None
+    return sorted(Figure().canvas.get_supported_filetypes())
+
+
+def check_plot_path(path: str) -> None:
+    """Refuse a --plot target before the analysis runs, naming what is expected."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    formats = plot_formats()
+    if suffix not in formats:
+        raise games.InvalidArgumentError(
+            f"--plot: expected a file name ending in one of "
+            f"{', '.join('.' + f for f in formats)}, found {path!r}")
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise games.InvalidArgumentError(
+            f"--plot: the directory {str(folder)!r} does not exist (for {path!r})")
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    if args.list:
+        _print_catalogue()
+        return 0
+    if args.plot:
+        check_plot_path(args.plot)
+    if args.file is not None:
+        game = read_analysis_input(args.file)
+    else:
+        game = games.catalog.by_name(args.catalog or "aid_delivery")
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    with Status(enabled=show) as status:
+        analysis = analyze(game, status=status, exact=args.exact)
         if args.plot:
-            try:
-                analysis.alignment.plot(args.plot)
-            except ImportError as err:
-                raise games.GameError(f"--plot: {err}") from None
-        if args.json:
-            print(json.dumps(analysis.to_dict(), indent=2))
-        else:
-            print(analysis.to_text())
-    except (games.GameError, OSError) as err:
-        print(f"masalign: error: {err}", file=sys.stderr)
-        return 2
+            status.set("drawing the plot")
+            analysis.alignment.plot(args.plot)
+    if args.json:
+        print(json.dumps(analysis.to_dict(), indent=2))
+    else:
+        print(analysis.to_text(table=args.table))
+    if args.plot:
+        print(f"masalign: plot saved to {args.plot}", file=sys.stderr)
     return 0
+
+
+def _print_catalogue() -> None:
+    entries = catalogue()
+    width = max(len(name) for name, _ in entries)
+    for name, line in entries:
+        print(f"{name:<{width}}  {line}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 on any error; 0 when the reader
+    of the output went away, as ``| head`` does)."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "reproduce":
+            return reproduce(args)
+        if args.command == "catalog":
+            _print_catalogue()
+            return 0
+        try:
+            status = _analyze(args)
+        except (games.GameError, OSError) as err:
+            if isinstance(err, BrokenPipeError):
+                raise
+            print(f"masalign: error: {_error_text(err)}", file=sys.stderr)
+            return 2
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+
+
+def _error_text(err: Exception) -> str:
+    if isinstance(err, OSError) and err.filename is not None and err.strerror:
+        return f"{err.filename}: {err.strerror.lower()}"
+    return str(err)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush
+    does not fail again (the Python documentation's recipe for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. captured)
+        pass
+
+
 
 
 if __name__ == "__main__":

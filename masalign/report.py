@@ -1,13 +1,31 @@
-"""The analysis of one game as a report: setting, pure equilibria with certificates and
-their scores on every evaluation layer, and the dominance reduction."""
+"""The analysis of one game as a report: setting, equilibria with certificates and their
+scores on every evaluation layer, the dominance reduction and the alignment report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 import games
-from games.model import format_number
+import pareto
+from masalign.equilibria import EquilibriumSearch, find_equilibria
+from masalign.progress import Status
+from masalign.text import number_text, payoff_table, table_is_small
+
+__all__ = ["Analysis", "analyze", "layer_scores", "EXACT_MAX_PROFILES",
+           "MIXED_DOMINANCE_MAX_PROFILES", "SHOWN_EQUILIBRIA"]
+
+#: Exact games with more profiles are analysed in floating point (exact arithmetic on
+#: them takes minutes); ``analyze(..., exact=True)`` insists.
+EXACT_MAX_PROFILES = 10_000
+#: Domination by mixed strategies (one LP an action) is tested up to this many profiles;
+#: beyond, by pure strategies only.
+MIXED_DOMINANCE_MAX_PROFILES = 2_500
+#: Equilibria listed in the text (all of them are in the JSON).
+SHOWN_EQUILIBRIA = 10
 
 
 @dataclass(frozen=True)
@@ -19,70 +37,263 @@ class Analysis:
     equilibria: games.EquilibriumSet
     reduction: Any
     alignment: Any = None
+    search: EquilibriumSearch | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def values_measured(self) -> bool:
+        """Whether the game has a value layer (else holistic alignment is not judged)."""
+        if self.alignment is None:
+            return "value" in self.game.layers
+        return bool(getattr(self.alignment, "values_measured", "value" in self.game.layers))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "game": self.game.to_dict(),
             "setting": self.setting.to_dict(),
             "pure_equilibria": self.equilibria.to_dict(),
             "layer_scores": [layer_scores(self.game, e.profile) for e in self.equilibria],
+            "equilibria": None if self.search is None else self.search.to_dict(),
             "dominance": self.reduction.to_dict(),
-            "alignment": None if self.alignment is None else self.alignment.to_dict(),
+            "alignment": None,
+            "values_measured": self.values_measured,
+            "verdict": self.verdict(),
+            "notes": list(self.notes),
         }
+        if self.alignment is not None:
+            alignment = self.alignment.to_dict()
+            alignment["verdict"] = self.verdict()
+            alignment["equilibria_method"] = None if self.search is None else self.search.method
+            out["alignment"] = alignment
+        return out
 
-    def to_text(self) -> str:
+    # -- text ---------------------------------------------------------------------------
+
+    def to_text(self, table: bool | None = None) -> str:
+        """The report as text; ``table`` forces (True) or hides (False) the payoff table,
+        shown by default only when it is small."""
         g = self.game
-        lines = [g.to_text(), ""]
+        lines = [g.title or repr(g)]
+        if table or (table is None and table_is_small(g)):
+            lines = [g.title or repr(g), payoff_table(g)]
+        else:
+            lines.append(f"({' x '.join(map(str, g.shape))} game, {g.n_profiles} profiles: "
+                         f"payoff table not shown; --table prints it)")
+        lines += [f"Note: {n}" for n in self.notes]
+        lines.append("")
         lines.append(f"Setting: {self.setting.kind} (payoff correlation index "
                      f"{self.setting.index:+.3f})")
         lines += [f"  - {reason}" for reason in self.setting.reasons]
         lines.append("")
         complete = "complete" if self.equilibria.complete else "not guaranteed complete"
         lines.append(f"Pure Nash equilibria: {len(self.equilibria)} ({complete})")
-        for e in self.equilibria:
+        for e in list(self.equilibria)[:SHOWN_EQUILIBRIA]:
             names = ", ".join(e.action_names)
-            pays = ", ".join(format_number(p) for p in e.payoffs)
+            pays = ", ".join(number_text(p) for p in e.payoffs)
             kind = "strict" if e.strict else "weak"
-            lines.append(f"  ({names})  payoffs ({pays})  regret {format_number(e.regret)}  {kind}")
-            for layer, scores in layer_scores(g, e.profile).items():
+            lines.append(f"  ({names})  payoffs ({pays})  regret {number_text(e.regret)}  {kind}")
+            for layer, scores in layer_scores(g, e.profile, text=True).items():
                 text = ", ".join(f"{k} {v}" for k, v in scores.items())
                 lines.append(f"      {layer}: {text}")
+        if len(self.equilibria) > SHOWN_EQUILIBRIA:
+            lines.append(f"  ... {len(self.equilibria) - SHOWN_EQUILIBRIA} more (--json lists "
+                         f"them all)")
         if not self.equilibria:
-            lines.append("  none: every equilibrium of this game is mixed")
+            lines.append("  none: every equilibrium of this game is mixed" if
+                         self.equilibria.complete else "  none found")
         lines.append("")
         r = self.reduction
         dims = " x ".join(map(str, r.original.shape))
         left = " x ".join(map(str, r.game.shape))
-        lines.append(f"Iterated elimination of strictly dominated strategies: {dims} -> {left}"
-                     f"{' (dominance solvable)' if r.solved else ''}")
-        lines += [f"  {e}" for e in r.order]
+        how = "" if r.mixed else " (by pure strategies only: the mixed-strategy test is slow " \
+                                 "on a game this large)"
+        lines.append(f"Iterated elimination of strictly dominated strategies{how}: {dims} -> "
+                     f"{left}{' (dominance solvable)' if r.solved else ''}")
+        lines += [f"  {_elimination_text(e, r.original)}" for e in r.order[:40]]
+        if len(r.order) > 40:
+            lines.append(f"  ... {len(r.order) - 40} more eliminations")
         if self.alignment is not None:
-            lines += ["", self.alignment.to_text()]
+            lines += [""] + self._alignment_text()
+        else:
+            lines += ["", "Verdict: " + self.verdict()]
         return "\n".join(lines)
 
+    def _alignment_text(self) -> list[str]:
+        a, search = self.alignment, self.search
+        t = a.table
+        measured = self.values_measured
+        lines = [f"Alignment report: {self.game.title or repr(self.game)}"]
+        lines.append("Axes (all maximised): " + ", ".join(
+            f"{x} [{t.values[:, k].min():.4g}, {t.values[:, k].max():.4g}]"
+            for k, x in enumerate(a.axes)))
+        lines.append("Scores of a layer's criteria: " + ", ".join(
+            f"{k}: {v}" for k, v in t.rules.items()))
+        if a.thresholds:
+            lines.append("Value thresholds: " + ", ".join(
+                f"{k} >= {v:.4g}" for k, v in a.thresholds.items()))
+        if not measured:
+            lines.append("Values: not measured (no value layer)")
+        lines.append(f"Pareto frontier: {int(a.outcome_frontier.sum())} of "
+                     f"{len(a.outcome_frontier)} outcomes")
+        lines.append("")
+        if search is not None:
+            lines.append(f"Equilibria ({len(search)} by {search.method}; "
+                         f"{search.completeness}), each with its certificate (regret):")
+            lines += [f"  note: {n}" for n in search.notes]
+        else:
+            lines.append(f"Equilibria ({len(a.equilibria)}):")
+        for e in a.equilibria[:SHOWN_EQUILIBRIA]:
+            lines.append("  " + _outcome_text(e, measured))
+            pays = ", ".join(f"{p:.4g}" for p in e.payoffs)
+            lines.append(f"      payoffs ({pays}), regret {number_text(e.regret)}")
+            if e.players is not None and len(self.game.players) > 1:
+                lines.append(f"      disparity between players: {e.players.text()}")
+            if e.principals is not None:
+                lines.append(f"      disparity between principals: {e.principals.text()}")
+        if len(a.equilibria) > SHOWN_EQUILIBRIA:
+            lines.append(f"  ... {len(a.equilibria) - SHOWN_EQUILIBRIA} more (--json lists "
+                         f"them all)")
+        lines.append("")
+        lines.append(self._price_text())
+        if a.highlights:
+            lines += ["", "Reference outcomes:"]
+            lines += [f"  {name}: " + _outcome_text(o, measured)
+                      for name, o in a.highlights.items()]
+        lines.append("")
+        if measured:
+            lines.append(f"Holistically aligned outcomes: {len(a.holistic_outcomes)}")
+            lines += ["  " + _outcome_text(o, measured) for o in a.holistic_outcomes[:10]]
+        else:
+            lines.append("Holistically aligned outcomes: values not measured (no value layer)")
+        lines += ["", "Verdict: " + self.verdict()]
+        return lines
 
-def layer_scores(game: games.Game, profile: tuple[int, ...]) -> dict[str, dict[str, Any]]:
-    """Each explicit layer's criteria at a pure profile, as numbers fit for text and JSON
-    (the default objective layer is the payoffs, shown already)."""
+    def _price_text(self) -> str:
+        a = self.alignment
+        found = "" if self.search is None or self.search.complete else \
+            f" (over the {len(a.equilibria)} equilibria found)"
+        if a.price is not None:
+            p = a.price
+            return (f"Price of anarchy {p.anarchy:.4g}, price of stability {p.stability:.4g}"
+                    f"{found} ({p.measure}: optimum {p.optimum:.4g} at ({p.optimal_outcome}), "
+                    f"equilibria {p.worst:.4g} to {p.best:.4g})")
+        if not a.equilibria:
+            return "Price of anarchy: not computed (it needs an equilibrium's welfare)"
+        welfare = np.asarray(self.game.float_payoffs, dtype=np.float64).sum(axis=0)
+        at_eq = min(sum(e.payoffs) for e in a.equilibria)
+        low = min(float(welfare.min()), at_eq)
+        return (f"Price of anarchy: not defined for this game: it is a ratio of welfares "
+                f"(sum of payoffs) and needs them positive, and the welfare here goes down "
+                f"to {low:.4g}")
+
+    def verdict(self) -> str:
+        """One paragraph: whether an equilibrium found is holistically aligned (or, without
+        a value layer, that values were not measured)."""
+        a, search = self.alignment, self.search
+        n = len(a.equilibria) if a is not None else len(self.equilibria)
+        if n == 0:
+            return ("Undecided: the search certified none of this game's equilibria in its "
+                    "effort limit (every finite game has one, Nash 1951).")
+        which = f"the {n} equilibria" if search is None or search.complete else \
+            f"the {n} equilibria found (the search is not complete: others may exist)"
+        if a is None:
+            return f"Not assessed: no alignment report for {which}."
+        if not self.values_measured:
+            optimal = sum(1 for e in a.equilibria if e.pareto_optimal)
+            return (f"Values not measured (no value layer): holistic alignment is not "
+                    f"judged. Of {which}, {optimal} are Pareto-optimal on "
+                    f"{', '.join(dict.fromkeys(a.axes))}.")
+        aligned = [e for e in a.equilibria if e.holistic]
+        if aligned:
+            labels = "; ".join(f"({e.label})" for e in aligned[:5])
+            return f"Holistically aligned equilibrium: {labels}."
+        text = f"none of {which} is holistically aligned"
+        if a.holistic_outcomes:
+            labels = "; ".join(f"({o.label})" for o in a.holistic_outcomes[:5])
+            return (f"Misaligned: {text}, but {len(a.holistic_outcomes)} outcome(s) on the "
+                    f"frontier meet every value threshold: {labels}. They are not "
+                    f"equilibria: reaching them needs a mechanism.")
+        return (f"Misaligned: {text}, and no outcome is both Pareto-optimal and within every "
+                f"value threshold: the values conflict with every efficient outcome.")
+
+
+def _outcome_text(o: Any, values_measured: bool) -> str:
+    scores = ", ".join(f"{a} {v:.4g}" for a, v in o.scores.items())
+    gaps = ", ".join(f"{a} {v:.2f}" for a, v in o.gaps.items())
+    po = "Pareto-optimal" if o.pareto_optimal else \
+        f"dominated by ({o.dominated_by}), uniform gap {o.frontier_gap:.2f}"
+    if not values_measured:
+        return f"({o.label})  {scores}\n      gaps {gaps}; {po}; values not measured " \
+               f"(no value layer)"
+    if o.violations:
+        viol = "violates " + ", ".join(f"{k} ({s:.3g} < {t:.3g})"
+                                       for k, (s, t) in o.violations.items())
+    else:
+        viol = "meets every value threshold"
+    verdict = "HOLISTICALLY ALIGNED" if o.holistic else "not holistically aligned"
+    return f"({o.label})  {scores}\n      gaps {gaps}; {po}; {viol}; {verdict}"
+
+
+def _elimination_text(e: Any, game: games.Game) -> str:
+    """A dominance round in words, the player named and numbers as decimals."""
+    who = getattr(e, "player_name", "") or game.players[e.player]
+    by = ", ".join(f"{k}: {number_text(v)}" for k, v in e.dominated_by.items())
+    return (f"round {e.round}: {who} drops {e.action!r}, dominated by {{{by}}} "
+            f"(margin {number_text(e.margin)})")
+
+
+def layer_scores(game: games.Game, profile: tuple[int, ...],
+                 text: bool = False) -> dict[str, dict[str, Any]]:
+    """Each explicit layer's criteria at a pure profile, as numbers fit for JSON (or,
+    with ``text``, as text; the default objective layer is the payoffs, shown already)."""
     out = {}
     for name, values in game.explicit_layers.items():
         criteria = game.criteria[name]
-        out[name] = {c: _json(values[(k, *profile)]) for k, c in enumerate(criteria)}
+        convert = number_text if text else _json
+        out[name] = {c: convert(values[(k, *profile)]) for k, c in enumerate(criteria)}
     return out
 
 
 def _json(x: Any) -> Any:
-    text = format_number(x)
+    text = games.model.format_number(x)
     try:
         return int(text)
     except ValueError:
         return text if "/" in text else float(x)
 
 
-def analyze(game: games.Game) -> Analysis:
-    """Classify the game, find its pure equilibria and reduce it by dominance."""
-    import pareto
-    return Analysis(game=game, setting=games.classify(game),
-                    equilibria=games.pure_equilibria(game),
-                    reduction=games.eliminate_dominated(game),
-                    alignment=pareto.alignment_report(game))
+def analyze(game: games.Game, status: Status | None = None,
+            exact: bool | None = None) -> Analysis:
+    """Classify the game, find its equilibria (pure ones completely, mixed ones as far
+    as :func:`masalign.equilibria.find_equilibria` reaches), reduce it by dominance and
+    assess the alignment of the equilibria found.
+
+    Parameters
+    ----------
+    game : Game
+    status : Status, optional
+        Progress reporting.
+    exact : bool, optional
+        Keep exact arithmetic on an exact game of more than ``EXACT_MAX_PROFILES``
+        profiles (default: analyse it in floating point, and say so).
+    """
+    status = Status(enabled=False) if status is None else status
+    notes = []
+    work = game
+    if game.exact and game.n_profiles > EXACT_MAX_PROFILES and not exact:
+        work = game.to_float()
+        notes.append(f"the exact payoffs are analysed in floating point ({game.n_profiles} "
+                     f"profiles: exact arithmetic would take minutes; --exact insists)")
+    status.set("classifying the game")
+    setting = games.classify(work)
+    status.set("eliminating dominated strategies")
+    mixed = work.n_profiles <= MIXED_DOMINANCE_MAX_PROFILES
+    reduction = games.eliminate_dominated(work, mixed=mixed)
+    search = find_equilibria(work, reduction, status)
+    status.set("assessing alignment")
+    alignment = pareto.alignment_report(work, equilibria=list(search.equilibria))
+    alignment = dataclasses.replace(alignment, equilibria_complete=search.complete)
+    pure = games.EquilibriumSet([e for e in search.equilibria if e.is_pure], method="pure",
+                                complete=True, game=work)
+    return Analysis(game=game, setting=setting, equilibria=pure, reduction=reduction,
+                    alignment=alignment, search=search, notes=tuple(notes))

@@ -15,7 +15,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from games.errors import GameError, InvalidGameError
+from games.io import atomic_output
 from games.palette import COLOURS
 
 __all__ = ["REPRODUCTIONS", "load_expected", "compare", "format_table", "to_json",
@@ -163,19 +163,15 @@ def to_json(result: dict[str, Any]) -> str:
 
 
 def save_figure(fig: Any, path: str | os.PathLike[str]) -> str:
-    """Save a matplotlib figure atomically (a temporary file in the same folder, then
-    ``os.replace``) and close it; returns the path."""
+    """Save a matplotlib figure atomically (:func:`games.io.atomic_output`: a temporary
+    file in the same folder, then ``os.replace``; a new file gets ``0o666`` less the
+    umask) and close it; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix or ".png",
-                               dir=path.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=120, bbox_inches="tight")
-        os.replace(tmp, path)
+        with atomic_output(path) as tmp:
+            fig.savefig(tmp, dpi=120, bbox_inches="tight")
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         import matplotlib.pyplot as plt
 
         plt.close(fig)

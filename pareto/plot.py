@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from games.errors import InvalidArgumentError
+from games.io import atomic_output
 
 __all__ = ["plot_frontier", "plot_report", "plot_points", "plot_bars", "save_figure"]
 
@@ -26,23 +25,11 @@ def _pyplot() -> Any:
 
 
 def save_figure(fig: Any, path: Any) -> None:
-    """Save a figure atomically: render to a temporary file beside ``path``, then
-    ``os.replace`` it (the format follows the extension)."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    suffix = os.path.splitext(path)[1] or ".png"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".masalign-", suffix=suffix)
-    os.close(fd)
-    try:
+    """Save a figure atomically (:func:`games.io.atomic_output`: a temporary file beside
+    ``path``, then ``os.replace``; a new file gets ``0o666`` less the umask). The format
+    follows the extension."""
+    with atomic_output(path) as tmp:
         fig.savefig(tmp, bbox_inches="tight", dpi=120)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _axis_pair(axes: Sequence[int], d: int) -> tuple[int, int]:

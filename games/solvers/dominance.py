@@ -38,6 +38,8 @@ class Elimination:
     margin : float or Fraction
         The smallest gain of the dominating strategy over the action, over the remaining
         profiles of the other players (> 0).
+    player_name : str
+        The player's name (``game.players[player]``; empty when not known).
     """
 
     round: int
@@ -45,6 +47,7 @@ class Elimination:
     action: str
     dominated_by: dict[str, Any]
     margin: Any
+    player_name: str = ""
 
     @property
     def by_mixed(self) -> bool:
@@ -59,13 +62,15 @@ class Elimination:
 
     def to_dict(self) -> dict[str, Any]:
         number = json_number
-        return {"round": self.round, "player": self.player, "action": self.action,
+        return {"round": self.round, "player": self.player, "player_name": self.player_name,
+                "action": self.action,
                 "dominated_by": {k: number(v) for k, v in self.dominated_by.items()},
                 "margin": number(self.margin)}
 
     def __str__(self) -> str:
         by = ", ".join(f"{k}: {format_number(v)}" for k, v in self.dominated_by.items())
-        return (f"round {self.round}: player {self.player} drops {self.action!r}, dominated by "
+        who = self.player_name or f"player {self.player}"
+        return (f"round {self.round}: {who} drops {self.action!r}, dominated by "
                 f"{{{by}}} (margin {format_number(self.margin)})")
 
 
@@ -205,7 +210,7 @@ def _pure_dominated(game: Game, round_number: int) -> list[tuple[Elimination, in
                     raise SolverError(f"dominance: certificate of {b} over {a} is {margin}")
                 found.append((Elimination(round_number, i, game.actions[i][a],
                                           {game.actions[i][b]: Fraction(1) if game.exact else 1.0},
-                                          margin), a))
+                                          margin, game.players[i]), a))
     return found
 
 
@@ -231,7 +236,8 @@ def _mixed_dominated(game: Game, round_number: int) -> list[tuple[Elimination, i
             if certificate is not None:
                 strategy, margin = certificate
                 names = {game.actions[i][b]: p for b, p in strategy.items()}
-                found.append((Elimination(round_number, i, game.actions[i][a], names, margin), a))
+                found.append((Elimination(round_number, i, game.actions[i][a], names, margin,
+                                          game.players[i]), a))
     return found
 
 
