@@ -36,6 +36,7 @@ Theory*, "Strategic form games (.nfg) file format", https://www.gambit-project.o
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import stat
@@ -49,9 +50,7 @@ from typing import IO, Any
 import numpy as np
 
 from games.errors import FormatError, GameError
-from games.model import MAX_EXPONENT as _MAX_EXPONENT
-from games.model import MAX_NUMBER_CHARS as _MAX_NUMBER_CHARS
-from games.model import Game, check_game_size, parse_number
+from games.model import MAX_EXPONENT, MAX_NUMBER_CHARS, Game, check_game_size, parse_number
 
 __all__ = [
     "read_nfg", "write_nfg", "read_nfg_string", "write_nfg_string",
@@ -352,16 +351,16 @@ class _NfgParser:
         if token.kind == "word" and _INTEGER_RE.match(text):
             value = self.cache[text] = Fraction(int(text))
             return value
-        if token.kind == "word" and len(text) <= _MAX_NUMBER_CHARS:
+        if token.kind == "word" and len(text) <= MAX_NUMBER_CHARS:
             exponent = _EXPONENT_RE.search(text)
-            if exponent is None or abs(int(exponent.group(1))) <= _MAX_EXPONENT:
+            if exponent is None or abs(int(exponent.group(1))) <= MAX_EXPONENT:
                 try:
                     value = self.cache[text] = parse_number(text)
                     return value
                 except ValueError:
                     pass
             else:
-                raise self.error(token, f"{what} with an exponent of at most {_MAX_EXPONENT}")
+                raise self.error(token, f"{what} with an exponent of at most {MAX_EXPONENT}")
         raise self.error(token, f"{what} (a number such as 3, -1/2, 0.25 or 1e-3)")
 
     def numbers(self, what: str, stop: str) -> list[tuple[Fraction, _Token]]:
@@ -704,11 +703,6 @@ def write_nfg(game: Game, path: PathLike, version: str = "payoff",
 # JSON
 
 
-def _json():  # imported on first use: ``import games`` stays cheap
-    import json
-    return json
-
-
 def _reject_constant(value: str) -> Any:
     raise ValueError(f"expected finite numbers, found {value}")
 
@@ -716,8 +710,8 @@ def _reject_constant(value: str) -> Any:
 def read_json_string(text: str, name: str = "<string>") -> Game:
     """:func:`read_json` on the text of a file (``name`` is used in error messages)."""
     try:
-        data = _json().loads(text, parse_constant=_reject_constant)
-    except _json().JSONDecodeError as err:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
         raise FormatError(f"{name} line {err.lineno} column {err.colno}: expected valid "
                           f"JSON, {err.msg[:1].lower() + err.msg[1:]}") from None
     except RecursionError:
@@ -754,7 +748,6 @@ def write_json_string(game: Game) -> str:
     if not isinstance(game, Game):
         raise TypeError(f"game: expected a Game, found {type(game).__name__}")
     data = game.to_dict()
-    json = _json()
     parts = [f"  {json.dumps(key)}: "
              f"{json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(', ', ': '))}"
              for key, value in data.items()]

@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from typing import Any
 
 import numpy as np
 
 from games.errors import InvalidArgumentError
-
-if TYPE_CHECKING:  # concurrent.futures is imported on call: it pulls in logging
-    from concurrent.futures import Executor
 
 __all__ = ["run_tasks", "child_seeds"]
 
@@ -140,7 +138,6 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
         raise InvalidArgumentError(f"chunksize: expected a positive integer, found {chunksize!r}")
     chunksize = int(chunksize)
     chunks = [items[k:k + chunksize] for k in range(0, n, chunksize)]
-    from concurrent.futures import Executor
 
     own_pool = None
     if executor is None:
@@ -149,10 +146,8 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
         if executor == "serial":
             pass
         elif executor == "processes":
-            from concurrent.futures import ProcessPoolExecutor
             own_pool = executor = ProcessPoolExecutor(max_workers=workers)
         elif executor == "threads":
-            from concurrent.futures import ThreadPoolExecutor
             own_pool = executor = ThreadPoolExecutor(max_workers=workers)
         else:
             raise InvalidArgumentError(
@@ -172,7 +167,6 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
             return results
         futures = [executor.submit(_run_chunk, function, chunk, seeded) for chunk in chunks]
         out: list[list[Any] | None] = [None] * len(futures)
-        from concurrent.futures import as_completed
         position = {id(f): k for k, f in enumerate(futures)}
         for fut in as_completed(futures):
             k = position[id(fut)]

@@ -21,7 +21,7 @@ import games
 from games.errors import GameError, InvalidArgumentError, InvalidGameError
 from games.model import STANDARD_LAYERS, Game, format_number
 from games.results import Equilibrium
-from games.solvers.correlated import CorrelatedEquilibrium
+from games.solvers.correlated import CorrelatedEquilibrium, correlated_constraints, solve_lp
 from pareto.dominance import nondominated
 from pareto.plot import plot_frontier, plot_points
 from pareto.points import as_flag, as_vector
@@ -467,8 +467,6 @@ def frontier(game: Game, dimensions: Any = None, over: str = "outcomes",
 
 
 def _correlated_frontier(game: Game, table: ScoreTable, coarse: bool, max_lps: int):
-    from games.solvers.correlated import correlated_constraints
-    from games.solvers.correlated import solve_lp as _solve_lp
     d = len(table.axes)
     matrix, _ = correlated_constraints(game, coarse=coarse)
     S = table.values
@@ -481,7 +479,7 @@ def _correlated_frontier(game: Game, table: ScoreTable, coarse: bool, max_lps: i
     def solve(w: np.ndarray) -> np.ndarray:
         nonlocal n_lps
         n_lps += 1
-        x = _solve_lp(game, matrix, S @ w)
+        x = solve_lp(game, matrix, S @ w)
         x = np.where(x < 0, 0.0, x)
         x = x / x.sum()
         return x

@@ -322,33 +322,6 @@ def test_figures_use_the_colour_blind_safe_palette(pyplot):
 # ---------------------------------------------------------------------------------------
 # Imports
 
-AREA = [*sorted((ROOT / "games" / "repeated").glob("*.py")),
-        *sorted((ROOT / "games" / "evolution").glob("*.py")),
-        ROOT / "games" / "dynamics.py", *sorted((ROOT / "papers").rglob("*.py"))]
-LAZY = ("matplotlib", "networkx")
-
-
-@pytest.mark.parametrize("path", AREA, ids=lambda p: str(p.relative_to(ROOT)))
-def test_imports_are_at_module_top_and_name_no_private_helper(path):
-    tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            private = [a.name for a in node.names if a.name.startswith("_")]
-            assert not private, f"{path.name}:{node.lineno} imports {private}"
-    for function in ast.walk(tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for node in ast.walk(function):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            else:
-                continue
-            assert all(n.split(".")[0] in LAZY for n in names), \
-                f"{path.name}:{node.lineno} imports {names} inside {function.name}"
-
-
 @pytest.mark.parametrize("module", ["games.dynamics", "games.evolution", "games.repeated",
                                     "papers.carichon2025_aid_delivery"])
 def test_each_module_imports_first_in_a_fresh_interpreter(module):

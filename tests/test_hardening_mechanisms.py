@@ -276,32 +276,6 @@ def test_exact_parameters_stay_exact_and_valid_ones_pass():
 # ---------------------------------------------------------------------------------------
 # Item 13: no private names across modules, no needless imports inside functions
 
-#: Modules a function may import lazily: optional or slow-to-import heavy libraries.
-LAZY_ALLOWED = {"matplotlib", "matplotlib.pyplot", "cvxpy", "scipy.optimize", "scipy.sparse"}
-
-
-@pytest.mark.parametrize("path", sorted(MECHANISMS.glob("*.py")), ids=lambda p: p.name)
-def test_no_private_names_cross_modules_and_imports_sit_at_the_top(path):
-    tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            private = [a.name for a in node.names if a.name.startswith("_")
-                       and a.name != "__future__" and node.module != "__future__"]
-            assert not private, f"{path.name}: imports private {private} from {node.module}"
-    for function in ast.walk(tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for node in ast.walk(function):
-            if isinstance(node, ast.Import):
-                modules = {a.name for a in node.names}
-            elif isinstance(node, ast.ImportFrom):
-                modules = {node.module}
-            else:
-                continue
-            assert modules <= LAZY_ALLOWED, \
-                f"{path.name}:{node.lineno}: {function.name} imports {modules} inside a function"
-
-
 def test_condition_holds_is_one_public_helper_shared_by_design():
     from mechanisms import design, evaluation
 

@@ -238,31 +238,6 @@ def test_no_module_imports_the_old_private_pareto_helpers():
     assert offenders == []
 
 
-def test_pareto_imports_no_private_name_and_imports_inside_functions_only_heavy_libraries():
-    # games.solvers.correlated's LP helper is renamed to a public name by a parallel
-    # change of that module; until it lands it is the one exception
-    pending = {"games.solvers.correlated._solve_lp"}
-    heavy = ("matplotlib", "scipy")
-    private, inside = [], []
-    for path in sorted((ROOT / "pareto").glob("*.py")):
-        private += [f"{path.name}:{line} {name}" for line, name in _imported_private_names(path)
-                    if name not in pending]
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for func in ast.walk(tree):
-            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            for node in ast.walk(func):
-                if isinstance(node, ast.Import):
-                    modules = [a.name for a in node.names]
-                elif isinstance(node, ast.ImportFrom):
-                    modules = [node.module or ""]
-                else:
-                    continue
-                inside += [f"{path.name}:{node.lineno} {m}" for m in modules
-                           if not m.startswith(heavy) and m != "games.solvers.correlated"]
-    assert private == [] and inside == []
-
-
 def test_a_bare_profile_gets_its_own_label_and_computed_regret():
     """(C, C) in the prisoner's dilemma with T = 5, R = 3: each player gains T - R = 2 by
     defecting, so its certificate is 2, not 0."""

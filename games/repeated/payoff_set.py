@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 from games.errors import InvalidGameError, SolverError
 from games.model import Game
@@ -267,6 +266,7 @@ def minmax_values(stage: Game, mixed: bool = False) -> np.ndarray:
         c[-1] = 1.0
         A_ub = np.hstack([A, -np.ones((k_own, 1))])
         A_eq = np.hstack([np.ones((1, k_opp)), np.zeros((1, 1))])
+        from scipy.optimize import linprog  # heavy: imported on call
         res = linprog(c, A_ub=A_ub, b_ub=np.zeros(k_own), A_eq=A_eq, b_eq=[1.0],
                       bounds=[(0, None)] * k_opp + [(None, None)], method="highs")
         if not res.success:
