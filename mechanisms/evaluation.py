@@ -16,6 +16,7 @@ from games import Game, InvalidArgumentError, Setting, classify, pure_equilibria
 from games.bayesian import BayesianGame
 from games.parallel import run_tasks
 from games.symbolic import SymbolicGame, solve_threshold
+from games.tolerance import RELATIVE_TOLERANCE, payoff_magnitude
 from mechanisms.base import (
     COST_LAYER,
     Family,
@@ -563,9 +564,8 @@ def _linear_threshold(game, family, parameter, condition, profile, low, high, fi
             return None
         is_exact = True
     else:
-        scale = max(1.0, float(np.abs(np.asarray(samples, dtype=float)).max()))
         error = np.abs(np.asarray(predicted, dtype=float) - np.asarray(s2, dtype=float)).max()
-        if error > 1e-9 * scale:
+        if error > RELATIVE_TOLERANCE * payoff_magnitude(np.asarray(samples, dtype=float)):
             return None
         is_exact = False
     g0 = s0 - slope * (t0 - lo)     # the margins at lo

@@ -22,6 +22,7 @@ from games.errors import GameError, InvalidArgumentError, InvalidGameError
 from games.model import STANDARD_LAYERS, Game, format_number
 from games.results import Equilibrium
 from games.solvers.correlated import CorrelatedEquilibrium, correlated_constraints, solve_lp
+from games.tolerance import RELATIVE_TOLERANCE, normalised_payoffs
 from pareto.dominance import nondominated
 from pareto.plot import plot_frontier, plot_points
 from pareto.points import as_flag, as_vector
@@ -469,9 +470,11 @@ def frontier(game: Game, dimensions: Any = None, over: str = "outcomes",
 def _correlated_frontier(game: Game, table: ScoreTable, coarse: bool, max_lps: int):
     d = len(table.axes)
     matrix, _ = correlated_constraints(game, coarse=coarse)
-    S = table.values
-    scale = max(1.0, float(np.abs(S).max()))
-    tol = 1e-9 * scale
+    # The LPs and the hull run on the scores mapped to [0, 2) (a common shift and a power
+    # of two: Pareto optimality and the CE polytope's shape do not change), so the
+    # tolerance is relative to the scores' range with no floor, at any scale.
+    S, _, _ = normalised_payoffs(table.values)
+    tol = RELATIVE_TOLERANCE
     points: list[np.ndarray] = []
     dists: list[np.ndarray] = []
     n_lps = 0
@@ -522,7 +525,9 @@ def _correlated_frontier(game: Game, table: ScoreTable, coarse: bool, max_lps: i
                 faces.append(tuple(sorted(members)))
         if not new:
             break
-    return np.array(points), dists, tuple(sorted(set(faces))), complete
+    values = np.asarray(table.values, dtype=np.float64)
+    exact_points = np.array([x.ravel() @ values for x in dists])
+    return exact_points, dists, tuple(sorted(set(faces))), complete
 
 
 def _hull_facets(P: np.ndarray, tol: float) -> list[tuple[np.ndarray, float, list[int]]]:
@@ -572,7 +577,9 @@ def _optimal_in_hull(points: np.ndarray) -> np.ndarray:
     from scipy.optimize import linprog
     m, d = points.shape
     out = np.ones(m, dtype=bool)
-    scale = max(1.0, float(np.abs(points).max()))
+    points, _, scale = normalised_payoffs(points)     # [0, 2): no floor, any scale
+    if scale == 0:
+        return out
     for k in range(m):
         # variables: lambda (m), slack t (d) >= 0: sum lambda p - t = v, maximise sum t
         A_eq = np.zeros((d + 1, m + d))
@@ -582,6 +589,6 @@ def _optimal_in_hull(points: np.ndarray) -> np.ndarray:
         b_eq = np.append(points[k], 1.0)
         c = np.append(np.zeros(m), -np.ones(d))
         res = linprog(c, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        if res.status == 0 and -res.fun > 1e-9 * scale:
+        if res.status == 0 and -res.fun > RELATIVE_TOLERANCE:
             out[k] = False
     return out

@@ -338,3 +338,18 @@ def test_plots_draw_the_values_they_report():
     assert np.array_equal(np.asarray(offsets), r.table.values[:, [0, 2]])
     with pytest.raises(InvalidArgumentError, match="axes: expected two column indices"):
         r.table.plot(axes=(0, 5))
+
+
+@pytest.mark.parametrize("scale", [1e-12, 1.0, 1e12])
+def test_correlated_frontier_is_the_same_polytope_at_every_score_scale(scale):
+    """Chicken (T, R, S, P) = (7, 6, 2, 0): the correlated-equilibrium payoff polytope's
+    Pareto frontier runs from (7, 2) through the Aumann-style vertex (5.25, 5.25) to (2, 7)
+    (Aumann 1974; with these payoffs the welfare-maximising CE puts 1/2 on (C, C) and 1/4
+    on each pure equilibrium).  Scaling every layer by c scales every vertex by c: the
+    tolerance has no absolute floor."""
+    base = np.array([[[6, 2], [7, 0]], [[6, 7], [2, 0]]], dtype=float)
+    g = games.Game(base, layers={"objective": base * scale})
+    f = pareto.frontier(g, dimensions=["objective"], aggregate="each", over="correlated")
+    got = sorted(tuple(np.round(np.asarray(p, dtype=float) / scale, 9))
+                 for p in np.asarray(f.points)[np.asarray(f.optimal)])
+    assert got == [(2.0, 7.0), (5.25, 5.25), (7.0, 2.0)]
