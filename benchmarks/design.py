@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import time
 
-
 import games
 import mechanisms as M
 

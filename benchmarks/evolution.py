@@ -76,7 +76,9 @@ def moran_section(runs: int) -> None:
     print("== Moran process until fixation ==")
     a = np.array([[3.0, 0.5], [4.0, 1.0]])
     ev.moran_process(a, [10, 10], seed=0)   # compile
-    t_ours = median_time(lambda: [ev.moran_process(a, [10, 10], seed=s) for s in range(runs)], 3) / runs
+    def ours() -> list:
+        return [ev.moran_process(a, [10, 10], seed=s) for s in range(runs)]
+    t_ours = median_time(ours, 3) / runs
     line = f"2 strategies, N=20: ours {t_ours * 1e6:8.1f} us/run"
     try:
         import nashpy

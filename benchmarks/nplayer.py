@@ -8,7 +8,8 @@ method (anchor time / our time: how many times faster we are) and the worst cert
 (largest gain from a unilateral deviation, recomputed by masalign for every answer,
 ours and the anchors'). Every one of our answers is certified <= 1e-9. A missing anchor
 is skipped with a note; an anchor call that does not return within ``--limit`` seconds
-is killed (it runs in a forked child), counted as failed and timed at the limit. Run it in the anchors environment::
+is killed (it runs in a forked child), counted as failed and timed at the limit. Run it in the
+anchors environment::
 
     ~/.anchors-venv/bin/python benchmarks/nplayer.py            # a few minutes
     ~/.anchors-venv/bin/python benchmarks/nplayer.py --quick    # < 1 minute

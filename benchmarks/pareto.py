@@ -39,6 +39,7 @@ import numpy as np
 # that ``import pareto`` finds the package.
 _HERE = os.path.dirname(os.path.abspath(__file__))
 from _common import optional  # noqa: E402  (before this folder leaves sys.path)
+
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 
@@ -93,7 +94,8 @@ def _child(fn: Callable, x: np.ndarray, repeat: int, conn: Any) -> None:
         conn.close()
 
 
-def measure(fn: Callable, x: np.ndarray, repeat: int, timeout: float) -> tuple[str, Any, float, Any]:
+def measure(fn: Callable, x: np.ndarray, repeat: int,
+            timeout: float) -> tuple[str, Any, float, Any]:
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(fn, x, repeat, child))

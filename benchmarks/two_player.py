@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import statistics
 import sys
 import time
-import signal
 import warnings
 from typing import Any, Callable
 

@@ -7,30 +7,47 @@ were returned.
 
 __version__ = "0.2.0"
 
-from games.classify import Setting, classify
-from games.errors import (FormatError, GameError, GameTooLargeError, InvalidArgumentError,
-                          InvalidGameError,
-                          SolverError)
-from games.io import (read_game, read_json, read_nfg, write_game, write_json,
-                      write_nfg)
-from games.model import STANDARD_LAYERS, Game, check_game_size
-from games.results import Equilibrium, EquilibriumSet
-from games.solvers.dominance import eliminate_dominated
-from games.solvers.pure import pure_equilibria
-from games.solvers.vertex_enumeration import all_equilibria, is_degenerate, maximal_nash_subsets
-from games.solvers.support_enumeration import DegenerateGameWarning, support_enumeration
-from games.solvers.lemke_howson import lemke_howson
-from games.solvers.zero_sum import (SecurityStrategies, ZeroSumSolution, security_strategies,
-                                    solve_zero_sum)
-from games.solvers.selection import (best_equilibrium, payoff_dominant, risk_dominant,
-                                     welfare_maximising)
-from games.solvers.correlated import CorrelatedEquilibrium, correlated_equilibrium
-from games.solvers.mixed import mixed_equilibria
-from games.solvers.quantal import (QuantalResponse, QuantalResponseFit, QuantalResponsePath,
-                                   fit_quantal_response, quantal_response,
-                                   quantal_response_path)
 from games import catalog, convert  # noqa: E402  (convert imports its libraries on call)
 from games.catalog import covariance_game, random_game
+from games.classify import Setting, classify
+from games.errors import (
+    FormatError,
+    GameError,
+    GameTooLargeError,
+    InvalidArgumentError,
+    InvalidGameError,
+    SolverError,
+)
+from games.io import read_game, read_json, read_nfg, write_game, write_json, write_nfg
+from games.model import STANDARD_LAYERS, Game, check_game_size
+from games.results import Equilibrium, EquilibriumSet
+from games.solvers.correlated import CorrelatedEquilibrium, correlated_equilibrium
+from games.solvers.dominance import eliminate_dominated
+from games.solvers.lemke_howson import lemke_howson
+from games.solvers.mixed import mixed_equilibria
+from games.solvers.pure import pure_equilibria
+from games.solvers.quantal import (
+    QuantalResponse,
+    QuantalResponseFit,
+    QuantalResponsePath,
+    fit_quantal_response,
+    quantal_response,
+    quantal_response_path,
+)
+from games.solvers.selection import (
+    best_equilibrium,
+    payoff_dominant,
+    risk_dominant,
+    welfare_maximising,
+)
+from games.solvers.support_enumeration import DegenerateGameWarning, support_enumeration
+from games.solvers.vertex_enumeration import all_equilibria, is_degenerate, maximal_nash_subsets
+from games.solvers.zero_sum import (
+    SecurityStrategies,
+    ZeroSumSolution,
+    security_strategies,
+    solve_zero_sum,
+)
 
 __all__ = [
     "Game", "Equilibrium", "EquilibriumSet", "STANDARD_LAYERS", "check_game_size",

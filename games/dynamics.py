@@ -31,8 +31,8 @@ from games.errors import InvalidGameError
 from games.evolution.finite import population_game
 from games.model import Game
 from games.palette import colour
-from games.tolerance import payoff_range
 from games.solvers.correlated import deviation_gains
+from games.tolerance import payoff_range
 
 __all__ = ["Trajectory", "replicator", "replicator_field", "logit_dynamics",
            "best_response_dynamics", "fictitious_play", "regret_matching",

@@ -334,7 +334,9 @@ def _check_names(names: Any, count: int, field: str) -> tuple[str, ...]:
 def _nested(arr: np.ndarray) -> Any:
     """An array as nested lists of JSON numbers (exact values as ints or 'p/q' strings)."""
     if arr.dtype == object:
-        return np.vectorize(json_number, otypes=[object])(arr).tolist() if arr.size else arr.tolist()
+        if not arr.size:
+            return arr.tolist()
+        return np.vectorize(json_number, otypes=[object])(arr).tolist()
     return arr.tolist()
 
 
@@ -909,7 +911,8 @@ class Game:
 
         return Game(cut(self._payoffs),
                     players=self._players,
-                    actions=[tuple(self._actions[i][k] for k in idx) for i, idx in enumerate(index)],
+                    actions=[tuple(self._actions[i][k] for k in idx)
+                             for i, idx in enumerate(index)],
                     layers={k: cut(v) for k, v in self._layers.items()},
                     criteria=dict(self._criteria), title=self._title, exact=self._exact)
 
@@ -1050,7 +1053,8 @@ class Game:
             head = "".join(f"<th>{esc(a)}</th>" for a in self._actions[1][:max_rows])
             body = []
             for r in range(min(rows, max_rows)):
-                cells = "".join(f"<td>{esc(self._cell((r, c)))}</td>" for c in range(min(cols, max_rows)))
+                cells = "".join(f"<td>{esc(self._cell((r, c)))}</td>"
+                                for c in range(min(cols, max_rows)))
                 body.append(f"<tr><th>{esc(self._actions[0][r])}</th>{cells}</tr>")
             corner = f"{esc(self._players[0])} \\ {esc(self._players[1])}"
             return (f"<table>{caption}<tr><th>{corner}</th>{head}</tr>{''.join(body)}</table>")
@@ -1058,7 +1062,8 @@ class Game:
             f"<tr><td>{esc(p)}</td><td>{len(a)}</td><td>{esc(', '.join(a[:10]))}"
             f"{' ...' if len(a) > 10 else ''}</td></tr>"
             for p, a in zip(self._players, self._actions))
-        return f"<table>{caption}<tr><th>player</th><th>actions</th><th>names</th></tr>{rows}</table>"
+        head = "<tr><th>player</th><th>actions</th><th>names</th></tr>"
+        return f"<table>{caption}{head}{rows}</table>"
 
 
 def _rebuild(payoffs, players, actions, layers, criteria, title, exact) -> Game:

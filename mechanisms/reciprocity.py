@@ -386,14 +386,14 @@ def _reputation_kernel(strategy: np.ndarray, table: np.ndarray, b: float, c: flo
                        ) -> tuple[np.ndarray, int, np.ndarray]:
     # numba compiles only numpy's legacy global generator, seeded from the caller's
     # np.random.Generator, so the draws are reproducible.
-    np.random.seed(seed)  # noqa: NPY002
+    np.random.seed(seed)
     n = strategy.shape[0]
     reputation = np.ones(n, dtype=np.int64)
     totals = np.zeros(n)
     helps = 0
     for _ in range(rounds):
-        donor = np.random.randint(n)  # noqa: NPY002
-        recipient = np.random.randint(n - 1)  # noqa: NPY002
+        donor = np.random.randint(n)
+        recipient = np.random.randint(n - 1)
         if recipient >= donor:
             recipient += 1
         kind = strategy[donor]
@@ -402,14 +402,14 @@ def _reputation_kernel(strategy: np.ndarray, table: np.ndarray, b: float, c: flo
         elif kind == 1:
             intend = False
         else:
-            intend = True if np.random.random() >= q else reputation[recipient] == 1  # noqa: NPY002
-        helped = intend and np.random.random() >= e1  # noqa: NPY002
+            intend = True if np.random.random() >= q else reputation[recipient] == 1
+        helped = intend and np.random.random() >= e1
         if helped:
             totals[donor] -= c
             totals[recipient] += b
             helps += 1
         new = table[0 if helped else 1, reputation[recipient]]
-        if np.random.random() < e2:  # noqa: NPY002
+        if np.random.random() < e2:
             new = 1 - new
         reputation[donor] = new
     return totals, helps, reputation

@@ -7,7 +7,6 @@ kernels are compiled on their first call.
 """
 
 from games import __version__ as __version__  # one version for the distribution
-
 from pareto.dominance import dominates, hypervolume, nondominated
 from pareto.frontier import Frontier, ScoreTable, frontier, score_table
 from pareto.metrics import (

@@ -14,11 +14,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from games import Game, InvalidGameError
-from games import convert
-from games.convert import (MissingDependencyError, from_arrays, from_gambit, from_nashpy,
-                           from_quantecon, to_gambit, to_nashpy, to_payoff_profile_array,
-                           to_quantecon)
+from games import Game, InvalidGameError, convert
+from games.convert import (
+    MissingDependencyError,
+    from_arrays,
+    from_gambit,
+    from_nashpy,
+    from_quantecon,
+    to_gambit,
+    to_nashpy,
+    to_payoff_profile_array,
+    to_quantecon,
+)
 
 F = Fraction
 

@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given, settings
 
 import games
-from games.solvers.correlated import (correlated_constraints, correlated_equilibrium,
-                                      deviation_gains)
+from games.solvers.correlated import correlated_constraints, correlated_equilibrium, deviation_gains
 from tests.strategies import game_objects
 
 

@@ -74,7 +74,8 @@ def test_every_certificate_is_a_true_domination_in_the_game_where_it_happened(g)
     current = g
     for round_number in sorted({e.round for e in r.order}):
         for e in (x for x in r.order if x.round == round_number):
-            u = np.moveaxis(current.payoffs[e.player], e.player, 0).reshape(current.shape[e.player], -1)
+            u = np.moveaxis(current.payoffs[e.player], e.player, 0)
+            u = u.reshape(current.shape[e.player], -1)
             names = current.actions[e.player]
             mix = sum(p * u[names.index(b)] for b, p in e.dominated_by.items())
             assert (mix - u[names.index(e.action)]).min() == pytest.approx(e.margin) \

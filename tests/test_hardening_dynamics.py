@@ -4,7 +4,6 @@ answers that do not depend on the payoff scale, the result protocol (``to_dict``
 
 from __future__ import annotations
 
-import ast
 import json
 import pathlib
 import subprocess

@@ -2,7 +2,6 @@
 without values, InvalidArgumentError for bad arguments, no private imports across
 modules, and one result protocol (to_dict, _repr_html_, plot)."""
 
-import ast
 import json
 import pathlib
 from fractions import Fraction

@@ -1,9 +1,9 @@
 """The Game model: construction, names, layers, profiles, certificates, identity."""
 
-from fractions import Fraction
 import pickle
 import subprocess
 import sys
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -148,7 +148,8 @@ def test_games_pickle(g):
 
 
 def test_integer_payoffs_rescale_each_player_exactly():
-    g = Game.from_bimatrix([[Fraction(1, 2), Fraction(1, 3)], [1, 0]], [[Fraction(1, 4), 2], [0, 1]])
+    g = Game.from_bimatrix([[Fraction(1, 2), Fraction(1, 3)], [1, 0]],
+                           [[Fraction(1, 4), 2], [0, 1]])
     ints, scales = g.integer_payoffs()
     assert scales == (6, 4)
     for i in range(2):
@@ -171,7 +172,8 @@ def test_repr_text_and_html_show_names_and_payoffs():
 def test_import_games_is_fast_and_light():
     code = ("import time, sys; t = time.perf_counter(); import games, pareto, mechanisms; "
             "print(time.perf_counter() - t); "
-            "print(any(m in sys.modules for m in ('scipy.optimize', 'matplotlib', 'numba', 'cvxpy')))")
+            "print(any(m in sys.modules for m in "
+            "('scipy.optimize', 'matplotlib', 'numba', 'cvxpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     heavy = out.stdout.split()[1]
     assert heavy == "False", "import games pulled in a heavy module"

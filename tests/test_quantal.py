@@ -9,8 +9,7 @@ import pytest
 
 import games
 from games.errors import InvalidGameError
-from games.solvers.quantal import (fit_quantal_response, quantal_response,
-                                   quantal_response_path)
+from games.solvers.quantal import fit_quantal_response, quantal_response, quantal_response_path
 
 
 def _logit_residual(game, strategies, lam):

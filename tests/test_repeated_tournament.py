@@ -13,7 +13,8 @@ import pytest
 import games
 from games import InvalidArgumentError, InvalidGameError
 from games.catalog import prisoners_dilemma, stag_hunt
-from games.repeated import match, strategies as S, tournament
+from games.repeated import match, tournament
+from games.repeated import strategies as S
 
 FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "repeated_axelrod.json"
 PD = prisoners_dilemma()

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from games._jit import jit
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.evolution.finite import FixationEstimate, wilson_interval
 from games.model import Game
 
@@ -49,7 +49,8 @@ def relatedness_weighted(game: Game, relatedness: Any) -> Game:
 def hamilton_threshold(benefit: float, cost: float) -> float:
     """Hamilton's rule: kin selection favours cooperation when relatedness r > c / b."""
     if not benefit > 0 or not cost >= 0:
-        raise InvalidGameError(f"benefit, cost: expected b > 0 and c >= 0, found b={benefit}, c={cost}")
+        raise InvalidArgumentError(
+            f"benefit, cost: expected b > 0 and c >= 0, found b={benefit}, c={cost}")
     return cost / benefit
 
 

@@ -198,7 +198,8 @@ def _graph_runs(indptr: np.ndarray, indices: np.ndarray, a: np.ndarray, w: float
                 model = indices[indptr[target] + np.random.randint(degree)]
                 new = strategy[target]
                 if strategy[model] != new:
-                    if np.random.random() < 1.0 / (1.0 + np.exp(-w * (payoff[model] - payoff[target]))):
+                    gap = payoff[model] - payoff[target]
+                    if np.random.random() < 1.0 / (1.0 + np.exp(-w * gap)):
                         new = strategy[model]
             old = strategy[target]
             if new == old:

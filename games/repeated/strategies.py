@@ -159,7 +159,8 @@ def Grudger() -> Strategy:
     """Cooperates until the opponent defects once, then defects forever (Friedman 1971).
 
     As a behaviour it is memory-one, p = (1, 0, 0, 0): it defects after any round with a
-    defection (its own defections only ever follow the opponent's). It reacts to the opponent's defections only, like Axelrod's ``Grudger``; see
+    defection (its own defections only ever follow the opponent's). It reacts to the
+    opponent's defections only, like Axelrod's ``Grudger``; see
     :func:`GrimTrigger` for the version that also punishes after its own defection
     (the textbook grim-trigger equilibrium).
     """
@@ -223,7 +224,8 @@ def MemoryOne(p: Any, initial: Any = 1, name: str = "Memory One") -> Strategy:
     """A memory-one strategy: ``p = (p_CC, p_CD, p_DC, p_DD)``, the probabilities of
     cooperating after each last profile (own action first), and ``initial`` the
     probability of cooperating first (Nowak & Sigmund 1990)."""
-    probs = tuple(_probability(x, f"p[{k}]") for k, x in enumerate(np.ravel(np.array(p, dtype=object))))
+    flat = np.ravel(np.array(p, dtype=object))
+    probs = tuple(_probability(x, f"p[{k}]") for k, x in enumerate(flat))
     initial = _probability(initial, "initial")
     return Strategy(name, Automaton.memory_one(probs, initial),
                     "Nowak, M., Sigmund, K. (1990). The evolution of stochastic strategies "
@@ -252,7 +254,8 @@ def ZDExtortion(chi: Any = 3, phi: Any = Fraction(1, 26), R: Any = 3, S: Any = 0
     """
     vals = {"chi": chi, "phi": phi, "R": R, "S": S, "T": T, "P": P}
     for k, v in vals.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float, Fraction, np.integer, np.floating)):
+        number_types = (int, float, Fraction, np.integer, np.floating)
+        if isinstance(v, bool) or not isinstance(v, number_types):
             raise InvalidGameError(f"{k}: expected a number, found {v!r}")
     exact = all(isinstance(v, (int, Fraction, np.integer)) for v in vals.values())
     cv = {k: (Fraction(v) if exact else float(v)) for k, v in vals.items()}

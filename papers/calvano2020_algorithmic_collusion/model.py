@@ -128,7 +128,7 @@ def _learn(profits, states, n_states, m, n, alpha, beta, delta, window, max_peri
 
     q (n, n_states, m) is updated in place; returns (periods, converged, last joint
     action)."""
-    np.random.seed(seed)  # noqa: NPY002
+    np.random.seed(seed)
     greedy = np.zeros((n, n_states), dtype=np.int64)
     for i in range(n):
         for s in range(n_states):
@@ -138,7 +138,7 @@ def _learn(profits, states, n_states, m, n, alpha, beta, delta, window, max_peri
                     best = a
             greedy[i, s] = best
     n_joint = profits.shape[0]
-    joint = np.random.randint(0, n_joint)  # noqa: NPY002
+    joint = np.random.randint(0, n_joint)
     action = np.zeros(n, dtype=np.int64)
     decay = math.exp(-beta)
     eps = 1.0
@@ -150,8 +150,8 @@ def _learn(profits, states, n_states, m, n, alpha, beta, delta, window, max_peri
         new_joint = 0
         for i in range(n):
             s = states[i, joint]
-            if np.random.random() < eps:  # noqa: NPY002
-                a = np.random.randint(0, m)  # noqa: NPY002
+            if np.random.random() < eps:
+                a = np.random.randint(0, m)
             else:
                 a = greedy[i, s]
             action[i] = a
@@ -162,7 +162,7 @@ def _learn(profits, states, n_states, m, n, alpha, beta, delta, window, max_peri
             a = action[i]
             reward = profits[new_joint, i]
             if detection > 0.0 and fines[new_joint, i] > 0.0:
-                if np.random.random() < detection:  # noqa: NPY002
+                if np.random.random() < detection:
                     reward -= fines[new_joint, i]
             s_next = states[i, new_joint]
             target = reward + delta * q[i, s_next, greedy[i, s_next]]
