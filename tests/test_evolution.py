@@ -297,7 +297,7 @@ def test_plots_draw_the_flow_the_rest_points_and_the_fixation_graph(tmp_path):
     assert [line.get_markerfacecolor() for line in rest] == ["white"] * 4
     assert ax.collections[0].N == 150             # a 16-step grid, corners left out
     assert [t.get_text() for t in ax.texts] == ["Rock", "Paper", "Scissors"]
-    assert ax.get_title() == "Replicator dynamics"
+    assert ax.get_title() == "Replicator dynamics of Rock, Paper, Scissors"
 
     analysis = ev.small_mutation_analysis(games.catalog.prisoners_dilemma(), 50, 1.0)
     f = analysis.fixation
