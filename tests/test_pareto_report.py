@@ -92,6 +92,17 @@ def test_report_plot_is_written_atomically(tmp_path):
     path = tmp_path / "report.png"
     fig = r.plot(path)
     assert path.stat().st_size > 1000 and len(fig.axes) == 3
+    # The first panel draws objective against value: every one of the 16 outcomes once
+    # (grey or on the frontier), and the one pure equilibrium as a star.
+    ax = fig.axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == r.axes[:2]
+    drawn = np.vstack([c.get_offsets() for c in ax.collections[:2]])
+    values = np.asarray(r.table.values, dtype=float)[:, :2]
+    assert sorted(map(tuple, drawn.tolist())) == sorted(map(tuple, values.tolist()))
+    front = np.asarray(ax.collections[1].get_offsets())
+    assert len(front) == int(np.asarray(r.outcome_frontier).sum())
+    star = np.asarray(ax.collections[-1].get_offsets())
+    assert star.tolist() == [[float(r.equilibria[0].scores[a]) for a in r.axes[:2]]]
     r.plot(tmp_path / "report3d.png", kind="3d")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".masalign-")]
 

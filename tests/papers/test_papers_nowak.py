@@ -57,16 +57,36 @@ def test_every_reduced_quantity_is_within_its_tolerance(reduced):
     assert all(row["within"] for row in reduced["comparison"]), reduced["comparison"]
 
 
-def test_the_figure_is_written_where_asked(tmp_path):
+def test_the_figure_is_written_where_asked(tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
     details = {"moran": {"grid": [0.1, 0.5], "n_rho": {r: [0.9, 1.1] for r in (
         "kin selection", "direct reciprocity", "indirect reciprocity")}, "one_third_rule": 0.6},
         "network": {"ratios": [2, 8], "rho": [0.001, 0.1], "size": 100},
         "groups": {"ratios": [1.1, 2.5], "rho_cooperator": [0.02, 0.1],
                    "rho_defector": [0.05, 0.01]}}
+    drawn = []
+    original = nowak.save_figure
+
+    def keep(fig, where):
+        drawn.append(fig)
+        return original(fig, where)
+
+    monkeypatch.setattr(nowak, "save_figure", keep)
     path = nowak.plot(details, str(tmp_path / "five.png"))
     assert (tmp_path / "five.png").stat().st_size > 1000 and path.endswith("five.png")
     assert [p.name for p in tmp_path.iterdir()] == ["five.png"]
+    kin, direct, indirect, network, groups = drawn[0].axes
+    # each panel plots the details it was given, with Nowak's threshold marked
+    assert kin.lines[0].get_xydata().tolist() == [[0.1, 0.9], [0.5, 1.1]]
+    assert kin.lines[1].get_xdata()[0] == nowak.COST / nowak.BENEFIT
+    assert direct.lines[2].get_xdata()[0] == 0.6             # the one-third rule
+    assert network.lines[0].get_xydata().tolist() == [[2, 0.1], [8, 10.0]]
+    assert network.lines[1].get_xdata()[0] == nowak.DEGREE   # b/c > k (Ohtsuki 2006)
+    assert groups.lines[0].get_xydata().tolist() == [[1.1, 2.0], [2.5, 10.0]]
+    assert groups.lines[1].get_xydata().tolist() == [[1.1, 5.0], [2.5, 1.0]]
+    assert groups.lines[2].get_xdata()[0] == 1 + nowak.GROUP_SIZE / nowak.GROUPS
+    assert [ax.get_title() for ax in (kin, direct, indirect)] == [
+        "kin selection", "direct reciprocity", "indirect reciprocity"]
 
 
 @pytest.mark.slow
