@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce_cmd.add_argument("name", nargs="?", help="the reproduction, e.g. "
                                "calvano2020_algorithmic_collusion")
     reproduce_cmd.add_argument("--list", action="store_true", help="list the reproductions")
-    from papers._common import add_arguments
+    from papers.common import add_arguments
     add_arguments(reproduce_cmd)
     return parser
 
@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 def reproduce(args: argparse.Namespace) -> int:
     """``masalign reproduce``: list the reproductions or run one."""
     import papers
-    from papers._common import execute, load_expected
+    from papers.common import execute, load_expected
 
     if args.list:
         for name in papers.available():

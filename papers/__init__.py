@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from papers._common import REPRODUCTIONS, load_expected, run_reproduction
+from papers.common import REPRODUCTIONS, load_expected, run_reproduction
 
 __all__ = ["available", "run", "load_expected", "REPRODUCTIONS"]
 

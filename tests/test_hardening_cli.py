@@ -54,7 +54,7 @@ def test_saved_figures_get_the_umask_mode(tmp_path):
     pytest.importorskip("matplotlib")
     import games
     import pareto
-    from papers._common import new_figure, save_figure
+    from papers.common import new_figure, save_figure
 
     mask = _umask()
     report = pareto.alignment_report(games.catalog.prisoners_dilemma())

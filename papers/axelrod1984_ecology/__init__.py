@@ -21,7 +21,7 @@ from games.catalog import prisoners_dilemma
 from games.errors import InvalidGameError
 from games.repeated import strategies as S
 from games.repeated import tournament
-from papers._common import finish, new_figure, save_figure
+from papers.common import finish, new_figure, save_figure
 
 __all__ = ["run", "ecological_dynamics", "NAME"]
 

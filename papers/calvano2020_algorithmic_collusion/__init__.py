@@ -24,8 +24,8 @@ import numpy as np
 from games.catalog import bertrand_benchmarks
 from games.palette import colour
 from games.parallel import run_tasks
-from papers._common import finish, new_figure, save_figure
 from papers.calvano2020_algorithmic_collusion.model import market, session_task
+from papers.common import finish, new_figure, save_figure
 
 __all__ = ["run", "experiments", "summarise", "NAME"]
 

@@ -1,5 +1,5 @@
 """``python -m papers.calvano2020_algorithmic_collusion``."""
 
-from papers._common import module_main
+from papers.common import module_main
 
 module_main("calvano2020_algorithmic_collusion")()

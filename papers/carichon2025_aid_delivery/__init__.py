@@ -26,7 +26,7 @@ import numpy as np
 import mechanisms as M
 from games.catalog import aid_delivery
 from games.palette import SEQUENTIAL_MAP, colour
-from papers._common import finish, new_figure, save_figure
+from papers.common import finish, new_figure, save_figure
 from pareto import alignment_report
 
 __all__ = ["run", "mechanisms_tried", "MechanismOutcome", "NAME"]

@@ -1,5 +1,5 @@
 """``python -m papers.carichon2025_aid_delivery``."""
 
-from papers._common import module_main
+from papers.common import module_main
 
 module_main("carichon2025_aid_delivery")()

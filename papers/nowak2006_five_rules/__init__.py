@@ -32,7 +32,7 @@ from games.evolution import (
 )
 from games.palette import colour
 from games.parallel import run_tasks
-from papers._common import finish, new_figure, save_figure
+from papers.common import finish, new_figure, save_figure
 
 __all__ = ["run", "analytic_thresholds", "NAME"]
 

@@ -1,5 +1,5 @@
 """``python -m papers.nowak2006_five_rules``."""
 
-from papers._common import module_main
+from papers.common import module_main
 
 module_main("nowak2006_five_rules")()

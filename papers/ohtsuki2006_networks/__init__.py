@@ -22,7 +22,7 @@ from games.catalog import prisoners_dilemma as PD
 from games.errors import InvalidGameError
 from games.evolution import simulate_graph_fixation
 from games.parallel import run_tasks
-from papers._common import finish, new_figure, save_figure
+from papers.common import finish, new_figure, save_figure
 
 __all__ = ["run", "pair_approximation_threshold", "NAME"]
 

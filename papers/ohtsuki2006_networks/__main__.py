@@ -1,5 +1,5 @@
 """``python -m papers.ohtsuki2006_networks``."""
 
-from papers._common import module_main
+from papers.common import module_main
 
 module_main("ohtsuki2006_networks")()

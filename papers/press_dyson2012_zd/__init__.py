@@ -28,7 +28,7 @@ from games.evolution import stationary_distribution
 from games.parallel import run_tasks
 from games.repeated import expected_payoffs
 from games.repeated import strategies as S
-from papers._common import finish, new_figure, save_figure
+from papers.common import finish, new_figure, save_figure
 
 __all__ = ["run", "zd_residuals", "NAME"]
 

@@ -1,5 +1,5 @@
 """``python -m papers.press_dyson2012_zd``."""
 
-from papers._common import module_main
+from papers.common import module_main
 
 module_main("press_dyson2012_zd")()

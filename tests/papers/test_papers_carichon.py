@@ -5,7 +5,7 @@ import json
 import pytest
 
 import papers
-from papers._common import to_json
+from papers.common import to_json
 
 NAME = "carichon2025_aid_delivery"
 
