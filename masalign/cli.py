@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 
 import games
@@ -19,14 +18,8 @@ __all__ = ["main", "build_parser", "version", "catalogue", "read_analysis_input"
 
 
 def version() -> str:
-    """The package version: ``masalign.__version__``, else the installed metadata."""
-    found = getattr(masalign, "__version__", None)
-    if found:
-        return str(found)
-    try:
-        return metadata.version("masalign")
-    except metadata.PackageNotFoundError:
-        return "0.1.0"
+    """The package version (``masalign.__version__``, one for the distribution)."""
+    return masalign.__version__
 
 
 def catalogue() -> list[tuple[str, str]]:

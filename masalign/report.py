@@ -45,7 +45,7 @@ class Analysis:
         """Whether the game has a value layer (else holistic alignment is not judged)."""
         if self.alignment is None:
             return "value" in self.game.layers
-        return bool(getattr(self.alignment, "values_measured", "value" in self.game.layers))
+        return self.alignment.values_measured
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -236,7 +236,7 @@ def _outcome_text(o: Any, values_measured: bool) -> str:
 
 def _elimination_text(e: Any, game: games.Game) -> str:
     """A dominance round in words, the player named and numbers as decimals."""
-    who = getattr(e, "player_name", "") or game.players[e.player]
+    who = e.player_name or game.players[e.player]
     by = ", ".join(f"{k}: {number_text(v)}" for k, v in e.dominated_by.items())
     return (f"round {e.round}: {who} drops {e.action!r}, dominated by {{{by}}} "
             f"(margin {number_text(e.margin)})")

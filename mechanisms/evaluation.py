@@ -50,7 +50,7 @@ NOT_MEASURED = "n/a"
 def values_measured(report: AlignmentReport, game: Game) -> bool:
     """Whether ``report`` measured values, i.e. whether its holistic verdicts mean anything
     (a game without a ``"value"`` layer has no values to respect)."""
-    return bool(getattr(report, "values_measured", "value" in game.layers))
+    return report.values_measured
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,13 +5,13 @@ modules, and one result protocol (to_dict, _repr_html_, plot)."""
 import json
 import pathlib
 from fractions import Fraction
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 import games
 import mechanisms as M
+import pareto
 from games import InvalidArgumentError, InvalidGameError
 from mechanisms.evaluation import values_measured
 
@@ -59,12 +59,10 @@ def test_evaluation_without_a_value_layer_has_no_holistic_verdict():
     assert data["after"]["holistic"] is None and data["after"]["values_measured"] is False
 
 
-def test_values_measured_follows_the_report_when_it_says_so():
-    """Before pareto reports values_measured, the game's layers decide; after, the report."""
-    aid = AID()
-    assert values_measured(SimpleNamespace(), aid) is True
-    assert values_measured(SimpleNamespace(), PD()) is False
-    assert values_measured(SimpleNamespace(values_measured=False), aid) is False
+def test_values_are_measured_exactly_when_the_game_has_a_value_layer():
+    aid, pd = AID(), PD()
+    assert values_measured(pareto.alignment_report(aid), aid) is True
+    assert values_measured(pareto.alignment_report(pd), pd) is False
 
 
 def test_a_game_with_values_keeps_its_verdicts():
