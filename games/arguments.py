@@ -17,6 +17,7 @@ import numpy as np
 from games.errors import InvalidArgumentError
 
 __all__ = ["check_integer", "check_real", "check_probability", "check_choice", "check_flag",
+           "check_reals",
            "check_seed"]
 
 
@@ -56,6 +57,14 @@ def check_real(value: Any, field: str, low: float | None = None, high: float | N
     return value
 
 
+def check_reals(values: Any, field: str) -> list:
+    """A sequence of finite real numbers (e.g. weights), returned as a list."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)) \
+            or np.ndim(values) != 1:
+        raise InvalidArgumentError(f"{field}: expected a sequence of numbers, found {values!r}")
+    return [check_real(v, f"{field}[{k}]") for k, v in enumerate(values)]
+
+
 def check_probability(value: Any, field: str, low_open: bool = False,
                       high_open: bool = False) -> Any:
     """A probability in [0, 1] (ends excluded with ``low_open``, ``high_open``)."""
@@ -69,10 +78,14 @@ def check_choice(value: Any, field: str, allowed: Sequence[str]) -> str:
     return value
 
 
-def check_flag(value: Any, field: str) -> bool:
-    """A yes/no switch: True or False (not a number or a string)."""
+def check_flag(value: Any, field: str, optional: bool = False) -> bool | None:
+    """A yes/no switch: True or False (not a number or a string); also None when
+    ``optional`` (e.g. ``exact=None``: decided by the game)."""
+    if optional and value is None:
+        return None
     if not isinstance(value, (bool, np.bool_)):
-        raise InvalidArgumentError(f"{field}: expected True or False, found {value!r}")
+        expected = "True, False or None" if optional else "True or False"
+        raise InvalidArgumentError(f"{field}: expected {expected}, found {value!r}")
     return bool(value)
 
 

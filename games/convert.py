@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import GameError, InvalidGameError
+from games.arguments import check_flag
+from games.errors import GameError, InvalidArgumentError, InvalidGameError
 from games.model import Game, to_array
 
 __all__ = [
@@ -123,7 +124,7 @@ def from_arrays(data: Any, players: Sequence[str] | None = None,
     (2, 2, 2)
     """
     if layout is not None and layout not in LAYOUTS:
-        raise InvalidGameError(f"layout: expected one of {LAYOUTS}, found {layout!r}")
+        raise InvalidArgumentError(f"layout: expected one of {LAYOUTS}, found {layout!r}")
     arr = to_array(data, "data")
     shape = arr.shape
     if arr.ndim < 2:
@@ -205,6 +206,10 @@ def _numeric(game: Game, dtype: Any) -> np.ndarray:
     """
     payoffs = game.payoffs
     if dtype is not None:
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise InvalidArgumentError(f"dtype: expected a numpy dtype, found {dtype!r}") from None
         return np.array(payoffs, dtype=dtype)
     if game.exact and all(x.denominator == 1 and abs(x.numerator) <= _INT64_MAX
                           for x in payoffs.flat):
@@ -419,6 +424,7 @@ def from_gambit(gambit_game: Any, exact: bool | None = None) -> Game:
 
     Labels that are empty or repeated are replaced by the default names.
     """
+    check_flag(exact, "exact", optional=True)
     players = getattr(gambit_game, "players", None)
     if players is None or not hasattr(gambit_game, "title"):
         raise InvalidGameError(
