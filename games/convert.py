@@ -281,8 +281,8 @@ def to_nashpy(game: Game, dtype: Any = None) -> Any:
         raise InvalidGameError(
             f"game: nashpy handles two-player games only, found {game.n_players} players "
             f"{game.players}")
-    nashpy = _require("nashpy", "nashpy", "to_nashpy")
     A, B = _numeric(game, dtype)
+    nashpy = _require("nashpy", "nashpy", "to_nashpy")
     return nashpy.Game(A, B)
 
 
@@ -346,8 +346,8 @@ def to_quantecon(game: Game, dtype: Any = None) -> Any:
     [[3, 0], [5, 1]]
     """
     _check_game(game)
-    gt = _require("quantecon.game_theory", "quantecon", "to_quantecon")
     payoffs = _numeric(game, dtype)
+    gt = _require("quantecon.game_theory", "quantecon", "to_quantecon")
     n = game.n_players
     players = [gt.Player(np.ascontiguousarray(np.transpose(payoffs[i], _cyclic_axes(i, n))))
                for i in range(n)]
