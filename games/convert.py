@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import GameError, InvalidGameError
+from games.arguments import check_flag
+from games.errors import GameError, InvalidArgumentError, InvalidGameError
 from games.model import Game, to_array
 
 __all__ = [
@@ -123,7 +124,7 @@ def from_arrays(data: Any, players: Sequence[str] | None = None,
     (2, 2, 2)
     """
     if layout is not None and layout not in LAYOUTS:
-        raise InvalidGameError(f"layout: expected one of {LAYOUTS}, found {layout!r}")
+        raise InvalidArgumentError(f"layout: expected one of {LAYOUTS}, found {layout!r}")
     arr = to_array(data, "data")
     shape = arr.shape
     if arr.ndim < 2:
@@ -205,6 +206,10 @@ def _numeric(game: Game, dtype: Any) -> np.ndarray:
     """
     payoffs = game.payoffs
     if dtype is not None:
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise InvalidArgumentError(f"dtype: expected a numpy dtype, found {dtype!r}") from None
         return np.array(payoffs, dtype=dtype)
     if game.exact and all(x.denominator == 1 and abs(x.numerator) <= _INT64_MAX
                           for x in payoffs.flat):
@@ -276,8 +281,8 @@ def to_nashpy(game: Game, dtype: Any = None) -> Any:
         raise InvalidGameError(
             f"game: nashpy handles two-player games only, found {game.n_players} players "
             f"{game.players}")
-    nashpy = _require("nashpy", "nashpy", "to_nashpy")
     A, B = _numeric(game, dtype)
+    nashpy = _require("nashpy", "nashpy", "to_nashpy")
     return nashpy.Game(A, B)
 
 
@@ -341,8 +346,8 @@ def to_quantecon(game: Game, dtype: Any = None) -> Any:
     [[3, 0], [5, 1]]
     """
     _check_game(game)
-    gt = _require("quantecon.game_theory", "quantecon", "to_quantecon")
     payoffs = _numeric(game, dtype)
+    gt = _require("quantecon.game_theory", "quantecon", "to_quantecon")
     n = game.n_players
     players = [gt.Player(np.ascontiguousarray(np.transpose(payoffs[i], _cyclic_axes(i, n))))
                for i in range(n)]
@@ -419,6 +424,7 @@ def from_gambit(gambit_game: Any, exact: bool | None = None) -> Game:
 
     Labels that are empty or repeated are replaced by the default names.
     """
+    check_flag(exact, "exact", optional=True)
     players = getattr(gambit_game, "players", None)
     if players is None or not hasattr(gambit_game, "title"):
         raise InvalidGameError(

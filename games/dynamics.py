@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from games._jit import jit
-from games.errors import InvalidGameError
+from games.arguments import check_flag, check_integer, check_real, check_seed
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.evolution.finite import population_game
 from games.model import Game
 from games.palette import colour
@@ -202,36 +203,26 @@ def _game(game: Any) -> Game:
 def _rng(seed: Any) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-        raise InvalidGameError(f"seed: expected None, an integer or a numpy Generator, "
-                               f"found {seed!r}")
-    return np.random.default_rng(seed)
+    return np.random.default_rng(check_seed(seed))
 
 
 def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidGameError(f"{name}: expected a positive integer, found {value!r}")
-    return int(value)
+    return check_integer(value, name, minimum=1)
 
 
 def _positive(value: Any, name: str, allow_zero: bool = False) -> float:
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    v = float(value) if ok else float("nan")
-    if not ok or not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise InvalidGameError(f"{name}: expected a {'non-negative' if allow_zero else 'positive'}"
-                               f" finite number, found {value!r}")
-    return v
+    return float(check_real(value, name, low=0, low_open=not allow_zero))
 
 
 def _symmetric_matrix(game: Game) -> np.ndarray:
     """The payoff matrix of a symmetric two-player game (one population)."""
     if game.n_players != 2:
-        raise InvalidGameError(f"population: a single population needs a symmetric two-player "
+        raise InvalidArgumentError(f"population: a single population needs a symmetric two-player "
                                f"game, found {game.n_players} players")
     try:
         return population_game(game).matrix
     except InvalidGameError as err:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"population: a single population needs a symmetric game ({err})") from None
 
 
@@ -285,18 +276,25 @@ def _mutations(game: Game, mutation: Any, sizes: list[int]) -> list[np.ndarray] 
     if isinstance(mutation, (int, float)) and not isinstance(mutation, bool):
         mu = _positive(mutation, "mutation", allow_zero=True)
         if mu > 1:
-            raise InvalidGameError(f"mutation: expected a rate in [0, 1], found {mutation!r}")
+            raise InvalidArgumentError(f"mutation: expected a rate in [0, 1], found {mutation!r}")
         return [(1 - mu) * np.eye(a) + mu / a * np.ones((a, a)) for a in sizes]
+    if isinstance(mutation, (bool, np.bool_, str, bytes)):
+        raise InvalidArgumentError(f"mutation: expected a rate in [0, 1] or row-stochastic "
+                                   f"matrices, found {mutation!r}")
     arr = mutation
-    mats = [np.asarray(arr, dtype=np.float64)] * len(sizes) \
-        if np.ndim(arr) == 2 else [np.asarray(m, dtype=np.float64) for m in arr]
+    try:
+        mats = [np.asarray(arr, dtype=np.float64)] * len(sizes) \
+            if np.ndim(arr) == 2 else [np.asarray(m, dtype=np.float64) for m in arr]
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"mutation: expected a rate in [0, 1] or row-stochastic "
+                                   f"matrices, found {mutation!r}") from None
     if len(mats) != len(sizes):
-        raise InvalidGameError(f"mutation: expected one matrix per population "
+        raise InvalidArgumentError(f"mutation: expected one matrix per population "
                                f"({len(sizes)}), found {len(mats)}")
     for k, (Q, a) in enumerate(zip(mats, sizes)):
         if Q.shape != (a, a) or not np.all(np.isfinite(Q)) or Q.min() < 0 \
                 or not np.allclose(Q.sum(axis=1), 1.0):
-            raise InvalidGameError(f"mutation[{k}]: expected a {a}x{a} row-stochastic matrix "
+            raise InvalidArgumentError(f"mutation[{k}]: expected a {a}x{a} row-stochastic matrix "
                                    f"(Q[a, b] = probability that a offspring of a plays b), "
                                    f"found {Q.tolist()}")
     return mats
@@ -347,7 +345,8 @@ def replicator_field(game: Game, strategies: Any, mutation: Any = None,
 
 def _population(population: str) -> bool:
     if population not in ("multi", "single"):
-        raise InvalidGameError(f"population: expected 'multi' or 'single', found {population!r}")
+        raise InvalidArgumentError(
+            f"population: expected 'multi' or 'single', found {population!r}")
     return population == "single"
 
 
@@ -526,7 +525,7 @@ def best_response_dynamics(game: Game, initial: Any = None, steps: int = 100, *,
     game = _game(game)
     steps = _positive_int(steps, "steps")
     if order not in ("sequential", "simultaneous", "random"):
-        raise InvalidGameError(f"order: expected 'sequential', 'simultaneous' or 'random', "
+        raise InvalidArgumentError(f"order: expected 'sequential', 'simultaneous' or 'random', "
                                f"found {order!r}")
     rng = _rng(seed)
     n = game.n_players
@@ -671,6 +670,7 @@ def regret_matching(game: Game, steps: int = 10000, *, conditional: bool = False
     game = _game(game)
     steps = _positive_int(steps, "steps")
     record = _positive_int(record, "record")
+    conditional = check_flag(conditional, "conditional")
     rng = _rng(seed)
     n = game.n_players
     shape = np.array(game.shape, dtype=np.int64)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from games import Game, InvalidGameError, convert
+from games import Game, InvalidArgumentError, InvalidGameError, convert
 from games.convert import (
     MissingDependencyError,
     from_arrays,
@@ -86,7 +86,7 @@ def test_from_arrays_names_the_expected_shapes_when_none_fits():
         from_arrays(np.zeros((3, 3, 4)))
     with pytest.raises(InvalidGameError, match="players-first"):
         from_arrays(np.zeros((2, 3, 4, 3)), layout="players-first")
-    with pytest.raises(InvalidGameError, match="layout: expected one of"):
+    with pytest.raises(InvalidArgumentError, match="layout: expected one of"):
         from_arrays(np.zeros((2, 2)), layout="rows")
     with pytest.raises(InvalidGameError, match="at least 2 dimensions"):
         from_arrays([1, 2, 3])

@@ -85,9 +85,9 @@ def test_objectives_by_layer_weights_and_scores():
     ce = correlated_equilibrium(g, objective="value")
     assert ce.support == [(1, 1, 1, 1)]          # dominance solvable: one CE
     assert correlated_equilibrium(g, objective=[1, 0, 0, 0]).support == [(1, 1, 1, 1)]
-    with pytest.raises(games.InvalidGameError, match="layer name"):
+    with pytest.raises(games.InvalidArgumentError, match="layer name"):
         correlated_equilibrium(g, objective="no such layer")
-    with pytest.raises(games.InvalidGameError, match="4 weights"):
+    with pytest.raises(games.InvalidArgumentError, match="4 weights"):
         correlated_equilibrium(g, objective=[1, 2])
 
 

@@ -7,7 +7,7 @@ import pytest
 
 import games
 from games import dynamics
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError, InvalidGameError
 
 
 def _on_simplex(states, sizes):
@@ -144,15 +144,15 @@ def test_coarse_correlated_regret_of_a_nash_product_is_zero():
 
 def test_bad_arguments_are_rejected_with_their_names():
     g = games.catalog.rock_paper_scissors()
-    with pytest.raises(InvalidGameError, match="steps"):
+    with pytest.raises(InvalidArgumentError, match="steps"):
         dynamics.replicator(g, steps=0)
-    with pytest.raises(InvalidGameError, match="population"):
+    with pytest.raises(InvalidArgumentError, match="population"):
         dynamics.replicator(games.random_game((2, 3), seed=0), population="single")
-    with pytest.raises(InvalidGameError, match="mutation"):
+    with pytest.raises(InvalidArgumentError, match="mutation"):
         dynamics.replicator(g, mutation=np.ones((3, 3)))
-    with pytest.raises(InvalidGameError, match="seed"):
+    with pytest.raises(InvalidArgumentError, match="seed"):
         dynamics.regret_matching(g, 10, seed="x")
-    with pytest.raises(InvalidGameError, match="order"):
+    with pytest.raises(InvalidArgumentError, match="order"):
         dynamics.best_response_dynamics(g, order="chaotic")
     with pytest.raises(InvalidGameError, match="initial"):
         dynamics.replicator(g, [0.5, 0.5], population="single")

@@ -11,7 +11,7 @@ import pytest
 
 import games
 import games.evolution as ev
-from games import InvalidGameError
+from games import InvalidArgumentError, InvalidGameError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "evolution_egttools.json"
 
@@ -248,20 +248,27 @@ def test_group_selection_favours_cooperators_above_one_plus_n_over_m():
     assert fix(1.3, "cooperator").high < fix(1.3, "defector").low
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: ev.fixation_probabilities(np.ones((2, 3)), 10, 1.0), "square"),
-    (lambda: ev.fixation_probabilities(games.catalog.battle_of_the_sexes(), 10, 1.0), "symmetric"),
-    (lambda: ev.fixation_probabilities(np.ones((2, 2)), 1, 1.0), "population_size"),
-    (lambda: ev.fixation_probabilities(np.ones((2, 2)), 10, -1.0), "intensity"),
-    (lambda: ev.fixation_probabilities(np.ones((2, 2)), 10, 1.0, rule="voter"), "rule"),
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: ev.fixation_probabilities(np.ones((2, 3)), 10, 1.0), InvalidGameError, "square"),
+    (lambda: ev.fixation_probabilities(games.catalog.battle_of_the_sexes(), 10, 1.0),
+     InvalidGameError, "symmetric"),
+    (lambda: ev.fixation_probabilities(np.ones((2, 2)), 1, 1.0),
+     InvalidArgumentError, "population_size"),
+    (lambda: ev.fixation_probabilities(np.ones((2, 2)), 10, -1.0),
+     InvalidArgumentError, "intensity"),
+    (lambda: ev.fixation_probabilities(np.ones((2, 2)), 10, 1.0, rule="voter"),
+     InvalidArgumentError, "rule"),
     (lambda: ev.fixation_probabilities(np.array([[-5.0, 0], [0, 0]]), 10, 1.0, rule="moran"),
-     "positive"),
-    (lambda: ev.stationary_distribution(np.ones((2, 2)), 10, 1.0, mutation=2), "mutation"),
-    (lambda: ev.stationary_distribution(np.ones((30, 30)), 200, 1.0, mutation=0.1), "states"),
-    (lambda: ev.relatedness_weighted(games.catalog.prisoners_dilemma(), 2), "relatedness"),
+     InvalidArgumentError, "positive"),
+    (lambda: ev.stationary_distribution(np.ones((2, 2)), 10, 1.0, mutation=2),
+     InvalidArgumentError, "mutation"),
+    (lambda: ev.stationary_distribution(np.ones((30, 30)), 200, 1.0, mutation=0.1),
+     InvalidArgumentError, "states"),
+    (lambda: ev.relatedness_weighted(games.catalog.prisoners_dilemma(), 2),
+     InvalidArgumentError, "relatedness"),
 ])
-def test_bad_input_is_rejected_with_a_message_naming_it(call, message):
-    with pytest.raises(InvalidGameError, match=message):
+def test_bad_input_is_rejected_with_a_message_naming_it(call, error, message):
+    with pytest.raises(error, match=message):
         call()
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import games
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.results import tolerance
 from games.solvers.enumpoly import enumpoly_equilibria
 from games.solvers.mixed import mclennan_tourky, mixed_equilibria
@@ -171,7 +171,7 @@ def test_enumpoly_refuses_games_with_too_many_supports():
 
 
 def test_unknown_method_is_rejected_with_the_choices():
-    with pytest.raises(InvalidGameError, match="method: expected one of"):
+    with pytest.raises(InvalidArgumentError, match="method: expected one of"):
         mixed_equilibria(games.catalog.matching_pennies(), method="simplex")
 
 
@@ -182,9 +182,9 @@ def test_non_game_is_rejected():
 
 def test_mclennan_tourky_rejects_bad_options():
     g = games.catalog.matching_pennies()
-    with pytest.raises(InvalidGameError, match="max_iter"):
+    with pytest.raises(InvalidArgumentError, match="max_iter"):
         mclennan_tourky(g, max_iter=0)
-    with pytest.raises(InvalidGameError, match="epsilon"):
+    with pytest.raises(InvalidArgumentError, match="epsilon"):
         mclennan_tourky(g, epsilon=-1.0)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import games
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError
 from games.solvers.quantal import fit_quantal_response, quantal_response, quantal_response_path
 
 
@@ -98,17 +98,17 @@ def test_fit_is_at_least_as_likely_as_every_point_of_a_grid():
 
 @pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf"), "3", True])
 def test_bad_rationality_is_rejected(bad):
-    with pytest.raises(InvalidGameError, match="rationality"):
+    with pytest.raises(InvalidArgumentError, match="rationality"):
         quantal_response(games.catalog.matching_pennies(), bad)
 
 
 def test_bad_counts_are_rejected_with_the_player():
     g = games.catalog.matching_pennies()
-    with pytest.raises(InvalidGameError, match=r"counts\[1\]"):
+    with pytest.raises(InvalidArgumentError, match=r"counts\[1\]"):
         fit_quantal_response(g, [[1, 2], [1, 2, 3]])
-    with pytest.raises(InvalidGameError, match="all zeros"):
+    with pytest.raises(InvalidArgumentError, match="all zeros"):
         fit_quantal_response(g, [[0, 0], [0, 0]])
-    with pytest.raises(InvalidGameError, match=r"counts\[0\]"):
+    with pytest.raises(InvalidArgumentError, match=r"counts\[0\]"):
         fit_quantal_response(g, [[-1, 2], [1, 2]])
 
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import games
-from games import InvalidGameError
+from games import InvalidArgumentError, InvalidGameError
 from games.catalog import prisoners_dilemma, rock_paper_scissors
 from games.repeated import Automaton, Strategy, expected_payoffs, match
 from games.repeated import automaton as automaton_module
@@ -154,13 +154,13 @@ def test_malformed_automata_are_rejected_with_the_field_named(args, message):
 def test_bad_initial_state_and_bad_parameters_are_rejected():
     with pytest.raises(InvalidGameError, match="initial"):
         Automaton([0, 1], [[0, 1], [0, 1]], initial=2)
-    with pytest.raises(InvalidGameError, match="generosity"):
+    with pytest.raises(InvalidArgumentError, match="generosity"):
         S.GenerousTitForTat(1.5)
-    with pytest.raises(InvalidGameError, match="p: expected a probability"):
+    with pytest.raises(InvalidArgumentError, match="p: expected a probability"):
         S.Random(float("nan"))
-    with pytest.raises(InvalidGameError, match="phi"):
+    with pytest.raises(InvalidArgumentError, match="phi"):
         S.ZDExtortion(chi=3, phi=Fraction(1, 2))
-    with pytest.raises(InvalidGameError, match="chi"):
+    with pytest.raises(InvalidArgumentError, match="chi"):
         S.ZDExtortion(chi=Fraction(1, 2))
 
 
@@ -181,11 +181,11 @@ def test_a_strategy_for_the_wrong_stage_game_is_rejected():
         match(S.TitForTat(), S.TitForTat(), games.Game(np.zeros((3, 2, 2, 2))))
     with pytest.raises(InvalidGameError, match="s1: expected an Automaton or a Strategy"):
         match("TitForTat", S.TitForTat(), PD)
-    with pytest.raises(InvalidGameError, match="noise"):
+    with pytest.raises(InvalidArgumentError, match="noise"):
         match(S.TitForTat(), S.TitForTat(), PD, noise=1.5)
-    with pytest.raises(InvalidGameError, match="turns"):
+    with pytest.raises(InvalidArgumentError, match="turns"):
         match(S.TitForTat(), S.TitForTat(), PD, turns=0)
-    with pytest.raises(InvalidGameError, match="continuation"):
+    with pytest.raises(InvalidArgumentError, match="continuation"):
         match(S.TitForTat(), S.TitForTat(), PD, continuation=1)
 
 
@@ -384,5 +384,5 @@ def test_expected_payoffs_are_float_on_float_data_and_agree_with_exact():
 
 
 def test_expected_payoffs_rejects_both_horizons():
-    with pytest.raises(InvalidGameError, match="at most one"):
+    with pytest.raises(InvalidArgumentError, match="at most one"):
         expected_payoffs(S.TitForTat(), S.TitForTat(), PD, turns=3, continuation=0.5)

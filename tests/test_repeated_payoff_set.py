@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import games
-from games import InvalidGameError
+from games import InvalidArgumentError, InvalidGameError
 from games.catalog import matching_pennies, prisoners_dilemma
 from games.repeated import (
     EquilibriumPayoffSet,
@@ -151,7 +151,7 @@ def test_feasible_set_and_minmax_values():
     assert full.area == pytest.approx(10.0)  # the quadrilateral (1,1), (5,0), (3,3), (0,5)
     assert feasible_payoffs(matching_pennies()).is_empty
     assert feasible_payoffs(matching_pennies(), minmax="mixed").vertices.tolist() == [[0.0, 0.0]]
-    with pytest.raises(InvalidGameError, match="minmax"):
+    with pytest.raises(InvalidArgumentError, match="minmax"):
         feasible_payoffs(game, minmax="correlated")
 
 
@@ -205,7 +205,7 @@ def test_results_serialise():
 
 @pytest.mark.parametrize("discount", [0, 1, 1.5, -0.2, float("nan"), "0.5", True])
 def test_discounts_outside_the_open_unit_interval_are_rejected(discount):
-    with pytest.raises(InvalidGameError, match="discount"):
+    with pytest.raises(InvalidArgumentError, match="discount"):
         equilibrium_payoffs(prisoners_dilemma(), discount)
 
 

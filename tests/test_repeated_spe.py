@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from games import InvalidGameError
+from games import InvalidArgumentError, InvalidGameError
 from games.catalog import prisoners_dilemma
 from games.repeated import Automaton, critical_discount, is_subgame_perfect, subgame_perfect_check
 from games.repeated import strategies as S
@@ -158,12 +158,13 @@ def test_mixed_profiles_are_checked_but_have_no_polynomial_threshold():
         critical_discount(pair, prisoners_dilemma())
 
 
-@pytest.mark.parametrize("args, message", [
-    (((S.TitForTat(),), prisoners_dilemma(), F(1, 2)), "pair of strategies"),
-    (((S.TitForTat(), S.TitForTat()), prisoners_dilemma(), 1), "discount"),
-    (((S.TitForTat(), S.TitForTat()), prisoners_dilemma(), float("nan")), "discount"),
-    (((S.TitForTat(), S.TitForTat()), "pd", F(1, 2)), "stage"),
+@pytest.mark.parametrize("args, error, message", [
+    (((S.TitForTat(),), prisoners_dilemma(), F(1, 2)), InvalidGameError, "pair of strategies"),
+    (((S.TitForTat(), S.TitForTat()), prisoners_dilemma(), 1), InvalidArgumentError, "discount"),
+    (((S.TitForTat(), S.TitForTat()), prisoners_dilemma(), float("nan")), InvalidArgumentError,
+     "discount"),
+    (((S.TitForTat(), S.TitForTat()), "pd", F(1, 2)), InvalidGameError, "stage"),
 ])
-def test_bad_arguments_are_rejected(args, message):
-    with pytest.raises(InvalidGameError, match=message):
+def test_bad_arguments_are_rejected(args, error, message):
+    with pytest.raises(error, match=message):
         is_subgame_perfect(*args)

@@ -97,7 +97,7 @@ def test_without_self_play_the_diagonal_is_unknown_and_the_meta_game_refused():
     result = tournament(TEN[:4], PD, turns=20, repetitions=1, self_play=False)
     assert np.isnan(np.diag(result.payoff_matrix)).all()
     assert np.isfinite(result.scores).all()
-    with pytest.raises(InvalidGameError, match="self_play"):
+    with pytest.raises(InvalidArgumentError, match="self_play"):
         result.meta_game()
 
 
@@ -114,19 +114,20 @@ def test_any_symmetric_stage_game_works():
     assert result.payoff_matrix.shape == (3, 3)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(strategies=[S.TitForTat()]), "at least two"),
-    (dict(strategies="TitForTat"), "sequence of strategies"),
-    (dict(repetitions=0), "repetitions"),
-    (dict(noise=-0.1), "noise"),
-    (dict(turns=1.5), "turns"),
-    (dict(stage=games.Game.from_bimatrix([[1, 2], [3, 4]], [[0, 0], [0, 0]])), "symmetric"),
-    (dict(strategies=[S.TitForTat(), 3]), r"strategies\[1\]"),
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(strategies=[S.TitForTat()]), InvalidArgumentError, "at least two"),
+    (dict(strategies="TitForTat"), InvalidArgumentError, "sequence of strategies"),
+    (dict(repetitions=0), InvalidArgumentError, "repetitions"),
+    (dict(noise=-0.1), InvalidArgumentError, "noise"),
+    (dict(turns=1.5), InvalidArgumentError, "turns"),
+    (dict(stage=games.Game.from_bimatrix([[1, 2], [3, 4]], [[0, 0], [0, 0]])), InvalidGameError,
+     "symmetric"),
+    (dict(strategies=[S.TitForTat(), 3]), InvalidGameError, r"strategies\[1\]"),
 ])
-def test_bad_tournament_arguments_are_rejected(kwargs, message):
+def test_bad_tournament_arguments_are_rejected(kwargs, error, message):
     args = dict(strategies=TEN[:3], stage=PD, turns=10, repetitions=1)
     args.update(kwargs)
-    with pytest.raises(InvalidGameError, match=message):
+    with pytest.raises(error, match=message):
         tournament(**args)
 
 

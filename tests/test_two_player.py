@@ -150,7 +150,7 @@ def test_lemke_howson_on_a_large_random_game_gives_a_verified_equilibrium():
 def test_lemke_howson_rejects_labels_out_of_range():
     g = games.catalog.matching_pennies()
     for label in (-1, 4, 1.5, True, "0"):
-        with pytest.raises(games.InvalidGameError,
+        with pytest.raises(games.InvalidArgumentError,
                            match="initial_label: expected an integer in 0..3"):
             games.lemke_howson(g, initial_label=label)
 
@@ -445,9 +445,9 @@ def test_best_equilibrium_over_an_evaluation_layer():
     g = games.Game(payoffs, layers={"value": value})
     assert games.best_equilibrium(g, "value").profile == (1, 1)
     assert games.best_equilibrium(g, "welfare").profile in {(0, 0), (1, 1)}
-    with pytest.raises(games.InvalidGameError, match="no linear MILP form"):
+    with pytest.raises(games.InvalidArgumentError, match="no linear MILP form"):
         games.best_equilibrium(g, "value", method="milp")
-    with pytest.raises(games.InvalidGameError, match="objective: expected"):
+    with pytest.raises(games.InvalidArgumentError, match="objective: expected"):
         games.best_equilibrium(g, "nonsense")
 
 

@@ -30,7 +30,15 @@ from scipy.sparse.linalg import spsolve
 from scipy.special import gammaln, logsumexp
 
 from games._jit import jit
-from games.errors import InvalidGameError
+from games.arguments import (
+    check_choice,
+    check_flag,
+    check_integer,
+    check_probability,
+    check_real,
+    check_seed,
+)
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.model import Game
 from games.palette import colour
 from games.tolerance import payoff_range
@@ -144,23 +152,20 @@ def _same(a: np.ndarray, b: np.ndarray, exact: bool, span: float) -> bool:
 
 
 def _check(population_size: Any, intensity: Any, rule: str) -> tuple[int, float]:
-    if isinstance(population_size, bool) or not isinstance(population_size, (int, np.integer)) \
-            or population_size < 2:
-        raise InvalidGameError(
-            f"population_size: expected an integer >= 2, found {population_size!r}")
-    try:
-        beta = float(intensity)
-    except (TypeError, ValueError):
-        raise InvalidGameError(f"intensity: expected a number, found {intensity!r}") from None
-    if not math.isfinite(beta) or beta < 0:
-        raise InvalidGameError(f"intensity: expected a finite number >= 0, found {intensity!r}")
-    if rule not in RULES:
-        raise InvalidGameError(f"rule: expected one of {RULES}, found {rule!r}")
+    z = check_integer(population_size, "population_size", minimum=2)
+    beta = float(check_real(intensity, "intensity", low=0))
+    check_choice(rule, "rule", RULES)
     if rule == "moran" and beta > 1:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"intensity: the Moran rule's fitness 1 - w + w * payoff needs 0 <= w <= 1, "
             f"found {intensity!r}")
-    return int(population_size), beta
+    return z, beta
+
+
+def _check_pair(pop: PopulationGame, resident: Any, mutant: Any) -> None:
+    """``resident`` and ``mutant`` are strategy indices of the population game."""
+    for name, k in (("resident", resident), ("mutant", mutant)):
+        check_integer(k, name, minimum=0, maximum=pop.n_strategies - 1)
 
 
 def _fitness_pairs(pop: PopulationGame, z: int) -> tuple[np.ndarray, np.ndarray]:
@@ -217,7 +222,7 @@ def _log_ratios(pop: PopulationGame, z: int, beta: float, rule: str) -> np.ndarr
     fit_m = 1 - beta + beta * mutant
     fit_r = 1 - beta + beta * resident
     if (fit_m <= 0).any() or (fit_r <= 0).any():
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"intensity: the Moran fitness 1 - w + w * payoff must stay positive, found "
             f"{min(fit_m.min(), fit_r.min()):.3g} with w = {beta}: lower w or shift the payoffs")
     return np.log(fit_r) - np.log(fit_m)
@@ -282,7 +287,7 @@ def fixation_probabilities(game: Any, population_size: int, intensity: float,
     >>> bool(np.allclose(F, 1 / 50))
     True
     """
-    if exact:
+    if check_flag(exact, "exact"):
         return _exact_moran_fixation(game, population_size, intensity, rule)
     return np.exp(log_fixation_probabilities(game, population_size, intensity, rule))
 
@@ -291,11 +296,11 @@ def _exact_moran_fixation(game: Any, population_size: int, intensity: Any, rule:
     pop = population_game(game)
     z, _ = _check(population_size, intensity, rule)
     if rule != "moran" or pop.exact_matrix is None:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             "exact: exact fixation probabilities need rule='moran' and an exact two-player game")
-    if isinstance(intensity, float):
-        raise InvalidGameError(f"intensity: expected an exact number (int or Fraction) with "
-                               f"exact=True, found the float {intensity!r}")
+    if isinstance(intensity, (float, np.floating)):
+        raise InvalidArgumentError(f"intensity: expected an exact number (int or Fraction) with "
+                                   f"exact=True, found the float {intensity!r}")
     w = Fraction(intensity)
     a = pop.exact_matrix
     s = pop.n_strategies
@@ -311,7 +316,7 @@ def _exact_moran_fixation(game: Any, population_size: int, intensity: Any, rule:
                 f_r = (k * a[r, m] + (z - k - 1) * a[r, r]) / (z - 1)
                 phi_m, phi_r = 1 - w + w * f_m, 1 - w + w * f_r
                 if phi_m <= 0 or phi_r <= 0:
-                    raise InvalidGameError(
+                    raise InvalidArgumentError(
                         "intensity: the Moran fitness 1 - w + w * payoff must stay positive")
                 product *= phi_r / phi_m
                 total += product
@@ -376,7 +381,7 @@ def _compositions(z: int, s: int) -> np.ndarray:
     """Every composition of z individuals into s strategies, lexicographic: (M, s)."""
     count = math.comb(z + s - 1, s - 1)
     if count > MAX_STATES:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"population_size: {count} population states for Z={z} and {s} strategies, "
             f"expected at most {MAX_STATES}: use mutation=None (small-mutation limit)")
     bars = np.array(list(combinations(range(z + s - 1), s - 1)),
@@ -398,12 +403,7 @@ def population_stationary_distribution(game: Any, population_size: int, intensit
     """
     pop = population_game(game)
     z, beta = _check(population_size, intensity, "pairwise-comparison")
-    try:
-        mu = float(mutation)
-    except (TypeError, ValueError):
-        raise InvalidGameError(f"mutation: expected a probability, found {mutation!r}") from None
-    if not 0 < mu <= 1:
-        raise InvalidGameError(f"mutation: expected 0 < mutation <= 1, found {mutation!r}")
+    mu = float(check_probability(mutation, "mutation", low_open=True))
     if pop.matrix is None:
         raise InvalidGameError("game: the full stationary distribution needs a two-player game; "
                                "use mutation=None for n-player games")
@@ -458,6 +458,7 @@ def gradient_of_selection(game: Any, population_size: int, intensity: float,
     mutant at that composition; Traulsen, Nowak & Pacheco 2006)."""
     pop = population_game(game)
     z, beta = _check(population_size, intensity, rule)
+    _check_pair(pop, resident, mutant)
     mutant_payoff, resident_payoff = (x[resident, mutant] for x in _fitness_pairs(pop, z))
     k = np.arange(1, z, dtype=np.float64)
     encounter = k / z * (z - k) / z
@@ -533,10 +534,10 @@ def simulate_fixation(game: Any, population_size: int, intensity: float, residen
     """
     pop = population_game(game)
     z, beta = _check(population_size, intensity, rule)
-    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise InvalidGameError(f"runs: expected a positive integer, found {runs!r}")
+    _check_pair(pop, resident, mutant)
+    check_integer(runs, "runs", minimum=1)
     mutant_payoff, resident_payoff = (x[resident, mutant] for x in _fitness_pairs(pop, z))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     fixations = _simulate_runs(np.ascontiguousarray(mutant_payoff),
                                np.ascontiguousarray(resident_payoff), z, beta,
                                rule == "moran", int(runs), int(rng.integers(2**62)))
@@ -660,18 +661,17 @@ def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = No
         raise InvalidGameError("game: the Moran process needs a two-player symmetric game")
     start = np.asarray(counts)
     if start.shape != (pop.n_strategies,) or start.dtype.kind not in "iu" or (start < 0).any():
-        raise InvalidGameError(f"counts: expected {pop.n_strategies} non-negative integers, "
-                               f"found {counts!r}")
+        raise InvalidArgumentError(f"counts: expected {pop.n_strategies} non-negative "
+                                   f"integers, found {counts!r}")
     if start.sum() < 2:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"counts: expected a population of at least 2, found {int(start.sum())}")
-    w = float(intensity)
-    if not 0 <= w <= 1:
-        raise InvalidGameError(f"intensity: expected 0 <= w <= 1, found {intensity!r}")
+    w = float(check_probability(intensity, "intensity"))
     if 1 - w + w * float(pop.matrix.min()) < 0:
-        raise InvalidGameError("intensity: fitness 1 - w + w * payoff must not be negative; "
-                               "lower w or shift the payoffs")
-    kernel_seed = int(np.random.default_rng(seed).integers(2**62))
+        raise InvalidArgumentError("intensity: fitness 1 - w + w * payoff must not be negative; "
+                                   "lower w or shift the payoffs")
+    check_integer(max_steps, "max_steps", minimum=1)
+    kernel_seed = int(np.random.default_rng(check_seed(seed)).integers(2**62))
     a = np.ascontiguousarray(pop.matrix, dtype=np.float64)
     n = int(start.sum())
     capacity = min(int(max_steps), 16 * n * n)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from games._jit import jit
+from games.arguments import check_choice, check_integer, check_probability, check_real, check_seed
 from games.errors import InvalidArgumentError, InvalidGameError
 from games.evolution.finite import FixationEstimate, wilson_interval
 from games.model import Game
@@ -33,10 +34,13 @@ def relatedness_weighted(game: Game, relatedness: Any) -> Game:
     Exact when the game is exact and ``relatedness`` an int or Fraction. Layers are kept
     (the yardstick does not change).
     """
-    if isinstance(relatedness, bool) or not isinstance(relatedness, (int, float, Fraction)):
-        raise InvalidGameError(f"relatedness: expected a number in [0, 1], found {relatedness!r}")
-    if not 0 <= relatedness <= 1:
-        raise InvalidGameError(f"relatedness: expected a number in [0, 1], found {relatedness!r}")
+    if not isinstance(game, Game):
+        raise InvalidGameError(f"game: expected a Game, found {type(game).__name__}")
+    check_probability(relatedness, "relatedness")
+    if isinstance(relatedness, np.integer):
+        relatedness = int(relatedness)
+    elif isinstance(relatedness, np.floating):
+        relatedness = float(relatedness)
     exact = game.exact and not isinstance(relatedness, float)
     u = game.payoffs if exact else game.float_payoffs
     r = Fraction(relatedness) if exact else float(relatedness)
@@ -48,9 +52,8 @@ def relatedness_weighted(game: Game, relatedness: Any) -> Game:
 
 def hamilton_threshold(benefit: float, cost: float) -> float:
     """Hamilton's rule: kin selection favours cooperation when relatedness r > c / b."""
-    if not benefit > 0 or not cost >= 0:
-        raise InvalidArgumentError(
-            f"benefit, cost: expected b > 0 and c >= 0, found b={benefit}, c={cost}")
+    check_real(benefit, "benefit", low=0, low_open=True)
+    check_real(cost, "cost", low=0)
     return cost / benefit
 
 
@@ -58,9 +61,8 @@ def group_selection_threshold(group_size: int, groups: int) -> float:
     """Traulsen & Nowak (2006): with ``groups`` groups of at most ``group_size``
     individuals, weak selection and rare splitting, cooperators are favoured when
     b / c > 1 + n / m."""
-    if group_size < 1 or groups < 1:
-        raise InvalidGameError(f"group_size, groups: expected positive integers, found "
-                               f"{group_size}, {groups}")
+    check_integer(group_size, "group_size", minimum=1)
+    check_integer(groups, "groups", minimum=1)
     return 1 + group_size / groups
 
 
@@ -83,22 +85,20 @@ def simulate_group_fixation(benefit: float, cost: float, groups: int, group_size
     Compare ``mutant="cooperator"`` with ``mutant="defector"``: cooperation is favoured
     when cooperators fix more often than defectors, predicted for b/c > 1 + n/m.
     """
-    if mutant not in ("cooperator", "defector"):
-        raise InvalidGameError(f"mutant: expected 'cooperator' or 'defector', found {mutant!r}")
-    if not (isinstance(groups, (int, np.integer)) and groups >= 2):
-        raise InvalidGameError(f"groups: expected an integer >= 2, found {groups!r}")
-    if not (isinstance(group_size, (int, np.integer)) and group_size >= 2):
-        raise InvalidGameError(f"group_size: expected an integer >= 2, found {group_size!r}")
-    if not 0 <= split <= 1:
-        raise InvalidGameError(f"split: expected a probability, found {split!r}")
-    w = float(intensity)
+    check_real(benefit, "benefit")
+    check_real(cost, "cost")
+    check_choice(mutant, "mutant", ("cooperator", "defector"))
+    check_integer(groups, "groups", minimum=2)
+    check_integer(group_size, "group_size", minimum=2)
+    check_probability(split, "split")
+    w = float(check_probability(intensity, "intensity"))
     lowest = 1 - w + w * min(-cost * (group_size - 1), 0.0)
-    if not 0 <= w <= 1 or lowest <= 0:
-        raise InvalidGameError(f"intensity: fitness 1 - w + w * payoff must stay positive, "
-                               f"found w={intensity!r}")
-    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise InvalidGameError(f"runs: expected a positive integer, found {runs!r}")
-    rng = np.random.default_rng(seed)
+    if lowest <= 0:
+        raise InvalidArgumentError(f"intensity: fitness 1 - w + w * payoff must stay positive, "
+                                   f"found w={intensity!r}")
+    check_integer(runs, "runs", minimum=1)
+    check_integer(max_steps, "max_steps", minimum=1)
+    rng = np.random.default_rng(check_seed(seed))
     fixations = _group_runs(float(benefit), float(cost), int(groups), int(group_size),
                             float(split), w, mutant == "cooperator", int(runs), int(max_steps),
                             int(rng.integers(2**62)))

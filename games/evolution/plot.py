@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from games.arguments import check_integer
 from games.errors import InvalidGameError
 from games.evolution.finite import fixation_probabilities, population_game, stationary_distribution
 from games.evolution.infinite import rest_points
@@ -43,6 +44,7 @@ def plot_simplex(game: Any, resolution: int = 16, ax: Any = None) -> Any:
     if pop.n_strategies != 3 or pop.matrix is None:
         raise InvalidGameError(f"game: the simplex plot needs a two-player symmetric game with 3 "
                                f"strategies, found {pop.n_strategies}")
+    check_integer(resolution, "resolution", minimum=1)
     if ax is None:
         fig, ax = plt.subplots(figsize=(5, 4.6))
     else:

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from games._jit import jit
-from games.errors import InvalidGameError
+from games.arguments import check_choice, check_integer, check_real, check_seed
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.evolution.finite import FixationEstimate, population_game, wilson_interval
 
 __all__ = ["GRAPH_RULES", "simulate_graph_fixation", "network_threshold", "graph_arrays"]
@@ -33,10 +34,8 @@ def network_threshold(degree: float, rule: str = "death-birth") -> float:
     """The critical benefit-to-cost ratio of the donation game on a graph of average
     ``degree`` k under weak selection (Ohtsuki et al. 2006, pair approximation):
     death-birth b/c > k, imitation b/c > k + 2, birth-death never (infinity)."""
-    if rule not in GRAPH_RULES:
-        raise InvalidGameError(f"rule: expected one of {GRAPH_RULES}, found {rule!r}")
-    if not degree > 0:
-        raise InvalidGameError(f"degree: expected a positive degree, found {degree!r}")
+    check_choice(rule, "rule", GRAPH_RULES)
+    check_real(degree, "degree", low=0, low_open=True)
     return {"death-birth": float(degree), "imitation": float(degree) + 2,
             "birth-death": math.inf, "pairwise-comparison": float(degree)}[rule]
 
@@ -47,30 +46,30 @@ def graph_arrays(graph: Any) -> tuple[np.ndarray, np.ndarray]:
 
     Raises
     ------
-    InvalidGameError
+    InvalidArgumentError
         A graph with fewer than 2 nodes, an isolated node, or a directed graph.
     """
     if hasattr(graph, "nodes") and hasattr(graph, "neighbors"):
         if graph.is_directed():
-            raise InvalidGameError("graph: expected an undirected graph, found a directed one")
+            raise InvalidArgumentError("graph: expected an undirected graph, found a directed one")
         nodes = list(graph.nodes)
         index = {node: k for k, node in enumerate(nodes)}
         neighbours = [[index[v] for v in graph.neighbors(u) if v != u] for u in nodes]
     else:
         adjacency = np.asarray(graph)
         if adjacency.ndim != 2 or adjacency.shape[0] != adjacency.shape[1]:
-            raise InvalidGameError(f"graph: expected a networkx graph or a square adjacency "
-                                   f"matrix, found shape {adjacency.shape}")
+            raise InvalidArgumentError(f"graph: expected a networkx graph or a square adjacency "
+                                       f"matrix, found shape {adjacency.shape}")
         if not np.array_equal(adjacency != 0, (adjacency != 0).T):
-            raise InvalidGameError("graph: expected a symmetric adjacency matrix")
+            raise InvalidArgumentError("graph: expected a symmetric adjacency matrix")
         neighbours = [[int(v) for v in np.flatnonzero(row) if v != u]
                       for u, row in enumerate(adjacency)]
     if len(neighbours) < 2:
-        raise InvalidGameError(f"graph: expected at least 2 nodes, found {len(neighbours)}")
+        raise InvalidArgumentError(f"graph: expected at least 2 nodes, found {len(neighbours)}")
     lonely = [k for k, nb in enumerate(neighbours) if not nb]
     if lonely:
-        raise InvalidGameError(f"graph: expected every node to have a neighbour, node {lonely[0]} "
-                               f"has none")
+        raise InvalidArgumentError(
+            f"graph: expected every node to have a neighbour, node {lonely[0]} has none")
     indptr = np.zeros(len(neighbours) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum([len(nb) for nb in neighbours])
     indices = np.array([v for nb in neighbours for v in nb], dtype=np.int64)
@@ -102,29 +101,27 @@ def simulate_graph_fixation(game: Any, graph: Any, intensity: float, rule: str =
     pop = population_game(game)
     if pop.matrix is None:
         raise InvalidGameError("game: graph simulations need a two-player symmetric game")
-    if rule not in GRAPH_RULES:
-        raise InvalidGameError(f"rule: expected one of {GRAPH_RULES}, found {rule!r}")
-    w = float(intensity)
-    if not math.isfinite(w) or w < 0 or (rule != "pairwise-comparison" and w > 1):
-        raise InvalidGameError(
+    check_choice(rule, "rule", GRAPH_RULES)
+    w = float(check_real(intensity, "intensity", low=0))
+    if rule != "pairwise-comparison" and w > 1:
+        raise InvalidArgumentError(
             f"intensity: expected 0 <= w <= 1 for fitness 1 - w + w * payoff, found {intensity!r}")
-    if isinstance(runs, bool) or not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise InvalidGameError(f"runs: expected a positive integer, found {runs!r}")
+    check_integer(runs, "runs", minimum=1)
+    check_integer(max_steps, "max_steps", minimum=1)
     s = pop.n_strategies
     for name, k in (("resident", resident), ("mutant", mutant)):
-        if not 0 <= k < s:
-            raise InvalidGameError(f"{name}: expected a strategy index 0..{s - 1}, found {k!r}")
+        check_integer(k, name, minimum=0, maximum=s - 1)
     indptr, indices = graph_arrays(graph)
     a = pop.matrix[np.ix_([resident, mutant], [resident, mutant])].astype(np.float64)
     if rule != "pairwise-comparison":
         degree_max = int(np.diff(indptr).max())
         lowest = 1 - w + w * degree_max * min(0.0, float(a.min()))
         if lowest <= 0:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"intensity: fitness 1 - w + w * payoff can reach {lowest:.3g} <= 0 on this graph; "
                 f"lower w")
     code = GRAPH_RULES.index(rule)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     fixations = _graph_runs(indptr, indices, np.ascontiguousarray(a), w, code, int(runs),
                             int(max_steps), int(rng.integers(2**62)))
     low, high = wilson_interval(int(fixations), int(runs))

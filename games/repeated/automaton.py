@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError
+from games.arguments import check_probability
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.model import format_number, parse_number
 
 __all__ = ["Automaton"]
@@ -192,9 +193,11 @@ class Automaton:
         arr = np.array(p, dtype=object)
         if arr.ndim == 1:
             if arr.size != 4:
-                raise InvalidGameError(
+                raise InvalidArgumentError(
                     f"p: expected 4 probabilities of cooperating (after CC, CD, DC, DD), "
                     f"found {arr.size}")
+            for index, x in enumerate(arr):
+                check_probability(x, f"p[{index}]")
             coop = arr.reshape(2, 2)
             arr = np.empty((2, 2, 2), dtype=object)
             for a in range(2):
@@ -203,18 +206,18 @@ class Automaton:
                     arr[a, b] = [x, (1 - x) if _is_exact(x) else 1.0 - float(x)]
             init = np.array(initial, dtype=object)
             if init.ndim == 0:
-                x = init.item()
+                x = check_probability(init.item(), "initial")
                 initial = [x, (1 - x) if _is_exact(x) else 1.0 - float(x)]
         if arr.ndim != 3 or arr.shape[0] != arr.shape[2]:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"p: expected shape (n_actions, n_opponent_actions, n_actions), found {arr.shape}")
         k, m = arr.shape[0], arr.shape[1]
         if n_opponent_actions is not None and n_opponent_actions != m:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"n_opponent_actions: expected {m} (from p), found {n_opponent_actions}")
         rows = [list(initial)] + [list(arr[a, b]) for a in range(k) for b in range(m)]
         if len(rows[0]) != k:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"initial: expected a mixed action over {k} actions, found {list(initial)!r}")
         trans = np.empty((1 + k * m, k, m), dtype=np.int64)
         trans[:] = 1 + np.arange(k)[:, None] * m + np.arange(m)[None, :]

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from games._jit import jit
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.model import Game, format_number
 from games.palette import colour
 from games.repeated.automaton import Automaton, as_automaton
@@ -60,12 +60,12 @@ def check_pair(s1: Any, s2: Any, stage: Game) -> tuple[Automaton, Automaton]:
 
 def check_probability(x: Any, field: str, upper_open: bool = False) -> Any:
     if isinstance(x, bool) or not isinstance(x, (int, float, Fraction, np.integer, np.floating)):
-        raise InvalidGameError(f"{field}: expected a number in [0, 1], found {x!r}")
+        raise InvalidArgumentError(f"{field}: expected a number in [0, 1], found {x!r}")
     if isinstance(x, (float, np.floating)) and not math.isfinite(x):
-        raise InvalidGameError(f"{field}: expected a number in [0, 1], found {x!r}")
+        raise InvalidArgumentError(f"{field}: expected a number in [0, 1], found {x!r}")
     if x < 0 or x > 1 or (upper_open and x == 1):
         bound = "[0, 1)" if upper_open else "[0, 1]"
-        raise InvalidGameError(f"{field}: expected a number in {bound}, found {x!r}")
+        raise InvalidArgumentError(f"{field}: expected a number in {bound}, found {x!r}")
     if isinstance(x, (int, np.integer)):
         return Fraction(int(x))
     return x
@@ -73,7 +73,7 @@ def check_probability(x: Any, field: str, upper_open: bool = False) -> Any:
 
 def check_turns(turns: Any, field: str = "turns") -> int:
     if isinstance(turns, bool) or not isinstance(turns, (int, np.integer)) or turns < 1:
-        raise InvalidGameError(f"{field}: expected a positive integer, found {turns!r}")
+        raise InvalidArgumentError(f"{field}: expected a positive integer, found {turns!r}")
     return int(turns)
 
 
@@ -579,7 +579,7 @@ def expected_payoffs(s1: Any, s2: Any, stage: Game, turns: int | None = None,
     a1, a2 = check_pair(s1, s2, stage)
     noise = check_probability(noise, "noise")
     if turns is not None and continuation is not None:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             "turns, continuation: expected at most one of a finite horizon and a "
             f"continuation probability, found turns={turns!r} and continuation={continuation!r}")
     if turns is not None:

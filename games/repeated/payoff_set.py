@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError, SolverError
+from games.arguments import check_flag, check_integer, check_real
+from games.errors import InvalidArgumentError, SolverError
 from games.model import Game
 from games.palette import colour
 from games.repeated.matches import check_stage
@@ -46,7 +47,14 @@ def convex_hull(points: Any, tol: float = 0.0) -> np.ndarray:
     point, collinear and duplicate points dropped (Andrew's monotone chain). Returns an
     array of shape ``(k, 2)`` with ``k`` = 0 (no points), 1 (a point), 2 (a segment) or
     more. ``tol`` is the distance below which a point counts as on a line."""
-    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    check_real(tol, "tol", low=0)
+    try:
+        pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"points: expected 2-D points (pairs of numbers), found "
+                                   f"{points!r}") from None
+    if not np.all(np.isfinite(pts)):
+        raise InvalidArgumentError(f"points: expected finite coordinates, found {pts.tolist()}")
     hull = _hull(list(map(tuple, pts.tolist())), tol)
     return np.array(hull, dtype=float).reshape(-1, 2)
 
@@ -180,7 +188,7 @@ class PayoffPolygon:
         ``CONTAINS_TOLERANCE`` times :attr:`payoff_scale`, or the polygon's extent)."""
         p = np.asarray(point, dtype=float)
         if p.shape != (2,):
-            raise InvalidGameError(f"point: expected a payoff pair, found shape {p.shape}")
+            raise InvalidArgumentError(f"point: expected a payoff pair, found shape {p.shape}")
         if tol is None:
             scale = self.payoff_scale if self.payoff_scale is not None \
                 else payoff_range(self.vertices)
@@ -255,7 +263,7 @@ def minmax_values(stage: Game, mixed: bool = False) -> np.ndarray:
     solved with scipy)."""
     stage = check_stage(stage)
     P = stage.float_payoffs
-    if not mixed:
+    if not check_flag(mixed, "mixed"):
         return np.array([P[0].max(axis=0).min(), P[1].max(axis=1).min()])
     out = []
     for i in range(2):
@@ -296,11 +304,11 @@ def feasible_payoffs(stage: Game, individually_rational: bool = True,
     """
     stage = check_stage(stage)
     if minmax not in ("pure", "mixed"):
-        raise InvalidGameError(f"minmax: expected 'pure' or 'mixed', found {minmax!r}")
+        raise InvalidArgumentError(f"minmax: expected 'pure' or 'mixed', found {minmax!r}")
     g, _ = _stage_arrays(stage)
     v = convex_hull(g)
     title = "feasible payoffs"
-    if individually_rational:
+    if check_flag(individually_rational, "individually_rational"):
         values = minmax_values(stage, mixed=minmax == "mixed")
         v = _clip(v, np.array([1.0, 0.0]), values[0])
         v = _clip(v, np.array([0.0, 1.0]), values[1])
@@ -545,12 +553,12 @@ def equilibrium_payoffs(stage: Game, discount: Any, tol: float = 1e-12,
     number = isinstance(discount, (int, float, np.integer, np.floating)) \
         or hasattr(discount, "denominator")
     if isinstance(discount, bool) or not number:
-        raise InvalidGameError(f"discount: expected a number in (0, 1), found {discount!r}")
+        raise InvalidArgumentError(f"discount: expected a number in (0, 1), found {discount!r}")
     delta = float(discount)
     if not 0 < delta < 1:
-        raise InvalidGameError(f"discount: expected a number in (0, 1), found {discount!r}")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
-        raise InvalidGameError(f"max_iter: expected a positive integer, found {max_iter!r}")
+        raise InvalidArgumentError(f"discount: expected a number in (0, 1), found {discount!r}")
+    check_integer(max_iter, "max_iter", minimum=1)
+    check_real(tol, "tol", low=0, low_open=True)
     g, gains = _stage_arrays(stage)
     feasible = feasible_payoffs(stage)
     # The set moves with positive affine maps of the payoffs: iterate on payoffs

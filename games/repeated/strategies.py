@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.model import format_number
 from games.repeated.automaton import Automaton
 
@@ -107,9 +107,9 @@ def _rebuild(name, automaton, reference, parameters, classifier) -> Strategy:
 
 def _probability(p: Any, field: str) -> Any:
     if isinstance(p, bool) or not isinstance(p, (int, float, Fraction, np.integer, np.floating)):
-        raise InvalidGameError(f"{field}: expected a probability, found {p!r}")
+        raise InvalidArgumentError(f"{field}: expected a probability, found {p!r}")
     if not (0 <= p <= 1) or (isinstance(p, float) and math.isnan(p)):
-        raise InvalidGameError(f"{field}: expected a probability in [0, 1], found {p!r}")
+        raise InvalidArgumentError(f"{field}: expected a probability in [0, 1], found {p!r}")
     return Fraction(p) if isinstance(p, (int, np.integer)) else p
 
 
@@ -249,23 +249,25 @@ def ZDExtortion(chi: Any = 3, phi: Any = Fraction(1, 26), R: Any = 3, S: Any = 0
 
     Raises
     ------
-    InvalidGameError
+    InvalidArgumentError
         ``chi < 1`` or ``phi`` outside the range that keeps ``p`` a probability.
     """
     vals = {"chi": chi, "phi": phi, "R": R, "S": S, "T": T, "P": P}
     for k, v in vals.items():
         number_types = (int, float, Fraction, np.integer, np.floating)
         if isinstance(v, bool) or not isinstance(v, number_types):
-            raise InvalidGameError(f"{k}: expected a number, found {v!r}")
+            raise InvalidArgumentError(f"{k}: expected a number, found {v!r}")
+        if isinstance(v, (float, np.floating)) and not math.isfinite(v):
+            raise InvalidArgumentError(f"{k}: expected a finite number, found {v!r}")
     exact = all(isinstance(v, (int, Fraction, np.integer)) for v in vals.values())
     cv = {k: (Fraction(v) if exact else float(v)) for k, v in vals.items()}
     chi, phi, R, S, T, P = (cv[k] for k in ("chi", "phi", "R", "S", "T", "P"))
     if chi < 1:
-        raise InvalidGameError(f"chi: expected an extortion factor >= 1, found {chi}")
+        raise InvalidArgumentError(f"chi: expected an extortion factor >= 1, found {chi}")
     p = (1 - phi * (chi - 1) * (R - P), 1 - phi * (chi * (T - P) + (P - S)),
          phi * ((T - P) + chi * (P - S)), 0 * phi)
     if phi <= 0 or any(x < 0 or x > 1 for x in p):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"phi: expected 0 < phi small enough that p = {[format_number(x) for x in p]} "
             f"are probabilities, found {format_number(phi)}")
     auto = Automaton.memory_one(list(p), Fraction(1) if exact else 1.0)

@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError
+from games.arguments import check_real
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.model import Game, format_number
 from games.repeated.automaton import Automaton
 from games.repeated.matches import check_pair, check_stage, solve_linear
@@ -47,11 +48,11 @@ def _profile(profile: Any, stage: Game) -> tuple[Automaton, Automaton]:
 def _discount(discount: Any, exact: bool) -> Any:
     if isinstance(discount, bool) or not isinstance(
             discount, (int, float, Fraction, np.integer, np.floating)):
-        raise InvalidGameError(f"discount: expected a number in [0, 1), found {discount!r}")
+        raise InvalidArgumentError(f"discount: expected a number in [0, 1), found {discount!r}")
     if isinstance(discount, (float, np.floating)) and not math.isfinite(discount):
-        raise InvalidGameError(f"discount: expected a number in [0, 1), found {discount!r}")
+        raise InvalidArgumentError(f"discount: expected a number in [0, 1), found {discount!r}")
     if not 0 <= discount < 1:
-        raise InvalidGameError(f"discount: expected a number in [0, 1), found {discount!r}")
+        raise InvalidArgumentError(f"discount: expected a number in [0, 1), found {discount!r}")
     if exact and isinstance(discount, (int, Fraction, np.integer)):
         return Fraction(discount)
     return float(discount)
@@ -158,6 +159,8 @@ def subgame_perfect_check(profile: Any, stage: Game, discount: Any,
     SubgamePerfectCheck
     """
     a1, a2 = _profile(profile, stage)
+    if tol is not None:
+        check_real(tol, "tol", low=0)
     exact = stage.exact and a1.exact_policy is not None and a2.exact_policy is not None
     delta = _discount(discount, exact)
     exact = exact and isinstance(delta, Fraction)

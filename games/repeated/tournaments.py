@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from games.errors import InvalidGameError
+from games.arguments import check_flag
+from games.errors import InvalidArgumentError, InvalidGameError
 from games.model import Game
 from games.palette import colour
 from games.parallel import run_tasks
@@ -120,11 +121,11 @@ class TournamentResult:
 
         Raises
         ------
-        InvalidGameError
+        InvalidArgumentError
             Without self-play the diagonal is unknown.
         """
         if not self.self_play:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 "self_play: expected a tournament with self-play to build the meta-game "
                 "(its diagonal is each strategy against itself), found self_play=False")
         names = _distinct(self.names)
@@ -252,11 +253,11 @@ def tournament(strategies: Sequence[Any], stage: Game, turns: int | None = DEFAU
     """
     stage = check_stage(stage)
     if isinstance(strategies, (str, bytes)) or not isinstance(strategies, Sequence):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"strategies: expected a sequence of strategies, found {strategies!r}")
     strategies = tuple(strategies)
     if len(strategies) < 2:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"strategies: expected at least two strategies, found {len(strategies)}")
     k1, k2 = stage.shape
     P = stage.float_payoffs
@@ -270,7 +271,8 @@ def tournament(strategies: Sequence[Any], stage: Game, turns: int | None = DEFAU
     names = tuple(getattr(s, "name", f"Strategy {k + 1}") for k, s in enumerate(strategies))
     if isinstance(repetitions, bool) or not isinstance(repetitions, (int, np.integer)) \
             or repetitions < 1:
-        raise InvalidGameError(f"repetitions: expected a positive integer, found {repetitions!r}")
+        raise InvalidArgumentError(
+            f"repetitions: expected a positive integer, found {repetitions!r}")
     repetitions = int(repetitions)
     noise = float(check_probability(noise, "noise"))
     if continuation is not None:
@@ -278,6 +280,9 @@ def tournament(strategies: Sequence[Any], stage: Game, turns: int | None = DEFAU
         turns = None if turns is None else check_turns(turns)
     else:
         turns = check_turns(turns)
+    self_play = check_flag(self_play, "self_play")
+    if progress is not None:
+        check_flag(progress, "progress")
     n = len(automata)
     pairs = [(i, j) for i in range(n) for j in range(i if self_play else i + 1, n)]
     tasks = [(automata[i], automata[j], P, turns, repetitions, noise, continuation)

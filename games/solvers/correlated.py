@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError, SolverError
+from games.arguments import check_flag
+from games.errors import InvalidArgumentError, InvalidGameError, SolverError
 from games.model import Game, format_number
 from games.solvers.common import exact_solve
 from games.tolerance import float_tolerance, payoff_scale
@@ -189,6 +190,7 @@ def correlated_constraints(game: Game, coarse: bool = False, exact: bool = False
 def deviation_gains(game: Game, distribution: Any, coarse: bool = False) -> np.ndarray:
     """Each incentive constraint's gain ``A @ x`` at a joint distribution (the rows of
     :func:`correlated_constraints`); exact when the game and the distribution are."""
+    check_flag(coarse, "coarse")
     dist = np.asarray(distribution)
     if dist.shape != game.shape:
         raise InvalidGameError(
@@ -222,18 +224,18 @@ def objective_vector(game: Game, objective: Any, exact: bool = False) -> tuple[n
             return as_float(game.payoffs).sum(axis=0).reshape(-1), "welfare"
         if objective in game.layers:
             return as_float(game.layers[objective]).sum(axis=0).reshape(-1), objective
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"objective: expected None, 'welfare', a layer name {tuple(game.layers)} or "
             f"weights, found {objective!r}")
     arr = np.asarray(objective, dtype=object if exact else np.float64)
     if arr.shape == (game.n_players,):
         weights = arr
         if not exact and not np.all(np.isfinite(weights)):
-            raise InvalidGameError(f"objective: expected finite weights, found {objective!r}")
+            raise InvalidArgumentError(f"objective: expected finite weights, found {objective!r}")
         return np.tensordot(weights, as_float(game.payoffs), axes=1).reshape(-1), "weights"
     if arr.shape == game.shape:
         return arr.reshape(-1), "scores"
-    raise InvalidGameError(
+    raise InvalidArgumentError(
         f"objective: expected {game.n_players} weights (one per player) or an array of the "
         f"game's shape {game.shape}, found shape {arr.shape}")
 
@@ -300,6 +302,8 @@ def correlated_equilibrium(game: Game, objective: Any = None, coarse: bool = Fal
     >>> [str(p) for p in ce.distribution.ravel()], str(ce.value)
     (['1/2', '1/4', '1/4', '0'], '21/2')
     """
+    check_flag(coarse, "coarse")
+    check_flag(maximize, "maximize")
     c, name = objective_vector(game, objective)
     matrix, _ = correlated_constraints(game, coarse=coarse)
     x = solve_lp(game, matrix, c if maximize else -c)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from games.arguments import check_flag
 from games.errors import SolverError
 from games.model import Game, format_number, json_number
 from games.results import tolerance
@@ -155,6 +156,7 @@ def eliminate_dominated(game: Game, mixed: bool = True) -> Reduction:
     >>> eliminate_dominated(pd).game.actions
     (('D',), ('D',))
     """
+    check_flag(mixed, "mixed")
     kept = [np.arange(a) for a in game.shape]
     order: list[Elimination] = []
     current = game

@@ -29,6 +29,7 @@ import string
 
 import numpy as np
 
+from games.arguments import check_integer, check_seed
 from games.errors import InvalidGameError
 from games.model import Game
 from games.results import Equilibrium, EquilibriumSet
@@ -85,8 +86,10 @@ def enumpoly_equilibria(game: Game, *, seed: int = 0, max_support: int | None = 
     """
     if not isinstance(game, Game):
         raise InvalidGameError(f"game: expected a Game, found {type(game).__name__}")
-    if max_support is not None and not (isinstance(max_support, int) and max_support >= 1):
-        raise InvalidGameError(f"max_support: expected a positive integer, found {max_support!r}")
+    check_seed(seed)
+    if max_support is not None:
+        check_integer(max_support, "max_support", minimum=1)
+    check_integer(max_profiles, "max_profiles", minimum=1)
     shape = game.shape
     limit = [a if max_support is None else min(a, max_support) for a in shape]
     count = math.prod(sum(math.comb(a, k) for k in range(1, lim + 1))

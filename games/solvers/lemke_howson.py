@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from games._jit import jit
-from games.errors import InvalidGameError, SolverError
+from games.arguments import check_flag, check_integer
+from games.errors import InvalidArgumentError, SolverError
 from games.model import Game
 from games.results import Equilibrium, EquilibriumSet, make_equilibrium, tolerance
 from games.solvers.common import check_two_players, positive_ints
@@ -87,19 +88,19 @@ def lemke_howson(game: Game, initial_label: int | None = None, max_pivots: int =
     >>> len(games.lemke_howson(g))     # of the 3 equilibria, 2 are reached from some label
     2
     """
+    check_flag(exact, "exact", optional=True)
+    check_integer(max_pivots, "max_pivots", minimum=1)
     check_two_players(game, "lemke_howson")
     m, n = game.shape
     if exact is None:
         exact = game.exact
-    if max_pivots < 1:
-        raise InvalidGameError(f"max_pivots: expected a positive integer, found {max_pivots!r}")
     game = game.with_arithmetic(exact)
     if initial_label is None:
         labels = range(m + n)
     else:
         if isinstance(initial_label, bool) or not isinstance(initial_label, (int, np.integer)) \
                 or not 0 <= int(initial_label) < m + n:
-            raise InvalidGameError(
+            raise InvalidArgumentError(
                 f"initial_label: expected an integer in 0..{m + n - 1} (0..{m - 1} for "
                 f"player 1's actions, {m}..{m + n - 1} for player 2's), found {initial_label!r}")
         labels = [int(initial_label)]

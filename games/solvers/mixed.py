@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError, SolverError
+from games.arguments import check_integer, check_real, check_seed
+from games.errors import InvalidArgumentError, InvalidGameError, SolverError
 from games.model import Game
 from games.results import Equilibrium, EquilibriumSet
 from games.solvers.enumpoly import enumpoly_equilibria
@@ -92,7 +93,7 @@ def mixed_equilibria(game: Game, method: str = "auto", **options: Any) -> Equili
     if not isinstance(game, Game):
         raise InvalidGameError(f"game: expected a Game, found {type(game).__name__}")
     if method not in METHODS:
-        raise InvalidGameError(f"method: expected one of {METHODS}, found {method!r}")
+        raise InvalidArgumentError(f"method: expected one of {METHODS}, found {method!r}")
     if method == "enumpoly":
         return enumpoly_equilibria(game, **options)
     if method == "mclennan_tourky":
@@ -153,10 +154,9 @@ def mclennan_tourky(game: Game, *, init: Any = None, epsilon: float = 1e-3,
     """
     if not isinstance(game, Game):
         raise InvalidGameError(f"game: expected a Game, found {type(game).__name__}")
-    if not (isinstance(max_iter, (int, np.integer)) and max_iter >= 1):
-        raise InvalidGameError(f"max_iter: expected a positive integer, found {max_iter!r}")
-    if not (isinstance(epsilon, (int, float)) and epsilon > 0):
-        raise InvalidGameError(f"epsilon: expected a positive number, found {epsilon!r}")
+    max_iter = check_integer(max_iter, "max_iter", minimum=1)
+    check_real(epsilon, "epsilon", low=0, low_open=True)
+    check_seed(seed)
     ml = Multilinear(game)
     span = float(ml.payoffs.max() - ml.payoffs.min()) or 1.0
     if init is not None:

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError, SolverError
+from games.arguments import check_real
+from games.errors import InvalidArgumentError, InvalidGameError, SolverError
 from games.model import Game, format_number
 from games.results import Equilibrium
 from games.solvers.multilinear import Multilinear, polish
@@ -364,8 +365,8 @@ def logit_equilibrium(game: Game, **options: Any) -> Equilibrium:
     allowed = {"max_steps", "first_step"}
     bad = set(options) - allowed
     if bad:
-        raise InvalidGameError(f"options: unknown option(s) {sorted(bad)} for method 'logit' "
-                               f"(expected some of {sorted(allowed)})")
+        raise InvalidArgumentError(f"options: unknown option(s) {sorted(bad)} for method 'logit' "
+                                   f"(expected some of {sorted(allowed)})")
     _, _, eq, _ = _trace(game, record=False, **options)
     return eq
 
@@ -397,6 +398,8 @@ def quantal_response_path(game: Game, max_rationality: float | None = None) -> Q
     >>> float(path.rationalities[0]), path.equilibrium.regret
     (0.0, Fraction(0, 1))
     """
+    if max_rationality is not None:
+        check_real(max_rationality, "max_rationality", low=0, low_open=True)
     _check_game(game)
     lams, profiles, eq, _ = _trace(game, max_rationality=max_rationality,
                                    find_equilibrium=max_rationality is None)
@@ -505,6 +508,8 @@ def fit_quantal_response(game: Game, counts: Any, max_rationality: float | None 
     >>> round(fit.rationality, 3) >= 0
     True
     """
+    if max_rationality is not None:
+        check_real(max_rationality, "max_rationality", low=0, low_open=True)
     _check_game(game)
     c = _check_counts(game, counts)
     ml = Multilinear(game)
@@ -569,32 +574,33 @@ def _check_game(game: Any) -> None:
 def _check_rationality(rationality: Any) -> float:
     if isinstance(rationality, bool) or not isinstance(rationality, (int, float, np.integer,
                                                                      np.floating)):
-        raise InvalidGameError(f"rationality: expected a number >= 0, found {rationality!r}")
+        raise InvalidArgumentError(
+            f"rationality: expected a number >= 0, found {rationality!r}")
     lam = float(rationality)
     if not math.isfinite(lam) or lam < 0:
-        raise InvalidGameError(f"rationality: expected a finite number >= 0, found "
-                               f"{format_number(lam) if math.isfinite(lam) else lam}")
+        raise InvalidArgumentError(f"rationality: expected a finite number >= 0, found "
+                                   f"{format_number(lam) if math.isfinite(lam) else lam}")
     return lam
 
 
 def _check_counts(game: Game, counts: Any) -> np.ndarray:
     if isinstance(counts, (str, bytes)) or not hasattr(counts, "__len__"):
-        raise InvalidGameError(f"counts: expected one vector of counts per player, found "
-                               f"{counts!r}")
+        raise InvalidArgumentError(f"counts: expected one vector of counts per player, found "
+                                   f"{counts!r}")
     if len(counts) != game.n_players:
-        raise InvalidGameError(f"counts: expected {game.n_players} vectors (one per player), "
-                               f"found {len(counts)}")
+        raise InvalidArgumentError(f"counts: expected {game.n_players} vectors (one per player), "
+                                   f"found {len(counts)}")
     out = []
     for i, c in enumerate(counts):
         arr = np.asarray(c, dtype=np.float64)
         if arr.shape != (game.shape[i],):
-            raise InvalidGameError(f"counts[{i}]: expected {game.shape[i]} counts for player "
-                                   f"{i} ({game.players[i]!r}), found shape {arr.shape}")
+            raise InvalidArgumentError(f"counts[{i}]: expected {game.shape[i]} counts for player "
+                                       f"{i} ({game.players[i]!r}), found shape {arr.shape}")
         if not np.all(np.isfinite(arr)) or arr.min() < 0:
-            raise InvalidGameError(f"counts[{i}]: expected finite counts >= 0, found "
-                                   f"{arr.tolist()}")
+            raise InvalidArgumentError(f"counts[{i}]: expected finite counts >= 0, found "
+                                       f"{arr.tolist()}")
         out.append(arr)
     c = np.concatenate(out)
     if c.sum() == 0:
-        raise InvalidGameError("counts: expected at least one observation, found all zeros")
+        raise InvalidArgumentError("counts: expected at least one observation, found all zeros")
     return c

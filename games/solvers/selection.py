@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidGameError, SolverError
+from games.arguments import check_flag, check_integer, check_reals
+from games.errors import InvalidArgumentError, InvalidGameError, SolverError
 from games.model import Game, format_number
 from games.results import Equilibrium, make_equilibrium, tolerance
 from games.solvers.common import check_two_players, exact_solve
@@ -35,7 +36,7 @@ def expected_layer(game: Game, profile: Any, layer: str = "objective") -> np.nda
     ['3', '3']
     """
     if layer not in game.layers:
-        raise InvalidGameError(f"layer: expected one of {sorted(game.layers)}, found {layer!r}")
+        raise InvalidArgumentError(f"layer: expected one of {sorted(game.layers)}, found {layer!r}")
     strategies = game.strategies(profile)
     exact = strategies[0].dtype == object and game.layers[layer].dtype == object
     arr = game.layers[layer]
@@ -58,10 +59,10 @@ def welfare(equilibrium: Equilibrium, layer: str = "objective",
     values = expected_layer(game, equilibrium.strategies, layer)
     if weights is None:
         return sum(values.tolist())
-    weights = list(weights)
+    weights = check_reals(weights, "weights")
     if len(weights) != len(values):
-        raise InvalidGameError(f"weights: expected {len(values)} weights for layer {layer!r}, "
-                               f"found {len(weights)}")
+        raise InvalidArgumentError(f"weights: expected {len(values)} weights for layer {layer!r}, "
+                                   f"found {len(weights)}")
     return sum(w * v for w, v in zip(weights, values.tolist()))
 
 
@@ -107,6 +108,7 @@ def payoff_dominant(equilibria: Any, strict: bool = True) -> Equilibrium | None:
     >>> payoff_dominant(games.catalog.stag_hunt()).action_names
     ('Stag', 'Stag')
     """
+    check_flag(strict, "strict")
     items = _equilibria(equilibria)
     pays = [tuple(e.payoffs.tolist()) for e in items]
     for k, p in enumerate(pays):
@@ -207,13 +209,16 @@ def best_equilibrium(game: Game, objective: Any = "welfare", weights: Sequence[A
     >>> best_equilibrium(bos, objective=0).profile, best_equilibrium(bos, objective=1).profile
     ((0, 0), (1, 1))
     """
+    if weights is not None:
+        weights = check_reals(weights, "weights")
+    check_integer(max_enumeration, "max_enumeration", minimum=0)
     check_two_players(game, "best_equilibrium")
     if method not in ("auto", "enumeration", "milp"):
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"method: expected 'auto', 'enumeration' or 'milp', found {method!r}")
     kind, player = _objective_kind(game, objective)
     if kind == "layer" and method == "milp":
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"objective: a layer ({objective!r}) is bilinear in the strategies and has no "
             f"linear MILP form; use method='enumeration'")
     if method == "auto":
@@ -248,7 +253,7 @@ def _objective_kind(game: Game, objective: Any) -> tuple[str, Any]:
     elif isinstance(objective, (int, np.integer)) and not isinstance(objective, bool) \
             and 0 <= int(objective) < 2:
         return "player", int(objective)
-    raise InvalidGameError(
+    raise InvalidArgumentError(
         f"objective: expected 'welfare', 'egalitarian', a player (0, 1 or one of "
         f"{list(game.players)}) or a layer (one of {sorted(game.layers)}), found {objective!r}")
 
@@ -264,7 +269,7 @@ def _score(game: Game, e: Equilibrium, kind: str, player: Any, weights: Any) -> 
     if weights is None:
         return sum(pays)
     if len(weights) != 2:
-        raise InvalidGameError(f"weights: expected 2 player weights, found {len(weights)}")
+        raise InvalidArgumentError(f"weights: expected 2 player weights, found {len(weights)}")
     return sum(w * p for w, p in zip(weights, pays))
 
 
@@ -329,7 +334,7 @@ def _milp(game: Game, kind: str, player: int | None, weights: Any) -> Equilibriu
     else:
         w = [1.0, 1.0] if weights is None else [float(v) for v in weights]
         if len(w) != 2:
-            raise InvalidGameError(f"weights: expected 2 player weights, found {len(w)}")
+            raise InvalidArgumentError(f"weights: expected 2 player weights, found {len(w)}")
         c[Uc], c[Vc] = -w[0], -w[1]
     lb = np.zeros(nv)
     ub = np.ones(nv)

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from games.arguments import check_flag
 from games.model import Game
 from games.results import EquilibriumSet, make_equilibrium
 from games.solvers.common import check_two_players, exact_solve
@@ -67,6 +68,7 @@ def support_enumeration(game: Game, exact: bool | None = None) -> EquilibriumSet
     >>> len(eqs), eqs.complete
     (1, True)
     """
+    check_flag(exact, "exact", optional=True)
     check_two_players(game, "support_enumeration")
     if exact is None:
         exact = game.exact

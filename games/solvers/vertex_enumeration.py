@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from games._jit import jit
-from games.errors import InvalidGameError, SolverError
+from games.arguments import check_flag
+from games.errors import InvalidArgumentError, SolverError
 from games.model import Game
 from games.results import Equilibrium, EquilibriumSet, make_equilibrium, tolerance
 from games.solvers.common import check_two_players, exact_solve, positive_ints
@@ -94,6 +95,7 @@ def all_equilibria(game: Game, exact: bool | None = None) -> EquilibriumSet:
     >>> [list(map(str, e.strategies[0])) for e in eqs]
     [['1', '0'], ['2/3', '1/3'], ['0', '1']]
     """
+    check_flag(exact, "exact", optional=True)
     check_two_players(game, "all_equilibria")
     if exact is None:
         exact = game.exact
@@ -150,8 +152,9 @@ def maximal_nash_subsets(equilibria: EquilibriumSet
         One pair per clique, in the order of ``equilibria.components``.
     """
     if equilibria.components is None:
-        raise InvalidGameError("equilibria: expected a result of all_equilibria with components, "
-                               "found components=None")
+        raise InvalidArgumentError(
+            "equilibria: expected a result of all_equilibria with components, found "
+            "components=None")
     xs, ys = _distinct_sides(equilibria)
     out = []
     for comp in equilibria.components:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from games.arguments import check_flag
 from games.errors import InvalidGameError, SolverError
 from games.model import Game, format_number
 from games.results import Equilibrium, json_number, make_equilibrium
@@ -168,6 +169,7 @@ def solve_zero_sum(game: Game, exact: bool | None = None) -> ZeroSumSolution:
     >>> s.value, [str(p) for p in s.strategies[0]], s.gap
     (Fraction(1, 5), ['2/5', '3/5'], Fraction(0, 1))
     """
+    check_flag(exact, "exact", optional=True)
     check_two_players(game, "solve_zero_sum")
     if exact is None:
         exact = game.exact
@@ -224,6 +226,7 @@ def security_strategies(game: Game, exact: bool | None = None) -> SecurityStrate
     >>> [str(v) for v in games.security_strategies(pd).values]
     ['1', '1']
     """
+    check_flag(exact, "exact", optional=True)
     if not isinstance(game, Game):
         raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
     if exact is None:
