@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from games import Game, InvalidArgumentError, InvalidGameError
+from games.arguments import check_choice, check_flag, check_real
 
 __all__ = ["Mechanism", "Composite", "compose", "COST_LAYER", "freeze_yardstick", "with_cost",
            "Number", "Family", "FigurePath", "exact_number", "check_number", "check_flag",
@@ -39,7 +40,8 @@ def exact_number(x: Any) -> bool:
 
 def check_number(value: Any, field: str, low: float | None = None, high: float | None = None,
                  low_open: bool = False, high_open: bool = False) -> Any:
-    """Validate a numeric parameter (kept exact when it is an int or a Fraction).
+    """:func:`games.arguments.check_real`, with integers made Fractions so that a
+    mechanism's parameters keep exact arithmetic exact.
 
     Raises
     ------
@@ -48,32 +50,17 @@ def check_number(value: Any, field: str, low: float | None = None, high: float |
         infinities) or lies outside ``[low, high]`` (open ends with ``low_open`` and
         ``high_open``).
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-            value, (int, float, Fraction, np.integer, np.floating)):
-        raise InvalidArgumentError(f"{field}: expected a number, found {value!r}")
-    if isinstance(value, (float, np.floating)) and not np.isfinite(value):
-        raise InvalidArgumentError(f"{field}: expected a finite number, found {value!r}")
-    if low is not None and (value < low or (low_open and value == low)):
-        bound = f"> {low}" if low_open else f">= {low}"
-        raise InvalidArgumentError(f"{field}: expected a number {bound}, found {value!r}")
-    if high is not None and (value > high or (high_open and value == high)):
-        bound = f"< {high}" if high_open else f"<= {high}"
-        raise InvalidArgumentError(f"{field}: expected a number {bound}, found {value!r}")
+    value = check_real(value, field, low, high, low_open, high_open)
     return Fraction(value) if isinstance(value, (int, np.integer)) else value
 
 
-def check_flag(value: Any, field: str) -> bool:
-    """Validate a yes/no parameter (a bool, not a number or a string)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise InvalidArgumentError(f"{field}: expected True or False, found {value!r}")
-    return bool(value)
-
-
 def check_name(value: Any, field: str, allowed: Sequence[str] | None = None) -> str:
-    """Validate a name parameter (a string, one of ``allowed`` when given)."""
-    if not isinstance(value, str) or (allowed is not None and value not in allowed):
-        expected = f"one of {tuple(allowed)}" if allowed is not None else "a name (str)"
-        raise InvalidArgumentError(f"{field}: expected {expected}, found {value!r}")
+    """A name parameter: a string, one of ``allowed`` when given
+    (:func:`games.arguments.check_choice`)."""
+    if allowed is not None:
+        return check_choice(value, field, allowed)
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{field}: expected a name (str), found {value!r}")
     return value
 
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from games.arguments import check_flag
 from games.errors import SolverError
 from pareto._dominance_kernels import first_occurrences, hypervolume_positive, nondominated_mask
-from pareto.points import as_flag, as_points, as_vector, column_signs, oriented
+from pareto.points import as_points, as_vector, column_signs, oriented
 
 __all__ = ["nondominated", "hypervolume", "dominates"]
 
@@ -37,7 +38,7 @@ def dominates(a: Any, b: Any, maximize: bool | Sequence[bool] = True,
     """
     x = as_vector(a, "a")
     y = as_vector(b, "b", len(x), " (as many as a)")
-    strict = as_flag(strict, "strict")
+    strict = check_flag(strict, "strict")
     signs = column_signs(maximize, len(x))
     x, y = x * signs, y * signs
     if strict:
@@ -131,8 +132,8 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
     [False, False, True]
     """
     x = oriented(points, maximize)
-    strict = as_flag(strict, "strict")
-    keep_duplicates = as_flag(keep_duplicates, "keep_duplicates")
+    strict = check_flag(strict, "strict")
+    keep_duplicates = check_flag(keep_duplicates, "keep_duplicates")
     mask = nondominated_mask(x, strict)
     if not keep_duplicates and mask.any():
         mask = first_occurrences(x, mask)

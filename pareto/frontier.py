@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 import games
+from games.arguments import check_flag
 from games.errors import GameError, InvalidArgumentError, InvalidGameError
 from games.model import STANDARD_LAYERS, Game, format_number
 from games.results import Equilibrium
@@ -25,7 +26,7 @@ from games.solvers.correlated import CorrelatedEquilibrium, correlated_constrain
 from games.tolerance import RELATIVE_TOLERANCE, normalised_payoffs
 from pareto.dominance import nondominated
 from pareto.plot import plot_frontier, plot_points
-from pareto.points import as_flag, as_vector
+from pareto.points import as_vector
 
 __all__ = ["ScoreTable", "score_table", "Frontier", "frontier", "outcome_labels",
            "equilibrium_label", "expected_scores", "joint_distribution", "game_equilibria",
@@ -425,7 +426,7 @@ def frontier(game: Game, dimensions: Any = None, over: str = "outcomes",
     """
     if not isinstance(over, str) or over not in _OVER:
         raise InvalidArgumentError(f"over: expected one of {_OVER}, found {over!r}")
-    coarse = as_flag(coarse, "coarse")
+    coarse = check_flag(coarse, "coarse")
     if isinstance(max_lps, (bool, np.bool_)) or not isinstance(max_lps, (int, np.integer)) \
             or max_lps < 1:
         raise InvalidArgumentError(f"max_lps: expected a positive integer, found {max_lps!r}")

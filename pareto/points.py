@@ -17,7 +17,7 @@ import numpy as np
 
 from games.errors import InvalidArgumentError
 
-__all__ = ["as_points", "as_vector", "as_flag", "column_signs", "oriented"]
+__all__ = ["as_points", "as_vector", "column_signs", "oriented"]
 
 
 def _real_array(values: Any, field: str, expected: str) -> np.ndarray:
@@ -101,14 +101,6 @@ def as_vector(values: Any, field: str, length: int | None = None,
         raise InvalidArgumentError(
             f"{field}: expected finite numbers, found {arr[bad[0]]} at index {int(bad[0])}")
     return np.ascontiguousarray(arr)
-
-
-def as_flag(value: Any, field: str) -> bool:
-    """A bool (Python or numpy) as a bool; anything else refused."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise InvalidArgumentError(
-            f"{field}: expected True or False, found {type(value).__name__} {value!r}")
-    return bool(value)
 
 
 def column_signs(maximize: bool | Sequence[bool], d: int) -> np.ndarray:
