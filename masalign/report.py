@@ -188,33 +188,10 @@ class Analysis:
 
     def verdict(self) -> str:
         """One paragraph: whether an equilibrium found is holistically aligned (or, without
-        a value layer, that values were not measured)."""
-        a, search = self.alignment, self.search
-        n = len(a.equilibria) if a is not None else len(self.equilibria)
-        if n == 0:
-            return ("Undecided: the search certified none of this game's equilibria in its "
-                    "effort limit (every finite game has one, Nash 1951).")
-        which = f"the {n} equilibria" if search is None or search.complete else \
-            f"the {n} equilibria found (the search is not complete: others may exist)"
-        if a is None:
-            return f"Not assessed: no alignment report for {which}."
-        if not self.values_measured:
-            optimal = sum(1 for e in a.equilibria if e.pareto_optimal)
-            return (f"Values not measured (no value layer): holistic alignment is not "
-                    f"judged. Of {which}, {optimal} are Pareto-optimal on "
-                    f"{', '.join(dict.fromkeys(a.axes))}.")
-        aligned = [e for e in a.equilibria if e.holistic]
-        if aligned:
-            labels = "; ".join(f"({e.label})" for e in aligned[:5])
-            return f"Holistically aligned equilibrium: {labels}."
-        text = f"none of {which} is holistically aligned"
-        if a.holistic_outcomes:
-            labels = "; ".join(f"({o.label})" for o in a.holistic_outcomes[:5])
-            return (f"Misaligned: {text}, but {len(a.holistic_outcomes)} outcome(s) on the "
-                    f"frontier meet every value threshold: {labels}. They are not "
-                    f"equilibria: reaching them needs a mechanism.")
-        return (f"Misaligned: {text}, and no outcome is both Pareto-optimal and within every "
-                f"value threshold: the values conflict with every efficient outcome.")
+        a value layer, that values were not measured): the alignment report's verdict."""
+        if self.alignment is None:
+            return "Not assessed: no alignment report."
+        return self.alignment.verdict()
 
 
 def _outcome_text(o: Any, values_measured: bool) -> str:

@@ -480,6 +480,9 @@ class AlignmentReport:
         if n_eq == 0:
             return ("the list of equilibria is empty (every finite game has one, Nash 1951; "
                     "pass equilibria= to judge them)")
+        if not self.equilibria_complete:
+            return (f"none of the {n_eq} equilibria found is holistically aligned (the list "
+                    f"is not complete: others may exist)")
         return f"none of the {n_eq} equilibria is holistically aligned"
 
     def _verdict_without_values(self) -> str:
@@ -491,8 +494,9 @@ class AlignmentReport:
             return f"Pareto-optimal on {self._scored()}: {labels}{more}. {unmeasured}"
         if not self.equilibria:
             return f"Not judged: {self._equilibria_text()}. {unmeasured}"
-        return (f"No equilibrium is Pareto-optimal on {self._scored()}: each of the "
-                f"{len(self.equilibria)} is dominated by an outcome. {unmeasured}")
+        found = "" if self.equilibria_complete else " found"
+        return (f"None of the {len(self.equilibria)} equilibria{found} is Pareto-optimal on "
+                f"{self._scored()}: each is dominated by an outcome. {unmeasured}")
 
     def _verdict(self) -> str:
         if self.aligned_equilibria:

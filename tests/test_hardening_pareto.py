@@ -64,7 +64,7 @@ def test_dominated_equilibrium_without_values_is_named_as_dominated():
     """The prisoner's dilemma's (D, D) is dominated by (C, C) on the objective."""
     r = alignment_report(games.catalog.prisoners_dilemma())
     assert not r.values_measured
-    assert r.verdict().startswith("No equilibrium is Pareto-optimal on objective")
+    assert r.verdict().startswith("None of the 1 equilibria is Pareto-optimal on objective")
     assert "Values not measured" in r.verdict()
 
 
