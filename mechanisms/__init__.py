@@ -44,6 +44,7 @@ from mechanisms.incentives import (
     ThirdPartyJudge,
     Transparency,
 )
+from mechanisms.online import Regulator, Scheduled, schedule
 from mechanisms.reciprocity import (
     NORMS,
     Groups,
@@ -57,7 +58,7 @@ from mechanisms.reciprocity import (
 from mechanisms.simulators import MechanismRewards, reward_transform
 
 __all__ = [
-    "Mechanism", "Composite", "compose", "COST_LAYER",
+    "Mechanism", "Composite", "compose", "COST_LAYER", "schedule", "Scheduled", "Regulator",
     "Redistribution", "RewardCap", "ContestIntensity", "Penalty", "Subsidy", "Contract",
     "Monitoring", "ThirdPartyJudge", "Transparency",
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
