@@ -252,6 +252,12 @@ class MarkovGame:
         return self._transitions
 
     @property
+    def exact_transitions(self) -> np.ndarray | None:
+        """The transitions as given when exact (read-only object array of Fractions),
+        else None."""
+        return self._exact_transitions
+
+    @property
     def initial(self) -> np.ndarray:
         """float64, read-only, shape ``(n_states,)``."""
         return self._initial

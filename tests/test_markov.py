@@ -183,3 +183,107 @@ def test_transition_matrix_rows_are_distributions_for_random_profiles():
 
 def test_module_doctests_pass():
     assert doctest.testmod(markov).failed == 0
+
+
+# ---------------------------------------------------------------------------------------
+# The catalogue's Markov games
+
+from games.catalog import capability_contest, commons_fishery  # noqa: E402
+
+
+@pytest.mark.parametrize("game", [commons_fishery(), commons_fishery(3, 4),
+                                  commons_fishery(efforts=(0, 0.2, 0.5), growth=0.5,
+                                                  recovery=0.1),
+                                  commons_fishery(quota=Fraction(1, 5)),
+                                  capability_contest(), capability_contest((0, 1, 2), max_gap=3),
+                                  capability_contest(advantage=1.5, decisiveness=2)],
+                         ids=repr)
+def test_catalogue_markov_games_have_stochastic_transitions_and_the_three_layers(game):
+    t = game.transitions
+    assert t.min() >= 0 and np.allclose(t.sum(axis=-1), 1.0, rtol=0, atol=1e-12)
+    for name in ("objective", "value", "preference"):
+        assert game.stage_layer(name).shape[0] == game.n_states
+    assert np.array_equal(game.stage_layer("preference"), game.stage_payoffs())
+    assert MarkovGame.from_dict(json.loads(json.dumps(game.to_dict()))) == game
+
+
+def test_fishery_transitions_in_closed_form():
+    """GovSim's rule (Piatti et al. 2024): the stock left after the harvest doubles, up to
+    the capacity K = 5, rounded stochastically. Efforts 1/5 and 2/5 of the stock each."""
+    f = commons_fishery()
+    low, high = 0, 1
+    assert f.exact_transitions is not None
+    T = f.exact_transitions
+    # both low: E = 2/5, left r = 3s/5, next mean min(5, 6s/5)
+    assert T[4, low, low, 5] == Fraction(4, 5) and T[4, low, low, 4] == Fraction(1, 5)
+    assert T[1, low, low, 2] == Fraction(1, 5) and T[1, low, low, 1] == Fraction(4, 5)
+    assert T[5, low, low, 5] == 1
+    # both high: E = 4/5, r = s/5, next mean 2s/5
+    assert T[5, high, high, 2] == 1
+    assert T[2, high, high, 0] == Fraction(1, 5) and T[2, high, high, 1] == Fraction(4, 5)
+    assert T[1, high, high, 0] == Fraction(3, 5)
+    # one greedy fisher: E = 3/5, next mean 4s/5
+    assert T[5, low, high, 4] == 1 and T[5, high, low, 4] == 1
+    # the empty stock is absorbing
+    assert all(T[(0, *p, 0)] == 1 for p in np.ndindex(2, 2))
+    # payoffs are the catches s * e_i; the stage is a commons (high dominates)
+    stage = f.stages[5]
+    assert stage.payoffs[:, high, low].tolist() == [2, 1]
+    assert [e.profile for e in games.pure_equilibria(stage)] == [(high, high)]
+    assert stage.layers["value"][0].tolist() == [[3, 2], [2, 1]]
+    assert stage.layers["objective"][0].tolist() == [[2, 3], [3, 4]]
+
+
+def test_fishery_collapses_under_greed_and_regrows_under_restraint():
+    """All-high play empties the stock for good from full capacity; all-low play regrows
+    it to capacity from any positive stock (the growth factor (1 + g)(1 - E) is 2/5
+    against 6/5)."""
+    f = commons_fishery()
+    greedy = [("high", "high")] * f.n_states
+    restrained = [("low", "low")] * f.n_states
+    assert np.allclose(f.stationary_distribution(greedy), np.eye(6)[0], atol=1e-12)
+    for start in range(1, 6):
+        assert np.allclose(f.stationary_distribution(restrained, start=start), np.eye(6)[5],
+                           atol=1e-12)
+    # long run: restraint keeps the total catch at 2 per period, greed ends with none
+    assert np.allclose(f.long_run_scores(restrained, "objective"), [2.0])
+    assert np.allclose(f.long_run_scores(greedy, "objective"), [0.0], atol=1e-12)
+    # recovery makes collapse temporary: the chain returns to positive stocks
+    slow = commons_fishery(recovery=Fraction(1, 10))
+    assert slow.stationary_distribution(greedy)[0] < 1
+
+
+def test_quota_keeps_the_stock_alive_under_greedy_play():
+    """An enforced quota at the low effort caps every fisher's effort: all-high play then
+    moves the stock exactly as all-low play does, and the stock never collapses."""
+    f = commons_fishery(quota=Fraction(1, 5))
+    greedy = [("high", "high")] * f.n_states
+    assert np.array_equal(f.transitions[:, 1, 1], f.transitions[:, 0, 0])
+    assert np.allclose(f.stationary_distribution(greedy), np.eye(6)[5], atol=1e-12)
+    assert f.stages[5].payoffs[:, 1, 1].tolist() == [1, 1]
+    assert "quota=1/5" in f.title
+    with pytest.raises(InvalidArgumentError, match="quota"):
+        commons_fishery(quota=2)
+
+
+def test_capability_contest_transitions_follow_tullock_win_probabilities():
+    """p_1 = rho^d x_1 / (rho^d x_1 + x_2) (Tullock 1980) with rho = 2: at gap +1 with
+    efforts (2, 1), p_1 = 4/5; the winner's capability grows by one step."""
+    c = capability_contest()
+    T = c.exact_transitions
+    assert T[3, 1, 0, 4] == Fraction(4, 5) and T[3, 1, 0, 2] == Fraction(1, 5)
+    assert T[2, 0, 0, 3] == Fraction(1, 2) and T[2, 0, 0, 1] == Fraction(1, 2)
+    assert T[4, 0, 0, 4] == Fraction(4, 5)  # gap capped at +2
+    # gap -2, efforts (2, 1): p_1 = (2 / 4) / (2 / 4 + 1) = 1/3
+    assert T[0, 1, 0, 1] == Fraction(1, 3) and T[0, 1, 0, 0] == Fraction(2, 3)
+    # stage at even gap: a prisoner's dilemma (high dominant, (low, low) better for both)
+    u = c.stages[2].payoffs
+    assert u[0, 1, 0] > u[0, 0, 0] and u[0, 1, 1] > u[0, 0, 1] and u[0, 0, 0] > u[0, 1, 1]
+    # balance of power: from an even gap any period opens a gap of one
+    assert c.stages[2].layers["value"][0].tolist() == [[1, 1], [1, 1]]
+    # restraint by both: a birth-death chain where the leader wins w.p. rho^|d| / (rho^|d|
+    # + 1); detailed balance gives pi_1 / pi_0 = (1/2) / (1/3) and pi_2 / pi_1 = (2/3) /
+    # (1/5): power concentrates, pi = (5, 3/2, 1, 3/2, 5) / 14
+    calm = [("low", "low")] * c.n_states
+    expected = np.array([5, 1.5, 1, 1.5, 5]) / 14
+    assert np.allclose(c.stationary_distribution(calm), expected, rtol=1e-12)
