@@ -2,6 +2,7 @@
 MarkovGame, checked with PettingZoo's own API test, and mechanisms on live play through
 mechanisms.MechanismRewards."""
 
+import doctest
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from games.catalog import capability_contest, commons_fishery, prisoners_dilemma
 pettingzoo = pytest.importorskip("pettingzoo")
 from pettingzoo.test import parallel_api_test  # noqa: E402
 
+from games.learning import env as env_module  # noqa: E402
 from games.learning.env import GameEnv, agent_ids  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,3 +169,7 @@ def test_without_pettingzoo_construction_raises_import_error_with_the_pip_comman
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout
     assert "IMPORT-ERROR" in out and "pip install" in out and "pettingzoo" in out
+
+
+def test_module_doctests_pass():
+    assert doctest.testmod(env_module).failed == 0

@@ -116,9 +116,13 @@ class GameEnv:
     Examples
     --------
     >>> from games.catalog import prisoners_dilemma
-    >>> env = GameEnv(prisoners_dilemma(), periods=3, memory=1, seed=0)  # doctest: +SKIP
-    >>> env.possible_agents                                             # doctest: +SKIP
-    ['player_1', 'player_2']
+    >>> env = GameEnv(prisoners_dilemma(), periods=3, memory=1, seed=0)
+    >>> observations, infos = env.reset()
+    >>> env.possible_agents, observations["player_1"].tolist()
+    (['player_1', 'player_2'], [2, 2])
+    >>> observations, rewards, *_ = env.step({"player_1": 1, "player_2": 0})
+    >>> observations["player_2"].tolist(), rewards
+    ([1, 0], {'player_1': 5.0, 'player_2': 0.0})
     """
 
     metadata = {"name": "masalign_game_v0", "render_modes": list(RENDER_MODES),
