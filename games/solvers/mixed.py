@@ -27,8 +27,8 @@ import numpy as np
 from games.errors import InvalidGameError, SolverError
 from games.model import Game
 from games.results import Equilibrium, EquilibriumSet
+from games.solvers._lemke_howson_kernels import lh_solve
 from games.solvers.enumpoly import enumpoly_equilibria
-from games.solvers.lemke_howson import lh_solve
 from games.solvers.multilinear import Multilinear, polish
 from games.solvers.quantal import logit_equilibrium
 
