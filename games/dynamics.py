@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from games._jit import jit
+from games._dynamics_kernels import regret_matching_kernel
 from games.arguments import check_flag, check_integer, check_real, check_seed
 from games.errors import InvalidArgumentError, InvalidGameError
 from games.evolution.finite import population_game
@@ -693,8 +693,8 @@ def regret_matching(game: Game, steps: int = 10000, *, conditional: bool = False
     counts = np.zeros(P.shape[1])
     marg = np.zeros((len(checkpoints), n, amax))
     cert = np.zeros(len(checkpoints))
-    _regret_matching_kernel(P, shape, strides, uniforms, bool(conditional), mu,
-                            checkpoints, counts, marg, cert)
+    regret_matching_kernel(P, shape, strides, uniforms, bool(conditional), mu,
+                           checkpoints, counts, marg, cert)
     states = np.concatenate([marg[:, i, :game.shape[i]] for i in range(n)], axis=1)
     joint = (counts / steps).reshape(game.shape)
     return Trajectory("conditional_regret_matching" if conditional else "regret_matching",
@@ -702,79 +702,6 @@ def regret_matching(game: Game, steps: int = 10000, *, conditional: bool = False
                       parameters={"steps": steps, "conditional": conditional,
                                   "inertia": mu if conditional else None, "seed": seed},
                       regrets=cert)
-
-
-@jit
-def _regret_matching_kernel(P, shape, strides, uniforms, conditional, mu, checkpoints,
-                            counts, marg, cert):
-    n = shape.shape[0]
-    T = uniforms.shape[0]
-    amax = 0
-    for i in range(n):
-        if shape[i] > amax:
-            amax = shape[i]
-    R = np.zeros((n, amax))               # unconditional regrets
-    C = np.zeros((n, amax, amax))          # conditional regrets R(j -> k)
-    freq = np.zeros((n, amax))
-    last = np.zeros(n, dtype=np.int64)
-    profile = np.zeros(n, dtype=np.int64)
-    probs = np.zeros(amax)
-    cp = 0
-    for t in range(T):
-        for i in range(n):
-            a = shape[i]
-            if conditional:
-                j = last[i]
-                total = 0.0
-                for k in range(a):
-                    if k != j:
-                        v = C[i, j, k] / (mu * max(t, 1))
-                        probs[k] = v if v > 0 else 0.0
-                        total += probs[k]
-                probs[j] = 1.0 - total if t > 0 else 0.0
-                if t == 0:
-                    for k in range(a):
-                        probs[k] = 1.0 / a
-            else:
-                total = 0.0
-                for k in range(a):
-                    probs[k] = R[i, k] if R[i, k] > 0 else 0.0
-                    total += probs[k]
-                for k in range(a):
-                    probs[k] = probs[k] / total if total > 0 else 1.0 / a
-            u = uniforms[t, i]
-            acc = 0.0
-            choice = a - 1
-            for k in range(a):
-                acc += probs[k]
-                if u < acc:
-                    choice = k
-                    break
-            profile[i] = choice
-        idx = 0
-        for i in range(n):
-            idx += profile[i] * strides[i]
-        counts[idx] += 1.0
-        for i in range(n):
-            a = shape[i]
-            own = profile[i]
-            base = idx - own * strides[i]
-            now = P[i, idx]
-            for b in range(a):
-                gain = P[i, base + b * strides[i]] - now
-                R[i, b] += gain
-                C[i, own, b] += gain
-            freq[i, own] += 1.0
-            last[i] = own
-        if cp < checkpoints.shape[0] and t + 1 == checkpoints[cp]:
-            worst = 0.0
-            for i in range(n):
-                for b in range(shape[i]):
-                    if R[i, b] / (t + 1) > worst:
-                        worst = R[i, b] / (t + 1)
-                    marg[cp, i, b] = freq[i, b] / (t + 1)
-            cert[cp] = worst
-            cp += 1
 
 
 def coarse_correlated_regret(game: Game, distribution: Any) -> float:

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from games import Game, InvalidArgumentError, InvalidGameError
-from games._jit import jit
 from games.evolution import relatedness_weighted
 from games.repeated import expected_payoffs
 from games.repeated import strategies as catalogue
+from mechanisms._reciprocity_kernels import reputation_kernel
 from mechanisms.base import (
     FigurePath,
     Mechanism,
@@ -366,10 +366,10 @@ def simulate_reputation(benefit: float, cost: float, counts: tuple[int, int, int
                                    f"Generator, found {seed!r} ({error})") from None
     strategy = np.repeat(np.arange(3), counts)
     table = np.array(NORMS[norm], dtype=np.int64)
-    totals, helps, good = _reputation_kernel(strategy, table, float(benefit), float(cost),
-                                             float(observability), float(execution_error),
-                                             float(assessment_error), int(rounds),
-                                             int(rng.integers(2**62)))
+    totals, helps, good = reputation_kernel(strategy, table, float(benefit), float(cost),
+                                            float(observability), float(execution_error),
+                                            float(assessment_error), int(rounds),
+                                            int(rng.integers(2**62)))
     n = len(strategy)
     per_strategy = np.array([totals[strategy == s].sum() / max(1, counts[s]) for s in range(3)])
     # Per individual and round of giving and receiving: each is donor (and recipient) in
@@ -378,41 +378,6 @@ def simulate_reputation(benefit: float, cost: float, counts: tuple[int, int, int
     reputation = np.array([good[strategy == s].mean() if counts[s] else np.nan for s in range(3)])
     return ReputationOutcome(("Cooperator", "Defector", "Discriminator"), counts, mean_payoffs,
                              helps / rounds, reputation)
-
-
-@jit
-def _reputation_kernel(strategy: np.ndarray, table: np.ndarray, b: float, c: float, q: float,
-                       e1: float, e2: float, rounds: int, seed: int
-                       ) -> tuple[np.ndarray, int, np.ndarray]:
-    # numba compiles only numpy's legacy global generator, seeded from the caller's
-    # np.random.Generator, so the draws are reproducible.
-    np.random.seed(seed)
-    n = strategy.shape[0]
-    reputation = np.ones(n, dtype=np.int64)
-    totals = np.zeros(n)
-    helps = 0
-    for _ in range(rounds):
-        donor = np.random.randint(n)
-        recipient = np.random.randint(n - 1)
-        if recipient >= donor:
-            recipient += 1
-        kind = strategy[donor]
-        if kind == 0:
-            intend = True
-        elif kind == 1:
-            intend = False
-        else:
-            intend = True if np.random.random() >= q else reputation[recipient] == 1
-        helped = intend and np.random.random() >= e1
-        if helped:
-            totals[donor] -= c
-            totals[recipient] += b
-            helps += 1
-        new = table[0 if helped else 1, reputation[recipient]]
-        if np.random.random() < e2:
-            new = 1 - new
-        reputation[donor] = new
-    return totals, helps, reputation
 
 
 @dataclass(frozen=True, repr=False)

@@ -18,6 +18,7 @@ import games
 from games import InvalidArgumentError, InvalidGameError
 from games.catalog import prisoners_dilemma, rock_paper_scissors
 from games.repeated import Automaton, Strategy, expected_payoffs, match
+from games.repeated import _matches_kernels as match_kernels
 from games.repeated import automaton as automaton_module
 from games.repeated import matches as match_module
 from games.repeated import strategies as S
@@ -261,8 +262,8 @@ def test_compiled_and_plain_python_kernels_play_identically():
     out_p = out_c.copy()
     args = (np.cumsum(a1.policy, axis=1), a1.transitions, a1.initial,
             np.cumsum(a2.policy, axis=1), a2.transitions, a2.initial, uniforms, lengths, 0.1)
-    match_module._simulate_kernel(*args, out_c)
-    match_module._simulate_kernel.py_func(*args, out_p)
+    match_kernels.simulate_kernel(*args, out_c)
+    match_kernels.simulate_kernel.py_func(*args, out_p)
     assert np.array_equal(out_c, out_p)
     assert (out_c[1, 20:] == -1).all() and (out_c[2, 1:] == -1).all()
 

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import games
+from games.solvers._vertex_enumeration_kernels import walk, zobrist_keys
 from games.solvers.common import exact_solve
-from games.solvers.vertex_enumeration import _ZOBRIST, MAX_BASES, _walk
+from games.solvers.vertex_enumeration import MAX_BASES
 from tests.strategies import game_objects
 
 SETTINGS = settings(max_examples=40, deadline=None,
@@ -297,9 +298,9 @@ def _brute_force_vertices(M: np.ndarray) -> dict:
 
 def _walk_vertices(M: np.ndarray) -> tuple[np.ndarray, list, np.ndarray]:
     r, d = M.shape
-    zob = _ZOBRIST(d + r)
+    zob = zobrist_keys(d + r)
     n_words = (d + r + 63) // 64
-    coords, words, counts, overflow = _walk(np.ascontiguousarray(M, dtype=np.float64), 1e-9,
+    coords, words, counts, overflow = walk(np.ascontiguousarray(M, dtype=np.float64), 1e-9,
                                             zob, MAX_BASES, 0, d, n_words)
     assert not overflow
     labels = [frozenset(k for k in range(d + r) if int(row[k // 64]) >> (k % 64) & 1)
@@ -385,8 +386,8 @@ def test_float_walk_on_a_random_polytope_visits_each_vertex_once():
 ])
 def test_compiled_and_plain_python_walks_agree_exactly(M):
     r, d = M.shape
-    args = (M, 1e-9, _ZOBRIST(d + r), MAX_BASES, 0, d, 1)
-    compiled, plain = _walk(*args), _walk.py_func(*args)
+    args = (M, 1e-9, zobrist_keys(d + r), MAX_BASES, 0, d, 1)
+    compiled, plain = walk(*args), walk.py_func(*args)
     for a, b in zip(compiled[:3], plain[:3]):
         assert np.array_equal(a, b)
 

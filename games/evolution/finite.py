@@ -13,6 +13,8 @@ Review E 74, 011909.
 Fudenberg & Imhof (2006). Imitation processes with small mutations. Journal of Economic
 Theory 131, 251-262.
 Gokhale & Traulsen (2010). Evolutionary games in the multiverse. PNAS 107, 5500-5504.
+
+The simulations run in compiled kernels (:mod:`games.evolution._finite_kernels`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from scipy import sparse
 from scipy.sparse.linalg import spsolve
 from scipy.special import gammaln, logsumexp
 
-from games._jit import jit
 from games.arguments import (
     check_choice,
     check_flag,
@@ -39,6 +40,7 @@ from games.arguments import (
     check_seed,
 )
 from games.errors import InvalidArgumentError, InvalidGameError
+from games.evolution._finite_kernels import moran_kernel, simulate_runs
 from games.model import Game
 from games.palette import colour
 from games.tolerance import payoff_range
@@ -58,6 +60,12 @@ MAX_STATES = 2_000_000
 #: Payoffs of a float game count as symmetric when they differ by at most this fraction
 #: of the payoff range.
 SYMMETRY_TOLERANCE = 1e-12
+
+#: :func:`moran_process` first records up to TRAJECTORY_START * N^2 steps (N individuals)
+#: and, when the run is longer, replays it from its seed with TRAJECTORY_GROWTH times the
+#: room (never more than ``max_steps``).
+TRAJECTORY_START = 16
+TRAJECTORY_GROWTH = 4
 
 
 @dataclass(frozen=True)
@@ -538,45 +546,11 @@ def simulate_fixation(game: Any, population_size: int, intensity: float, residen
     check_integer(runs, "runs", minimum=1)
     mutant_payoff, resident_payoff = (x[resident, mutant] for x in _fitness_pairs(pop, z))
     rng = np.random.default_rng(check_seed(seed))
-    fixations = _simulate_runs(np.ascontiguousarray(mutant_payoff),
-                               np.ascontiguousarray(resident_payoff), z, beta,
-                               rule == "moran", int(runs), int(rng.integers(2**62)))
+    fixations = simulate_runs(np.ascontiguousarray(mutant_payoff),
+                              np.ascontiguousarray(resident_payoff), z, beta,
+                              rule == "moran", int(runs), int(rng.integers(2**62)))
     low, high = wilson_interval(int(fixations), int(runs))
     return FixationEstimate(int(fixations), int(runs), low, high)
-
-
-@jit
-def _simulate_runs(mutant_payoff: np.ndarray, resident_payoff: np.ndarray, z: int, beta: float,
-                   moran: bool, runs: int, seed: int) -> int:
-    np.random.seed(seed)  # noqa: NPY002
-    fixations = 0
-    for _ in range(runs):
-        k = 1
-        while 0 < k < z:
-            f_m = mutant_payoff[k - 1]
-            f_r = resident_payoff[k - 1]
-            if moran:
-                phi_m = 1.0 - beta + beta * f_m
-                phi_r = 1.0 - beta + beta * f_r
-                parent_is_mutant = np.random.random() * (k * phi_m + (z - k) * phi_r) < k * phi_m  # noqa: NPY002
-                # The offspring replaces one of the other z - 1 individuals at random.
-                other_mutants = k - 1 if parent_is_mutant else k
-                dies_mutant = np.random.random() * (z - 1) < other_mutants  # noqa: NPY002
-                if parent_is_mutant and not dies_mutant:
-                    k += 1
-                elif dies_mutant and not parent_is_mutant:
-                    k -= 1
-            else:
-                focal_is_mutant = np.random.random() * z < k  # noqa: NPY002
-                other_mutants = k - 1 if focal_is_mutant else k
-                model_is_mutant = np.random.random() * (z - 1) < other_mutants  # noqa: NPY002
-                if focal_is_mutant != model_is_mutant:
-                    gain = f_r - f_m if focal_is_mutant else f_m - f_r
-                    if np.random.random() < 1.0 / (1.0 + np.exp(-beta * gain)):  # noqa: NPY002
-                        k += -1 if focal_is_mutant else 1
-        if k == z:
-            fixations += 1
-    return fixations
 
 
 @dataclass(frozen=True, eq=False)
@@ -674,73 +648,14 @@ def moran_process(game: Any, counts: Any, intensity: float = 1.0, seed: Any = No
     kernel_seed = int(np.random.default_rng(check_seed(seed)).integers(2**62))
     a = np.ascontiguousarray(pop.matrix, dtype=np.float64)
     n = int(start.sum())
-    capacity = min(int(max_steps), 16 * n * n)
+    capacity = min(int(max_steps), TRAJECTORY_START * n * n)
     while True:
         # The same seed replays the same run: grow the record until the run fits in it.
         trajectory = np.empty((capacity + 1, len(start)), dtype=np.int64)
-        steps, winner = _moran_kernel(a, start.astype(np.int64), w, int(max_steps), trajectory,
-                                      kernel_seed)
+        steps, winner = moran_kernel(a, start.astype(np.int64), w, int(max_steps), trajectory,
+                                     kernel_seed)
         if steps <= capacity or capacity >= max_steps:
             break
-        capacity = min(int(max_steps), 4 * capacity)
+        capacity = min(int(max_steps), TRAJECTORY_GROWTH * capacity)
     return MoranRun(counts=trajectory[:min(steps, capacity) + 1].copy(),
                     winner=None if winner < 0 else int(winner), strategies=pop.strategies)
-
-
-@jit
-def _moran_kernel(a: np.ndarray, counts: np.ndarray, w: float, max_steps: int,
-                  trajectory: np.ndarray, seed: int) -> tuple[int, int]:
-    np.random.seed(seed)  # noqa: NPY002
-    s = counts.shape[0]
-    n = counts.sum()
-    state = counts.copy()
-    fitness = np.zeros(s)
-    trajectory[0, :] = state
-    step = 0
-    capacity = trajectory.shape[0] - 1
-    while step < max_steps:
-        alive = 0
-        for i in range(s):
-            if state[i] > 0:
-                alive += 1
-        if alive == 1:
-            break
-        total = 0.0
-        for i in range(s):
-            payoff = 0.0
-            for j in range(s):
-                payoff += a[i, j] * (state[j] - (1 if i == j else 0))
-            fitness[i] = 1.0 - w + w * payoff / (n - 1)
-            total += state[i] * fitness[i]
-        parent = s - 1
-        if total > 0.0:
-            draw = np.random.random() * total  # noqa: NPY002
-            for i in range(s):
-                draw -= state[i] * fitness[i]
-                if draw < 0.0:
-                    parent = i
-                    break
-        else:  # nobody has positive fitness: every individual is equally likely
-            draw = np.random.random() * n  # noqa: NPY002
-            for i in range(s):
-                draw -= state[i]
-                if draw < 0.0:
-                    parent = i
-                    break
-        draw = np.random.random() * n  # noqa: NPY002
-        dead = s - 1
-        for i in range(s):
-            draw -= state[i]
-            if draw < 0.0:
-                dead = i
-                break
-        state[parent] += 1
-        state[dead] -= 1
-        step += 1
-        if step <= capacity:
-            trajectory[step, :] = state
-    winner = -1
-    for i in range(s):
-        if state[i] == n:
-            winner = i
-    return step, winner

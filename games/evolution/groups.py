@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from games._jit import jit
 from games.arguments import check_choice, check_integer, check_probability, check_real, check_seed
 from games.errors import InvalidArgumentError, InvalidGameError
+from games.evolution._groups_kernels import group_runs
 from games.evolution.finite import FixationEstimate, wilson_interval
 from games.model import Game
 
@@ -99,103 +99,8 @@ def simulate_group_fixation(benefit: float, cost: float, groups: int, group_size
     check_integer(runs, "runs", minimum=1)
     check_integer(max_steps, "max_steps", minimum=1)
     rng = np.random.default_rng(check_seed(seed))
-    fixations = _group_runs(float(benefit), float(cost), int(groups), int(group_size),
-                            float(split), w, mutant == "cooperator", int(runs), int(max_steps),
-                            int(rng.integers(2**62)))
+    fixations = group_runs(float(benefit), float(cost), int(groups), int(group_size),
+                           float(split), w, mutant == "cooperator", int(runs), int(max_steps),
+                           int(rng.integers(2**62)))
     low, high = wilson_interval(int(fixations), int(runs))
     return FixationEstimate(int(fixations), int(runs), low, high)
-
-
-@jit
-def _group_runs(b: float, c: float, m: int, n: int, q: float, w: float,
-                mutant_cooperates: bool, runs: int, max_steps: int, seed: int) -> int:
-    np.random.seed(seed)
-    coop = np.zeros(m, dtype=np.int64)
-    defect = np.zeros(m, dtype=np.int64)
-    start = max(1, n // 2)
-    fixations = 0
-    for _ in range(runs):
-        for g in range(m):
-            coop[g] = 0 if mutant_cooperates else start
-            defect[g] = start if mutant_cooperates else 0
-        first = np.random.randint(m)
-        if mutant_cooperates:
-            coop[first] += 1
-            defect[first] -= 1
-        else:
-            defect[first] += 1
-            coop[first] -= 1
-        steps = 0
-        while steps < max_steps:
-            steps += 1
-            total_c = 0
-            total_d = 0
-            for g in range(m):
-                total_c += coop[g]
-                total_d += defect[g]
-            mutants = total_c if mutant_cooperates else total_d
-            if mutants == 0 or mutants == total_c + total_d:
-                break
-            # Choose the parent in proportion to fitness.
-            weight = 0.0
-            for g in range(m):
-                size = coop[g] + defect[g]
-                weight += coop[g] * (1 - w + w * (b * (coop[g] - 1) - c * (size - 1)))
-                weight += defect[g] * (1 - w + w * b * coop[g])
-            draw = np.random.random() * weight
-            group = m - 1
-            child_cooperates = False
-            for g in range(m):
-                size = coop[g] + defect[g]
-                part = coop[g] * (1 - w + w * (b * (coop[g] - 1) - c * (size - 1)))
-                if draw < part:
-                    group = g
-                    child_cooperates = True
-                    break
-                draw -= part
-                part = defect[g] * (1 - w + w * b * coop[g])
-                if draw < part:
-                    group = g
-                    child_cooperates = False
-                    break
-                draw -= part
-            if child_cooperates:
-                coop[group] += 1
-            else:
-                defect[group] += 1
-            size = coop[group] + defect[group]
-            if size <= n:
-                continue
-            if np.random.random() < q:
-                # Split: each member joins daughter 1 or 2; a random other group dies.
-                while True:
-                    c1 = 0
-                    d1 = 0
-                    for _k in range(coop[group]):
-                        if np.random.random() < 0.5:
-                            c1 += 1
-                    for _k in range(defect[group]):
-                        if np.random.random() < 0.5:
-                            d1 += 1
-                    if 0 < c1 + d1 < size:
-                        break
-                victim = np.random.randint(m - 1)
-                if victim >= group:
-                    victim += 1
-                coop[victim] = coop[group] - c1
-                defect[victim] = defect[group] - d1
-                coop[group] = c1
-                defect[group] = d1
-            else:
-                if np.random.random() * size < coop[group]:
-                    coop[group] -= 1
-                else:
-                    defect[group] -= 1
-        total_c = 0
-        total_d = 0
-        for g in range(m):
-            total_c += coop[g]
-            total_d += defect[g]
-        if (mutant_cooperates and total_d == 0) or (not mutant_cooperates and total_c == 0):
-            fixations += 1
-    return fixations

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from games._jit import jit
 from games.errors import InvalidArgumentError, InvalidGameError
 from games.model import Game, format_number
 from games.palette import colour
+from games.repeated._matches_kernels import simulate_kernel
 from games.repeated.automaton import Automaton, as_automaton
 from games.results import json_number
 
@@ -151,42 +151,7 @@ def deterministic_totals(a1: Automaton, a2: Automaton, payoffs: np.ndarray, turn
 
 
 # ---------------------------------------------------------------------------------------
-# Stochastic play: a compiled loop
-
-
-@jit
-def _noisy_action(cum, u_choice, u_noise, noise):  # pragma: no cover - compiled
-    """The action drawn from the cumulative distribution ``cum`` with uniform
-    ``u_choice``; with probability ``noise`` (uniform ``u_noise``) replaced by one of the
-    other actions, uniformly."""
-    k = cum.shape[0]
-    a = 0
-    while a < k - 1 and u_choice >= cum[a]:
-        a += 1
-    if u_noise < noise and k > 1:
-        j = int(u_noise / noise * (k - 1))
-        if j >= k - 1:
-            j = k - 2
-        if j >= a:
-            j += 1
-        a = j
-    return a
-
-
-@jit
-def _simulate_kernel(cum1, trans1, init1, cum2, trans2, init2, uniforms, lengths, noise,
-                     out):  # pragma: no cover - compiled
-    repetitions = uniforms.shape[0]
-    for r in range(repetitions):
-        s1 = init1
-        s2 = init2
-        for t in range(lengths[r]):
-            a = _noisy_action(cum1[s1], uniforms[r, t, 0], uniforms[r, t, 1], noise)
-            b = _noisy_action(cum2[s2], uniforms[r, t, 2], uniforms[r, t, 3], noise)
-            out[r, t, 0] = a
-            out[r, t, 1] = b
-            s1 = trans1[s1, a, b]
-            s2 = trans2[s2, b, a]
+# Stochastic play: a compiled loop (games.repeated._matches_kernels)
 
 
 def simulate(a1: Automaton, a2: Automaton, lengths: np.ndarray, noise: float,
@@ -197,9 +162,9 @@ def simulate(a1: Automaton, a2: Automaton, lengths: np.ndarray, noise: float,
     turns = int(lengths.max())
     uniforms = rng.random((len(lengths), turns, 4))
     out = np.full((len(lengths), turns, 2), -1, dtype=np.int8)
-    _simulate_kernel(np.cumsum(a1.policy, axis=1), a1.transitions, a1.initial,
-                     np.cumsum(a2.policy, axis=1), a2.transitions, a2.initial,
-                     uniforms, lengths, float(noise), out)
+    simulate_kernel(np.cumsum(a1.policy, axis=1), a1.transitions, a1.initial,
+                    np.cumsum(a2.policy, axis=1), a2.transitions, a2.initial,
+                    uniforms, lengths, float(noise), out)
     return out
 
 

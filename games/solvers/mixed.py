@@ -28,8 +28,8 @@ from games.arguments import check_integer, check_real, check_seed
 from games.errors import InvalidArgumentError, InvalidGameError, SolverError
 from games.model import Game
 from games.results import Equilibrium, EquilibriumSet
+from games.solvers._lemke_howson_kernels import lh_solve
 from games.solvers.enumpoly import enumpoly_equilibria
-from games.solvers.lemke_howson import lh_solve
 from games.solvers.multilinear import Multilinear, polish
 from games.solvers.quantal import logit_equilibrium
 

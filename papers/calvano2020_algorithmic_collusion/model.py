@@ -1,22 +1,22 @@
 """Q-learning pricing agents in Calvano et al.'s (2020) repeated logit Bertrand market.
 
 The environment is :func:`games.catalog.bertrand` (its payoffs are the per-period profits);
-:func:`session` learns one session in a compiled loop and analyses its outcome (the
-limit cycle, the profit gain Delta, the impulse response to a one-period deviation).
+:func:`session` learns one session in a compiled loop (:mod:`._model_kernels`) and analyses
+its outcome (the limit cycle, the profit gain Delta, the impulse response to a one-period
+deviation).
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from games._jit import jit
 from games.catalog import bertrand, bertrand_benchmarks
 from games.errors import InvalidGameError
+from papers.calvano2020_algorithmic_collusion._model_kernels import learn
 
 __all__ = ["Market", "market", "session", "SessionResult"]
 
@@ -121,69 +121,6 @@ def market(n_firms: int = 2, *, alpha: float = 0.15, beta: float = 4e-6, delta: 
                   np.ascontiguousarray(fine * overcharge), label)
 
 
-@jit
-def _learn(profits, states, n_states, m, n, alpha, beta, delta, window, max_periods,
-           detection, fines, q, seed):
-    """Q-learning until every greedy action is unchanged for ``window`` periods.
-
-    q (n, n_states, m) is updated in place; returns (periods, converged, last joint
-    action)."""
-    np.random.seed(seed)
-    greedy = np.zeros((n, n_states), dtype=np.int64)
-    for i in range(n):
-        for s in range(n_states):
-            best = 0
-            for a in range(1, m):
-                if q[i, s, a] > q[i, s, best]:
-                    best = a
-            greedy[i, s] = best
-    n_joint = profits.shape[0]
-    joint = np.random.randint(0, n_joint)
-    action = np.zeros(n, dtype=np.int64)
-    decay = math.exp(-beta)
-    eps = 1.0
-    stable = 0
-    t = 0
-    while t < max_periods:
-        t += 1
-        eps *= decay
-        new_joint = 0
-        for i in range(n):
-            s = states[i, joint]
-            if np.random.random() < eps:
-                a = np.random.randint(0, m)
-            else:
-                a = greedy[i, s]
-            action[i] = a
-            new_joint = new_joint * m + a
-        changed = False
-        for i in range(n):
-            s = states[i, joint]
-            a = action[i]
-            reward = profits[new_joint, i]
-            if detection > 0.0 and fines[new_joint, i] > 0.0:
-                if np.random.random() < detection:
-                    reward -= fines[new_joint, i]
-            s_next = states[i, new_joint]
-            target = reward + delta * q[i, s_next, greedy[i, s_next]]
-            q[i, s, a] = (1.0 - alpha) * q[i, s, a] + alpha * target
-            best = 0
-            for b in range(1, m):
-                if q[i, s, b] > q[i, s, best]:
-                    best = b
-            if best != greedy[i, s]:
-                greedy[i, s] = best
-                changed = True
-        joint = new_joint
-        if changed:
-            stable = 0
-        else:
-            stable += 1
-            if stable >= window:
-                return t, True, joint
-    return t, False, joint
-
-
 def initial_q(mk: Market) -> np.ndarray:
     """Calvano et al.'s eq. (8): Q_i0(s, a_i) = sum over rivals' actions of
     pi_i(a_i, a_-i) / ((1 - delta) m^(n-1)), the same in every state."""
@@ -270,9 +207,9 @@ def session(mk: Market, seed: Any) -> SessionResult:
     kernel_seed = int(ss.generate_state(1, dtype=np.uint32)[0])
     q = initial_q(mk)
     start = time.perf_counter()
-    periods, converged, last = _learn(mk.profits, mk.states, mk.n_states, mk.m, mk.n_firms,
-                                      mk.alpha, mk.beta, mk.delta, mk.window, mk.max_periods,
-                                      mk.detection, mk.reward_fine, q, kernel_seed)
+    periods, converged, last = learn(mk.profits, mk.states, mk.n_states, mk.m, mk.n_firms,
+                                     mk.alpha, mk.beta, mk.delta, mk.window, mk.max_periods,
+                                     mk.detection, mk.reward_fine, q, kernel_seed)
     seconds = time.perf_counter() - start
     next_joint = _greedy_table(mk, q)
     cycle = _cycle(next_joint, int(last))
