@@ -188,14 +188,14 @@ def _frequencies(run: Any, outcomes: _Outcomes, window_ends: Any
     if not np.all(np.isfinite(freq)) or freq.min() < 0:
         raise InvalidArgumentError(
             f"{field_name}: expected finite non-negative frequencies, found "
-            f"{freq[~np.isfinite(freq) | (freq < 0)].flat[0]!r}")
+            f"{float(freq[~np.isfinite(freq) | (freq < 0)].flat[0]):g}")
     sums = freq.sum(axis=2)
     bad = (sums != 0) & (np.abs(sums - 1) > ROW_SUM_TOLERANCE)
     if bad.any():
         s, w = (int(i) for i in np.argwhere(bad)[0])
         raise InvalidArgumentError(
             f"{field_name}: expected each window's frequencies to sum to 1 (or 0 after a "
-            f"session stopped), found {sums[s, w]!r} in session {s}, window {w}")
+            f"session stopped), found {float(sums[s, w]):.12g} in session {s}, window {w}")
     n_windows = freq.shape[1]
     if window_ends is None:
         ends = np.arange(1, n_windows + 1, dtype=np.int64)
