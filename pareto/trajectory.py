@@ -499,7 +499,10 @@ class AlignmentTrajectory:
             raise ImportError(
                 "to_frame needs pandas: pip install 'masalign[frames]'") from None
         n_sessions, n_windows = self.valid.shape
-        flag = (lambda a: np.where(self.valid, a, np.nan))
+
+        def flag(a: np.ndarray) -> np.ndarray:
+            return np.where(self.valid, a, np.nan)
+
         blocks: list[tuple[str, tuple[str, ...], np.ndarray]] = [
             ("score", self.dimensions, self.scores),
             ("gap", self.dimensions, self.gaps),
