@@ -32,7 +32,8 @@ from pareto.points import as_vector
 
 __all__ = ["PriceOfAnarchy", "price_of_anarchy", "Disparity", "disparity", "gini",
            "AlignmentReport", "EquilibriumAlignment", "OutcomeAlignment", "alignment_report",
-           "RELATIVE_TOLERANCE", "Yardstick", "Measures", "value_thresholds"]
+           "RELATIVE_TOLERANCE", "Yardstick", "Measures", "value_thresholds",
+           "gini_rows"]
 
 #: Two scores closer than this fraction of their axis's range (over the outcomes) count
 #: as equal when deciding dominance and value violations; exact on a constant axis.
@@ -191,12 +192,21 @@ def gini(values: Any) -> float | None:
     >>> gini([1, 1, 1]), gini([0, 0, 3])
     (0.0, 0.6666666666666666)
     """
-    x = np.sort(as_vector(values, "values"))
-    n = len(x)
-    if x.min() < 0 or x.sum() <= 0:
-        return None
+    g = gini_rows(as_vector(values, "values")[None])[0]
+    return None if np.isnan(g) else float(g)
+
+
+def gini_rows(values: np.ndarray) -> np.ndarray:
+    """:func:`gini` of each row of a finite ``(N, n)`` array at once; NaN where it is not
+    defined (a negative value or a non-positive sum)."""
+    x = np.sort(np.asarray(values, dtype=np.float64), axis=1)
+    n = x.shape[1]
+    total = x.sum(axis=1)
+    ok = (x.min(axis=1) >= 0) & (total > 0)
     ranks = np.arange(1, n + 1)
-    return float(np.sum((2 * ranks - n - 1) * x) / (n * x.sum()))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.sum((2 * ranks - n - 1) * x, axis=1) / (n * total)
+    return np.where(ok, g, np.nan)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from games.errors import InvalidArgumentError, InvalidGameError
 from games.model import Game
 from games.palette import colour
 from pareto.frontier import ScoreTable, check_game, outcome_labels, score_table
-from pareto.metrics import RELATIVE_TOLERANCE, Yardstick, gini, value_thresholds
+from pareto.metrics import RELATIVE_TOLERANCE, Yardstick, gini_rows, value_thresholds
 from pareto.plot import save_figure
 from pareto.points import as_vector
 
@@ -704,9 +704,7 @@ def alignment_trajectory(game: Any, run: Any, thresholds: Any = "half",
 
     disparity_gap = payoffs.max(axis=2) - payoffs.min(axis=2)
     gini_values = np.full((n_sessions, n_windows), np.nan)
-    for s, w in np.argwhere(valid):
-        g = gini(payoffs[s, w])
-        gini_values[s, w] = np.nan if g is None else g
+    gini_values[valid] = gini_rows(payoffs[valid])
 
     mean = _nan_stat(np.nanmean, scores, axis=0)
     quantile_values = _nan_stat(np.nanquantile, scores, levels, axis=0)

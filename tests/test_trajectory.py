@@ -461,3 +461,23 @@ def test_plot_saves_to_a_path(tmp_path):
                                       pd_drift_run()).plot(path=path)
     plt.close(fig)
     assert path.stat().st_size > 0
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import pareto.trajectory
+    result = doctest.testmod(pareto.trajectory)
+    assert result.attempted > 0 and result.failed == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(rows=st.lists(st.lists(st.integers(-2, 9), min_size=3, max_size=3), min_size=1,
+                     max_size=6))
+def test_gini_rows_agrees_with_gini_row_by_row(rows):
+    """The vectorised Gini the trajectory uses is pareto.gini on each row (NaN for None)."""
+    from pareto.metrics import gini_rows
+    got = gini_rows(np.array(rows, dtype=np.float64))
+    for g, row in zip(got, rows):
+        expected = pareto.gini(row)
+        assert (np.isnan(g) and expected is None) or g == pytest.approx(expected, rel=1e-12)
