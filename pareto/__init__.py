@@ -19,6 +19,7 @@ from pareto.metrics import (
                             price_of_anarchy,
 )
 from pareto.selection import RULES, Selection, select
+from pareto.trajectory import AlignmentTrajectory, DriftEvent, alignment_trajectory
 
 __all__ = [
     "nondominated", "hypervolume", "dominates",
@@ -26,4 +27,5 @@ __all__ = [
     "select", "Selection", "RULES",
     "alignment_report", "AlignmentReport", "price_of_anarchy", "PriceOfAnarchy",
     "disparity", "Disparity", "gini",
+    "alignment_trajectory", "AlignmentTrajectory", "DriftEvent",
 ]

@@ -32,7 +32,8 @@ from pareto.points import as_vector
 
 __all__ = ["PriceOfAnarchy", "price_of_anarchy", "Disparity", "disparity", "gini",
            "AlignmentReport", "EquilibriumAlignment", "OutcomeAlignment", "alignment_report",
-           "RELATIVE_TOLERANCE"]
+           "RELATIVE_TOLERANCE", "Yardstick", "Measures", "value_thresholds",
+           "gini_rows"]
 
 #: Two scores closer than this fraction of their axis's range (over the outcomes) count
 #: as equal when deciding dominance and value violations; exact on a constant axis.
@@ -191,12 +192,21 @@ def gini(values: Any) -> float | None:
     >>> gini([1, 1, 1]), gini([0, 0, 3])
     (0.0, 0.6666666666666666)
     """
-    x = np.sort(as_vector(values, "values"))
-    n = len(x)
-    if x.min() < 0 or x.sum() <= 0:
-        return None
+    g = gini_rows(as_vector(values, "values")[None])[0]
+    return None if np.isnan(g) else float(g)
+
+
+def gini_rows(values: np.ndarray) -> np.ndarray:
+    """:func:`gini` of each row of a finite ``(N, n)`` array at once; NaN where it is not
+    defined (a negative value or a non-positive sum)."""
+    x = np.sort(np.asarray(values, dtype=np.float64), axis=1)
+    n = x.shape[1]
+    total = x.sum(axis=1)
+    ok = (x.min(axis=1) >= 0) & (total > 0)
     ranks = np.arange(1, n + 1)
-    return float(np.sum((2 * ranks - n - 1) * x) / (n * x.sum()))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.sum((2 * ranks - n - 1) * x, axis=1) / (n * total)
+    return np.where(ok, g, np.nan)
 
 
 @dataclass(frozen=True)
@@ -612,21 +622,33 @@ class AlignmentReport:
         return plot_report(self, path=path, kind=kind)
 
 
-def _thresholds(game: Game, thresholds: Any) -> dict[str, float]:
+def value_thresholds(criteria: Sequence[str] | None, values: np.ndarray | None,
+                     thresholds: Any) -> dict[str, float]:
+    """Threshold per value criterion, as :func:`alignment_report` reads ``thresholds``.
+
+    Parameters
+    ----------
+    criteria : sequence of str or None
+        The value criteria (None: the game has no value layer).
+    values : ndarray (n_outcomes, n_criteria) or None
+        Every outcome's value scores (for ``"half"``).
+    thresholds : "half", None or mapping
+        ``"half"``: the midpoint of each criterion's range over the outcomes; None: none;
+        a mapping: criterion -> threshold.
+    """
     expected = "'half', None or a mapping from value criterion to threshold"
     if not (thresholds is None or thresholds == "half" or isinstance(thresholds, Mapping)):
         shown = repr(thresholds) if isinstance(thresholds, str) else type(thresholds).__name__
         raise InvalidArgumentError(f"thresholds: expected {expected}, found {shown}")
-    if "value" not in game.layers:
+    if criteria is None:
         if isinstance(thresholds, Mapping) and thresholds:
             raise InvalidArgumentError("thresholds: given, but the game has no 'value' layer")
         return {}
     if thresholds is None:
         return {}
-    names = game.criteria["value"]
+    names = tuple(criteria)
     if isinstance(thresholds, str):   # "half"
-        values = np.asarray(game.layers["value"], dtype=np.float64).reshape(len(names), -1)
-        return {c: float(v.min() + (v.max() - v.min()) / 2) for c, v in zip(names, values)}
+        return {c: float(v.min() + (v.max() - v.min()) / 2) for c, v in zip(names, values.T)}
     out = {}
     for k, v in thresholds.items():
         if k not in names:
@@ -636,8 +658,31 @@ def _thresholds(game: Game, thresholds: Any) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
-class _Yardstick:
-    """What every outcome and equilibrium is measured against."""
+class Measures:
+    """A :class:`Yardstick`'s measures of P points (arrays, one row per point)."""
+
+    gaps: np.ndarray               # (P, n_axes): distance to each axis's best, in range units
+    frontier_gap: np.ndarray       # (P,): largest uniform improvement a frontier outcome offers
+    dominators: np.ndarray         # (P, n_outcomes) bool: outcomes that dominate the point
+    violated: np.ndarray           # (P, n_value_criteria) bool: value below its threshold
+    values_measured: bool
+
+    @property
+    def pareto_optimal(self) -> np.ndarray:
+        return ~self.dominators.any(axis=1)
+
+    @property
+    def holistic(self) -> np.ndarray | None:
+        """Pareto-optimal and no value violated; None when values are not measured."""
+        if not self.values_measured:
+            return None
+        return self.pareto_optimal & ~self.violated.any(axis=1)
+
+
+@dataclass(frozen=True)
+class Yardstick:
+    """What every outcome, equilibrium or lottery is measured against: the outcomes'
+    scores, their Pareto frontier and the value thresholds."""
 
     table: ScoreTable
     front: np.ndarray              # the Pareto-optimal outcomes' scores
@@ -647,38 +692,64 @@ class _Yardstick:
     thresholds: dict[str, float]
     values_measured: bool
 
+    @classmethod
+    def over(cls, table: ScoreTable, labels: list[str], value_names: Sequence[str] | None,
+             value_table: np.ndarray | None, thresholds: dict[str, float]) -> Yardstick:
+        """The yardstick of outcomes scored by ``table`` (``value_table``: their value
+        criteria, None without a value layer; ``thresholds`` from :func:`value_thresholds`)."""
+        measured = value_names is not None
+        value_tol = RELATIVE_TOLERANCE * (value_table.max(axis=0) - value_table.min(axis=0)) \
+            if measured else np.zeros(0)
+        return cls(table=table, front=table.values[nondominated(table.values)], labels=labels,
+                   value_names=tuple(value_names) if measured else (), value_tol=value_tol,
+                   thresholds=thresholds, values_measured=measured)
+
     @property
     def span(self) -> np.ndarray:
         lo, hi = self.table.values.min(axis=0), self.table.values.max(axis=0)
         return np.where(hi > lo, hi - lo, 1.0)
 
-    def assess(self, label: str, point: np.ndarray,
-               value_scores: np.ndarray | None) -> dict[str, Any]:
+    def measure(self, points: np.ndarray, value_scores: np.ndarray | None) -> Measures:
+        """Gaps, frontier gaps, dominating outcomes and value violations of P points
+        ``(P, n_axes)`` with their value scores ``(P, n_value_criteria)``."""
         values = self.table.values
+        points = np.asarray(points, dtype=np.float64).reshape(-1, values.shape[1])
         hi = values.max(axis=0)
         span = self.span
         raw_span = hi - values.min(axis=0)
-        gaps = np.clip((hi - point) / span, 0.0, None)
-        # largest uniform improvement offered by a frontier outcome, in range units
-        improve = ((self.front - point) / span).min(axis=1).max() if len(self.front) else 0.0
+        gaps = np.clip((hi - points) / span, 0.0, None)
+        if len(self.front):
+            improve = ((self.front[None] - points[:, None]) / span).min(axis=2).max(axis=1)
+        else:
+            improve = np.zeros(len(points))
         tol = RELATIVE_TOLERANCE * raw_span
-        dominators = np.flatnonzero(np.all(values >= point - tol, axis=1)
-                                    & np.any(values > point + tol, axis=1))
+        dominators = (np.all(values[None] >= points[:, None] - tol, axis=2)
+                      & np.any(values[None] > points[:, None] + tol, axis=2))
+        violated = np.zeros((len(points), len(self.value_names)), dtype=bool)
+        if value_scores is not None:
+            scores = np.asarray(value_scores, dtype=np.float64).reshape(len(points), -1)
+            for k, (c, t) in enumerate(zip(self.value_names, self.value_tol)):
+                if c in self.thresholds:
+                    violated[:, k] = scores[:, k] < self.thresholds[c] - t
+        return Measures(gaps=gaps, frontier_gap=np.maximum(improve, 0.0), dominators=dominators,
+                        violated=violated, values_measured=self.values_measured)
+
+    def assess(self, label: str, point: np.ndarray,
+               value_scores: np.ndarray | None) -> dict[str, Any]:
+        m = self.measure(point[None], None if value_scores is None else value_scores[None])
+        dominators = np.flatnonzero(m.dominators[0])
         dominated = len(dominators) > 0
         by = None
         if dominated:
-            gain = ((values[dominators] - point) / span).sum(axis=1)
+            gain = ((self.table.values[dominators] - point) / self.span).sum(axis=1)
             by = self.labels[int(dominators[int(np.argmax(gain))])]
-        violations = {}
-        if value_scores is not None:
-            for c, s, t in zip(self.value_names, value_scores, self.value_tol):
-                if c in self.thresholds and s < self.thresholds[c] - t:
-                    violations[c] = (float(s), float(self.thresholds[c]))
+        violations = {c: (float(value_scores[k]), float(self.thresholds[c]))
+                      for k, c in enumerate(self.value_names) if m.violated[0, k]}
         holistic = (not dominated and not violations) if self.values_measured else None
         return dict(label=label,
                     scores={a: float(v) for a, v in zip(self.table.axes, point)},
-                    gaps={a: float(v) for a, v in zip(self.table.axes, gaps)},
-                    frontier_gap=float(max(0.0, improve)), pareto_optimal=not dominated,
+                    gaps={a: float(v) for a, v in zip(self.table.axes, m.gaps[0])},
+                    frontier_gap=float(m.frontier_gap[0]), pareto_optimal=not dominated,
                     violations=violations, holistic=holistic, dominated_by=by)
 
 
@@ -740,24 +811,20 @@ def alignment_report(game: Game, equilibria: Any = None, dimensions: Any = None,
     False
     """
     table = score_table(game, dimensions, aggregate)
-    thr = _thresholds(game, thresholds)
+    has_values = "value" in game.layers
+    value_table = np.asarray(game.layers["value"], dtype=np.float64).reshape(
+        len(game.criteria["value"]), -1).T if has_values else None
+    value_names = game.criteria["value"] if has_values else None
+    thr = value_thresholds(value_names, value_table, thresholds)
     if equilibria is None:
         eqs, complete, _ = game_equilibria(game)
     else:
         eqs, complete = as_equilibria(equilibria), False
     front_mask = nondominated(table.values)
-    has_values = "value" in game.layers
-    value_table = np.asarray(game.layers["value"], dtype=np.float64).reshape(
-        len(game.criteria["value"]), -1).T if has_values else None
     has_pref = "preference" in game.layers
     pref_table = np.asarray(game.layers["preference"], dtype=np.float64).reshape(
         len(game.criteria["preference"]), -1).T if has_pref else None
-    value_tol = RELATIVE_TOLERANCE * (value_table.max(axis=0) - value_table.min(axis=0)) \
-        if has_values else np.zeros(0)
-    yardstick = _Yardstick(table=table, front=table.values[front_mask],
-                           labels=outcome_labels(game),
-                           value_names=tuple(game.criteria["value"]) if has_values else (),
-                           value_tol=value_tol, thresholds=thr, values_measured=has_values)
+    yardstick = Yardstick.over(table, outcome_labels(game), value_names, value_table, thr)
     payoff_table = np.asarray(game.float_payoffs).reshape(game.n_players, -1).T
 
     eq_out = []
