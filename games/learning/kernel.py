@@ -74,6 +74,21 @@ def _uniform(st):
 
 
 @jit
+def _next(s0, s1, s2, s3):
+    """xoshiro256** on scalars: the new state and the next float in [0, 1)."""
+    x = s1 * _K5
+    result = ((x << _S7) | (x >> _S57)) * _K9
+    t = s1 << _S17
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = (s3 << _S45) | (s3 >> _S19)
+    return s0, s1, s2, s3, (result >> _S11) * _TWO_M53
+
+
+@jit
 def _sample(prob, m, u):
     """Index drawn from ``prob[:m]`` with the uniform ``u``."""
     acc = 0.0
@@ -320,6 +335,7 @@ def run_window(kinds, params, n_act, strides, act_off, state_off, joint_actions,
                 explore[i] = base * math.exp(-params[i, 4] * t0)
                 decay[i] = math.exp(-params[i, 4])
         st = rng[s]
+        r0, r1, r2, r3 = st[0], st[1], st[2], st[3]
         ls = lstate[s]
         gr = greedy[s]
         last_rs = last_r[s]
@@ -336,32 +352,58 @@ def run_window(kinds, params, n_act, strides, act_off, state_off, joint_actions,
             j = 0
             for i in range(n):
                 m = n_act[i]
-                block = ls[state_off[i]:state_off[i + 1]]
                 explore[i] *= decay[i]
-                a = _choose(i, kinds[i], params[i], m, state, ms, p, last, block, gr[i], pay,
-                            joint_actions, act_off, n_act, init_p, t, explore[i], last_rs,
-                            st, prob, u)
-                if kinds[i] == _EXP3:
-                    chosen_p[i] = prob[a]
+                if kinds[i] == _Q and params[i, 2] == 0.0:       # epsilon-greedy, inline
+                    r0, r1, r2, r3, x = _next(r0, r1, r2, r3)
+                    if x < explore[i]:
+                        r0, r1, r2, r3, x = _next(r0, r1, r2, r3)
+                        a = int(x * m)
+                    else:
+                        a = gr[i, state]
+                else:
+                    st[0], st[1], st[2], st[3] = r0, r1, r2, r3
+                    block = ls[state_off[i]:state_off[i + 1]]
+                    a = _choose(i, kinds[i], params[i], m, state, ms, p, last, block, gr[i],
+                                pay, joint_actions, act_off, n_act, init_p, t, explore[i],
+                                last_rs, st, prob, u)
+                    r0, r1, r2, r3 = st[0], st[1], st[2], st[3]
+                    if kinds[i] == _EXP3:
+                        chosen_p[i] = prob[a]
                 acts[i] = a
                 j += a * strides[i]
             for i in range(n):
                 rew[i] = pay[p, ms, j, i]
             ms2 = 0
             if n_ms > 1:
-                ms2 = _sample(trans[ms, j], n_ms, _uniform(st))
+                r0, r1, r2, r3, x = _next(r0, r1, r2, r3)
+                ms2 = _sample(trans[ms, j], n_ms, x)
             mem2 = 0
             if n_mem > 1:
                 mem2 = (mem * n_joint + j) % n_mem
             state2 = ms2 * n_mem + mem2
             changed = False
             for i in range(n):
+                m = n_act[i]
+                if kinds[i] == _Q:                               # Q-learning, inline
+                    off = state_off[i]
+                    row = off + state * m
+                    alpha = params[i, 0]
+                    target = rew[i] + params[i, 1] * ls[off + state2 * m + gr[i, state2]]
+                    ls[row + acts[i]] = (1.0 - alpha) * ls[row + acts[i]] + alpha * target
+                    best = 0
+                    for b in range(1, m):
+                        if ls[row + b] > ls[row + best]:
+                            best = b
+                    if best != gr[i, state]:
+                        gr[i, state] = best
+                        changed = True
+                    continue
                 block = ls[state_off[i]:state_off[i + 1]]
-                if _update(i, kinds[i], params[i], n_act[i], state, state2, ms, p, j, acts[i],
+                if _update(i, kinds[i], params[i], m, state, state2, ms, p, j, acts[i],
                            rew[i], block, gr[i], pay, joint_actions, strides, act_off, n_act,
                            lo[i], span[i], chosen_p[i]):
                     changed = True
-                elif kinds[i] != _Q and last >= 0 and acts[i] != joint_actions[last, i]:
+                elif last >= 0 and acts[i] != joint_actions[last, i]:
                     changed = True
             counts[s, ms, j] += 1.0
             for i in range(n):
@@ -381,6 +423,7 @@ def run_window(kinds, params, n_act, strides, act_off, state_off, joint_actions,
                         sess[s, 4] = 1
                         sess[s, 5] = t
                         break
+        st[0], st[1], st[2], st[3] = r0, r1, r2, r3
         sess[s, 0] = ms
         sess[s, 1] = mem
         sess[s, 2] = last
