@@ -19,6 +19,7 @@ from games.errors import (
     SolverError,
 )
 from games.io import read_game, read_json, read_nfg, write_game, write_json, write_nfg
+from games.markov import MarkovGame
 from games.model import STANDARD_LAYERS, Game, check_game_size
 from games.results import Equilibrium, EquilibriumSet
 from games.solvers.correlated import CorrelatedEquilibrium, correlated_equilibrium
@@ -50,7 +51,7 @@ from games.solvers.zero_sum import (
 )
 
 __all__ = [
-    "Game", "Equilibrium", "EquilibriumSet", "STANDARD_LAYERS", "check_game_size",
+    "Game", "MarkovGame", "Equilibrium", "EquilibriumSet", "STANDARD_LAYERS", "check_game_size",
     "pure_equilibria", "eliminate_dominated", "classify", "Setting",
     "all_equilibria", "is_degenerate", "maximal_nash_subsets", "support_enumeration",
     "DegenerateGameWarning", "lemke_howson", "solve_zero_sum", "security_strategies",

@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from games.errors import InvalidArgumentError, SolverError
+from games.markov import MarkovGame
 from games.model import Game, check_game_size, format_number
 
 __all__ = [
@@ -57,6 +58,8 @@ __all__ = [
     "cournot",
     "contest",
     "aid_delivery",
+    "commons_fishery",
+    "capability_contest",
     "random_game",
     "covariance_game",
 ]
@@ -1332,3 +1335,289 @@ def by_name(name: str) -> Game:
         raise InvalidArgumentError(
             f"name: expected one of {', '.join(names())}, found {name!r}")
     return CATALOG[key]()
+
+
+# ---------------------------------------------------------------------------------------
+# Markov games (states that carry the consequences of play forward)
+
+
+def _level_names(values: Sequence[Number]) -> tuple[str, ...]:
+    """``low``/``high`` (or ``low``/``medium``/``high``) for two or three levels."""
+    if len(values) == 2:
+        return ("low", "high")
+    if len(values) == 3:
+        return ("low", "medium", "high")
+    return _labels("effort ", values)
+
+
+def _object_array(shape: tuple[int, ...], exact: bool) -> np.ndarray:
+    if exact:
+        arr = np.empty(shape, dtype=object)
+        arr[...] = Fraction(0)
+        return arr
+    return np.zeros(shape)
+
+
+def _stochastic_rounding(x: Number) -> tuple[int, Number]:
+    """``x`` rounded down (with probability 1 - frac) or up (with probability frac), so that
+    the expected result is ``x``: returns (floor, frac)."""
+    low = math.floor(x)
+    return int(low), x - low
+
+
+def commons_fishery(n: int = 2, capacity: int = 5, efforts: Sequence[Any] | None = None, *,
+                    growth: Any = 1, recovery: Any = 0, quota: Any = None) -> MarkovGame:
+    r"""A fishery commons as a Markov game: ``n`` fishers harvest a stock that regrows,
+    and over-harvesting collapses it.
+
+    The state is the stock :math:`s \in \{0, 1, \dots, K\}` (``capacity`` K). Each fisher
+    chooses an effort :math:`e_i` from ``efforts``: the share of the stock it tries to
+    take. With total effort :math:`E = \sum_j e_j`, fisher i catches
+    :math:`c_i = s\, e_i \min(1, 1/E)` (the stock is shared in proportion to effort when
+    demand exceeds it); its payoff is its catch. The remaining stock
+    :math:`r = s\,(1 - \min(E, 1))` regrows as in GovSim's fishery (Piatti et al. 2024),
+    multiplied by :math:`1 + g` (``growth``; GovSim doubles it) up to the capacity:
+    :math:`x = \min(K, (1 + g)\, r)`. The next stock is :math:`\lfloor x \rfloor + 1` with
+    probability :math:`x - \lfloor x \rfloor` and :math:`\lfloor x \rfloor` otherwise (so
+    its mean is x). The empty stock 0 is absorbing (the collapse), unless ``recovery``
+    gives it a probability of regrowing to 1 each period.
+
+    Each stage is a tragedy of the commons (Gordon 1954; Hardin 1968): the catch rises with
+    one's own effort, so the highest effort dominates in every stage, while the growth
+    factor :math:`(1 + g)(1 - E)` decides whether the stock grows (> 1) or shrinks to
+    collapse (< 1). The default (n = 2, K = 5, efforts 1/5 and 2/5 of the stock, g = 1)
+    gives the factor 6/5 when both fish low (the stock regrows to capacity and stays) and
+    2/5 when both fish high (the stock collapses within a few periods); one greedy fisher
+    suffices for the factor 4/5 and a slow collapse. The default efforts for n fishers
+    are 2/(5n) and 4/(5n), so that the totals stay the same.
+
+    A ``quota`` q is an enforced individual quota: every fisher's effective effort is
+    :math:`\min(e_i, q)`. The actions stay the same (learners and environments see the
+    same choices), but efforts above the quota take only the quota, in the payoffs and in
+    the stock dynamics alike. With ``quota`` at the low effort, even all-greedy play keeps
+    the stock alive. (A :class:`mechanisms.Penalty` on the high actions is the incentive
+    alternative: it changes the payoffs, not the dynamics, so whether the stock survives
+    then depends on what the agents learn.)
+
+    Layers of every stage: ``objective`` = the total catch (one criterion), ``value`` =
+    the stock kept after the harvest, r (sustainability), ``preference`` = each fisher's
+    catch.
+
+    Parameters
+    ----------
+    n : int
+        Number of fishers (>= 2).
+    capacity : int
+        Largest stock K (>= 1); the states are the stocks 0..K.
+    efforts : sequence of numbers in [0, 1], optional
+        Effort levels (share of the stock each fisher tries to take), lowest (the
+        sustainable one) first.
+    growth : number >= 0
+        The regrowth rate g.
+    recovery : number in [0, 1]
+        Probability that a collapsed stock regrows to 1 in a period (0: absorbing).
+    quota : number in [0, 1], optional
+        The largest effective effort of each fisher (None: no quota).
+
+    Returns
+    -------
+    MarkovGame
+        Exact (Fraction) payoffs and transitions when every parameter is exact; starts at
+        full stock.
+
+    References
+    ----------
+    Gordon, H. S. (1954). The economic theory of a common-property resource: the fishery.
+    *Journal of Political Economy* 62(2).
+    Hardin, G. (1968). The tragedy of the commons. *Science* 162.
+    Piatti, G., Jin, Z., Kleiman-Weiner, M., Schölkopf, B., Sachan, M. and Mihalcea, R.
+    (2024). Cooperate or collapse: emergence of sustainable cooperation in a society of
+    LLM agents (GovSim). *NeurIPS 2024*.
+
+    Examples
+    --------
+    >>> f = commons_fishery()
+    >>> f.states[-1], f.actions[0], f.initial.tolist()[-1]
+    ('stock 5', ('low', 'high'), 1.0)
+    >>> f.transitions[5, 1, 1].tolist()          # both greedy at full stock: 5 -> 2
+    [0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
+    >>> f.transitions[2, 1, 1].round(12).tolist()[:2]   # 2 -> 0 w.p. 1/5 (collapse)
+    [0.2, 0.8]
+    """
+    what = "a commons fishery"
+    n = _count(n, "n", what, 2)
+    K = _count(capacity, "capacity", what, 1)
+    if efforts is None:
+        efforts = (Fraction(2, 5 * n), Fraction(4, 5 * n))
+    grid = _grid(efforts, "efforts", what, minimum=0)
+    for k, e in enumerate(grid):
+        if e > 1:
+            raise InvalidArgumentError(f"efforts: expected shares of the stock in [0, 1] for "
+                                       f"{what}, found efforts[{k}]={format_number(e)}")
+    v = _numbers({"growth": growth, "recovery": recovery}, what)
+    if not v["growth"] >= 0:
+        raise InvalidArgumentError(f"growth: expected growth >= 0 for {what}, found "
+                                   f"growth={format_number(v['growth'])}")
+    if not 0 <= v["recovery"] <= 1:
+        raise InvalidArgumentError(f"recovery: expected a probability in [0, 1] for {what}, "
+                                   f"found recovery={format_number(v['recovery'])}")
+    q = None
+    if quota is not None:
+        q = _number(quota, "quota", what)
+        if not 0 <= q <= 1:
+            raise InvalidArgumentError(f"quota: expected a share of the stock in [0, 1] for "
+                                       f"{what}, found quota={format_number(q)}")
+    numbers = [*grid, *v.values()] + ([q] if q is not None else [])
+    exact = not any(isinstance(x, float) for x in numbers)
+    if not exact:
+        grid = [float(e) for e in grid]
+        v = {k: float(x) for k, x in v.items()}
+        q = None if q is None else float(q)
+    shape = (len(grid),) * n
+    check_game_size((K + 1, *shape, K + 1), 1, exact=exact, field="transitions")
+    one = Fraction(1) if exact else 1.0
+    effective = [e if q is None else min(e, q) for e in grid]
+    players = _players("Fisher", n)
+    actions = (_level_names(grid),) * n
+    transitions = _object_array((K + 1, *shape, K + 1), exact)
+    stages = []
+    for s in range(K + 1):
+        catches = _object_array((n, *shape), exact)
+        kept = _object_array(shape, exact)
+        for profile in np.ndindex(*shape):
+            e = [effective[a] for a in profile]
+            total = sum(e, 0 * one)
+            taken = min(total, one)
+            for i in range(n):
+                catches[(i, *profile)] = s * e[i] / total * taken if total > 0 else 0 * one
+            remaining = s * (one - taken)
+            kept[profile] = remaining
+            row = transitions[(s, *profile)]
+            if s == 0:
+                row[0] += one - v["recovery"]
+                row[min(1, K)] += v["recovery"]
+                continue
+            low, frac = _stochastic_rounding(min(K * one, (1 + v["growth"]) * remaining))
+            row[low] += one - frac
+            if frac:
+                row[low + 1] += frac
+        total_catch = catches.sum(axis=0)
+        stages.append(Game(catches, players=players, actions=actions,
+                           layers={"objective": total_catch[np.newaxis],
+                                   "value": kept[np.newaxis], "preference": catches},
+                           criteria={"objective": ("total harvest",),
+                                     "value": ("stock kept",), "preference": players},
+                           title=f"Fishery stage at stock {s}", exact=exact))
+    quota_text = "" if q is None else f", quota={format_number(q)}"
+    title = (f"Commons fishery (n={n}, capacity={K}, efforts "
+             f"{', '.join(format_number(e) for e in grid)}, growth="
+             f"{format_number(v['growth'])}{quota_text})")
+    return MarkovGame(stages, transitions, initial=K,
+                      states=tuple(f"stock {s}" for s in range(K + 1)), title=title)
+
+
+def capability_contest(levels: Sequence[Any] = (1, 2), *, prize: Any = 12, cost: Any = 1,
+                       advantage: Any = 2, max_gap: int = 2, decisiveness: int = 1
+                       ) -> MarkovGame:
+    r"""A repeated two-player Tullock contest in which every win adds to the winner's
+    capability, as a Markov game (a race in which winners grow stronger).
+
+    The state is the capability gap :math:`d \in \{-D, \dots, D\}` of contestant 1 over
+    contestant 2 (``max_gap`` D). Each period both choose an effort :math:`x_i` from
+    ``levels`` at unit ``cost``; contestant 1 wins the ``prize`` V with the Tullock
+    (1980) probability
+
+    .. math:: p_1 = \frac{\rho^d x_1^r}{\rho^d x_1^r + x_2^r}
+
+    (:math:`\rho` = ``advantage``, the weight of one step of capability; r =
+    ``decisiveness``; :math:`\rho^d / (\rho^d + 1)` when both efforts are 0). The
+    winner gains one step: d moves to min(D, d + 1) with probability :math:`p_1` and to
+    max(-D, d - 1) otherwise. Stage payoffs are expected: :math:`u_1 = V p_1 - c\,x_1`,
+    :math:`u_2 = V (1 - p_1) - c\,x_2`.
+
+    With the defaults (efforts 1 and 2, V = 12, c = 1, :math:`\rho` = 2, D = 2) every
+    stage is a prisoner's dilemma: high effort dominates for both, yet both gain from
+    mutual restraint (5 each against 4 at an even gap). The effort race dissipates the
+    prize, and every win tilts the next contests toward the winner (the "success breeds
+    success" dynamic of capability races).
+
+    Layers of every stage: ``objective`` = welfare, the sum of the payoffs (the prize
+    minus the efforts spent); ``value`` = balance of power, D minus the expected absolute
+    gap after the period; ``preference`` = each contestant's payoff.
+
+    Parameters
+    ----------
+    levels : sequence of numbers >= 0
+        Effort levels, lowest (restraint) first.
+    prize, cost : numbers
+        The prize V > 0 each period and the cost c >= 0 per unit of effort.
+    advantage : number > 0
+        The weight ratio :math:`\rho` per step of capability gap (1: capability does not
+        matter).
+    max_gap : int
+        The largest gap D >= 1 (states -D..D, 2D + 1 of them; starts at 0).
+    decisiveness : int
+        The Tullock exponent r >= 1.
+
+    References
+    ----------
+    Tullock, G. (1980). Efficient rent seeking. In *Toward a Theory of the Rent-Seeking
+    Society*, Texas A&M University Press.
+    Konrad, K. A. (2009). *Strategy and Dynamics in Contests*, ch. 8 (dynamic contests).
+
+    Examples
+    --------
+    >>> c = capability_contest()
+    >>> c.states
+    ('gap -2', 'gap -1', 'gap +0', 'gap +1', 'gap +2')
+    >>> [str(x) for x in c.stages[2].payoffs[:, 0, 0]], c.transitions[3, 1, 0].tolist()
+    (['5', '5'], [0.0, 0.0, 0.2, 0.0, 0.8])
+    """
+    what = "a capability contest"
+    grid = _grid(levels, "levels", what, minimum=0)
+    D = _count(max_gap, "max_gap", what, 1)
+    r = _count(decisiveness, "decisiveness", what, 1)
+    v = _numbers({"prize": prize, "cost": cost, "advantage": advantage}, what)
+    if not v["prize"] > 0:
+        raise InvalidArgumentError(f"prize: expected prize > 0 for {what}, found {_fmt(v)}")
+    if not v["cost"] >= 0:
+        raise InvalidArgumentError(f"cost: expected cost >= 0 for {what}, found {_fmt(v)}")
+    if not v["advantage"] > 0:
+        raise InvalidArgumentError(f"advantage: expected advantage > 0 for {what}, found "
+                                   f"{_fmt(v)}")
+    exact = not isinstance(v["prize"], float) and not isinstance(grid[0], float)
+    if not exact:
+        grid = [float(x) for x in grid]
+        v = {k: float(x) for k, x in v.items()}
+    one = Fraction(1) if exact else 1.0
+    shape = (len(grid), len(grid))
+    players = _players("Contestant", 2)
+    actions = (_level_names(grid),) * 2
+    n_states = 2 * D + 1
+    transitions = _object_array((n_states, *shape, n_states), exact)
+    stages = []
+    for s in range(n_states):
+        d = s - D
+        weight = (one * v["advantage"]) ** d
+        payoffs = _object_array((2, *shape), exact)
+        balance = _object_array(shape, exact)
+        for a1, a2 in np.ndindex(*shape):
+            x1, x2 = grid[a1] ** r, grid[a2] ** r
+            total = weight * x1 + x2
+            p1 = weight * x1 / total if total > 0 else weight / (weight + 1)
+            payoffs[0, a1, a2] = v["prize"] * p1 - v["cost"] * grid[a1]
+            payoffs[1, a1, a2] = v["prize"] * (one - p1) - v["cost"] * grid[a2]
+            up, down = min(D, d + 1), max(-D, d - 1)
+            transitions[s, a1, a2, up + D] += p1
+            transitions[s, a1, a2, down + D] += one - p1
+            balance[a1, a2] = D - (p1 * abs(up) + (one - p1) * abs(down))
+        stages.append(Game(payoffs, players=players, actions=actions,
+                           layers={"objective": payoffs.sum(axis=0)[np.newaxis],
+                                   "value": balance[np.newaxis], "preference": payoffs},
+                           criteria={"objective": ("welfare",), "value": ("balance",),
+                                     "preference": players},
+                           title=f"Contest stage at gap {d:+d}", exact=exact))
+    title = (f"Capability contest (efforts {', '.join(format_number(x) for x in grid)}, "
+             f"{_fmt(v)}, max_gap={D})")
+    return MarkovGame(stages, transitions, initial=D,
+                      states=tuple(f"gap {s - D:+d}" for s in range(n_states)), title=title)

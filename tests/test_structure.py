@@ -19,6 +19,7 @@ ALLOWED = {"games": {"games"}, "pareto": {"games", "pareto"},
 #: ``import games`` is a design goal).
 LAZY = ("matplotlib", "mpl_toolkits", "networkx", "dask", "distributed", "pandas", "nashpy",
         "pygambit", "quantecon", "cvxpy", "scipy", "sympy", "numba", "tqdm", "pettingzoo",
+        "gymnasium",
         "importlib", "papers")
 
 
