@@ -37,6 +37,7 @@ from games.learning.learners import (
 )
 from games.learning.options import Convergence
 from games.learning.run import LearningRun
+from games.markov import MarkovGame
 from games.model import Game
 from games.parallel import PROGRESS_DELAY, child_seeds, run_tasks
 
@@ -60,8 +61,7 @@ MAX_STATE_FLOATS = 50_000_000
 
 def is_markov_game(game: Any) -> bool:
     """Whether ``game`` is a Markov game (has stages and transitions)."""
-    return not isinstance(game, Game) and hasattr(game, "transitions") \
-        and hasattr(game, "stage_payoffs")
+    return isinstance(game, MarkovGame)
 
 
 def game_payoffs(game: Any) -> np.ndarray:
@@ -272,9 +272,9 @@ def _coarse_regret(freq: np.ndarray, pay: np.ndarray, joint_actions: np.ndarray,
 def _schedule_payoffs(raw: Any, plan: _Plan, batch: int) -> np.ndarray:
     """The schedule's payoffs in the kernel's layout (p, n_ms, n_joint, n)."""
     n = len(plan.n_act)
-    markov = plan.pay.shape[1] > 1 or is_markov_game(plan.game)
+    markov = is_markov_game(plan.game)
     arr = np.asarray(raw, dtype=np.float64)
-    base = ((plan.pay.shape[1],) if markov else ()) + (n,) + tuple(int(a) for a in plan.n_act)
+    base = ((plan.pay.shape[0],) if markov else ()) + (n,) + tuple(int(a) for a in plan.n_act)
     if arr.shape == base:
         arr = arr[None]
     elif arr.shape != (batch,) + base:
