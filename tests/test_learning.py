@@ -342,3 +342,11 @@ def test_bad_learners_and_games_are_refused():
         CrossLearning(step=2)
     with pytest.raises(InvalidArgumentError, match="stable_periods"):
         Convergence(stable_periods=0)
+
+
+def test_module_doctests_pass():
+    import doctest
+
+    import games.learning.engine as engine
+
+    assert doctest.testmod(engine).failed == 0

@@ -434,8 +434,9 @@ def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed:
     --------
     >>> import games
     >>> from games.learning import simulate, QLearning
-    >>> run = simulate(games.catalog.prisoners_dilemma(), QLearning(beta=1e-3),
-    ...                periods=20_000, sessions=4, seed=1)
+    >>> run = simulate(games.catalog.prisoners_dilemma(),
+    ...                QLearning(alpha=0.1, discount=0.5, beta=2e-4),
+    ...                periods=40_000, sessions=4, seed=5)
     >>> [int(p[:, 1].sum()) for p in run.final_profile()]      # everyone defects
     [4, 4]
     """
