@@ -67,7 +67,8 @@ __all__ = [
 ]
 
 # Larger packages load on first use, so that ``import games`` stays fast.
-_LAZY_MODULES = ("repeated", "evolution", "dynamics", "symbolic", "bayesian", "parallel")
+_LAZY_MODULES = ("repeated", "evolution", "dynamics", "symbolic", "bayesian", "parallel",
+                 "learning")
 
 
 def __getattr__(name: str):
