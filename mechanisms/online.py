@@ -287,8 +287,9 @@ class Regulator:
             * state["per_fine"][None]
         return payoffs, {**state, "fines": fines}
 
-    def record(self, state: dict[str, Any]) -> dict[str, list[float]]:
-        return {"fines": [float(f) for f in state["fines"]]}
+    def record(self, state: dict[str, Any]) -> np.ndarray:
+        """The fines of the batch's sessions (the engine concatenates batches)."""
+        return np.array(state["fines"], dtype=np.float64)
 
     # -- reading a run ------------------------------------------------------------------
 
@@ -298,7 +299,7 @@ class Regulator:
         if log is None:
             raise InvalidArgumentError("run: expected a LearningRun played under this "
                                        "regulator (it has no schedule_log)")
-        return np.array([entry["fines"] for entry in log], dtype=np.float64).T
+        return np.array([np.asarray(entry, dtype=np.float64) for entry in log]).T
 
     def costs(self, game: Game, run: Any) -> np.ndarray:
         """The operator's expected cost in each window of each session, ``(sessions,
