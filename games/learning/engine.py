@@ -2,7 +2,7 @@
 
 Sessions are split into batches run through :func:`games.parallel.run_tasks`; within a
 batch, Python loops over windows only and the compiled kernel
-(:func:`games.learning.kernel.run_window`) plays every period. Each session draws its
+(:func:`games.learning._engine_kernels.run_window`) plays every period. Each session draws its
 random numbers from its own xoshiro256** stream seeded by the session's child of
 ``numpy.random.SeedSequence(seed)``, so the numbers do not depend on batching, executor or
 interruptions.
@@ -24,7 +24,7 @@ import numpy as np
 
 from games.errors import InvalidArgumentError, InvalidGameError
 from games.io import atomic_output
-from games.learning.kernel import STATUS_CONVERGED, final_policies, run_window
+from games.learning._engine_kernels import STATUS_CONVERGED, final_policies, run_window
 from games.learning.learners import (
     KIND_IMITATION,
     KIND_Q,
