@@ -20,19 +20,26 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from games.errors import InvalidArgumentError
+from games.io import atomic_output
 
-__all__ = ["run_tasks", "child_seeds"]
+__all__ = ["run_tasks", "child_seeds", "load_checkpoint", "save_checkpoint"]
 
 #: Seconds before the progress bar appears (short runs never show one).
 PROGRESS_DELAY = 2.0
+
+#: Format version of the checkpoint files written by :func:`run_tasks`.
+CHECKPOINT_VERSION = 1
 
 
 def child_seeds(seed: Any, n: int) -> list[np.random.SeedSequence]:
@@ -70,8 +77,16 @@ def _run_chunk(function: Callable[..., Any], items: Sequence[tuple[Any, Any]],
 def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any = None,
               seeded: bool | None = None, executor: Executor | str | None = None,
               max_workers: int | None = None, chunksize: int | None = None,
-              progress: bool | None = None, description: str | None = None) -> list[Any]:
+              progress: bool | None = None, description: str | None = None,
+              checkpoint: str | os.PathLike | None = None, fingerprint: str | None = None,
+              weights: Sequence[int] | None = None, unit: str = "task") -> list[Any]:
     """Run ``function`` on every task and return the results in the order of ``tasks``.
+
+    With ``checkpoint``, the results of every finished chunk are saved (atomically) to
+    that file; a rerun with the same arguments and path loads them and runs only the
+    chunks that are missing, so a run killed halfway (even by SIGKILL) resumes where it
+    stopped and returns exactly what an uninterrupted run would (each task keeps its own
+    child seed).
 
     Parameters
     ----------
@@ -100,6 +115,16 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
         not installed).
     description : str, optional
         Label of the progress bar.
+    checkpoint : path, optional
+        File that keeps the finished chunks' results (a pickle: load only your own).
+    fingerprint : str, optional
+        What identifies the run in its checkpoint (default: a hash of the function's
+        name, the pickled tasks, the seed and the chunking); a checkpoint written by a run
+        with another fingerprint is refused.
+    weights : sequence of int, optional
+        Progress units per task (e.g. sessions per batch); default 1.
+    unit : str
+        Name of the progress unit.
 
     Returns
     -------
@@ -110,7 +135,7 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
     ------
     InvalidArgumentError
         A function that is not callable, tasks that are not iterable, a bad seed, an
-        unknown executor name or bad sizes.
+        unknown executor name or bad sizes; a checkpoint written by another run.
     """
     if not callable(function):
         raise InvalidArgumentError(f"function: expected a callable, found "
@@ -138,10 +163,23 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
         raise InvalidArgumentError(f"chunksize: expected a positive integer, found {chunksize!r}")
     chunksize = int(chunksize)
     chunks = [items[k:k + chunksize] for k in range(0, n, chunksize)]
+    if weights is None:
+        weights = [1] * n
+    elif len(weights) != n:
+        raise InvalidArgumentError(f"weights: expected one per task ({n}), found {len(weights)}")
+    chunk_weights = [sum(weights[k:k + chunksize]) for k in range(0, n, chunksize)]
+    path = None if checkpoint is None else _checkpoint_path(checkpoint)
+    if path is not None and fingerprint is None:
+        fingerprint = _fingerprint(function, tasks, seed, seeded, chunksize)
+    done = {} if path is None else load_checkpoint(path, fingerprint)
+    if any(k >= len(chunks) for k in done):
+        raise InvalidArgumentError(f"checkpoint: {str(path)!r} holds more chunks than this "
+                                   f"run has")
+    missing = [k for k in range(len(chunks)) if k not in done]
 
     own_pool = None
     if executor is None:
-        executor = "serial" if len(chunks) == 1 or workers == 1 else "processes"
+        executor = "serial" if len(missing) <= 1 or workers == 1 else "processes"
     if isinstance(executor, str):
         if executor == "serial":
             pass
@@ -156,24 +194,27 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
     elif not isinstance(executor, Executor) and not hasattr(executor, "submit"):
         raise InvalidArgumentError(
             f"executor: expected a concurrent.futures.Executor, found {type(executor).__name__}")
-    bar = _progress_bar(n, progress, description)
+    results = dict(done)
+    bar = _progress_bar(sum(weights), progress, description,
+                        initial=sum(chunk_weights[k] for k in done), unit=unit)
+
+    def finished(k: int, chunk_results: list[Any]) -> None:
+        results[k] = chunk_results
+        if path is not None:
+            save_checkpoint(path, fingerprint, results)
+        if bar is not None:
+            bar.update(chunk_weights[k])
+
     try:
         if executor == "serial":
-            results = []
-            for chunk in chunks:
-                results.extend(_run_chunk(function, chunk, seeded))
-                if bar is not None:
-                    bar.update(len(chunk))
-            return results
-        futures = [executor.submit(_run_chunk, function, chunk, seeded) for chunk in chunks]
-        out: list[list[Any] | None] = [None] * len(futures)
-        position = {id(f): k for k, f in enumerate(futures)}
-        for fut in as_completed(futures):
-            k = position[id(fut)]
-            out[k] = fut.result()
-            if bar is not None:
-                bar.update(len(chunks[k]))
-        return [r for chunk_results in out for r in chunk_results]  # type: ignore[union-attr]
+            for k in missing:
+                finished(k, _run_chunk(function, chunks[k], seeded))
+        elif missing:
+            futures = {executor.submit(_run_chunk, function, chunks[k], seeded): k
+                       for k in missing}
+            for fut in as_completed(futures):
+                finished(futures[fut], fut.result())
+        return [r for k in range(len(chunks)) for r in results[k]]
     finally:
         if bar is not None:
             bar.close()
@@ -181,12 +222,71 @@ def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any =
             own_pool.shutdown()
 
 
-def _progress_bar(total: int, progress: bool | None, description: str | None) -> Any:
+def _checkpoint_path(checkpoint: Any) -> Path:
+    if not isinstance(checkpoint, (str, os.PathLike)):
+        raise InvalidArgumentError(f"checkpoint: expected a file path, found "
+                                   f"{type(checkpoint).__name__} {checkpoint!r}")
+    return Path(os.fspath(checkpoint))
+
+
+def _fingerprint(function: Callable[..., Any], tasks: list[Any], seed: Any, seeded: bool,
+                 chunksize: int) -> str:
+    if seeded and seed is None:
+        raise InvalidArgumentError("seed: a checkpointed seeded run needs an explicit seed "
+                                   "(a resumed run must draw the same numbers)")
+    name = f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}"
+    try:
+        payload = pickle.dumps((name, tasks, repr(seed), seeded, chunksize),
+                               protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - unpicklable tasks cannot be checkpointed
+        raise InvalidArgumentError(f"checkpoint: the tasks must be picklable to be "
+                                   f"checkpointed ({type(exc).__name__}: {exc})") from exc
+    return hashlib.sha256(payload).hexdigest()
+
+
+def load_checkpoint(path: str | os.PathLike, fingerprint: str) -> dict[int, Any]:
+    """The finished chunks saved at ``path`` by a run with this ``fingerprint`` (empty
+    when the file does not exist).
+
+    Raises
+    ------
+    InvalidArgumentError
+        An unreadable file, or one written by a run with another fingerprint.
+    """
+    path = Path(os.fspath(path))
+    if not path.exists():
+        return {}
+    try:
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+        version, stored, chunks = data["version"], data["fingerprint"], data["chunks"]
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is refused the same way
+        raise InvalidArgumentError(f"checkpoint: expected a checkpoint file, found an "
+                                   f"unreadable file {str(path)!r} ({type(exc).__name__})"
+                                   ) from exc
+    if version != CHECKPOINT_VERSION or stored != fingerprint:
+        raise InvalidArgumentError(
+            f"checkpoint: {str(path)!r} was written by a run with different arguments "
+            f"(fingerprint {str(stored)[:12]}, expected {fingerprint[:12]}); pass the same "
+            f"arguments, or another checkpoint path")
+    return dict(chunks)
+
+
+def save_checkpoint(path: str | os.PathLike, fingerprint: str, chunks: dict[int, Any]) -> None:
+    """Write the finished chunks atomically (the old file stays whole until the new one
+    replaces it)."""
+    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+        pickle.dump({"version": CHECKPOINT_VERSION, "fingerprint": fingerprint,
+                     "chunks": chunks}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _progress_bar(total: int, progress: bool | None, description: str | None,
+                  initial: int = 0, unit: str = "task") -> Any:
     if progress is False:
         return None
     try:
         from tqdm.auto import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, desc=description, delay=0 if progress else PROGRESS_DELAY,
-                leave=bool(progress))
+    return tqdm(total=total, initial=initial, desc=description, unit=unit,
+                delay=0 if progress else PROGRESS_DELAY, leave=bool(progress))

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import ast
 import doctest
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import games
 from games import InvalidArgumentError, parallel
-from games.parallel import child_seeds, run_tasks
+from games.parallel import child_seeds, load_checkpoint, run_tasks
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def draw(size: int, seed: np.random.SeedSequence) -> list[float]:
@@ -98,3 +109,95 @@ def test_a_function_or_tasks_of_the_wrong_kind_are_rejected():
         run_tasks(3, range(3))
     with pytest.raises(InvalidArgumentError, match="tasks: expected an iterable"):
         run_tasks(square, 3)
+
+
+# ---------------------------------------------------------------------------------------
+# Checkpoint and resume
+
+
+def _noisy_square(x, seed):
+    return x * x + float(np.random.default_rng(seed).random())
+
+
+class _FailAfter:
+    """A task function that crashes on one task, as a killed run would stop there."""
+
+    def __init__(self, bad):
+        self.bad = bad
+
+    def __call__(self, x, seed):
+        if x == self.bad:
+            raise RuntimeError("killed")
+        return _noisy_square(x, seed)
+
+
+def test_a_checkpointed_run_resumes_without_redoing_finished_chunks(tmp_path):
+    path = tmp_path / "run.ckpt"
+    whole = run_tasks(_noisy_square, range(10), seed=5, executor="serial", chunksize=2)
+    fingerprint = "squares v1"
+    with pytest.raises(RuntimeError, match="killed"):
+        run_tasks(_FailAfter(6), range(10), seed=5, executor="serial", chunksize=2,
+                  checkpoint=path, fingerprint=fingerprint)
+    saved = load_checkpoint(path, fingerprint)
+    assert sorted(saved) == [0, 1, 2]                 # tasks 0-5 finished, in three chunks
+    # the resumed run must not call the function on a finished task again
+    resumed = run_tasks(_FailAfter(0), range(10), seed=5, executor="serial", chunksize=2,
+                        checkpoint=path, fingerprint=fingerprint)
+    assert resumed == whole
+    assert sorted(load_checkpoint(path, fingerprint)) == [0, 1, 2, 3, 4]
+
+
+def test_a_checkpoint_of_another_run_is_refused(tmp_path):
+    path = tmp_path / "run.ckpt"
+    run_tasks(_noisy_square, range(4), seed=5, executor="serial", checkpoint=path)
+    with pytest.raises(games.InvalidArgumentError, match="different arguments"):
+        run_tasks(_noisy_square, range(4), seed=6, executor="serial", checkpoint=path)
+    path.write_bytes(b"not a checkpoint")
+    with pytest.raises(games.InvalidArgumentError, match="unreadable"):
+        run_tasks(_noisy_square, range(4), seed=5, executor="serial", checkpoint=path)
+    with pytest.raises(games.InvalidArgumentError, match="explicit seed"):
+        run_tasks(_noisy_square, range(4), seeded=True, checkpoint=tmp_path / "x")
+    with pytest.raises(games.InvalidArgumentError, match="checkpoint: expected a file path"):
+        run_tasks(_noisy_square, range(4), seed=1, checkpoint=3)
+
+
+KILLED_RUN = """
+import sys, time
+from games.parallel import run_tasks
+
+def slow(x, seed):
+    time.sleep(0.2)
+    import numpy as np
+    return x + float(np.random.default_rng(seed).random())
+
+if __name__ == "__main__":
+    print(run_tasks(slow, range(12), seed=9, executor="serial", chunksize=1,
+                    checkpoint=sys.argv[1], progress=False))
+"""
+
+
+def test_a_run_killed_by_sigkill_resumes_to_the_uninterrupted_result(tmp_path):
+    """SIGKILL gives the run no chance to clean up: the checkpoint on disk is always
+    whole (atomic replace), and the rerun finishes only what is missing."""
+    script = tmp_path / "killed_run.py"
+    script.write_text(KILLED_RUN)
+    path = tmp_path / "run.ckpt"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, str(script), str(path)], env=env,
+                             stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+
+    with open(path, "rb") as fh:
+        finished = len(pickle.load(fh)["chunks"])
+    assert 0 < finished < 12                       # killed halfway, the file still whole
+    resumed = subprocess.run([sys.executable, str(script), str(path)], env=env,
+                             capture_output=True, text=True, check=True).stdout
+    fresh = subprocess.run([sys.executable, str(script), str(tmp_path / "fresh.ckpt")],
+                           env=env, capture_output=True, text=True, check=True).stdout
+    assert resumed == fresh and len(ast.literal_eval(resumed)) == 12

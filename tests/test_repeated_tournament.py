@@ -4,6 +4,7 @@ meta-game."""
 from __future__ import annotations
 
 import json
+import pickle
 import pathlib
 from concurrent.futures import ThreadPoolExecutor
 
@@ -134,3 +135,21 @@ def test_bad_tournament_arguments_are_rejected(kwargs, error, message):
 def test_an_unknown_executor_is_an_argument_error():
     with pytest.raises(InvalidArgumentError, match="executor"):
         tournament(strategies=TEN[:3], stage=PD, turns=10, repetitions=1, executor="cluster")
+
+
+def test_a_checkpointed_tournament_resumes_to_the_same_scores(tmp_path):
+    """A noisy tournament checkpointed pair by pair: rerunning it from a checkpoint that
+    holds only some pairs gives the scores of an uninterrupted run."""
+    strategies = [S.TitForTat(), S.Cooperator(), S.Defector()]
+    stage = prisoners_dilemma()
+    path = tmp_path / "t.ckpt"
+    kwargs = dict(turns=50, repetitions=3, noise=0.05, seed=4, executor="serial")
+    whole = tournament(strategies, stage, **kwargs)
+    tournament(strategies, stage, checkpoint=path, **kwargs)
+    with open(path, "rb") as fh:
+        data = pickle.load(fh)
+    data["chunks"] = {k: v for k, v in data["chunks"].items() if k < 2}   # "killed" early
+    with open(path, "wb") as fh:
+        pickle.dump(data, fh)
+    resumed = tournament(strategies, stage, checkpoint=path, **kwargs)
+    assert np.array_equal(resumed.scores, whole.scores, equal_nan=True)

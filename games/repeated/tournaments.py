@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -203,7 +204,8 @@ def _distinct(names: Sequence[str]) -> tuple[str, ...]:
 def tournament(strategies: Sequence[Any], stage: Game, turns: int | None = DEFAULT_TURNS,
                repetitions: int = 10, noise: Any = 0, seed: Any = None,
                executor: Executor | str | None = None, continuation: Any = None,
-               self_play: bool = True, progress: bool | None = None) -> TournamentResult:
+               self_play: bool = True, progress: bool | None = None,
+               checkpoint: str | os.PathLike | None = None) -> TournamentResult:
     r"""A round-robin tournament: every pair of strategies plays ``repetitions`` matches.
 
     Deterministic pairs without noise are solved once in closed form (every repetition
@@ -235,6 +237,9 @@ def tournament(strategies: Sequence[Any], stage: Game, turns: int | None = DEFAU
         Whether each strategy also plays a copy of itself (as in Axelrod's library).
     progress : bool, optional
         Progress bar (default: shown only when the run lasts more than 2 s).
+    checkpoint : path, optional
+        Save finished pairs there; rerun with the same arguments to resume a killed
+        tournament (:func:`games.parallel.run_tasks`; needs a ``seed``).
 
     Returns
     -------
@@ -293,7 +298,7 @@ def tournament(strategies: Sequence[Any], stage: Game, turns: int | None = DEFAU
                    if noise or not (a1.is_deterministic and a2.is_deterministic))
         executor = "serial" if work < PARALLEL_WORK else None
     results = run_tasks(_play_pair, tasks, seed=seed, seeded=True, executor=executor,
-                        progress=progress, description="tournament")
+                        progress=progress, description="tournament", checkpoint=checkpoint)
     totals = np.full((repetitions, n, n), np.nan)
     coops = np.full((repetitions, n, n), np.nan)
     lengths = np.full((repetitions, n, n), np.nan)
