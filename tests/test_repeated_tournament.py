@@ -4,8 +4,8 @@ meta-game."""
 from __future__ import annotations
 
 import json
-import pickle
 import pathlib
+import pickle
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
