@@ -151,7 +151,7 @@ class GameSwitch(RewardSchedule):
     def start(self, game: Any, sessions: int) -> dict[str, Any]:
         after = self.mechanism.apply(game)
         if not isinstance(game, Game) or after.shape != game.shape \
-                or after.players != game.players:
+                or after.players != game.players or after.actions != game.actions:
             raise InvalidArgumentError(f"mechanism: {self.mechanism!r} changes the game's "
                                        f"shape, so it cannot be switched on in a run")
         return {"base": np.asarray(game.float_payoffs, dtype=np.float64),
@@ -369,6 +369,12 @@ def dynamic_verdict(game: Game, mechanism: Mechanism, dynamics: Dynamics,
     if mechanism.per_outcome:
         switch: Scheduled | GameSwitch = schedule(mechanism, start=dynamics.switch_on)
     else:
+        after = mechanism.apply(game)
+        if after.shape != game.shape or after.players != game.players \
+                or after.actions != game.actions:
+            raise InvalidArgumentError(
+                f"mechanism: {mechanism!r} changes the game's shape or actions (to "
+                f"{after.actions}), so it cannot be switched on in a run of the game")
         switch = GameSwitch(mechanism, dynamics.switch_on)
     run = simulate(game, dynamics.learners, periods=dynamics.periods,
                    sessions=dynamics.sessions, seed=dynamics.seed, memory=dynamics.memory,

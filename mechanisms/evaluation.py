@@ -295,13 +295,14 @@ def disagreement(static: bool | None, verdict: DynamicVerdict) -> str:
     """The sentence naming a disagreement between the static and the dynamic verdict."""
     d = verdict.dynamics
     when = "from the start" if d.switch_on == 0 else f"at period {d.switch_on}"
-    share = f"{verdict.share_aligned:.2f}" if verdict.share_aligned is not None else "n/a"
+    ended = round((verdict.share_aligned or 0.0) * d.sessions)
+    name = type(verdict.mechanism).__name__
     if static:
-        return (f"{verdict.mechanism!r}: statically some equilibrium is holistically aligned, "
-                f"but under {d.label} switched on {when} only {share} of the sessions end "
+        return (f"{name}: some equilibrium is holistically aligned, but with {d.label} and "
+                f"the mechanism switched on {when} only {ended} of {d.sessions} sessions end "
                 f"holistically aligned")
-    return (f"{verdict.mechanism!r}: statically no equilibrium is holistically aligned, but "
-            f"under {d.label} switched on {when} {share} of the sessions end holistically "
+    return (f"{name}: no equilibrium is holistically aligned, but with {d.label} and the "
+            f"mechanism switched on {when} {ended} of {d.sessions} sessions end holistically "
             f"aligned")
 
 
