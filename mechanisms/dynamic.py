@@ -6,7 +6,7 @@ with the mechanism is holistically aligned. Learners need not reach it: agents t
 learned to be selfish before the mechanism arrives may have let their aligned actions die
 out. Under cross-learning (Börgers & Sarin 1997, whose mean motion is the replicator) the
 probability of an action that does worse decays geometrically, so after a selfish phase it
-is far below anything the agents will ever sample (1e-300 after 50,000 periods of
+is far below anything the agents will ever sample (1e-123 to 1e-157 after 50,000 periods of
 ``aid_delivery``), and a contract that makes the aligned outcome the unique equilibrium
 does not bring it back. :class:`Dynamics` describes such a scenario; :func:`dynamic_verdict`
 runs it (:func:`games.learning.simulate` under :func:`mechanisms.schedule`) and measures it

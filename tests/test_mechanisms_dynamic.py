@@ -24,7 +24,7 @@ def _cross(switch_on=50_000, **kwargs):
 def test_a_contract_does_not_revive_aligned_actions_cross_learning_let_die():
     """Börgers & Sarin (1997): cross-learning's mean motion is the replicator, under which
     an action that does worse decays geometrically. After 50,000 selfish periods the
-    aligned actions have probability ~1e-300, so the contract (statically: the aligned
+    aligned actions have probability below 1e-120, so the contract (statically: the aligned
     outcome is the unique equilibrium) changes nothing; switched on from the start it
     realigns every session. The static and dynamic verdicts disagree only in the first
     case."""
