@@ -19,6 +19,7 @@ from mechanisms.design import (
     paid_at_target,
     robustness_margin,
 )
+from mechanisms.dynamic import Dynamics, DynamicVerdict, dynamic_verdict
 from mechanisms.evaluation import (
     CONDITIONS,
     Comparison,
@@ -64,6 +65,7 @@ __all__ = [
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
     "simulate_reputation", "ReputationOutcome",
     "evaluate", "Evaluation", "compare", "Comparison", "ComparisonRow", "Snapshot",
+    "Dynamics", "DynamicVerdict", "dynamic_verdict",
     "threshold", "Threshold", "CONDITIONS",
     "design", "implement", "Implementation", "robustness_margin", "cheapest",
     "CheapestMechanism", "paid_at_target",

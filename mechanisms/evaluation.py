@@ -28,6 +28,7 @@ from mechanisms.base import (
     jsonable,
     profile_index,
 )
+from mechanisms.dynamic import Dynamics, DynamicVerdict, dynamic_verdict
 from pareto import AlignmentReport, alignment_report
 from pareto.metrics import EquilibriumAlignment
 from pareto.plot import save_figure
@@ -160,11 +161,36 @@ _SNAPSHOT_ROWS: tuple[tuple[str, Callable[[Snapshot], Any]], ...] = (
 @dataclass(frozen=True, eq=False)
 class Evaluation:
     """A mechanism measured before and after: :attr:`before`, :attr:`after` (each a
-    :class:`Snapshot`), and the mechanism."""
+    :class:`Snapshot`), and the mechanism; with ``dynamics``, also what learners do once
+    it is switched on (:attr:`dynamic_verdicts`, one per :class:`mechanisms.Dynamics`)."""
 
     mechanism: Mechanism
     before: Snapshot
     after: Snapshot
+    dynamic_verdicts: tuple[DynamicVerdict, ...] = ()
+
+    @property
+    def dynamic(self) -> DynamicVerdict | None:
+        """The dynamic verdict (the first one when several dynamics were run; None
+        without dynamics)."""
+        return self.dynamic_verdicts[0] if self.dynamic_verdicts else None
+
+    @property
+    def disagreements(self) -> tuple[str, ...]:
+        """One sentence per dynamics whose verdict contradicts the static one: the static
+        verdict says some equilibrium is holistically aligned (``after.holistic``), the
+        dynamic one whether most sessions end holistically aligned. Empty when they agree
+        or when values were not measured."""
+        return tuple(disagreement(self.after.holistic, v) for v in self.dynamic_verdicts
+                     if disagrees(self.after.holistic, v))
+
+    @property
+    def disagrees(self) -> bool | None:
+        """Whether some dynamic verdict contradicts the static one (None without dynamics
+        or without values)."""
+        if not self.dynamic_verdicts or self.after.holistic is None:
+            return None
+        return bool(self.disagreements)
 
     @property
     def cost(self) -> list[float]:
@@ -195,7 +221,9 @@ class Evaluation:
                 "after": self.after.to_dict(),
                 "report_before": self.before.report.to_dict(),
                 "report_after": self.after.report.to_dict(),
-                "restores_alignment": self.restores_alignment}
+                "restores_alignment": self.restores_alignment,
+                "dynamic": [v.to_dict() for v in self.dynamic_verdicts],
+                "disagrees": self.disagrees, "disagreements": list(self.disagreements)}
 
     def _rows(self) -> list[tuple[str, str, str]]:
         return [(label, _show(read(self.before)), _show(read(self.after)))
@@ -209,22 +237,30 @@ class Evaluation:
                  f"{'':{width}}  before  ->  after"]
         lines += [f"{label:{width}}  {before}  ->  {after}" for label, before, after in rows]
         lines.append(f"Verdict: the mechanism {self.verdict}.")
+        for v in self.dynamic_verdicts:
+            lines.append(f"Dynamic verdict: {v.text()}.")
+        lines += [f"Disagreement: {d}" for d in self.disagreements]
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.to_text()
 
     def __repr__(self) -> str:
+        dynamic = "".join(f", {v.dynamics.label} ending aligned {_show(v.share)}"
+                          for v in self.dynamic_verdicts)
         return (f"Evaluation({self.mechanism!r}: holistic {_show_holistic(self.before.holistic)}"
                 f" -> {_show_holistic(self.after.holistic)}, cooperation "
-                f"{_show(self.before.cooperation)} -> {_show(self.after.cooperation)})")
+                f"{_show(self.before.cooperation)} -> {_show(self.after.cooperation)}{dynamic})")
 
     def _repr_html_(self) -> str:
         rows = "".join(f"<tr><td>{html.escape(label)}</td><td>{html.escape(before)}</td>"
                        f"<td>{html.escape(after)}</td></tr>"
                        for label, before, after in self._rows())
+        dynamic = "".join(v._repr_html_() for v in self.dynamic_verdicts)
+        notes = "".join(f"<p><b>Disagreement:</b> {html.escape(d)}</p>"
+                        for d in self.disagreements)
         return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th></th><th>before</th>"
-                f"<th>after</th></tr>{rows}</table>")
+                f"<th>after</th></tr>{rows}</table>{dynamic}{notes}")
 
     def plot(self, path: FigurePath = None) -> Figure:
         """Bars of the best equilibrium's score on each alignment axis, before and after.
@@ -245,6 +281,29 @@ class Evaluation:
         if path is not None:
             save_figure(fig, path)
         return fig
+
+
+def disagrees(static: bool | None, verdict: DynamicVerdict) -> bool:
+    """Whether the static verdict ``static`` (some equilibrium holistically aligned) and
+    the dynamic one (most sessions end holistically aligned) contradict each other; False
+    when either is not measured."""
+    return static is not None and verdict.share_aligned is not None \
+        and bool(static) != verdict.realigns
+
+
+def disagreement(static: bool | None, verdict: DynamicVerdict) -> str:
+    """The sentence naming a disagreement between the static and the dynamic verdict."""
+    d = verdict.dynamics
+    when = "from the start" if d.switch_on == 0 else f"at period {d.switch_on}"
+    ended = round((verdict.share_aligned or 0.0) * d.sessions)
+    name = type(verdict.mechanism).__name__
+    if static:
+        return (f"{name}: some equilibrium is holistically aligned, but with {d.label} and "
+                f"the mechanism switched on {when} only {ended} of {d.sessions} sessions end "
+                f"holistically aligned")
+    return (f"{name}: no equilibrium is holistically aligned, but with {d.label} and the "
+            f"mechanism switched on {when} {ended} of {d.sessions} sessions end holistically "
+            f"aligned")
 
 
 def _show(x: Any) -> str:
@@ -278,8 +337,22 @@ def _snapshot(game: Game, solver: Callable[[Game], Any] | None, thresholds: Any)
                     cooperation=cooperation, cost=costs)
 
 
+def _check_dynamics(dynamics: Any) -> tuple[Dynamics, ...]:
+    """None, one Dynamics or a sequence of them, as a tuple."""
+    if dynamics is None:
+        return ()
+    if isinstance(dynamics, Dynamics):
+        return (dynamics,)
+    if isinstance(dynamics, Sequence) and not isinstance(dynamics, (str, bytes)) \
+            and dynamics and all(isinstance(d, Dynamics) for d in dynamics):
+        return tuple(dynamics)
+    raise InvalidArgumentError(f"dynamics: expected None, a mechanisms.Dynamics or a list of "
+                               f"them, found {dynamics!r}")
+
+
 def evaluate(game: Game | BayesianGame, mechanism: Mechanism,
-             solver: Callable[[Game], Any] | None = None, thresholds: Any = "half") -> Evaluation:
+             solver: Callable[[Game], Any] | None = None, thresholds: Any = "half",
+             dynamics: Dynamics | Sequence[Dynamics] | None = None) -> Evaluation:
     """The game before and after ``mechanism``, side by side: equilibria, setting,
     cooperation level, each alignment dimension, price of anarchy and stability,
     disparity, the mechanism's cost at equilibrium, and whether some equilibrium becomes
@@ -293,7 +366,31 @@ def evaluate(game: Game | BayesianGame, mechanism: Mechanism,
         ``solver(game)`` returning equilibria; default every pure equilibrium and, for two
         players, every extreme mixed one.
     thresholds :
-        Value thresholds, as in :func:`pareto.alignment_report`.
+        Value thresholds, as in :func:`pareto.alignment_report` (and
+        :func:`pareto.alignment_trajectory` for the dynamic verdict).
+    dynamics : Dynamics or list of Dynamics, optional
+        Learning scenarios (:class:`mechanisms.Dynamics`): learners play the game and the
+        mechanism is switched on at ``switch_on``; each gives a
+        :class:`mechanisms.DynamicVerdict` (``Evaluation.dynamic``), and
+        ``Evaluation.disagreements`` names where it contradicts the static verdict. A
+        mechanism that changes the game's shape (repetition, reputation, networks) cannot
+        be switched on in a run and is refused.
+
+    Examples
+    --------
+    The issue's known case: learners that became selfish before a contract arrives stay
+    selfish, though statically the contract makes the aligned outcome the unique
+    equilibrium (cross-learning has let the aligned actions die out).
+
+    >>> import games, mechanisms as M
+    >>> from games.learning import CrossLearning
+    >>> g = games.catalog.aid_delivery()
+    >>> contract = M.Contract(("need-based", "open airspace", "open airspace",
+    ...                        "priority-to-need"), damages=6)
+    >>> e = M.evaluate(g, contract, dynamics=M.Dynamics(
+    ...     CrossLearning(step=0.01), periods=100_000, sessions=4, seed=1, switch_on=50_000))
+    >>> e.after.holistic, e.dynamic.share_aligned, e.disagrees
+    (True, 0.0, True)
     """
     if not isinstance(mechanism, Mechanism):
         raise InvalidArgumentError(f"mechanism: expected a Mechanism, found "
@@ -301,10 +398,15 @@ def evaluate(game: Game | BayesianGame, mechanism: Mechanism,
     if solver is not None and not callable(solver):
         raise InvalidArgumentError(f"solver: expected a callable game -> equilibria or None, "
                                    f"found {solver!r}")
+    scenarios = _check_dynamics(dynamics)
+    if scenarios and isinstance(game, BayesianGame):
+        raise InvalidArgumentError("dynamics: learners play a games.Game, found a "
+                                   "BayesianGame (pass its normal_form())")
     after = mechanism.apply(game)
     before = game.normal_form() if isinstance(game, BayesianGame) else game  # private types
+    verdicts = tuple(dynamic_verdict(before, mechanism, d, thresholds) for d in scenarios)
     return Evaluation(mechanism, _snapshot(before, solver, thresholds),
-                      _snapshot(after, solver, thresholds))
+                      _snapshot(after, solver, thresholds), verdicts)
 
 
 # ---------------------------------------------------------------------------------------
@@ -798,6 +900,11 @@ class ComparisonRow:
     cooperation : float or None
     cost : list of float
         The operator's expected net payment at each equilibrium.
+    dynamic : tuple of DynamicVerdict
+        One per :class:`mechanisms.Dynamics` given to :func:`compare`.
+    disagreements : tuple of str
+        Where a dynamic verdict contradicts the static one (see
+        :attr:`Evaluation.disagreements`).
     """
 
     mechanism: Mechanism
@@ -806,6 +913,8 @@ class ComparisonRow:
     best_value: float | None
     cooperation: float | None
     cost: list[float]
+    dynamic: tuple[DynamicVerdict, ...] = ()
+    disagreements: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, evaluation: Evaluation) -> ComparisonRow:
@@ -813,12 +922,23 @@ class ComparisonRow:
         values = [q.scores["value"] for q in after.report.equilibria if "value" in q.scores]
         best_value = max(values) if values and after.values_measured else None
         return cls(evaluation.mechanism, after.holistic, len(after.report.equilibria),
-                   best_value, after.cooperation, [float(c) for c in after.cost])
+                   best_value, after.cooperation, [float(c) for c in after.cost],
+                   evaluation.dynamic_verdicts, evaluation.disagreements)
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable({"mechanism": repr(self.mechanism), "holistic": self.holistic,
                          "equilibria": self.equilibria, "best_value": self.best_value,
-                         "cooperation": self.cooperation, "cost_at_equilibrium": self.cost})
+                         "cooperation": self.cooperation, "cost_at_equilibrium": self.cost,
+                         "dynamic": [_dynamic_cells(self.holistic, v) for v in self.dynamic],
+                         "disagreements": list(self.disagreements)})
+
+
+def _dynamic_cells(static: bool | None, v: DynamicVerdict) -> dict[str, Any]:
+    """A dynamic verdict's columns in a comparison."""
+    return {"dynamics": v.dynamics.label, "switch_on": v.dynamics.switch_on,
+            "share_aligned": v.share_aligned, "realigns": v.realigns,
+            "time_to_realign": v.time_to_realign, "cost_per_period": v.cost_per_period,
+            "disagrees": disagrees(static, v)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -853,7 +973,34 @@ class Comparison:
         if any(r.holistic is None for r in entries):
             lines.append(f"{NOT_MEASURED}: values not measured (the game has no value layer), so "
                          f"holistic alignment is not judged")
+        if any(r.dynamic for r in entries):
+            lines += ["", *self._dynamic_text()]
         return "\n".join(lines)
+
+    def _dynamic_text(self) -> list[str]:
+        """The dynamic verdicts: one line per mechanism and dynamics, then the
+        disagreements with the static verdict."""
+        entries = self.entries
+        width = max(len(v.dynamics.label) for r in entries for v in r.dynamic)
+        width = max(width, len("dynamics"))
+        lines = ["Dynamic verdicts (share of sessions ending holistically aligned, median "
+                 "periods to realign after the switch-on, operator's cost per period):",
+                 f"{'mechanism':32}  {'dynamics':{width}}  static  aligned  realign   "
+                 f"cost/period"]
+        for r in entries:
+            name = repr(r.mechanism)
+            name = name if len(name) <= 32 else name[:29] + "..."
+            for v in r.dynamic:
+                share = NOT_MEASURED if v.share_aligned is None else f"{v.share_aligned:.2f}"
+                time = "never" if v.time_to_realign is None else str(v.time_to_realign)
+                flag = "  <- disagrees" if disagrees(r.holistic, v) else ""
+                lines.append(f"{name:32}  {v.dynamics.label:{width}}  {_yes_no(r.holistic):6}  "
+                             f"{share:7}  {time:8}  {v.cost_per_period:.3g}{flag}")
+        disagreeing = [d for r in entries for d in r.disagreements]
+        lines.append("Disagreements with the static verdict:" if disagreeing else
+                     "The static and dynamic verdicts agree.")
+        lines += [f"- {d}" for d in disagreeing]
+        return lines
 
     def __str__(self) -> str:
         return self.to_text()
@@ -869,7 +1016,20 @@ class Comparison:
                 repr(r.mechanism), _yes_no(r.holistic), str(r.equilibria), _show(r.best_value),
                 _show(r.cooperation), _show(r.cost))) + "</tr>"
             for r in self.entries)
-        return f"<table><tr>{head}</tr>{body}</table>"
+        dynamic = ""
+        if any(r.dynamic for r in self.entries):
+            cells = ("mechanism", "dynamics", "static", "share aligned", "time to realign",
+                     "cost per period", "disagrees")
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in (
+                    repr(r.mechanism), v.dynamics.label, _yes_no(r.holistic),
+                    _show(v.share_aligned), "never" if v.time_to_realign is None
+                    else v.time_to_realign, _show(v.cost_per_period),
+                    "yes" if disagrees(r.holistic, v) else "no")) + "</tr>"
+                for r in self.entries for v in r.dynamic)
+            dynamic = ("<table><tr>" + "".join(f"<th>{c}</th>" for c in cells) + f"</tr>{rows}"
+                       "</table>")
+        return f"<table><tr>{head}</tr>{body}</table>{dynamic}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"mechanisms": [r.to_dict() for r in self.entries]}
@@ -911,11 +1071,16 @@ def _yes_no(holistic: bool | None) -> str:
 
 
 def compare(game: Game | BayesianGame, mechanisms: Sequence[Mechanism],
-            solver: Callable[[Game], Any] | None = None, thresholds: Any = "half") -> Comparison:
+            solver: Callable[[Game], Any] | None = None, thresholds: Any = "half",
+            dynamics: Dynamics | Sequence[Dynamics] | None = None) -> Comparison:
     """Evaluate each mechanism on ``game`` (:func:`evaluate`) and tabulate which ones make
     an equilibrium holistically aligned (``n/a`` when the game has no value layer), and at
-    what cost to the operator."""
+    what cost to the operator; with ``dynamics`` (one :class:`mechanisms.Dynamics` or a
+    list), also what learners do once each mechanism is switched on, and where that
+    disagrees with the static verdict."""
     if isinstance(mechanisms, Mechanism) or not isinstance(mechanisms, Sequence):
         raise InvalidArgumentError(f"mechanisms: expected a list of mechanisms, found "
                                    f"{mechanisms!r}")
-    return Comparison([evaluate(game, m, solver=solver, thresholds=thresholds) for m in mechanisms])
+    scenarios = _check_dynamics(dynamics)
+    return Comparison([evaluate(game, m, solver=solver, thresholds=thresholds,
+                                dynamics=scenarios or None) for m in mechanisms])

@@ -1,0 +1,423 @@
+"""The dynamic verdict on a mechanism: learners play the game, the mechanism is switched on
+at a chosen period, and the alignment of their play is measured window by window.
+
+A static verdict (:func:`mechanisms.evaluate`) asks whether some equilibrium of the game
+with the mechanism is holistically aligned. Learners need not reach it: agents that have
+learned to be selfish before the mechanism arrives may have let their aligned actions die
+out. Under cross-learning (Börgers & Sarin 1997, whose mean motion is the replicator) the
+probability of an action that does worse decays geometrically, so after a selfish phase it
+is far below anything the agents will ever sample (1e-123 to 1e-157 after 50,000 periods of
+``aid_delivery``), and a contract that makes the aligned outcome the unique equilibrium
+does not bring it back. :class:`Dynamics` describes such a scenario; :func:`dynamic_verdict`
+runs it (:func:`games.learning.simulate` under :func:`mechanisms.schedule`) and measures it
+(:func:`pareto.alignment_trajectory`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from games import Game, InvalidArgumentError
+from games.arguments import check_integer
+from games.learning import Learner, LearningRun, RewardSchedule, simulate
+from mechanisms.base import COST_LAYER, FigurePath, Mechanism
+from mechanisms.online import Scheduled, schedule
+from pareto import alignment_trajectory
+from pareto.frontier import outcome_labels
+from pareto.metrics import RELATIVE_TOLERANCE
+from pareto.plot import save_figure
+from pareto.trajectory import AlignmentTrajectory
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["Dynamics", "DynamicVerdict", "dynamic_verdict", "GameSwitch", "ALIGNED_BY"]
+
+#: How a session's window is judged aligned: ``"holistic"`` (Pareto-optimal and every
+#: value threshold met, with a value layer) or ``"thresholds"`` (every scored dimension at
+#: or above its threshold, for games without values).
+ALIGNED_BY = ("holistic", "thresholds")
+
+#: Outcomes listed in a verdict's text (the most played at the end).
+SHOWN_OUTCOMES = 3
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    """A learning scenario in which a mechanism is judged (for :func:`mechanisms.evaluate`
+    and :func:`mechanisms.compare`).
+
+    Parameters
+    ----------
+    learners : Learner or sequence of Learner
+        One learner for every player, or one per player (:mod:`games.learning`).
+    periods : int
+        Periods per session.
+    sessions : int
+        Independent sessions (seeded from ``seed``, identical on any executor).
+    seed : int or SeedSequence
+    switch_on : int
+        The period at which the mechanism is switched on (0: from the start). Before it the
+        learners play the game without the mechanism, e.g. learn to be selfish.
+    initial : sequence, optional
+        Starting strategies, as :func:`games.learning.simulate`'s ``initial`` (e.g. near
+        the selfish profile: ``[[1e-6, 1 - 1e-6], ...]``).
+    window : int, optional
+        Periods per measured window (default ``periods // 100``).
+    memory : int
+        The learners' state: the last ``memory`` joint actions.
+    executor : optional
+        Where the sessions run (:func:`games.parallel.run_tasks`).
+    name : str, optional
+        The label in tables (default: the learners' class names).
+    """
+
+    learners: Any
+    periods: int
+    sessions: int = 16
+    seed: Any = 0
+    switch_on: int = 0
+    initial: Any = None
+    window: int | None = None
+    memory: int = 0
+    executor: Any = field(default=None, compare=False)
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        learners = self.learners
+        if isinstance(learners, Learner):
+            learners = (learners,)
+        elif isinstance(learners, (str, bytes)) or not isinstance(learners, Sequence) \
+                or not learners or not all(isinstance(lr, Learner) for lr in learners):
+            raise InvalidArgumentError(
+                f"learners: expected a games.learning learner or a sequence of them, found "
+                f"{learners!r}")
+        else:
+            learners = tuple(learners)
+        object.__setattr__(self, "learners", learners if len(learners) > 1 else learners[0])
+        periods = check_integer(self.periods, "periods", 1)
+        object.__setattr__(self, "periods", periods)
+        object.__setattr__(self, "sessions", check_integer(self.sessions, "sessions", 1))
+        switch_on = check_integer(self.switch_on, "switch_on", 0)
+        if switch_on >= periods:
+            raise InvalidArgumentError(f"switch_on: expected a period before periods="
+                                       f"{periods}, found {switch_on}")
+        object.__setattr__(self, "switch_on", switch_on)
+        if self.window is not None:
+            window = check_integer(self.window, "window", 1)
+            if window > periods:
+                raise InvalidArgumentError(f"window: expected at most periods ({periods}), "
+                                           f"found {window}")
+            object.__setattr__(self, "window", window)
+        object.__setattr__(self, "memory", check_integer(self.memory, "memory", 0))
+        if self.name is not None and not isinstance(self.name, str):
+            raise InvalidArgumentError(f"name: expected a label or None, found {self.name!r}")
+
+    @property
+    def label(self) -> str:
+        """The name in tables."""
+        if self.name is not None:
+            return self.name
+        learners = self.learners if isinstance(self.learners, tuple) else (self.learners,)
+        return "/".join(dict.fromkeys(type(lr).__name__ for lr in learners))
+
+    def to_dict(self) -> dict[str, Any]:
+        learners = self.learners if isinstance(self.learners, tuple) else (self.learners,)
+        seed = self.seed if self.seed is None or isinstance(self.seed, int) else repr(self.seed)
+        initial = None if self.initial is None else np.asarray(
+            [np.atleast_1d(np.asarray(x, dtype=np.float64)) for x in self.initial],
+            dtype=object).tolist()
+        return {"name": self.label, "learners": [lr.to_dict() for lr in learners],
+                "periods": self.periods, "sessions": self.sessions, "seed": seed,
+                "switch_on": self.switch_on, "initial": initial, "window": self.window,
+                "memory": self.memory}
+
+
+class GameSwitch(RewardSchedule):
+    """A mechanism that reshapes the whole game (not outcome by outcome, e.g. a
+    third-party judge reading the value layer) but keeps its actions, switched on at
+    period ``switch_on``: the payoffs of ``mechanism.apply(game)`` from then on. The same
+    records and costs as :class:`mechanisms.Scheduled`."""
+
+    def __init__(self, mechanism: Mechanism, switch_on: int) -> None:
+        self.mechanism = mechanism
+        self.switch_on = switch_on
+
+    def start(self, game: Any, sessions: int) -> dict[str, Any]:
+        after = self.mechanism.apply(game)
+        if not isinstance(game, Game) or after.shape != game.shape \
+                or after.players != game.players or after.actions != game.actions:
+            raise InvalidArgumentError(f"mechanism: {self.mechanism!r} changes the game's "
+                                       f"shape, so it cannot be switched on in a run")
+        return {"base": np.asarray(game.float_payoffs, dtype=np.float64),
+                "shaped": np.asarray(after.float_payoffs, dtype=np.float64), "on": False}
+
+    def rewards(self, state: dict[str, Any], window: int, period: int,
+                last_frequencies: Any) -> tuple[np.ndarray, dict[str, Any]]:
+        on = int(period) >= self.switch_on
+        return (state["shaped"] if on else state["base"]), {**state, "on": on}
+
+    def record(self, state: dict[str, Any]) -> dict[str, bool]:
+        return {"on": bool(state["on"])}
+
+    def costs(self, game: Game, run: Any) -> np.ndarray:
+        """The operator's expected cost per period in each window of each session."""
+        unit = _cost_vector(self.mechanism.apply(game)) - _cost_vector(game)
+        on = np.array([bool(entry["on"]) for entry in run.schedule_log], dtype=np.float64)
+        return np.einsum("swa,a->sw", np.asarray(run.frequencies, dtype=np.float64), unit) \
+            * on[None, :]
+
+    def __repr__(self) -> str:
+        return f"GameSwitch({self.mechanism!r}, switch_on={self.switch_on})"
+
+
+def _cost_vector(game: Game) -> np.ndarray:
+    if COST_LAYER not in game.layers:
+        return np.zeros(int(np.prod(game.shape)))
+    return np.asarray(game.layers[COST_LAYER][0], dtype=np.float64).ravel()
+
+
+@dataclass(frozen=True, eq=False)
+class DynamicVerdict:
+    """What learners do once a mechanism is switched on (:func:`dynamic_verdict`).
+
+    Attributes
+    ----------
+    mechanism : Mechanism
+    dynamics : Dynamics
+    aligned_by : str
+        ``"holistic"`` with a value layer, else ``"thresholds"`` (see :data:`ALIGNED_BY`).
+    values_measured : bool
+    share_aligned : float or None
+        Share of sessions whose last window is holistically aligned (None when values were
+        not measured).
+    share_above_thresholds : float
+        Share of sessions whose last window has every dimension at or above its threshold.
+    realign_periods : ndarray (sessions,) of int
+        Periods from the switch-on to the start of the first window from which the session
+        stays aligned (by ``aligned_by``) to the end; 0 when aligned from the switch on,
+        -1 when it never settles aligned.
+    time_to_realign : int or None
+        The median of ``realign_periods`` across sessions, a session that never realigns
+        counting as infinitely slow (None when more than half never realign).
+    cost_per_period : float
+        The operator's expected net payment per period after the switch on (subsidies
+        paid minus fines collected), mean across sessions.
+    total_cost : float
+        The same summed over the run's periods, mean across sessions.
+    final_distribution : ndarray (joint actions,)
+        The last window's joint distribution, averaged across sessions (C order).
+    outcome_labels : tuple of str
+    trajectory : pareto.AlignmentTrajectory
+    run : games.learning.LearningRun
+    """
+
+    mechanism: Mechanism
+    dynamics: Dynamics
+    aligned_by: str
+    values_measured: bool
+    share_aligned: float | None
+    share_above_thresholds: float
+    realign_periods: np.ndarray
+    time_to_realign: int | None
+    cost_per_period: float
+    total_cost: float
+    final_distribution: np.ndarray
+    outcome_labels: tuple[str, ...]
+    trajectory: AlignmentTrajectory = field(repr=False)
+    run: LearningRun = field(repr=False)
+
+    @property
+    def share(self) -> float:
+        """The share of sessions ending aligned by ``aligned_by``."""
+        return self.share_aligned if self.share_aligned is not None \
+            else self.share_above_thresholds
+
+    @property
+    def realigns(self) -> bool:
+        """Whether a majority of sessions end aligned (by ``aligned_by``)."""
+        return self.share > 0.5
+
+    def top_outcomes(self, k: int = SHOWN_OUTCOMES) -> list[tuple[str, float]]:
+        """The ``k`` most played outcomes of the last window and their shares."""
+        order = np.argsort(-self.final_distribution, kind="stable")[:k]
+        return [(self.outcome_labels[i], float(self.final_distribution[i])) for i in order
+                if self.final_distribution[i] > 0]
+
+    def text(self) -> str:
+        d = self.dynamics
+        kind = "holistically aligned" if self.aligned_by == "holistic" \
+            else "with every dimension at or above its threshold (values not measured)"
+        when = "from the start" if d.switch_on == 0 else f"at period {d.switch_on}"
+        time = "never (most sessions)" if self.time_to_realign is None \
+            else f"{self.time_to_realign} periods (median)"
+        outcomes = "; ".join(f"({o}) {p:.2f}" for o, p in self.top_outcomes())
+        return (f"{d.label}, {d.sessions} sessions x {d.periods} periods, mechanism on "
+                f"{when}: {self.share:.2f} of sessions end {kind}; realigned after {time}; "
+                f"cost {self.cost_per_period:.4g} per period; last window: {outcomes}")
+
+    def __repr__(self) -> str:
+        share = "n/a" if self.share_aligned is None else f"{self.share_aligned:.2f}"
+        return (f"DynamicVerdict({self.mechanism!r} under {self.dynamics.label}: "
+                f"share aligned {share}, time to realign {self.time_to_realign})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mechanism": self.mechanism.to_dict(), "dynamics": self.dynamics.to_dict(),
+                "aligned_by": self.aligned_by, "values_measured": self.values_measured,
+                "share_aligned": self.share_aligned,
+                "share_above_thresholds": self.share_above_thresholds,
+                "realigns": self.realigns,
+                "realign_periods": [int(p) for p in self.realign_periods],
+                "time_to_realign": self.time_to_realign,
+                "cost_per_period": self.cost_per_period, "total_cost": self.total_cost,
+                "final_distribution": {label: float(p) for label, p in
+                                       zip(self.outcome_labels, self.final_distribution)}}
+
+    def _rows(self) -> list[tuple[str, str]]:
+        share = "n/a (values not measured)" if self.share_aligned is None \
+            else f"{self.share_aligned:.3g}"
+        return [("dynamics", self.dynamics.label),
+                ("sessions x periods", f"{self.dynamics.sessions} x {self.dynamics.periods}"),
+                ("switched on at period", str(self.dynamics.switch_on)),
+                ("share ending holistically aligned", share),
+                ("share ending above every threshold", f"{self.share_above_thresholds:.3g}"),
+                ("time to realign (median periods)",
+                 "never" if self.time_to_realign is None else str(self.time_to_realign)),
+                ("cost per period after switch-on", f"{self.cost_per_period:.4g}"),
+                ("last window", "; ".join(f"({o}) {p:.3g}" for o, p in self.top_outcomes()))]
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
+                       for k, v in self._rows())
+        return f"<table><caption>{html.escape(repr(self))}</caption>{rows}</table>"
+
+    def plot(self, path: FigurePath = None) -> Figure:
+        """The alignment trajectory (:meth:`pareto.AlignmentTrajectory.plot`) with the
+        switch-on marked. Returns the matplotlib Figure (saved atomically with ``path``)."""
+        fig = self.trajectory.plot()
+        for ax in fig.axes:
+            ax.axvline(max(self.dynamics.switch_on, 1), color="0.2", linewidth=1,
+                       label="mechanism on")
+        fig.axes[0].legend(fontsize="small")
+        if path is not None:
+            save_figure(fig, path)
+        return fig
+
+
+def _aligned(trajectory: AlignmentTrajectory) -> np.ndarray:
+    """(sessions, windows) bool: every dimension with a threshold at or above it."""
+    scores = trajectory.scores
+    ok = np.ones(scores.shape[:2], dtype=bool)
+    for k, d in enumerate(trajectory.dimensions):
+        if d in trajectory.thresholds:
+            column = scores[:, :, k]
+            finite = column[np.isfinite(column)]
+            span = float(finite.max() - finite.min()) if finite.size else 0.0
+            tol = RELATIVE_TOLERANCE * max(span, abs(trajectory.thresholds[d]))
+            ok &= column >= trajectory.thresholds[d] - tol
+    return ok & trajectory.valid
+
+
+def _settled_from(aligned: np.ndarray, first: int) -> np.ndarray:
+    """Per session, the first window >= ``first`` from which every window is aligned
+    (-1 if the last window is not aligned)."""
+    out = np.full(aligned.shape[0], -1, dtype=np.int64)
+    for s, row in enumerate(aligned):
+        if not row[-1]:
+            continue
+        misses = np.flatnonzero(~row[first:])
+        out[s] = first if len(misses) == 0 else first + int(misses[-1]) + 1
+    return out
+
+
+def dynamic_verdict(game: Game, mechanism: Mechanism, dynamics: Dynamics,
+                    thresholds: Any = "half") -> DynamicVerdict:
+    """Run ``dynamics`` on ``game`` with ``mechanism`` switched on at
+    ``dynamics.switch_on`` and measure the alignment of play against ``game`` (the
+    yardstick: the game's layers, before the mechanism's payments).
+
+    Parameters
+    ----------
+    game : Game
+    mechanism : Mechanism
+        Per-outcome mechanisms run through :func:`mechanisms.schedule`; others that keep
+        the game's actions (a third-party judge) through :class:`GameSwitch`.
+    dynamics : Dynamics
+    thresholds :
+        As in :func:`pareto.alignment_trajectory`.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A mechanism that changes the game's shape (repetition, reputation, networks), or
+        malformed arguments.
+    """
+    if not isinstance(game, Game):
+        raise InvalidArgumentError(f"game: a dynamic verdict needs a games.Game, found "
+                                   f"{type(game).__name__}")
+    if not isinstance(mechanism, Mechanism):
+        raise InvalidArgumentError(f"mechanism: expected a Mechanism, found "
+                                   f"{type(mechanism).__name__}")
+    if not isinstance(dynamics, Dynamics):
+        raise InvalidArgumentError(f"dynamics: expected a mechanisms.Dynamics, found "
+                                   f"{type(dynamics).__name__}")
+    if mechanism.per_outcome:
+        switch: Scheduled | GameSwitch = schedule(mechanism, start=dynamics.switch_on)
+    else:
+        after = mechanism.apply(game)
+        if after.shape != game.shape or after.players != game.players \
+                or after.actions != game.actions:
+            raise InvalidArgumentError(
+                f"mechanism: {mechanism!r} changes the game's shape or actions (to "
+                f"{after.actions}), so it cannot be switched on in a run of the game")
+        switch = GameSwitch(mechanism, dynamics.switch_on)
+    run = simulate(game, dynamics.learners, periods=dynamics.periods,
+                   sessions=dynamics.sessions, seed=dynamics.seed, memory=dynamics.memory,
+                   window=dynamics.window, executor=dynamics.executor, schedule=switch,
+                   initial=dynamics.initial, progress=False)
+    trajectory = alignment_trajectory(game, run, thresholds=thresholds)
+    above = _aligned(trajectory)
+    measured = trajectory.values_measured
+    aligned = trajectory.holistic & trajectory.valid if measured else above
+    ends = np.asarray(run.window_ends, dtype=np.int64)
+    starts = np.concatenate([[0], ends[:-1]])
+    first = int(np.searchsorted(starts, dynamics.switch_on, side="left"))
+    first = min(first, len(starts) - 1)
+    settled = _settled_from(aligned, first)
+    realign = np.where(settled >= 0,
+                       np.maximum(starts[np.maximum(settled, 0)] - dynamics.switch_on, 0), -1)
+    realign.flags.writeable = False
+    ordered = np.sort(np.where(realign >= 0, realign, np.iinfo(np.int64).max))
+    median = ordered[(len(ordered) - 1) // 2]
+    time_to_realign = None if median == np.iinfo(np.int64).max else int(median)
+    lengths = (ends - starts).astype(np.float64)
+    costs = switch.costs(game, run)
+    after = starts >= dynamics.switch_on
+    paid_after = float((costs[:, after] * lengths[after]).sum(axis=1).mean())
+    periods_after = float(lengths[after].sum())
+    final = np.asarray(trajectory.valid[:, -1], dtype=bool)
+    last = run.frequencies[:, -1]
+    played = last.sum(axis=1) > 0
+    # A session that stopped early: its last played window is its final distribution.
+    for s in np.flatnonzero(~played):
+        rows = np.flatnonzero(run.frequencies[s].sum(axis=1) > 0)
+        if len(rows):
+            last = last.copy()
+            last[s] = run.frequencies[s, rows[-1]]
+    distribution = last[final].mean(axis=0) if final.any() else np.zeros(last.shape[1])
+    distribution.flags.writeable = False
+    return DynamicVerdict(
+        mechanism=mechanism, dynamics=dynamics,
+        aligned_by="holistic" if measured else "thresholds", values_measured=measured,
+        share_aligned=float(aligned[:, -1].mean()) if measured else None,
+        share_above_thresholds=float(above[:, -1].mean()), realign_periods=realign,
+        time_to_realign=time_to_realign,
+        cost_per_period=paid_after / periods_after if periods_after else 0.0,
+        total_cost=float((costs * lengths).sum(axis=1).mean()),
+        final_distribution=distribution, outcome_labels=tuple(outcome_labels(game)),
+        trajectory=trajectory, run=run)

@@ -1,0 +1,141 @@
+"""The dynamic verdict on a mechanism (mechanisms.Dynamics, evaluate(dynamics=...))."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import games
+import mechanisms as M
+from games.learning import CrossLearning, QLearning
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+ALIGNED = ("need-based", "open airspace", "open airspace", "priority-to-need")
+DD = {"Player 1": "D", "Player 2": "D"}
+
+
+def _cross(switch_on=50_000, **kwargs):
+    return M.Dynamics(CrossLearning(step=0.01), periods=100_000, sessions=6, seed=1,
+                      switch_on=switch_on, name="cross-learning", **kwargs)
+
+
+def test_a_contract_does_not_revive_aligned_actions_cross_learning_let_die():
+    """Börgers & Sarin (1997): cross-learning's mean motion is the replicator, under which
+    an action that does worse decays geometrically. After 50,000 selfish periods the
+    aligned actions have probability below 1e-120, so the contract (statically: the aligned
+    outcome is the unique equilibrium) changes nothing; switched on from the start it
+    realigns every session. The static and dynamic verdicts disagree only in the first
+    case."""
+    g = games.catalog.aid_delivery()
+    contract = M.Contract(ALIGNED, damages=6)
+    late = M.evaluate(g, contract, dynamics=_cross())
+    assert late.after.holistic is True
+    v = late.dynamic
+    assert v.share_aligned == 0.0 and v.time_to_realign is None and not v.realigns
+    assert (v.realign_periods == -1).all()
+    assert v.top_outcomes(1)[0][0] == "visibility, citizens first, citizens first, cost-efficient"
+    first = v.run.final_profile()[0][:, 0]          # the NGO's need-based probability
+    assert (first < 1e-100).all()
+    assert v.cost_per_period < 0                     # the operator collects the damages
+    assert late.disagrees is True and len(late.disagreements) == 1
+    assert "Contract" in late.disagreements[0] and "0 of 6 sessions" in late.disagreements[0]
+    assert "Disagreement: Contract" in late.to_text()
+
+    early = M.evaluate(g, contract, dynamics=_cross(switch_on=0))
+    assert early.dynamic.share_aligned == 1.0 and early.dynamic.time_to_realign is not None
+    assert early.disagrees is False and early.disagreements == ()
+
+
+def test_started_near_the_selfish_profile_cross_learning_does_not_realign():
+    """Started with aligned probability 1e-6 (the selfish state, not learned), a contract
+    switched on from the start still realigns no session within 100,000 periods."""
+    g = games.catalog.aid_delivery()
+    d = _cross(switch_on=0, initial=[[1e-6, 1 - 1e-6]] * 4)
+    v = M.dynamic_verdict(g, M.Contract(ALIGNED, damages=6), d)
+    assert v.share_aligned == 0.0
+
+
+def test_a_penalty_switched_on_mid_run_makes_q_learners_cooperate():
+    """Q-learners in the PD defect (Q-learning ends at (D, D)); a fine of 3 on defection
+    makes cooperation dominant, and once it is switched on the learners cooperate."""
+    pd = games.catalog.prisoners_dilemma()
+    d = M.Dynamics(QLearning(alpha=0.1, discount=0.0, beta=5e-5), periods=60_000,
+                   sessions=6, seed=3, switch_on=30_000, window=1000)
+    v = M.dynamic_verdict(pd, M.Penalty(3, on=DD), d)
+    cc = v.run.frequencies[:, :, 0]                  # (C, C) share per window
+    assert cc[:, 25:30].mean() < 0.1 < 0.9 < cc[:, -5:].mean()
+    assert v.share_aligned is None and not v.values_measured    # no value layer
+    assert v.aligned_by == "thresholds" and v.share_above_thresholds == 1.0
+    assert v.time_to_realign is not None and 0 <= v.time_to_realign < 30_000
+    assert v.realigns
+    e = M.evaluate(pd, M.Penalty(3, on=DD), dynamics=d)
+    assert e.disagrees is None and e.disagreements == ()       # nothing to compare
+    assert "values not measured" in e.dynamic.text()
+
+
+def test_the_verdict_protocol():
+    pd = games.catalog.prisoners_dilemma()
+    d = M.Dynamics(QLearning(alpha=0.1, discount=0.0, beta=5e-4), periods=4000, sessions=2,
+                   seed=0, switch_on=2000, name="Q")
+    e = M.evaluate(pd, M.Penalty(3, on=DD), dynamics=[d, d])
+    assert len(e.dynamic_verdicts) == 2 and e.dynamic is e.dynamic_verdicts[0]
+    v = e.dynamic
+    data = json.loads(json.dumps(e.to_dict()))
+    assert data["dynamic"][0]["dynamics"]["switch_on"] == 2000
+    assert data["dynamic"][0]["share_aligned"] is None
+    assert set(json.loads(json.dumps(v.to_dict()))["final_distribution"]) == \
+        {"C, C", "C, D", "D, C", "D, D"}
+    assert abs(sum(v.to_dict()["final_distribution"].values()) - 1) < 1e-9
+    assert "<table>" in v._repr_html_() and "<table>" in e._repr_html_()
+    assert "Dynamic verdict: Q" in e.to_text() and "Q ending aligned" in repr(e)
+    c = M.compare(pd, [M.Penalty(3, on=DD)], dynamics=d)
+    assert "Dynamic verdicts" in c.to_text() and c.entries[0].dynamic[0].dynamics == d
+    assert json.loads(json.dumps(c.to_dict()))["mechanisms"][0]["dynamic"][0]["dynamics"] == "Q"
+    assert "<th>dynamics</th>" in c._repr_html_()
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+    plt.close(v.plot())
+
+
+def test_a_whole_game_mechanism_is_switched_on_too():
+    """A third-party judge reads the value layer (not per outcome) but keeps the actions:
+    it is switched on through GameSwitch, and pays at the aligned outcome."""
+    g = games.catalog.aid_delivery()
+    d = M.Dynamics(QLearning(alpha=0.1, discount=0.0, beta=5e-5), periods=20_000,
+                   sessions=2, seed=0, switch_on=0)
+    v = M.dynamic_verdict(g, M.ThirdPartyJudge(1), d)
+    assert v.cost_per_period > 0
+
+
+def test_malformed_dynamics_are_refused():
+    q = QLearning()
+    with pytest.raises(games.InvalidArgumentError, match="learners"):
+        M.Dynamics("q-learning", periods=10)
+    with pytest.raises(games.InvalidArgumentError, match="periods"):
+        M.Dynamics(q, periods=0)
+    with pytest.raises(games.InvalidArgumentError, match="switch_on"):
+        M.Dynamics(q, periods=10, switch_on=10)
+    with pytest.raises(games.InvalidArgumentError, match="window"):
+        M.Dynamics(q, periods=10, window=11)
+    with pytest.raises(games.InvalidArgumentError, match="sessions"):
+        M.Dynamics(q, periods=10, sessions=0)
+    pd = games.catalog.prisoners_dilemma()
+    with pytest.raises(games.InvalidArgumentError, match="dynamics"):
+        M.evaluate(pd, M.Penalty(3, on=DD), dynamics="Q-learning")
+    with pytest.raises(games.InvalidArgumentError, match="dynamics"):
+        M.compare(pd, [M.Penalty(3, on=DD)], dynamics=[])
+    with pytest.raises(games.InvalidArgumentError, match="shape"):
+        M.evaluate(pd, M.Repetition(0.9), dynamics=M.Dynamics(q, periods=10))
+    with pytest.raises(games.InvalidArgumentError, match="dynamics"):
+        M.dynamic_verdict(pd, M.Penalty(3, on=DD), "Q")
+
+
+def test_the_readme_dynamic_table_is_what_the_code_prints():
+    """The README's dynamic-verdict table is produced by the code shown above it (the
+    doctest in tests/test_readme.py runs it); here its disagreements are checked to be the
+    ones the text names."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Alignment over time"):]
+    named = re.findall(r"^- (\w+): some equilibrium is holistically aligned", section, re.M)
+    assert {"Contract", "Monitoring", "Penalty"} <= set(named)
