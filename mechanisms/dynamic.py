@@ -24,9 +24,9 @@ import numpy as np
 
 from games import Game, InvalidArgumentError
 from games.arguments import check_integer
-from games.learning import Learner, LearningRun, RewardSchedule, simulate
-from mechanisms.base import COST_LAYER, FigurePath, Mechanism
-from mechanisms.online import Scheduled, schedule
+from games.learning import Learner, LearningRun, simulate
+from mechanisms.base import FigurePath, Mechanism
+from mechanisms.online import schedule
 from pareto import alignment_trajectory
 from pareto.frontier import outcome_labels
 from pareto.metrics import RELATIVE_TOLERANCE
@@ -36,7 +36,7 @@ from pareto.trajectory import AlignmentTrajectory
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Dynamics", "DynamicVerdict", "dynamic_verdict", "GameSwitch", "ALIGNED_BY"]
+__all__ = ["Dynamics", "DynamicVerdict", "dynamic_verdict", "ALIGNED_BY"]
 
 #: How a session's window is judged aligned: ``"holistic"`` (Pareto-optimal and every
 #: value threshold met, with a value layer) or ``"thresholds"`` (every scored dimension at
@@ -136,50 +136,6 @@ class Dynamics:
                 "periods": self.periods, "sessions": self.sessions, "seed": seed,
                 "switch_on": self.switch_on, "initial": initial, "window": self.window,
                 "memory": self.memory}
-
-
-class GameSwitch(RewardSchedule):
-    """A mechanism that reshapes the whole game (not outcome by outcome, e.g. a
-    third-party judge reading the value layer) but keeps its actions, switched on at
-    period ``switch_on``: the payoffs of ``mechanism.apply(game)`` from then on. The same
-    records and costs as :class:`mechanisms.Scheduled`."""
-
-    def __init__(self, mechanism: Mechanism, switch_on: int) -> None:
-        self.mechanism = mechanism
-        self.switch_on = switch_on
-
-    def start(self, game: Any, sessions: int) -> dict[str, Any]:
-        after = self.mechanism.apply(game)
-        if not isinstance(game, Game) or after.shape != game.shape \
-                or after.players != game.players or after.actions != game.actions:
-            raise InvalidArgumentError(f"mechanism: {self.mechanism!r} changes the game's "
-                                       f"shape, so it cannot be switched on in a run")
-        return {"base": np.asarray(game.float_payoffs, dtype=np.float64),
-                "shaped": np.asarray(after.float_payoffs, dtype=np.float64), "on": False}
-
-    def rewards(self, state: dict[str, Any], window: int, period: int,
-                last_frequencies: Any) -> tuple[np.ndarray, dict[str, Any]]:
-        on = int(period) >= self.switch_on
-        return (state["shaped"] if on else state["base"]), {**state, "on": on}
-
-    def record(self, state: dict[str, Any]) -> dict[str, bool]:
-        return {"on": bool(state["on"])}
-
-    def costs(self, game: Game, run: Any) -> np.ndarray:
-        """The operator's expected cost per period in each window of each session."""
-        unit = _cost_vector(self.mechanism.apply(game)) - _cost_vector(game)
-        on = np.array([bool(entry["on"]) for entry in run.schedule_log], dtype=np.float64)
-        return np.einsum("swa,a->sw", np.asarray(run.frequencies, dtype=np.float64), unit) \
-            * on[None, :]
-
-    def __repr__(self) -> str:
-        return f"GameSwitch({self.mechanism!r}, switch_on={self.switch_on})"
-
-
-def _cost_vector(game: Game) -> np.ndarray:
-    if COST_LAYER not in game.layers:
-        return np.zeros(int(np.prod(game.shape)))
-    return np.asarray(game.layers[COST_LAYER][0], dtype=np.float64).ravel()
 
 
 @dataclass(frozen=True, eq=False)
@@ -345,8 +301,8 @@ def dynamic_verdict(game: Game, mechanism: Mechanism, dynamics: Dynamics,
     ----------
     game : Game
     mechanism : Mechanism
-        Per-outcome mechanisms run through :func:`mechanisms.schedule`; others that keep
-        the game's actions (a third-party judge) through :class:`GameSwitch`.
+        Any mechanism that keeps the game's players and actions, switched on through
+        :func:`mechanisms.schedule`.
     dynamics : Dynamics
     thresholds :
         As in :func:`pareto.alignment_trajectory`.
@@ -366,16 +322,7 @@ def dynamic_verdict(game: Game, mechanism: Mechanism, dynamics: Dynamics,
     if not isinstance(dynamics, Dynamics):
         raise InvalidArgumentError(f"dynamics: expected a mechanisms.Dynamics, found "
                                    f"{type(dynamics).__name__}")
-    if mechanism.per_outcome:
-        switch: Scheduled | GameSwitch = schedule(mechanism, start=dynamics.switch_on)
-    else:
-        after = mechanism.apply(game)
-        if after.shape != game.shape or after.players != game.players \
-                or after.actions != game.actions:
-            raise InvalidArgumentError(
-                f"mechanism: {mechanism!r} changes the game's shape or actions (to "
-                f"{after.actions}), so it cannot be switched on in a run of the game")
-        switch = GameSwitch(mechanism, dynamics.switch_on)
+    switch = schedule(mechanism, start=dynamics.switch_on)
     run = simulate(game, dynamics.learners, periods=dynamics.periods,
                    sessions=dynamics.sessions, seed=dynamics.seed, memory=dynamics.memory,
                    window=dynamics.window, executor=dynamics.executor, schedule=switch,

@@ -32,7 +32,7 @@ from games.arguments import check_integer, check_real
 from mechanisms.base import COST_LAYER, Mechanism, check_target, jsonable
 from mechanisms.incentives import Penalty
 
-__all__ = ["schedule", "Scheduled", "Regulator"]
+__all__ = ["schedule", "Scheduled", "Regulator", "cost_per_outcome"]
 
 
 def _stages(game: Any) -> tuple[list[Game], bool]:
@@ -62,7 +62,7 @@ def _window_costs(frequencies: np.ndarray, unit_cost: np.ndarray, scale: np.ndar
     return scale * np.einsum("swa,a->sw", frequencies, unit_cost)
 
 
-def _cost_vector(game: Game) -> np.ndarray:
+def cost_per_outcome(game: Game) -> np.ndarray:
     """The operator's cost per joint action (0 where the game has no cost layer)."""
     if COST_LAYER not in game.layers:
         return np.zeros(int(np.prod(game.shape)))
@@ -88,8 +88,10 @@ def _check_run(run: Any, n_joint: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Scheduled:
-    """A per-outcome mechanism in force from period ``switch_on`` to ``switch_off``
-    (None: to the end). Build it with :func:`schedule`."""
+    """A mechanism in force from period ``switch_on`` to ``switch_off`` (None: to the
+    end). Build it with :func:`schedule`. Any mechanism that keeps the game's players and
+    actions works: the run reads the whole reshaped game, so a mechanism need not be
+    per-outcome (a third-party judge reading the value layer works too)."""
 
     mechanism: Mechanism
     switch_on: int = 0
@@ -99,11 +101,6 @@ class Scheduled:
         if not isinstance(self.mechanism, Mechanism):
             raise InvalidArgumentError(f"mechanism: expected a Mechanism, found "
                                        f"{type(self.mechanism).__name__}")
-        if not self.mechanism.per_outcome:
-            raise InvalidArgumentError(
-                f"mechanism: expected a per-outcome mechanism (one that reshapes each "
-                f"period's rewards), found {self.mechanism!r}, which changes the game's "
-                f"structure")
         object.__setattr__(self, "switch_on", check_integer(self.switch_on, "start", 0))
         if self.switch_off is not None:
             stop = check_integer(self.switch_off, "stop", 0)
@@ -125,12 +122,14 @@ class Scheduled:
         base, shaped, cost = [], [], []
         for stage in stages:
             after = self.mechanism.apply(stage)
-            if after.shape != stage.shape or after.players != stage.players:
-                raise InvalidArgumentError(f"mechanism: {self.mechanism!r} changes the game's "
-                                           f"shape, so it cannot reshape rewards in a run")
+            if after.shape != stage.shape or after.players != stage.players \
+                    or after.actions != stage.actions:
+                raise InvalidArgumentError(
+                    f"mechanism: {self.mechanism!r} changes the game's players or actions, "
+                    f"so it cannot be switched on in a run of the game")
             base.append(np.asarray(stage.float_payoffs, dtype=np.float64))
             shaped.append(np.asarray(after.float_payoffs, dtype=np.float64))
-            cost.append(_cost_vector(after) - _cost_vector(stage))
+            cost.append(cost_per_outcome(after) - cost_per_outcome(stage))
         return {"base": _stacked(base, markov), "shaped": _stacked(shaped, markov),
                 "cost": _stacked(cost, markov), "on": False}
 
@@ -151,7 +150,7 @@ class Scheduled:
         it was on, 0 while it was off (stateless games)."""
         if not isinstance(game, Game):
             raise InvalidArgumentError("game: costs are computed for a games.Game")
-        unit = _cost_vector(self.mechanism.apply(game)) - _cost_vector(game)
+        unit = cost_per_outcome(self.mechanism.apply(game)) - cost_per_outcome(game)
         frequencies = _check_run(run, unit.size)
         on = np.array([bool(entry["on"]) for entry in run.schedule_log], dtype=np.float64)
         return _window_costs(frequencies, unit, np.broadcast_to(on, frequencies.shape[:2]))
@@ -175,8 +174,8 @@ def schedule(mechanism: Mechanism, start: int = 0, stop: int | None = None) -> S
     Parameters
     ----------
     mechanism : Mechanism
-        A per-outcome mechanism (``mechanism.per_outcome``): penalties, subsidies,
-        contracts, monitoring, redistribution, kinship, ...
+        Any mechanism that keeps the game's players and actions: penalties, subsidies,
+        contracts, monitoring, redistribution, kinship, a third-party judge, ...
     start, stop : int
         Periods; the switch happens at the first window boundary at or after them.
 
@@ -265,7 +264,7 @@ class Regulator:
         unit = Penalty(1, on=self.on).apply(game)
         base = np.asarray(game.float_payoffs, dtype=np.float64)
         per_fine = np.asarray(unit.float_payoffs, dtype=np.float64) - base
-        return base, per_fine, _cost_vector(unit) - _cost_vector(game), score
+        return base, per_fine, cost_per_outcome(unit) - cost_per_outcome(game), score
 
     # -- the reward-schedule protocol ---------------------------------------------------
 

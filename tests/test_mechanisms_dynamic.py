@@ -100,7 +100,7 @@ def test_the_verdict_protocol():
 
 def test_a_whole_game_mechanism_is_switched_on_too():
     """A third-party judge reads the value layer (not per outcome) but keeps the actions:
-    it is switched on through GameSwitch, and pays at the aligned outcome."""
+    it is switched on like any other mechanism, and pays at the aligned outcome."""
     g = games.catalog.aid_delivery()
     d = M.Dynamics(QLearning(alpha=0.1, discount=0.0, beta=5e-5), periods=20_000,
                    sessions=2, seed=0, switch_on=0)
@@ -125,7 +125,7 @@ def test_malformed_dynamics_are_refused():
         M.evaluate(pd, M.Penalty(3, on=DD), dynamics="Q-learning")
     with pytest.raises(games.InvalidArgumentError, match="dynamics"):
         M.compare(pd, [M.Penalty(3, on=DD)], dynamics=[])
-    with pytest.raises(games.InvalidArgumentError, match="shape"):
+    with pytest.raises(games.InvalidArgumentError, match="players or actions"):
         M.evaluate(pd, M.Repetition(0.9), dynamics=M.Dynamics(q, periods=10))
     with pytest.raises(games.InvalidArgumentError, match="dynamics"):
         M.dynamic_verdict(pd, M.Penalty(3, on=DD), "Q")

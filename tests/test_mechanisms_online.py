@@ -60,8 +60,8 @@ def test_the_operator_collects_the_fines_only_in_windows_under_the_mechanism():
 
 
 def test_a_schedule_refuses_what_cannot_reshape_rewards():
-    with pytest.raises(games.InvalidArgumentError, match="per-outcome"):
-        M.schedule(M.Repetition(0.9))
+    with pytest.raises(games.InvalidArgumentError, match="players or actions"):
+        M.schedule(M.Repetition(0.9)).start(prisoners_dilemma(), 1)
     with pytest.raises(games.InvalidArgumentError, match="stop: expected a period after"):
         M.schedule(M.Penalty(1, on=DD), start=10, stop=10)
     with pytest.raises(games.InvalidArgumentError, match="start"):
