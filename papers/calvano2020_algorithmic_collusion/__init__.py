@@ -123,11 +123,13 @@ def consumer_surplus(mk: Market, run: Any) -> dict[str, Any]:
     10%-90% band (a converged session keeps its last window's play), and its final mean."""
     trajectory = pareto.alignment_trajectory(mk.market_game, run)
     k = trajectory.criteria.index(f"value: {CONSUMER_SURPLUS}")
-    scores = trajectory.criterion_scores[:, :, k]
+    # Up to the last window any session played (a schedule keeps windows to the cap).
+    last = int(np.flatnonzero(trajectory.played.any(axis=0)).max()) + 1
+    scores = trajectory.criterion_scores[:, :last, k]
     with np.errstate(all="ignore"):
         low, high = np.nanquantile(scores, [0.1, 0.9], axis=0)
-    return {"window_ends": trajectory.window_ends.tolist(),
-            "mean": trajectory.criterion_mean[:, k].tolist(),
+    return {"window_ends": trajectory.window_ends[:last].tolist(),
+            "mean": trajectory.criterion_mean[:last, k].tolist(),
             "q10": low.tolist(), "q90": high.tolist(),
             "final": float(np.nanmean(scores[:, -1]))}
 
