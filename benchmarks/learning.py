@@ -81,7 +81,7 @@ def reference_learn(profits, states, n_states, m, n, alpha, beta, delta, window,
 
     q (n, n_states, m) is updated in place; returns (periods, converged, last joint
     action)."""
-    np.random.seed(seed)  # noqa: NPY002 - numba supports the legacy generator
+    np.random.seed(seed)
     greedy = np.zeros((n, n_states), dtype=np.int64)
     for i in range(n):
         for s in range(n_states):
@@ -91,7 +91,7 @@ def reference_learn(profits, states, n_states, m, n, alpha, beta, delta, window,
                     best = a
             greedy[i, s] = best
     n_joint = profits.shape[0]
-    joint = np.random.randint(0, n_joint)  # noqa: NPY002
+    joint = np.random.randint(0, n_joint)
     action = np.zeros(n, dtype=np.int64)
     decay = math.exp(-beta)
     eps = 1.0
@@ -103,8 +103,8 @@ def reference_learn(profits, states, n_states, m, n, alpha, beta, delta, window,
         new_joint = 0
         for i in range(n):
             s = states[i, joint]
-            if np.random.random() < eps:  # noqa: NPY002
-                a = np.random.randint(0, m)  # noqa: NPY002
+            if np.random.random() < eps:
+                a = np.random.randint(0, m)
             else:
                 a = greedy[i, s]
             action[i] = a
@@ -115,7 +115,7 @@ def reference_learn(profits, states, n_states, m, n, alpha, beta, delta, window,
             a = action[i]
             reward = profits[new_joint, i]
             if detection > 0.0 and fines[new_joint, i] > 0.0:
-                if np.random.random() < detection:  # noqa: NPY002
+                if np.random.random() < detection:
                     reward -= fines[new_joint, i]
             s_next = states[i, new_joint]
             target = reward + delta * q[i, s_next, greedy[i, s_next]]
