@@ -4,8 +4,9 @@ Two Q-learning firms in Calvano et al.'s repeated logit Bertrand market (15 pric
 one-period memory, alpha = 0.15, beta = 4e-6, delta = 0.95) learn, without communicating,
 to price well above the one-shot Nash price: the average profit gain Delta is about 0.85,
 and a deviation is punished by a price war followed by a return to the pre-deviation
-prices. Mechanisms (a fine with detection, opacity of rivals' prices, a price cap, more
-competitors) bring Delta toward 0.
+prices. Mechanisms (a fine on overcharges with detection, from the start or switched on
+mid-run, a price cap, more competitors) bring Delta toward 0, and consumer surplus (the
+market's value layer) back toward its competitive level.
 
 Reference: Calvano, E., Calzolari, G., Denicolò, V. & Pastorello, S. (2020). Artificial
 intelligence, algorithmic pricing, and collusion. American Economic Review 110(10),
