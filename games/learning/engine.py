@@ -44,7 +44,7 @@ from games.parallel import PROGRESS_DELAY, child_seeds, run_tasks
 __all__ = ["simulate", "is_markov_game", "game_payoffs", "CHECKPOINT_VERSION"]
 
 #: Format version of checkpoint files.
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2
 
 #: Most batches a run is split into (the batch size depends on ``sessions`` only, so a
 #: resumed run splits the same way).
@@ -304,8 +304,10 @@ def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray]) -> dict[st
     sess[:, 2] = -1
     sess[:, 5] = -1
     last_r = np.zeros((b, n))
-    freq = np.zeros((b, n_windows, n_ms, n_joint))
-    mean_rewards = np.zeros((b, n_windows, n))
+    # Grown window by window: when every session stops early (convergence) the windows
+    # after the last one played are never allocated.
+    freq = np.zeros((b, min(n_windows, 16), n_ms, n_joint))
+    mean_rewards = np.zeros((b, freq.shape[1], n))
     schedule = plan.schedule
     sched_state = schedule.start(plan.game, b) if schedule is not None else None
     log = []
@@ -326,6 +328,10 @@ def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray]) -> dict[st
                        plan.init_p, t0, t1, plan.stable_w, plan.cap, rng, lstate, greedy,
                        sess, last_r, counts, rsum, played)
         rows = np.maximum(played, 1)
+        if w == freq.shape[1]:
+            grown = min(n_windows, 2 * w)
+            freq = np.concatenate([freq, np.zeros((b, grown - w, n_ms, n_joint))], axis=1)
+            mean_rewards = np.concatenate([mean_rewards, np.zeros((b, grown - w, n))], axis=1)
         freq[:, w] = counts / rows[:, None, None]
         mean_rewards[:, w] = rsum / rows[:, None]
         if schedule is not None:
@@ -342,13 +348,17 @@ def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray]) -> dict[st
         t0 = t1
         if not (sess[:, 4] == 0).any() and schedule is None:
             break
+    played_windows = w + 1
+    freq, mean_rewards = freq[:, :played_windows], mean_rewards[:, :played_windows]
     policies = np.zeros((b, n, int(plan.n_act.max())))
     final_policies(plan.kinds, plan.params, plan.n_act, plan.state_off, plan.act_off,
                    plan.joint_actions, pay, plan.n_mem, plan.init_p, t0, lstate, greedy, sess,
                    policies)
     return {"start": start, "frequencies": freq, "mean_rewards": mean_rewards,
             "status": sess[:, 4].copy(), "convergence_period": sess[:, 5].copy(),
-            "final_policies": policies, "schedule_log": log}
+            "final_policies": policies, "schedule_log": log,
+            "final_greedy": greedy.astype(np.int16 if plan.n_act.max() < 2 ** 15 else np.int64),
+            "final_state": sess[:, 0] * plan.n_mem + sess[:, 1]}
 
 
 def _load_checkpoint(path: Path, fingerprint: str) -> dict[int, dict[str, Any]]:
@@ -634,24 +644,35 @@ def _concatenate_records(records: list[Any]) -> Any:
     return records
 
 
+def _padded(arrays: list[np.ndarray], length: int) -> np.ndarray:
+    """Concatenate per-batch (b, windows, ...) arrays over sessions, padding each with
+    all-zero windows (not played) to ``length`` windows."""
+    return np.concatenate([np.concatenate(
+        [a, np.zeros((a.shape[0], length - a.shape[1]) + a.shape[2:])], axis=1)
+        if a.shape[1] < length else a for a in arrays])
+
+
 def _assemble(game: Any, learners: tuple, plan: _Plan, batches: list[dict[str, Any]],
               periods: int, window: int, sessions: int, seed: Any, memory: int, markov: bool,
               scheduled: bool, resumed: int) -> LearningRun:
-    joint_state = np.concatenate([b["frequencies"] for b in batches])
+    # Windows after every session stopped were not played and are left out.
+    n_windows = max(b["frequencies"].shape[1] for b in batches)
+    joint_state = _padded([b["frequencies"] for b in batches], n_windows)
     status = np.concatenate([b["status"] for b in batches])
     log = None
     if scheduled:
-        n_windows = len(plan.window_ends)
         log = [_concatenate_records([b["schedule_log"][w] if w < len(b["schedule_log"])
                                      else None for b in batches]) for w in range(n_windows)]
     return LearningRun(
         game=game, learners=learners, periods=periods, window=window, sessions=sessions,
-        seed=seed, memory=memory, window_ends=plan.window_ends.copy(),
+        seed=seed, memory=memory, window_ends=plan.window_ends[:n_windows].copy(),
         frequencies=joint_state.sum(axis=2),
-        mean_rewards=np.concatenate([b["mean_rewards"] for b in batches]),
+        mean_rewards=_padded([b["mean_rewards"] for b in batches], n_windows),
         converged=status == STATUS_CONVERGED,
         convergence_period=np.concatenate([b["convergence_period"] for b in batches]),
         final_policies=np.concatenate([b["final_policies"] for b in batches]),
+        final_greedy=np.concatenate([b["final_greedy"] for b in batches]),
+        final_state=np.concatenate([b["final_state"] for b in batches]),
         state_frequencies=joint_state.sum(axis=3) if markov else None,
         joint_state_frequencies=joint_state if markov else None,
         schedule_log=log, resumed_sessions=resumed)

@@ -52,7 +52,9 @@ class LearningRun:
         Period count at the end of each window.
     frequencies : ndarray (sessions, n_windows, n_joint)
         Each window's empirical joint-action distribution (joint actions in C order over
-        the game's shape); all-zero rows for windows after a session stopped.
+        the game's shape); all-zero rows for windows after a session stopped. Windows
+        after every session stopped (converged or capped) are left out, so
+        ``len(window_ends)`` may be less than ``periods / window``.
     state_frequencies, joint_state_frequencies : ndarray or None
         Markov games: the share of periods in each state, and per (state, joint action).
     mean_rewards : ndarray (sessions, n_windows, n_players)
@@ -62,6 +64,13 @@ class LearningRun:
         Period at which a session converged (-1 if it did not).
     final_policies : ndarray (sessions, n_players, max actions)
         Each agent's policy at the end (see :meth:`final_profile`).
+    final_greedy : ndarray (sessions, n_players, n_states) or None
+        Each Q-learner's greedy action (the first maximum of its Q-values) in every state
+        at the end (state = Markov state x ``n_joint ** memory`` + memory, the memory
+        being the last joint actions in base ``n_joint``, the latest the lowest digit);
+        zeros for other learners.
+    final_state : ndarray (sessions,) or None
+        Each session's state at the end (with ``memory=1``: its last joint action).
     schedule_log : list or None
         Per window, the reward schedule's records (concatenated across batches).
     resumed_sessions : int
@@ -85,6 +94,8 @@ class LearningRun:
     joint_state_frequencies: np.ndarray | None = field(default=None, repr=False)
     schedule_log: list | None = field(default=None, repr=False)
     resumed_sessions: int = 0
+    final_greedy: np.ndarray | None = field(default=None, repr=False)
+    final_state: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -130,6 +141,8 @@ class LearningRun:
             "joint_state_frequencies": _json_value(self.joint_state_frequencies),
             "schedule_log": _json_value(self.schedule_log),
             "resumed_sessions": self.resumed_sessions,
+            "final_greedy": _json_value(self.final_greedy),
+            "final_state": _json_value(self.final_state),
         }
 
     def __repr__(self) -> str:

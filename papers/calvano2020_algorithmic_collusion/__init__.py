@@ -4,8 +4,9 @@ Two Q-learning firms in Calvano et al.'s repeated logit Bertrand market (15 pric
 one-period memory, alpha = 0.15, beta = 4e-6, delta = 0.95) learn, without communicating,
 to price well above the one-shot Nash price: the average profit gain Delta is about 0.85,
 and a deviation is punished by a price war followed by a return to the pre-deviation
-prices. Mechanisms (a fine with detection, opacity of rivals' prices, a price cap, more
-competitors) bring Delta toward 0.
+prices. Mechanisms (a fine on overcharges with detection, from the start or switched on
+mid-run, a price cap, more competitors) bring Delta toward 0, and consumer surplus (the
+market's value layer) back toward its competitive level.
 
 Reference: Calvano, E., Calzolari, G., Denicolò, V. & Pastorello, S. (2020). Artificial
 intelligence, algorithmic pricing, and collusion. American Economic Review 110(10),
@@ -21,10 +22,16 @@ from typing import Any
 
 import numpy as np
 
+import pareto
 from games.catalog import bertrand_benchmarks
 from games.palette import colour
-from games.parallel import run_tasks
-from papers.calvano2020_algorithmic_collusion.model import market, session_task
+from papers.calvano2020_algorithmic_collusion.model import (
+    CONSUMER_SURPLUS,
+    Market,
+    analyse,
+    learn,
+    market,
+)
 from papers.common import finish, new_figure, save_figure
 
 __all__ = ["run", "experiments", "summarise", "NAME"]
@@ -36,6 +43,14 @@ FULL_SESSIONS = (1000, 100)
 REDUCED_SESSIONS = (10, 2)
 #: The price cap of the cap experiment: a quarter of the way from p^N to p^M.
 CAP_FRACTION = 0.25
+#: The mid-run experiment: the strong fine switched on at this period (collusion is being
+#: learned: epsilon = exp(-4) = 0.018), and its period cap (the run's schedule keeps every
+#: window until the cap, so the cap bounds its memory; sessions converge long before).
+SWITCH_ON = 1_000_000
+MID_RUN_CAP = 20_000_000
+#: Periods per summary window of the runs (the consumer-surplus trajectory).
+TRAJECTORY_WINDOW = 250_000
+MID_RUN = "penalty (fine 2x overcharge, detection 0.5) switched on at period 1,000,000"
 
 
 def experiments() -> dict[str, dict[str, Any]]:
@@ -47,7 +62,8 @@ def experiments() -> dict[str, dict[str, Any]]:
         "baseline": {},
         "penalty (fine 2x overcharge, detection 0.1)": {"fine": 2.0, "detection": 0.1},
         "penalty (fine 2x overcharge, detection 0.5)": {"fine": 2.0, "detection": 0.5},
-        "opacity (rivals' prices not observed)": {"observe_rivals": False},
+        MID_RUN: {"fine": 2.0, "detection": 0.5, "switch_on": SWITCH_ON,
+                  "max_periods": MID_RUN_CAP},
         f"price cap (p^N + {CAP_FRACTION} (p^M - p^N))":
             {"price_cap": pn + CAP_FRACTION * (pm - pn)},
         "three firms": {"n_firms": 3},
@@ -82,7 +98,6 @@ def summarise(sessions: list[dict[str, Any]], nash_price: float) -> dict[str, An
         "sessions": n,
         "converged": int(sum(s["converged"] for s in sessions)),
         "mean_periods": float(np.mean([s["periods"] for s in sessions])),
-        "mean_seconds": float(np.mean([s["seconds"] for s in sessions])),
         "delta": float(gains.mean()),
         "delta_sd": float(gains.std(ddof=1)) if n > 1 else 0.0,
         "delta_quartiles": [float(x) for x in np.percentile(gains, [25, 50, 75])],
@@ -103,6 +118,33 @@ def summarise(sessions: list[dict[str, Any]], nash_price: float) -> dict[str, An
     }
 
 
+def consumer_surplus(mk: Market, run: Any) -> dict[str, Any]:
+    """The consumer surplus along the run (the market game's value layer, measured by
+    :func:`pareto.alignment_trajectory`): per window the mean over sessions and the
+    10%-90% band (a converged session keeps its last window's play), and its final mean."""
+    trajectory = pareto.alignment_trajectory(mk.market_game, run)
+    k = trajectory.criteria.index(f"value: {CONSUMER_SURPLUS}")
+    # Up to the last window any session played (a schedule keeps windows to the cap).
+    last = int(np.flatnonzero(trajectory.played.any(axis=0)).max()) + 1
+    scores = trajectory.criterion_scores[:, :last, k]
+    with np.errstate(all="ignore"):
+        low, high = np.nanquantile(scores, [0.1, 0.9], axis=0)
+    return {"window_ends": trajectory.window_ends[:last].tolist(),
+            "mean": trajectory.criterion_mean[:last, k].tolist(),
+            "q10": low.tolist(), "q90": high.tolist(),
+            "final": float(np.nanmean(scores[:, -1]))}
+
+
+def _benchmark_surplus(mk: Market) -> dict[str, float]:
+    """Consumer surplus with every firm at the grid price nearest p^N, and nearest p^M."""
+    surplus = np.asarray(mk.market_game.layers["value"][0], dtype=float)
+    out = {}
+    for name, price in (("nash", mk.nash_price), ("monopoly", mk.monopoly_price)):
+        a = int(np.argmin(np.abs(mk.prices - price)))
+        out[name] = float(surplus[(a,) * mk.n_firms])
+    return out
+
+
 def run(full: bool = False, seed: int = 0, executor: Any = None,
         out: str | os.PathLike[str] | None = None, *, sessions: int | None = None,
         mechanism_sessions: int | None = None) -> dict[str, Any]:
@@ -115,11 +157,12 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
         10 and 2, with every learning constant (the 100,000-period window included) as
         published: fewer sessions, not shorter ones.
     seed : int
-        Root seed; the k-th session (baseline first, then each mechanism in the order of
-        :func:`experiments`) gets the k-th child of ``numpy.random.SeedSequence(seed)``.
+        Root seed; experiment e (in the order of :func:`experiments`) runs
+        :func:`games.learning.simulate` with the e-th child of
+        ``numpy.random.SeedSequence(seed)``, whose children seed its sessions.
     executor : Executor or name, optional
-        Passed to :func:`games.parallel.run_tasks` (a Dask ``Client.get_executor()``
-        works); one session per task.
+        Passed to :func:`games.learning.simulate` (a Dask ``Client.get_executor()``
+        works); batches of sessions are its tasks.
     out : path, optional
         A folder to write ``calvano2020_algorithmic_collusion.png`` into.
     sessions, mechanism_sessions : int, optional
@@ -129,28 +172,30 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
     n_base, n_mech = FULL_SESSIONS if full else REDUCED_SESSIONS
     n_base = sessions or n_base
     n_mech = mechanism_sessions or n_mech
-    markets = {label: market(label=label, **kwargs) for label, kwargs in experiments().items()}
-    counts = {label: (n_base if label == "baseline" else n_mech) for label in markets}
-    tasks = [markets[label] for label in markets for _ in range(counts[label])]
-    # One call for every session of every experiment: one pool, one progress bar; task k
-    # gets the k-th child seed of ``seed`` whatever executor runs it.
-    runs = run_tasks(session_task, tasks, seed=seed, executor=executor,
-                     chunksize=max(1, min(8, len(tasks) // 64)),
-                     description="Calvano et al.: Q-learning sessions")
     results: dict[str, dict[str, Any]] = {}
-    position = 0
-    for label, kwargs in experiments().items():
-        mk = markets[label]
-        summary = summarise(runs[position:position + counts[label]], mk.nash_price)
-        position += counts[label]
+    surplus: dict[str, dict[str, Any]] = {}
+    markets: dict[str, Market] = {}
+    for e, (label, kwargs) in enumerate(experiments().items()):
+        mk = markets[label] = market(label=label, **kwargs)
+        count = n_base if label == "baseline" else n_mech
+        clock = time.perf_counter()
+        learning = learn(mk, count, np.random.SeedSequence(seed, spawn_key=(e,)), executor,
+                         trajectory_window=TRAJECTORY_WINDOW)
+        seconds = time.perf_counter() - clock
+        summary = summarise([r.to_dict() for r in analyse(mk, learning)], mk.nash_price)
+        summary["seconds"] = seconds
         if kwargs.get("price_cap") is not None:
-            top = int(np.argmax(mk.prices))
+            top = mk.m - 1
             k = top * mk.m + top
             summary["delta_ceiling"] = float(
                 (mk.profits[k, 0] - mk.nash_profit) / (mk.monopoly_profit - mk.nash_profit))
         summary["parameters"] = {k: (float(v) if isinstance(v, float) else v)
                                  for k, v in kwargs.items()}
+        if mk.n_firms == 2:
+            surplus[label] = consumer_surplus(mk, learning)
+            summary["consumer_surplus"] = surplus[label]["final"]
         results[label] = summary
+        del learning
     baseline_market = markets["baseline"]
     base = results["baseline"]
     quantities = {k: base[k] for k in (
@@ -162,31 +207,41 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
     for label, summary in results.items():
         if label not in ("baseline", "three firms", "impatient firms (delta = 0.35)"):
             quantities[f"delta: {label}"] = summary["delta"]
+    quantities["consumer_surplus"] = surplus["baseline"]["final"]
+    bench_surplus = _benchmark_surplus(baseline_market)
     summary_text = "Delta by experiment (mean over sessions, sd):\n" + "\n".join(
         f"  {label:<48} {s['delta']:7.3f}  ({s['delta_sd']:.3f}, {s['sessions']} sessions)"
         for label, s in results.items())
     ir = np.array(base["impulse_mean_prices"])
     summary_text += ("\nImpulse response (mean prices, deviator / rival), tau = 0..8:\n  " +
                      "  ".join(f"{a:.3f}/{b:.3f}" for a, b in ir[:9, :2]))
+    summary_text += (f"\nConsumer surplus at convergence: baseline "
+                     f"{surplus['baseline']['final']:.4f}, with the fine switched on mid-run "
+                     f"{surplus[MID_RUN]['final']:.4f} (all firms at p^N: "
+                     f"{bench_surplus['nash']:.4f}, at p^M: {bench_surplus['monopoly']:.4f})")
     details = {"summary": summary_text, "experiments": results,
+               "consumer_surplus": surplus,
                "benchmarks": {"nash_price": baseline_market.nash_price,
                               "monopoly_price": baseline_market.monopoly_price,
                               "nash_profit": baseline_market.nash_profit,
                               "monopoly_profit": baseline_market.monopoly_profit,
+                              "consumer_surplus_nash": bench_surplus["nash"],
+                              "consumer_surplus_monopoly": bench_surplus["monopoly"],
                               "grid": baseline_market.prices.tolist()},
                "sessions": {"baseline": n_base, "mechanism": n_mech}}
     figures = []
     if out is not None:
-        figures.append(plot(results, baseline_market,
+        figures.append(plot(results, surplus, baseline_market,
                             os.path.join(os.fspath(out), f"{NAME}.png")))
     return finish(NAME, quantities, details, full=full, seed=seed, started=started,
                   figures=figures)
 
 
-def plot(results: dict[str, dict[str, Any]], mk: Any, path: str) -> str:
-    """Three panels: Delta over baseline sessions' converged prices, the mean impulse
-    response, Delta by mechanism."""
-    fig, axes = new_figure(1, 3, figsize=(15, 4.2))
+def plot(results: dict[str, dict[str, Any]], surplus: dict[str, dict[str, Any]], mk: Market,
+         path: str) -> str:
+    """Four panels: the baseline sessions' converged prices, the mean impulse response,
+    Delta by mechanism, and the consumer surplus along the runs."""
+    fig, axes = new_figure(1, 4, figsize=(20, 4.2))
     base = results["baseline"]
     h = base["price_histogram"]
     edges = np.array(h["edges"])
@@ -209,12 +264,10 @@ def plot(results: dict[str, dict[str, Any]], mk: Any, path: str) -> str:
     labels = list(results)
     values = [results[k]["delta"] for k in labels]
     axes[2].barh(range(len(labels)), values, color=colour(1))
-    short = {"baseline": "baseline", "three firms": "three firms"}
+    short = {"baseline": "baseline", "three firms": "three firms", MID_RUN: "fine 0.5, mid-run"}
     for k in labels:
-        if k.startswith("penalty"):
+        if k.startswith("penalty") and k != MID_RUN:
             short[k] = "fine, detection " + k.rsplit(" ", 1)[-1].rstrip(")")
-        elif k.startswith("opacity"):
-            short[k] = "opacity"
         elif k.startswith("price cap"):
             short[k] = "price cap"
         elif k.startswith("impatient"):
@@ -223,4 +276,16 @@ def plot(results: dict[str, dict[str, Any]], mk: Any, path: str) -> str:
     axes[2].axvline(0, color="k", lw=1)
     axes[2].invert_yaxis()
     axes[2].set(xlabel="profit gain Delta", title="Mechanisms against collusion")
+    bench = _benchmark_surplus(mk)
+    for c, label in enumerate(("baseline", MID_RUN)):
+        tr = surplus[label]
+        x = np.array(tr["window_ends"]) / 1e6
+        axes[3].plot(x, tr["mean"], color=colour(c), label=short[label])
+        axes[3].fill_between(x, tr["q10"], tr["q90"], color=colour(c), alpha=0.2, lw=0)
+    axes[3].axvline(SWITCH_ON / 1e6, color=colour(1), ls=":", lw=1)
+    axes[3].axhline(bench["nash"], color="k", ls="--", lw=1, label="all at $p^N$")
+    axes[3].axhline(bench["monopoly"], color="k", ls=":", lw=1, label="all at $p^M$")
+    axes[3].set(xlabel="period (millions)", ylabel="consumer surplus per period",
+                title="Consumer surplus (value layer) while learning")
+    axes[3].legend(fontsize=8)
     return save_figure(fig, path)

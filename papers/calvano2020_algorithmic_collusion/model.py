@@ -1,61 +1,115 @@
-"""Q-learning pricing agents in Calvano et al.'s (2020) repeated logit Bertrand market.
+"""Calvano et al.'s (2020) experiments on :mod:`games.learning`, and the analysis of their
+outcome.
 
-The environment is :func:`games.catalog.bertrand` (its payoffs are the per-period profits);
-:func:`session` learns one session in a compiled loop (:mod:`._model_kernels`) and analyses
-its outcome (the limit cycle, the profit gain Delta, the impulse response to a one-period
-deviation).
+The market is :func:`games.catalog.bertrand` (payoffs: per-period profits; ``"value"``
+layer: the logit consumer surplus); the firms are :class:`games.learning.QLearning`
+agents with Calvano et al.'s constants and initial Q-values (``initial="uniform"``, their
+eq. 8), playing with one-period memory until :class:`games.learning.Convergence` (greedy
+strategies unchanged for 100,000 periods). Mechanisms are :mod:`mechanisms` objects: a
+fine on overcharges (:class:`OverchargeFine`) applied from the start or switched on
+mid-run through :func:`mechanisms.schedule`. :func:`analyse` reads each session's final
+greedy strategies (``LearningRun.final_greedy``): the limit cycle, the profit gain Delta
+and the impulse response to a one-period deviation.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
+from games import Game
 from games.catalog import bertrand, bertrand_benchmarks
 from games.errors import InvalidGameError
-from papers.calvano2020_algorithmic_collusion._model_kernels import learn
+from games.learning import Convergence, LearningRun, QLearning, simulate
+from mechanisms import Mechanism, schedule
 
-__all__ = ["Market", "market", "session", "SessionResult"]
+__all__ = ["Market", "market", "OverchargeFine", "learn", "analyse", "SessionResult",
+           "CONSUMER_SURPLUS"]
+
+#: The value criterion of :func:`games.catalog.bertrand`.
+CONSUMER_SURPLUS = "consumer surplus"
+
+
+@dataclass(frozen=True, repr=False)
+class OverchargeFine(Mechanism):
+    r"""A fine on supra-competitive prices: a firm pricing above the one-shot Nash price
+    :math:`p^N` is detected with probability ``detection`` and then pays ``multiple``
+    times its overcharge revenue, :math:`(p_i - p^N)\,q_i`; in expectation
+    :math:`\pi_i \to \pi_i - d\,k\,(p_i - p^N)^+ q_i`. The authority collects the fines
+    (a negative cost). ``prices`` is the price grid (every firm's actions), ``cost`` the
+    marginal cost (so :math:`q_i = \pi_i / (p_i - c)`).
+    """
+
+    multiple: float
+    detection: float
+    nash_price: float
+    prices: tuple[float, ...]
+    cost: float = 1.0
+
+    name: ClassVar[str] = "overcharge fine"
+    reference: ClassVar[str] = "Becker (1968); Calvano et al. (2020), Section VI"
+
+    def transform(self, game: Game) -> tuple[np.ndarray, np.ndarray]:
+        u = np.array(game.float_payoffs, dtype=np.float64)
+        n = game.n_players
+        grid = np.asarray(self.prices, dtype=np.float64)
+        fines = np.zeros_like(u)
+        for i in range(n):
+            shape = [1] * n
+            shape[i] = len(grid)
+            p = grid.reshape(shape)
+            quantity = u[i] / (p - self.cost)
+            fines[i] = self.detection * self.multiple * np.clip(p - self.nash_price, 0, None) \
+                * quantity
+        return u - fines, -fines.sum(axis=0)
 
 
 @dataclass(frozen=True)
 class Market:
-    """One learning experiment: the profit table and the learning constants.
+    """One learning experiment: the game the firms play, the yardstick market (profits and
+    consumer surplus before any fine), the learners and the stopping rule."""
 
-    ``profits[k, i]`` is firm i's profit at joint action k (base-m digits, firm 0 most
-    significant); ``states[i, k]`` is the state firm i observes after joint action k;
-    ``reward_fine[k, i]`` the fine charged to firm i at k when detected (probability
-    ``detection``).
-    """
-
-    n_firms: int
+    game: Game
+    market_game: Game
     prices: np.ndarray
-    profits: np.ndarray
-    states: np.ndarray
-    n_states: int
     nash_profit: float
     monopoly_profit: float
     nash_price: float
     monopoly_price: float
-    alpha: float = 0.15
-    beta: float = 4e-6
-    delta: float = 0.95
+    learner: QLearning
     window: int = 100_000
     max_periods: int = 1_000_000_000
-    detection: float = 0.0
-    reward_fine: np.ndarray = field(default_factory=lambda: np.zeros((1, 1)))
+    mechanism: Mechanism | None = None
+    switch_on: int = 0
     label: str = "baseline"
 
     @property
     def m(self) -> int:
         return len(self.prices)
 
+    @property
+    def n_firms(self) -> int:
+        return self.game.n_players
 
-def _joint_actions(m: int, n: int) -> np.ndarray:
-    """actions[k] = the n base-m digits of k (firm 0 most significant)."""
+    @property
+    def n_states(self) -> int:
+        return self.m ** self.n_firms
+
+    @property
+    def delta(self) -> float:
+        return self.learner.discount
+
+    @property
+    def profits(self) -> np.ndarray:
+        """Market profits (before fines): ``profits[k, i]`` at joint action k (C order,
+        firm 1 most significant)."""
+        return self.market_game.float_payoffs.reshape(self.n_firms, -1).T
+
+
+def joint_actions(m: int, n: int) -> np.ndarray:
+    """actions[k] = the n base-m digits of k (firm 1 most significant)."""
     k = np.arange(m ** n)
     return np.stack([(k // m ** (n - 1 - i)) % m for i in range(n)], axis=1)
 
@@ -63,7 +117,7 @@ def _joint_actions(m: int, n: int) -> np.ndarray:
 def market(n_firms: int = 2, *, alpha: float = 0.15, beta: float = 4e-6, delta: float = 0.95,
            window: int = 100_000, max_periods: int = 1_000_000_000, m: int = 15,
            xi: float = 0.1, mu: float = 0.25, price_cap: float | None = None,
-           observe_rivals: bool = True, fine: float = 0.0, detection: float = 0.0,
+           fine: float = 0.0, detection: float = 0.0, switch_on: int = 0,
            label: str = "baseline") -> Market:
     """Calvano et al.'s baseline market (2 firms, c = 1, a = 2, a_0 = 0, mu = 1/4, 15 prices,
     one-period memory), optionally changed by a mechanism.
@@ -72,13 +126,14 @@ def market(n_firms: int = 2, *, alpha: float = 0.15, beta: float = 4e-6, delta: 
     ----------
     price_cap : float, optional
         Drop the grid prices above the cap (the benchmarks p^N, p^M are unchanged).
-    observe_rivals : bool
-        With False (opacity: no price transparency) a firm's state is its own last price
-        only, so it cannot condition on, nor punish, its rival's deviations.
     fine, detection : float
-        A firm pricing above the one-shot Nash price is detected with probability
-        ``detection`` and then pays ``fine * (p_i - p^N) * q_i`` (``fine`` times its
-        overcharge revenue). Delta is measured on market profits, before fines.
+        :class:`OverchargeFine` with ``multiple=fine``: a firm pricing above p^N is
+        detected with probability ``detection`` and pays ``fine`` times its overcharge
+        revenue (the learners see the expected fine). Delta is measured on market
+        profits, before fines.
+    switch_on : int
+        Period from which the fine is in force (0: from the start, as a changed game;
+        later: :func:`mechanisms.schedule` switches it on mid-run).
     """
     bm = bertrand_benchmarks(n_firms, mu=mu, m=m, xi=xi)
     grid = np.asarray(bm.grid, dtype=float)
@@ -100,37 +155,39 @@ def market(n_firms: int = 2, *, alpha: float = 0.15, beta: float = 4e-6, delta: 
     if window < 1 or max_periods < window:
         raise InvalidGameError(f"window: expected 1 <= window <= max_periods, found "
                                f"window={window}, max_periods={max_periods}")
-    game = bertrand(n_firms, prices=grid.tolist(), mu=mu)
-    mm = len(grid)
-    profits = np.ascontiguousarray(
-        np.stack([game.float_payoffs[i].reshape(-1) for i in range(n_firms)], axis=1))
-    actions = _joint_actions(mm, n_firms)
-    if observe_rivals:
-        states = np.tile(np.arange(mm ** n_firms), (n_firms, 1))
-        n_states = mm ** n_firms
-    else:
-        states = np.ascontiguousarray(actions.T.copy())
-        n_states = mm
+    if switch_on < 0 or switch_on >= max_periods:
+        raise InvalidGameError(f"switch_on: expected a period in [0, max_periods), found "
+                               f"{switch_on}")
+    base = bertrand(n_firms, prices=grid.tolist(), mu=mu)
     pn = float(bm.nash_prices[0])
-    demand = profits / (grid[actions] - 1.0)
-    overcharge = np.clip(grid[actions] - pn, 0.0, None) * demand
-    return Market(n_firms, grid, profits, np.ascontiguousarray(states, dtype=np.int64),
-                  n_states, float(bm.nash_profits[0]), float(bm.monopoly_profits[0]), pn,
-                  float(bm.monopoly_prices[0]), alpha, beta, delta, int(window),
-                  int(max_periods), float(detection),
-                  np.ascontiguousarray(fine * overcharge), label)
+    mechanism = None
+    game = base
+    if fine > 0 and detection > 0:
+        mechanism = OverchargeFine(float(fine), float(detection), pn,
+                                   tuple(float(p) for p in grid))
+        if switch_on == 0:
+            game = mechanism.apply(base)
+    learner = QLearning(alpha=alpha, discount=delta, beta=beta, epsilon=1.0,
+                        initial="uniform")
+    return Market(game, base, grid, float(bm.nash_profits[0]), float(bm.monopoly_profits[0]),
+                  pn, float(bm.monopoly_prices[0]), learner, int(window), int(max_periods),
+                  mechanism, int(switch_on), label)
 
 
-def initial_q(mk: Market) -> np.ndarray:
-    """Calvano et al.'s eq. (8): Q_i0(s, a_i) = sum over rivals' actions of
-    pi_i(a_i, a_-i) / ((1 - delta) m^(n-1)), the same in every state."""
-    n, m = mk.n_firms, mk.m
-    q = np.empty((n, mk.n_states, m))
-    for i in range(n):
-        table = mk.profits[:, i].reshape((m,) * n)
-        other = tuple(j for j in range(n) if j != i)
-        q[i, :, :] = table.mean(axis=other) / (1.0 - mk.delta)
-    return q
+def learn(mk: Market, sessions: int, seed: Any, executor: Any = None,
+          trajectory_window: int = 250_000, progress: bool | None = None) -> LearningRun:
+    """Play ``sessions`` sessions of ``mk`` on :func:`games.learning.simulate`.
+
+    Memory one (the state is the last joint price vector), a period cap of
+    ``mk.max_periods`` and Calvano et al.'s convergence rule (every greedy action
+    unchanged for ``mk.window`` periods). The run's summary windows are
+    ``trajectory_window`` periods long.
+    """
+    mid_run = mk.mechanism is not None and mk.switch_on > 0
+    return simulate(mk.game, mk.learner, periods=mk.max_periods, sessions=sessions, seed=seed,
+                    memory=1, window=trajectory_window, executor=executor, progress=progress,
+                    convergence=Convergence(stable_periods=mk.window),
+                    schedule=schedule(mk.mechanism, start=mk.switch_on) if mid_run else None)
 
 
 @dataclass(frozen=True)
@@ -145,21 +202,20 @@ class SessionResult:
     impulse_prices: list[list[float]]   # prices at tau = 0 (pre-shock), 1 (deviation), 2...
     deviation_gain: float               # deviator's discounted gain (negative: punished)
     return_period: int                  # first tau on the pre-shock cycle again (-1: never)
-    seconds: float
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
-def _greedy_table(mk: Market, q: np.ndarray) -> np.ndarray:
-    """next_joint[k]: the joint action the greedy strategies play after joint action k."""
-    m, n = mk.m, mk.n_firms
-    greedy = np.argmax(q, axis=2)                     # first maximum: lowest price on ties
-    acts = np.stack([greedy[i][mk.states[i]] for i in range(n)], axis=1)
-    return (acts * (m ** np.arange(n - 1, -1, -1))).sum(axis=1)
+def greedy_successor(mk: Market, greedy: np.ndarray) -> np.ndarray:
+    """next_joint[k]: the joint action the greedy strategies ``greedy`` (n, n_states) play
+    after joint action k (memory one: the state is the last joint action)."""
+    weights = mk.m ** np.arange(mk.n_firms - 1, -1, -1)
+    return (np.asarray(greedy, dtype=np.int64) * weights[:, None]).sum(axis=0)
 
 
-def _cycle(next_joint: np.ndarray, start: int) -> list[int]:
+def limit_cycle(next_joint: np.ndarray, start: int) -> list[int]:
+    """The cycle the deterministic successor map reaches from ``start``."""
     seen: dict[int, int] = {}
     path = []
     k = start
@@ -170,28 +226,29 @@ def _cycle(next_joint: np.ndarray, start: int) -> list[int]:
     return path[seen[k]:]
 
 
-def _impulse(mk: Market, q: np.ndarray, next_joint: np.ndarray, cycle: list[int],
-             horizon: int = 200, shown: int = 25) -> tuple[list[list[float]], float, int]:
-    """Firm 0 deviates for one period to its static best response to what its rival plays
-    at the first state of the cycle; then both follow their greedy strategies."""
+def impulse(mk: Market, next_joint: np.ndarray, cycle: list[int], horizon: int = 200,
+            shown: int = 25) -> tuple[list[list[float]], float, int]:
+    """Firm 1 deviates for one period to its static best response to what its rivals play
+    at the first state of the cycle; then every firm follows its greedy strategy."""
     m, n = mk.m, mk.n_firms
-    actions = _joint_actions(m, n)
+    actions = joint_actions(m, n)
+    profits = mk.profits
     pre = cycle[0]
     planned = int(next_joint[pre])
-    rivals = actions[planned].copy()
+    weights = m ** np.arange(n - 1, -1, -1)
     candidates = []
     for a in range(m):
-        prof = rivals.copy()
+        prof = actions[planned].copy()
         prof[0] = a
-        candidates.append(int((prof * (m ** np.arange(n - 1, -1, -1))).sum()))
-    dev = max(candidates, key=lambda k: (mk.profits[k, 0], -k))
+        candidates.append(int((prof * weights).sum()))
+    dev = max(candidates, key=lambda k: (profits[k, 0], -k))
     on_cycle = set(cycle)
     path_dev, path_no = [pre, dev], [pre, planned]
     for _ in range(horizon):
         path_dev.append(int(next_joint[path_dev[-1]]))
         path_no.append(int(next_joint[path_no[-1]]))
     disc = mk.delta ** np.arange(horizon + 1)
-    gain = float(np.sum(disc * (mk.profits[path_dev[1:], 0] - mk.profits[path_no[1:], 0])))
+    gain = float(np.sum(disc * (profits[path_dev[1:], 0] - profits[path_no[1:], 0])))
     ret = -1
     for tau in range(2, len(path_dev)):
         if path_dev[tau] in on_cycle:
@@ -201,29 +258,23 @@ def _impulse(mk: Market, q: np.ndarray, next_joint: np.ndarray, cycle: list[int]
     return prices, gain, ret
 
 
-def session(mk: Market, seed: Any) -> SessionResult:
-    """Learn one session (seeded by ``seed``, an int or a SeedSequence) and analyse it."""
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    kernel_seed = int(ss.generate_state(1, dtype=np.uint32)[0])
-    q = initial_q(mk)
-    start = time.perf_counter()
-    periods, converged, last = learn(mk.profits, mk.states, mk.n_states, mk.m, mk.n_firms,
-                                     mk.alpha, mk.beta, mk.delta, mk.window, mk.max_periods,
-                                     mk.detection, mk.reward_fine, q, kernel_seed)
-    seconds = time.perf_counter() - start
-    next_joint = _greedy_table(mk, q)
-    cycle = _cycle(next_joint, int(last))
-    actions = _joint_actions(mk.m, mk.n_firms)
-    cycle_profits = mk.profits[cycle].mean(axis=0)
-    gain = float(np.mean((cycle_profits - mk.nash_profit)
-                         / (mk.monopoly_profit - mk.nash_profit)))
-    impulse, dev_gain, ret = _impulse(mk, q, next_joint, cycle)
-    return SessionResult(int(periods), bool(converged),
-                         [[float(mk.prices[x]) for x in actions[k]] for k in cycle],
-                         [float(x) for x in cycle_profits], gain, impulse, dev_gain, ret,
-                         seconds)
-
-
-def session_task(mk: Market, seed: Any) -> dict[str, Any]:
-    """:func:`session` as a picklable task for :func:`games.parallel.run_tasks`."""
-    return session(mk, seed).to_dict()
+def analyse(mk: Market, run: LearningRun) -> list[SessionResult]:
+    """Each session's limit cycle of its final greedy strategies (from its last state),
+    Delta on it, and the impulse response to a one-period deviation."""
+    actions = joint_actions(mk.m, mk.n_firms)
+    profits = mk.profits
+    played_until = np.where(run.played(), run.window_ends[None, :], 0).max(axis=1)
+    out = []
+    for s in range(run.sessions):
+        next_joint = greedy_successor(mk, run.final_greedy[s])
+        cycle = limit_cycle(next_joint, int(run.final_state[s]))
+        cycle_profits = profits[cycle].mean(axis=0)
+        gain = float(np.mean((cycle_profits - mk.nash_profit)
+                             / (mk.monopoly_profit - mk.nash_profit)))
+        prices, dev_gain, ret = impulse(mk, next_joint, cycle)
+        periods = int(run.convergence_period[s]) if run.converged[s] else int(played_until[s])
+        out.append(SessionResult(periods, bool(run.converged[s]),
+                                 [[float(mk.prices[x]) for x in actions[k]] for k in cycle],
+                                 [float(x) for x in cycle_profits], gain, prices, dev_gain,
+                                 ret))
+    return out

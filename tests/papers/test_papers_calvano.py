@@ -3,69 +3,104 @@
 import numpy as np
 import pytest
 
+import games
 import papers
+import pareto
 from games.errors import InvalidGameError
-from papers.calvano2020_algorithmic_collusion import model
-from papers.calvano2020_algorithmic_collusion.model import initial_q, market, session
+from games.learning import QLearning, simulate
+from papers.calvano2020_algorithmic_collusion import MID_RUN
+from papers.calvano2020_algorithmic_collusion.model import (
+    OverchargeFine,
+    analyse,
+    joint_actions,
+    learn,
+    market,
+)
 
 NAME = "calvano2020_algorithmic_collusion"
 
 
 @pytest.fixture(scope="module")
-def reduced():
-    return papers.run(NAME, seed=0)
+def reduced(tmp_path_factory):
+    return papers.run(NAME, seed=0, out=tmp_path_factory.mktemp("calvano"))
 
 
 def test_baseline_market_has_calvanos_grid_and_benchmarks():
     """Calvano et al. (2020), Section III: 15 prices from about 1.4277 to 1.9702,
     p^N = 1.47293, p^M = 1.92498, 225 states."""
     mk = market()
+    assert isinstance(mk.game, games.Game) and mk.game is mk.market_game
     assert mk.m == 15 and mk.n_states == 225 and mk.profits.shape == (225, 2)
     assert mk.prices[0] == pytest.approx(1.42772, abs=1e-5)
     assert mk.prices[-1] == pytest.approx(1.97019, abs=1e-5)
     assert (mk.nash_price, mk.monopoly_price) == pytest.approx((1.47293, 1.92498), abs=1e-5)
     assert (mk.nash_profit, mk.monopoly_profit) == pytest.approx((0.22293, 0.33749), abs=1e-5)
+    assert mk.learner == QLearning(alpha=0.15, discount=0.95, beta=4e-6, initial="uniform")
+
+
+def test_the_value_layer_is_the_logit_consumer_surplus():
+    """CS = mu log(sum_j exp((a_j - p_j)/mu) + exp(a_0/mu)) with a = 2, a_0 = 0, mu = 1/4."""
+    mk = market()
+    surplus = np.asarray(mk.game.layers["value"][0])
+    for a, b in [(0, 0), (3, 11), (14, 2)]:
+        p = mk.prices[[a, b]]
+        expected = 0.25 * np.log(np.exp((2 - p) / 0.25).sum() + 1.0)
+        assert surplus[a, b] == pytest.approx(expected, rel=1e-12)
 
 
 def test_initial_q_is_the_discounted_payoff_against_a_uniform_rival():
-    """Their eq. (8): Q_0(s, a) = sum_b pi(a, b) / ((1 - delta) m)."""
+    """Their eq. (8): Q_0(s, a) = sum_b pi(a, b) / ((1 - delta) m), the same in every
+    state, so before learning every state's greedy price is the argmax of the row means."""
     mk = market()
-    q = initial_q(mk)
-    table = mk.profits[:, 0].reshape(15, 15)
-    expected = table[7].sum() / ((1 - 0.95) * 15)
-    assert q[0, 123, 7] == pytest.approx(expected)
-    assert np.all(q[0] == q[0, 0]) and np.allclose(q[1, 0], q[0, 0])
+    run = simulate(mk.game, mk.learner, periods=1, seed=0, memory=1, progress=False)
+    best = int(np.argmax(mk.profits[:, 0].reshape(15, 15).mean(axis=1)))
+    assert best != 0 and run.final_greedy.shape == (1, 2, 225)
+    # one period updated one state's Q-value of each firm at most
+    assert (run.final_greedy[0] == best).sum(axis=1).min() >= 224
 
 
 def test_a_session_is_reproducible_and_ends_on_a_cycle_of_its_greedy_strategies():
     mk = market(beta=4e-4, window=2_000)
-    a, b, c = session(mk, 3), session(mk, 3), session(mk, 4)
-    assert a.converged and a.periods == b.periods and a.cycle == b.cycle
-    assert (a.periods, a.cycle) != (c.periods, c.cycle)
-    assert 1 <= len(a.cycle) <= 225
-    gains = (np.array(a.cycle_profits) - mk.nash_profit) / (mk.monopoly_profit - mk.nash_profit)
-    assert a.profit_gain == pytest.approx(gains.mean())
-    assert a.impulse_prices[0] == a.cycle[0]                   # tau = 0: before the shock
+    a = analyse(mk, learn(mk, 2, 3, progress=False))
+    b = analyse(mk, learn(mk, 2, 3, progress=False))
+    c = analyse(mk, learn(mk, 2, 4, progress=False))
+    assert all(r.converged for r in a) and a == b
+    assert [(r.periods, r.cycle) for r in a] != [(r.periods, r.cycle) for r in c]
+    for r in a:
+        assert 1 <= len(r.cycle) <= 225
+        gains = (np.array(r.cycle_profits) - mk.nash_profit) \
+            / (mk.monopoly_profit - mk.nash_profit)
+        assert r.profit_gain == pytest.approx(gains.mean())
+        assert r.impulse_prices[0] == r.cycle[0]                 # tau = 0: before the shock
 
 
 def test_the_deviation_is_the_static_best_response_to_the_rivals_planned_price():
     mk = market(beta=4e-4, window=2_000)
-    r = session(mk, 5)
-    rival = r.impulse_prices[1][1]
-    j = int(np.argmin(np.abs(mk.prices - rival)))
-    best = int(np.argmax(mk.profits[np.arange(15) * 15 + j, 0]))
-    assert r.impulse_prices[1][0] == pytest.approx(mk.prices[best])
+    for r in analyse(mk, learn(mk, 2, 5, progress=False)):
+        rival = r.impulse_prices[1][1]
+        j = int(np.argmin(np.abs(mk.prices - rival)))
+        best = int(np.argmax(mk.profits[np.arange(15) * 15 + j, 0]))
+        assert r.impulse_prices[1][0] == pytest.approx(mk.prices[best])
 
 
-def test_penalty_above_nash_is_charged_only_above_the_nash_price():
+def test_overcharge_fine_is_charged_only_above_the_nash_price_and_collected():
     mk = market(fine=2.0, detection=0.5)
-    prices = mk.prices[model._joint_actions(15, 2)]
-    assert np.all(mk.reward_fine[prices[:, 0] <= mk.nash_price, 0] == 0)
-    assert np.all(mk.reward_fine[prices[:, 0] > mk.nash_price, 0] > 0)
+    assert isinstance(mk.mechanism, OverchargeFine)
+    prices = mk.prices[joint_actions(15, 2)]
+    charged = (mk.market_game.float_payoffs - mk.game.float_payoffs).reshape(2, -1).T
+    assert np.all(charged[prices[:, 0] <= mk.nash_price, 0] == 0)
+    expected = 0.5 * 2.0 * (prices[:, 0] - mk.nash_price) * mk.profits[:, 0] \
+        / (prices[:, 0] - 1.0)
+    above = prices[:, 0] > mk.nash_price
+    assert charged[above, 0] == pytest.approx(expected[above])
+    cost = np.asarray(mk.game.layers["cost"][0]).ravel()
+    assert cost == pytest.approx(-charged.sum(axis=1))
+    # switched on mid-run: the firms start in the market game, the fine is scheduled
+    late = market(fine=2.0, detection=0.5, switch_on=1000)
+    assert late.game is late.market_game and late.switch_on == 1000
 
 
-def test_opacity_and_cap_change_the_state_space_and_the_grid():
-    assert market(observe_rivals=False).n_states == 15
+def test_cap_and_three_firms_change_the_grid_and_the_state_space():
     capped = market(price_cap=1.6)
     assert capped.prices.max() <= 1.6 and capped.m < 15 and capped.n_states == capped.m ** 2
     assert market(n_firms=3).n_states == 15 ** 3
@@ -75,6 +110,7 @@ def test_opacity_and_cap_change_the_state_space_and_the_grid():
     ({"alpha": 0}, "alpha"), ({"delta": 1}, "delta"), ({"beta": 0}, "beta"),
     ({"detection": 2}, "detection"), ({"price_cap": 1.0}, "price_cap"),
     ({"window": 10, "max_periods": 5}, "window"), ({"fine": -1}, "fine"),
+    ({"switch_on": -1}, "switch_on"),
 ])
 def test_bad_learning_constants_are_rejected_naming_the_field(kwargs, field):
     with pytest.raises(InvalidGameError, match=field):
@@ -104,12 +140,35 @@ def test_mechanisms_bring_delta_toward_zero(reduced):
     exps = reduced["details"]["experiments"]
     base = exps["baseline"]["delta"]
     strong = exps["penalty (fine 2x overcharge, detection 0.5)"]["delta"]
-    opacity = exps["opacity (rivals' prices not observed)"]["delta"]
     cap = next(v for k, v in exps.items() if k.startswith("price cap"))
-    assert strong < base - 0.5 and opacity < base - 0.5
+    assert strong < base - 0.5 and exps[MID_RUN]["delta"] < base - 0.5
     assert cap["delta"] <= cap["delta_ceiling"] + 1e-12 < base
     assert exps["three firms"]["delta"] < base
     assert exps["impatient firms (delta = 0.35)"]["delta"] < base - 0.3
+
+
+def test_consumer_surplus_falls_with_collusion_and_recovers_under_the_mid_run_fine(reduced):
+    """Collusion is paid by consumers: the value layer falls toward its level at p^M as
+    the firms learn; the fine switched on mid-run brings it back near its level at p^N."""
+    details = reduced["details"]
+    bench = details["benchmarks"]
+    base, fined = details["consumer_surplus"]["baseline"], details["consumer_surplus"][MID_RUN]
+    nash, monopoly = bench["consumer_surplus_nash"], bench["consumer_surplus_monopoly"]
+    assert monopoly < base["final"] < (nash + monopoly) / 2
+    assert base["mean"][0] > base["final"] + 0.05           # it falls while they learn
+    assert fined["final"] > (nash + monopoly) / 2 > base["final"]
+    assert len(base["window_ends"]) == len(base["mean"]) == len(base["q10"])
+    assert reduced["figures"] and all(str(f).endswith(".png") for f in reduced["figures"])
+
+
+def test_alignment_trajectory_measures_the_value_layer_of_a_run():
+    mk = market(beta=4e-4, window=2_000)
+    run = learn(mk, 2, 1, trajectory_window=5_000, progress=False)
+    trajectory = pareto.alignment_trajectory(mk.game, run)
+    k = trajectory.criteria.index("value: consumer surplus")
+    surplus = np.asarray(mk.game.layers["value"][0]).ravel()
+    expected = run.frequencies[:, 0] @ surplus
+    assert trajectory.criterion_scores[:, 0, k] == pytest.approx(expected)
 
 
 @pytest.mark.slow
