@@ -215,7 +215,7 @@ def test_a_checkpoint_resumes_only_the_missing_batches_with_identical_results(tm
     assert first.resumed_sessions == 0
     with open(path, "rb") as fh:
         data = pickle.load(fh)
-    data["batches"] = {k: v for k, v in data["batches"].items() if k < 4}   # interrupted
+    data["chunks"] = {k: v for k, v in data["chunks"].items() if k < 4}   # interrupted
     with open(path, "wb") as fh:
         pickle.dump(data, fh)
     resumed = simulate(PD, QLearning(beta=1e-3), checkpoint=path, **kwargs)

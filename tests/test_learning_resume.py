@@ -59,7 +59,7 @@ def test_a_run_killed_midway_resumes_without_redoing_sessions(tmp_path):
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
     with open(ckpt, "rb") as fh:
-        saved = len(pickle.load(fh)["batches"])
+        saved = len(pickle.load(fh)["chunks"])
     assert 0 < saved < 32
     out = subprocess.run([sys.executable, str(script), str(ckpt), str(tmp_path / "b.npy")],
                          env=_env(), cwd=tmp_path, check=True, capture_output=True, text=True)

@@ -13,17 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 from collections.abc import Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from games.errors import InvalidArgumentError, InvalidGameError
-from games.io import atomic_output
 from games.learning._engine_kernels import STATUS_CONVERGED, final_policies, run_window
 from games.learning.learners import (
     KIND_IMITATION,
@@ -39,12 +36,13 @@ from games.learning.options import Convergence
 from games.learning.run import LearningRun
 from games.markov import MarkovGame
 from games.model import Game
-from games.parallel import PROGRESS_DELAY, child_seeds, run_tasks
+from games.parallel import child_seeds, load_checkpoint, run_tasks
 
-__all__ = ["simulate", "is_markov_game", "game_payoffs", "CHECKPOINT_VERSION"]
+__all__ = ["simulate", "is_markov_game", "game_payoffs", "RESULT_FORMAT"]
 
-#: Format version of checkpoint files.
-CHECKPOINT_VERSION = 2
+#: Version of the per-batch results a checkpoint keeps (part of the run's fingerprint, so
+#: a checkpoint of an older engine is refused).
+RESULT_FORMAT = 2
 
 #: Most batches a run is split into (the batch size depends on ``sessions`` only, so a
 #: resumed run splits the same way).
@@ -361,32 +359,6 @@ def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray]) -> dict[st
             "final_state": sess[:, 0] * plan.n_mem + sess[:, 1]}
 
 
-def _load_checkpoint(path: Path, fingerprint: str) -> dict[int, dict[str, Any]]:
-    if not path.exists():
-        return {}
-    try:
-        with open(path, "rb") as fh:
-            data = pickle.load(fh)
-        version, stored, batches = data["version"], data["fingerprint"], data["batches"]
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is refused the same way
-        raise InvalidArgumentError(f"checkpoint: expected a checkpoint file written by "
-                                   f"games.learning.simulate, found an unreadable file "
-                                   f"{str(path)!r} ({type(exc).__name__})") from exc
-    if version != CHECKPOINT_VERSION or stored != fingerprint:
-        raise InvalidArgumentError(
-            f"checkpoint: {str(path)!r} was written by a run with different arguments "
-            f"(fingerprint {str(stored)[:12]}, expected {fingerprint[:12]}); pass the same "
-            f"game, learners, periods, sessions, seed, memory, window, convergence, schedule "
-            f"and initial, or another checkpoint path")
-    return dict(batches)
-
-
-def _save_checkpoint(path: Path, fingerprint: str, batches: dict[int, dict[str, Any]]) -> None:
-    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
-        pickle.dump({"version": CHECKPOINT_VERSION, "fingerprint": fingerprint,
-                     "batches": batches}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-
-
 def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed: Any = None,
              memory: int = 0, window: int | None = None, executor: Executor | str | None = None,
              checkpoint: str | os.PathLike | None = None, progress: bool | None = None,
@@ -525,17 +497,22 @@ def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed:
         "convergence": None if convergence is None else convergence.to_dict(),
         "schedule": None if schedule is None else _describe(schedule),
         "initial": None if init_p is None else init_p.tolist(),
-        "batches": [len(t[1]) for t in tasks]}, sort_keys=True, default=str).encode()
+        "batches": [len(t[1]) for t in tasks], "format": RESULT_FORMAT},
+        sort_keys=True, default=str).encode()
     ).hexdigest()
-    path = None if checkpoint is None else Path(os.fspath(checkpoint))
-    done = _load_checkpoint(path, fingerprint) if path is not None else {}
+    done = {} if checkpoint is None else load_checkpoint(checkpoint, fingerprint)
     resumed = sum(len(tasks[k][1]) for k in done)
-    results = dict(done)
-    missing = [k for k in range(len(tasks)) if k not in done]
-    _play(plan, tasks, missing, results, executor, path, fingerprint, progress, sessions,
-          resumed)
-    return _assemble(game, learners, plan, [results[k] for k in range(len(tasks))], periods,
-                     window, sessions, seed, memory, markov, schedule is not None, resumed)
+    if executor is None:
+        work = sum(len(t[1]) for k, t in enumerate(tasks) if k not in done) \
+            * int(plan.window_ends[-1])
+        executor = "serial" if len(tasks) - len(done) <= 1 or (os.cpu_count() or 1) == 1 \
+            or work < SERIAL_WORK else "processes"
+    results = run_tasks(_BatchRunner(plan), tasks, executor=executor, chunksize=1,
+                        checkpoint=checkpoint, fingerprint=fingerprint,
+                        weights=[len(t[1]) for t in tasks], unit="session",
+                        description="sessions", progress=progress)
+    return _assemble(game, learners, plan, results, periods, window, sessions, seed, memory,
+                     markov, schedule is not None, resumed)
 
 
 def _uniform_initial(shape: tuple[int, ...]) -> np.ndarray:
@@ -571,39 +548,6 @@ def _tasks(seeds: list[np.random.SeedSequence], plan: _Plan
     return tasks
 
 
-def _play(plan: _Plan, tasks: list, missing: list[int], results: dict[int, Any],
-          executor: Any, path: Path | None, fingerprint: str, progress: bool | None,
-          sessions: int, resumed: int) -> None:
-    """Run the missing batches, saving the checkpoint after each group of batches."""
-    if not missing:
-        return
-    own_pool = None
-    if executor is None:
-        work = sum(len(tasks[k][1]) for k in missing) * int(plan.window_ends[-1])
-        executor = "serial" if len(missing) == 1 or (os.cpu_count() or 1) == 1 \
-            or work < SERIAL_WORK else "processes"
-    if executor == "processes":
-        own_pool = executor = ProcessPoolExecutor()
-    group = 1 if executor == "serial" else max(1, 2 * (os.cpu_count() or 1))
-    bar = _bar(sessions, resumed, progress)
-    try:
-        for k in range(0, len(missing), group):
-            chunk = missing[k:k + group]
-            out = run_tasks(_BatchRunner(plan), [tasks[c] for c in chunk], executor=executor,
-                            chunksize=1, progress=False)
-            for c, result in zip(chunk, out):
-                results[c] = result
-            if path is not None:
-                _save_checkpoint(path, fingerprint, results)
-            if bar is not None:
-                bar.update(sum(len(tasks[c][1]) for c in chunk))
-    finally:
-        if bar is not None:
-            bar.close()
-        if own_pool is not None:
-            own_pool.shutdown()
-
-
 class _BatchRunner:
     """A picklable callable running one batch of a plan."""
 
@@ -612,17 +556,6 @@ class _BatchRunner:
 
     def __call__(self, task: tuple[int, np.ndarray, np.ndarray]) -> dict[str, Any]:
         return _run_batch(self.plan, task)
-
-
-def _bar(total: int, initial: int, progress: bool | None) -> Any:
-    if progress is False:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return tqdm(total=total, initial=initial, desc="sessions", unit="session",
-                delay=0 if progress else PROGRESS_DELAY, leave=bool(progress))
 
 
 def _concatenate_records(records: list[Any]) -> Any:
