@@ -5,6 +5,7 @@ which a condition starts to hold (:func:`threshold`), and parameter sweeps (:fun
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from fractions import Fraction
@@ -845,11 +846,14 @@ def _run_sweep_task(item: tuple[_SweepTask, Any], seed: Any = None) -> Any:
 
 def sweep(game: Game | None, family: Family, grid: Sequence[Any], parameter: str | None = None,
           measure: Callable[..., Any] | None = None, fixed: dict[str, Any] | None = None,
-          executor: Any = None, seed: Any = None, progress: bool | None = None) -> SweepResult:
+          executor: Any = None, seed: Any = None, progress: bool | None = None,
+          checkpoint: str | os.PathLike | None = None) -> SweepResult:
     """Apply a mechanism family at every parameter of ``grid`` and measure the result,
     through :func:`games.parallel.run_tasks` (any ``concurrent.futures.Executor``: a local
     process pool by default for long sweeps, ``dask.distributed.Client().get_executor()``
-    unchanged), with a progress bar on long runs.
+    unchanged), with a progress bar on long runs. With ``checkpoint`` (a file path), the
+    finished grid points are saved as they finish: rerunning a killed sweep with the same
+    arguments computes only the missing points, with identical results.
 
     ``measure(game)`` (or ``measure(game, seed)`` when ``seed`` is given: a
     :class:`numpy.random.SeedSequence` child per grid point, so results are identical on
@@ -875,7 +879,7 @@ def sweep(game: Game | None, family: Family, grid: Sequence[Any], parameter: str
     task = _SweepTask(game, family, parameter, fixed, measure or default_measure, seeded)
     values = run_tasks(_run_sweep_task, [(task, theta) for theta in grid], seed=seed,
                        seeded=seeded, executor=executor, progress=progress,
-                       description="mechanism sweep")
+                       description="mechanism sweep", checkpoint=checkpoint)
     return SweepResult(grid, values, getattr(task.measure, "__name__", "measure"))
 
 

@@ -170,6 +170,25 @@ def test_sweep_is_seeded_and_identical_serially_and_on_threads():
         assert value.cooperation == (1.0 if r > Fraction(1, 4) else 0.0)
 
 
+def test_a_checkpointed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
+    """Hamilton's rule on the donation game (b = 4, c = 1): cooperation iff r > 1/4. A
+    sweep whose checkpoint lost its last points (as if killed) recomputes only those."""
+    import pickle
+
+    grid = [Fraction(k, 10) for k in range(11)]
+    path = tmp_path / "sweep.ckpt"
+    args = (PD(b=4, c=1), M.Kinship, grid)
+    whole = M.sweep(*args, parameter="relatedness", executor="serial", checkpoint=path)
+    with open(path, "rb") as fh:
+        data = pickle.load(fh)
+    kept = {k: v for k, v in data["chunks"].items() if k < len(data["chunks"]) // 2}
+    with open(path, "wb") as fh:
+        pickle.dump({**data, "chunks": kept}, fh)
+    resumed = M.sweep(*args, parameter="relatedness", executor="serial", checkpoint=path)
+    assert resumed.values == whole.values
+    assert [v.cooperation for v in resumed.values] == [float(r > Fraction(1, 4)) for r in grid]
+
+
 @pytest.mark.parametrize("make, error, message", [
     (lambda: M.Redistribution(2), InvalidArgumentError, "rate"),
     (lambda: M.Penalty(-1, on={0: "D"}), InvalidArgumentError, "fine"),
