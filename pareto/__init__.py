@@ -7,6 +7,7 @@ kernels are compiled on their first call.
 """
 
 from games import __version__ as __version__  # one version for the distribution
+from pareto.attribution import Attribution, attribution
 from pareto.dominance import dominates, hypervolume, nondominated
 from pareto.frontier import Frontier, ScoreTable, frontier, score_table
 from pareto.metrics import (
@@ -28,4 +29,5 @@ __all__ = [
     "alignment_report", "AlignmentReport", "price_of_anarchy", "PriceOfAnarchy",
     "disparity", "Disparity", "gini",
     "alignment_trajectory", "AlignmentTrajectory", "DriftEvent",
+    "attribution", "Attribution",
 ]
