@@ -246,3 +246,19 @@ def test_invalid_arguments_and_profiles():
     big = games.Game(np.zeros((13,) + (1,) * 13, dtype=int))
     with pytest.raises(InvalidArgumentError, match="at most 12 agents"):
         pareto.attribution(big, (0,) * 13, (0,) * 13, layer="objective")
+
+
+def test_a_real_learning_run_is_attributed_from_its_final_window():
+    # Self-serving actions strictly dominate in the aid game, so regret matching (Hart &
+    # Mas-Colell 2000) ends at the selfish equilibrium: the run's attribution is the pure one.
+    from games.learning import RegretMatching, simulate
+
+    g = games.catalog.aid_delivery()
+    run = simulate(g, RegretMatching(), periods=2000, sessions=2, seed=1, window=500,
+                   progress=False)
+    from_run = pareto.attribution(g, run, ALIGNED)
+    pure = pareto.attribution(g, NASH, ALIGNED)
+    assert from_run.profile_kind == "learning run"
+    assert sum(from_run.shares) == pytest.approx(from_run.loss)
+    np.testing.assert_allclose(from_run.shares.astype(float),
+                               np.array(pure.shares, dtype=float), atol=0.05)
