@@ -7,7 +7,12 @@ kernels are compiled on their first call.
 """
 
 from games import __version__ as __version__  # one version for the distribution
-from pareto.attribution import Attribution, attribution
+from pareto.attribution import (
+                                 Attribution,
+                                 IncentiveAttribution,
+                                 attribution,
+                                 incentive_attribution,
+)
 from pareto.dominance import dominates, hypervolume, nondominated
 from pareto.frontier import Frontier, ScoreTable, frontier, score_table
 from pareto.metrics import (
@@ -29,5 +34,5 @@ __all__ = [
     "alignment_report", "AlignmentReport", "price_of_anarchy", "PriceOfAnarchy",
     "disparity", "Disparity", "gini",
     "alignment_trajectory", "AlignmentTrajectory", "DriftEvent",
-    "attribution", "Attribution",
+    "attribution", "Attribution", "incentive_attribution", "IncentiveAttribution",
 ]

@@ -28,6 +28,7 @@ Contributions to the Theory of Games II, 307-317.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import factorial
@@ -36,14 +37,19 @@ from typing import Any
 import numpy as np
 
 from games.errors import InvalidArgumentError, InvalidGameError
-from games.model import Game, format_number, json_number
+from games.model import Game, format_number, json_number, to_array
 from games.palette import colour
+from games.solvers.pure import pure_equilibria
 from pareto.frontier import check_game
 
-__all__ = ["Attribution", "attribution", "MAX_ATTRIBUTION_PLAYERS"]
+__all__ = ["Attribution", "attribution", "MAX_ATTRIBUTION_PLAYERS", "IncentiveAttribution",
+           "incentive_attribution", "MAX_INCENTIVE_TERMS"]
 
 #: Most agents :func:`attribution` accepts (it evaluates all 2^n coalitions).
 MAX_ATTRIBUTION_PLAYERS = 12
+
+#: Most payoff terms :func:`incentive_attribution` accepts (it solves 2^m games).
+MAX_INCENTIVE_TERMS = 10
 
 #: Largest 2^n x (number of outcomes) x criteria array built for a joint distribution.
 _MAX_JOINT_CELLS = 50_000_000
@@ -379,3 +385,227 @@ def attribution(game: Game, profile: Any, reference: Any, layer: str = "value",
         criterion=label, criteria=names, exact=exact, profile_kind=kind,
         criterion_shares=per_criterion if each else None,
         criterion_losses=losses if each else None)
+
+
+@dataclass(frozen=True, eq=False)
+class IncentiveAttribution:
+    """Which named payoff terms cause a misalignment at equilibrium, by Shapley values.
+
+    Attributes
+    ----------
+    terms : tuple of str
+    shares : ndarray, shape (n_terms,)
+        Each term's Shapley share of ``recovered``: what removing every term brings back
+        on the score, split between the terms.
+    restores : ndarray of bool, shape (n_terms,)
+        Whether removing that term alone lifts the equilibrium score to the reference's.
+    recovered : Fraction or float
+        Equilibrium score with every term removed, minus the score at equilibrium now.
+    loss : Fraction or float
+        ``score_reference - score_equilibrium``.
+    score_equilibrium, score_reference : Fraction or float
+        The equilibrium score is the worst over the pure equilibria (alignment must hold
+        at every equilibrium).
+    equilibrium : tuple of str
+        The worst pure equilibrium of the game as given.
+    layer : str
+    criterion : str or None
+    exact : bool
+    """
+
+    terms: tuple[str, ...]
+    shares: np.ndarray
+    restores: np.ndarray
+    recovered: Any
+    loss: Any
+    score_equilibrium: Any
+    score_reference: Any
+    equilibrium: tuple[str, ...]
+    layer: str
+    criterion: str | None
+    exact: bool
+
+    @property
+    def score_name(self) -> str:
+        return self.layer if self.criterion is None else f"{self.layer}: {self.criterion}"
+
+    def text(self) -> str:
+        """One sentence naming the term that contributes most, and those that restore."""
+        if self.recovered == 0:
+            lead = f"Removing the terms recovers nothing on {self.score_name}"
+        else:
+            sign = -1 if self.recovered < 0 else 1
+            signed = [sign * s for s in self.shares]
+            top = max(signed)
+            k = signed.index(top)
+            who = " and ".join(repr(t) for t, s in zip(self.terms, signed) if s == top)
+            each = " each" if sum(s == top for s in signed) > 1 else ""
+            lead = (f"{who} contribute{'' if each else 's'} most{each}: "
+                    f"{format_number(self.shares[k])} of "
+                    f"the {format_number(self.recovered)} recovered on {self.score_name} by "
+                    f"removing every term (loss {format_number(self.loss)})")
+        fixing = [t for t, r in zip(self.terms, self.restores) if r]
+        tail = ("; removing " + " or ".join(repr(t) for t in fixing) + " alone restores the "
+                "reference score at equilibrium") if fixing else \
+            "; no single term's removal restores the reference score at equilibrium"
+        return lead + tail + "."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"terms": list(self.terms), "shares": [json_number(s) for s in self.shares],
+                "restores": [bool(r) for r in self.restores],
+                "recovered": json_number(self.recovered), "loss": json_number(self.loss),
+                "score_equilibrium": json_number(self.score_equilibrium),
+                "score_reference": json_number(self.score_reference),
+                "equilibrium": list(self.equilibrium), "layer": self.layer,
+                "criterion": self.criterion, "exact": self.exact}
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{t} {format_number(s)}{' (restores)' if r else ''}"
+                          for t, s, r in zip(self.terms, self.shares, self.restores))
+        return (f"IncentiveAttribution(recovered {format_number(self.recovered)} of loss "
+                f"{format_number(self.loss)} on {self.score_name}: {parts})")
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td>{esc(t)}</td><td>{esc(format_number(s))}</td>"
+            f"<td>{'yes' if r else 'no'}</td></tr>"
+            for t, s, r in zip(self.terms, self.shares, self.restores))
+        return (f"<table><caption>{esc(self.text())}</caption><tr><th>term</th>"
+                f"<th>share</th><th>removal alone restores</th></tr>{rows}</table>")
+
+    def plot(self, ax: Any = None) -> Any:
+        """Bar chart of the terms' shares (hatched: removing it alone restores alignment);
+        returns the matplotlib Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(1.2 * len(self.terms) + 2, 3.5))
+        x = np.arange(len(self.terms))
+        bars = ax.bar(x, [float(s) for s in self.shares], color=colour(1))
+        for bar, restores in zip(bars, self.restores):
+            if restores:
+                bar.set_hatch("//")
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_xticks(x)
+        ax.set_xticklabels(self.terms, rotation=20, ha="right")
+        ax.set_ylabel(f"share recovered on {self.score_name}")
+        ax.set_title(f"Incentive terms: {format_number(self.recovered)} recovered of loss "
+                     f"{format_number(self.loss)}")
+        return ax
+
+
+def _terms(game: Game, terms: Any) -> tuple[tuple[str, ...], list[np.ndarray]]:
+    if not isinstance(terms, Mapping) or not terms:
+        raise InvalidArgumentError(
+            f"terms: expected a non-empty mapping from term name to payoff array, found "
+            f"{type(terms).__name__}")
+    if len(terms) > MAX_INCENTIVE_TERMS:
+        raise InvalidArgumentError(
+            f"terms: expected at most {MAX_INCENTIVE_TERMS} terms (2^m games are solved), "
+            f"found {len(terms)}")
+    names, arrays = [], []
+    shape = (game.n_players, *game.shape)
+    for name, data in terms.items():
+        if not isinstance(name, str) or not name:
+            raise InvalidArgumentError(f"terms: expected non-empty string names, found {name!r}")
+        try:
+            arr = to_array(data, f"terms[{name!r}]")
+            if arr.shape != shape:
+                raise InvalidArgumentError(
+                    f"terms[{name!r}]: expected shape {shape} (one payoff array per player), "
+                    f"found {arr.shape}")
+            arrays.append(Game(arr, exact=game.exact).payoffs)
+        except InvalidGameError as error:
+            raise InvalidArgumentError(f"terms[{name!r}]: {error}") from None
+        names.append(name)
+    return tuple(names), arrays
+
+
+def incentive_attribution(game: Game, terms: Any, reference: Any, layer: str = "value",
+                          criterion: Any = None) -> IncentiveAttribution:
+    """Attribute a misalignment at equilibrium to named terms of the payoffs.
+
+    Each term (a mechanism's cost, an agent's secondary objective) is an array added into
+    ``game.payoffs``. For a set T of terms, the game with T removed is solved for its pure
+    equilibria and scored at the worst one (the evaluation layers stay those of ``game``);
+    v(T) is that score minus the score at equilibrium now. Shapley values split v(all
+    terms) between the terms, and each term is marked when removing it alone lifts the
+    equilibrium score to the reference's.
+
+    Parameters
+    ----------
+    game : Game
+    terms : mapping str -> array, shape (n_players, a_1, ..., a_n)
+        At most ``MAX_INCENTIVE_TERMS`` terms.
+    reference : sequence
+        The aligned outcome (one action or probability vector per agent).
+    layer, criterion
+        As in :func:`attribution` (``"each"`` is not accepted).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Unknown layer or criterion, malformed terms, or a game with some terms removed
+        that has no pure equilibrium.
+    InvalidGameError
+        Not a game, or a malformed reference.
+
+    Examples
+    --------
+    >>> import games, numpy as np
+    >>> g = games.catalog.prisoners_dilemma()
+    >>> temptation = np.zeros((2, 2, 2), dtype=int)
+    >>> temptation[0, 1, :] = temptation[1, :, 1] = [3, 2]  # what defecting adds
+    >>> result = incentive_attribution(g, {"temptation": temptation}, ("C", "C"),
+    ...                                layer="objective")
+    >>> result.restores.tolist(), result.loss, result.shares.tolist()
+    ([True], Fraction(4, 1), [Fraction(4, 1)])
+    """
+    game = check_game(game)
+    rows, _, label, each = _criteria(game, layer, criterion)
+    if each:
+        raise InvalidArgumentError("criterion: expected None, a name or an index; 'each' is "
+                                   "not available for the incentive view")
+    names, arrays = _terms(game, terms)
+    strategies = _strategies(game, reference, "reference")
+    exact = rows.dtype == object and game.exact and strategies[0].dtype == object
+    score = rows.sum(axis=0)
+    if not exact:
+        score = np.asarray(score, dtype=np.float64)
+        strategies = tuple(np.asarray(s, dtype=np.float64) for s in strategies)
+    reference_score = _product_values(score[None], strategies, strategies)[
+        (0,) + (0,) * game.n_players]
+    m = len(names)
+    values = np.empty((2,) * m, dtype=object if exact else np.float64)
+    worst_profiles = {}
+    for removed in np.ndindex(*values.shape):
+        payoffs = game.payoffs
+        for k, flag in enumerate(removed):
+            if flag:
+                payoffs = payoffs - arrays[k]
+        found = pure_equilibria(game.replace(payoffs=payoffs))
+        if len(found) == 0:
+            gone = [names[k] for k, flag in enumerate(removed) if flag]
+            raise InvalidArgumentError(
+                f"terms: without {gone} the game has no pure equilibrium; the incentive "
+                f"view needs one in every combination")
+        scored = [(score[e.profile], e.profile) for e in found]
+        values[removed], worst_profiles[removed] = min(scored, key=lambda x: x[0])
+    base = values[(0,) * m]
+    shares = _shapley((values - base)[None], exact)[0]
+    single = [values[tuple(int(j == k) for j in range(m))] for k in range(m)]
+    restores = np.array([s >= reference_score for s in single], dtype=bool)
+    shares.flags.writeable = False
+    restores.flags.writeable = False
+
+    def scalar(x: Any) -> Any:
+        return x if exact else float(x)
+
+    profile = worst_profiles[(0,) * m]
+    return IncentiveAttribution(
+        terms=names, shares=shares, restores=restores,
+        recovered=scalar(values[(1,) * m] - base), loss=scalar(reference_score - base),
+        score_equilibrium=scalar(base), score_reference=scalar(reference_score),
+        equilibrium=tuple(game.actions[i][a] for i, a in enumerate(profile)),
+        layer=layer, criterion=label, exact=exact)

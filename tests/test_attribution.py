@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import games
 import pareto
 from games.errors import InvalidArgumentError, InvalidGameError
+from games.learning import RegretMatching, simulate
 from tests.strategies import shapes
 
 NASH = ("visibility", "citizens first", "citizens first", "cost-efficient")
@@ -251,8 +252,6 @@ def test_invalid_arguments_and_profiles():
 def test_a_real_learning_run_is_attributed_from_its_final_window():
     # Self-serving actions strictly dominate in the aid game, so regret matching (Hart &
     # Mas-Colell 2000) ends at the selfish equilibrium: the run's attribution is the pure one.
-    from games.learning import RegretMatching, simulate
-
     g = games.catalog.aid_delivery()
     run = simulate(g, RegretMatching(), periods=2000, sessions=2, seed=1, window=500,
                    progress=False)
@@ -262,3 +261,93 @@ def test_a_real_learning_run_is_attributed_from_its_final_window():
     assert sum(from_run.shares) == pytest.approx(from_run.loss)
     np.testing.assert_allclose(from_run.shares.astype(float),
                                np.array(pure.shares, dtype=float), atol=0.05)
+
+
+# -- the incentive view ----------------------------------------------------------------
+
+
+def aid_terms():
+    """The aid game's secondary objectives (catalogue docstring): NGO 3n', Gov 4a' / 4b',
+    Logistics 3p' (each 1 on the self-serving action), so payoffs - terms = D for all."""
+    out = {}
+    for name, player, size in [("publicity", 0, 3), ("leverage A", 1, 4),
+                               ("leverage B", 2, 4), ("profit", 3, 3)]:
+        term = np.zeros((4, 2, 2, 2, 2), dtype=int)
+        np.moveaxis(term[player], player, 0)[1] = size
+        out[name] = term
+    return out
+
+
+def test_incentive_view_of_the_aid_game_by_hand():
+    """Removing every secondary objective leaves the common task reward D, whose only
+    equilibrium is 1001 (value (2, 2, 4, 2), sum 10, against 0 now and 20 aligned).
+    Visibility and cost-efficiency raise D themselves, so publicity and profit change
+    nothing and get 0; each government's leverage gets half (symmetry): 5 each. No single
+    removal restores the aligned value: the other government still restricts."""
+    g = games.catalog.aid_delivery()
+    terms = aid_terms()
+    d = g.layers["objective"][0]
+    assert all((g.payoffs[i] - sum(t[i] for t in terms.values()) == d).all() for i in range(4))
+    result = pareto.incentive_attribution(g, terms, ALIGNED)
+    assert result.exact and result.equilibrium == NASH
+    assert (result.score_equilibrium, result.score_reference, result.loss) == (0, 20, 20)
+    assert result.recovered == 10 and list(result.shares) == [0, 5, 5, 0]
+    assert not result.restores.any()
+    assert "'leverage A' and 'leverage B' contribute most each" in result.text()
+    law = pareto.incentive_attribution(g, {"leverage A": terms["leverage A"],
+                                           "leverage B": terms["leverage B"]}, ALIGNED,
+                                       criterion="international law")
+    assert law.recovered == law.loss == 4 and list(law.shares) == [2, 2]
+    assert json.loads(json.dumps(result.to_dict()))["shares"] == [0, 5, 5, 0]
+    assert "\n" not in repr(result) and "<th>term</th>" in result._repr_html_()
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    ax = result.plot()
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(terms)
+    plt.close(ax.figure)
+
+
+def test_removing_the_prisoners_temptation_restores_cooperation():
+    g = games.catalog.prisoners_dilemma()
+    temptation = np.zeros((2, 2, 2), dtype=int)
+    temptation[0, 1, :] = temptation[1, :, 1] = [3, 2]
+    result = pareto.incentive_attribution(g, {"temptation": temptation}, ("C", "C"),
+                                          layer="objective")
+    assert result.restores.tolist() == [True] and result.recovered == result.loss == 4
+    assert "alone restores" in result.text()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_incentive_shares_sum_to_what_removing_every_term_recovers(data):
+    shape = data.draw(shapes(min_players=2, max_players=3, max_actions=2))
+    n = len(shape)
+    cells = st.lists(st.integers(-3, 3), min_size=n * int(np.prod(shape)),
+                     max_size=n * int(np.prod(shape)))
+    game = games.Game(np.array(data.draw(cells)).reshape((n, *shape)),
+                      layers={"value": np.array(data.draw(cells)).reshape((n, *shape))})
+    terms = {f"t{k}": np.array(data.draw(cells)).reshape((n, *shape))
+             for k in range(data.draw(st.integers(1, 3)))}
+    try:
+        result = pareto.incentive_attribution(game, terms, (0,) * n)
+    except InvalidArgumentError as error:
+        assert "no pure equilibrium" in str(error)
+        return
+    assert sum(result.shares) == result.recovered
+
+
+def test_incentive_view_rejects_malformed_terms():
+    g = games.catalog.aid_delivery()
+    with pytest.raises(InvalidArgumentError, match="terms"):
+        pareto.incentive_attribution(g, [], ALIGNED)
+    with pytest.raises(InvalidArgumentError, match=r"terms\['x'\].*shape"):
+        pareto.incentive_attribution(g, {"x": np.zeros((2, 2))}, ALIGNED)
+    with pytest.raises(InvalidArgumentError, match="at most 10 terms"):
+        pareto.incentive_attribution(g, {str(k): np.zeros((4, 2, 2, 2, 2)) for k in range(11)},
+                                     ALIGNED)
+    with pytest.raises(InvalidArgumentError, match="each"):
+        pareto.incentive_attribution(g, aid_terms(), ALIGNED, criterion="each")
+    mp = games.catalog.matching_pennies()
+    with pytest.raises(InvalidArgumentError, match="no pure equilibrium"):
+        pareto.incentive_attribution(mp, {"x": np.zeros((2, 2, 2))}, (0, 0), layer="objective")
