@@ -21,6 +21,10 @@ correlation among the agents that do not switch is kept (for a product :math:`P`
 the mixed case above). Sessions are pooled: :math:`v` is linear in :math:`P`, so the
 attribution of the sessions' mean distribution is the mean of their attributions.
 
+:func:`incentive_attribution` is the second view: Shapley values over named terms of the
+payoffs (a mechanism's cost, an agent's secondary objective), where v(T) is what removing
+the terms in T recovers on the layer at the worst pure equilibrium.
+
 Reference: Shapley, L. S. (1953). A value for n-person games. In Kuhn & Tucker (eds.),
 Contributions to the Theory of Games II, 307-317.
 """
