@@ -254,9 +254,9 @@ def stackelberg(game: Game, leader: int | str = 0) -> StackelbergEquilibrium:
     candidates = _solve_lps(A, B)
     if not candidates:
         raise SolverError("stackelberg: every follower action's LP failed")
-    best_float = max(v for _, _, v in candidates)
+    best_float = max(c[2] for c in candidates)
     # every follower action whose LP value ties the best (in floats) is compared exactly
-    near = [(j, x) for j, x, v in candidates if v >= best_float - tol]
+    near = [(j, x, duals) for j, x, v, duals in candidates if v >= best_float - tol]
     method = "multiple LPs (Conitzer & Sandholm 2006, HiGHS)"
     if game.exact:
         exact_answer = _exact_choice(game, leader, near)
@@ -264,13 +264,14 @@ def stackelberg(game: Game, leader: int | str = 0) -> StackelbergEquilibrium:
             j, x = exact_answer
             return _finish(game, leader, x, j, True, method + ", exact vertex")
         method += ", float (not rationalised)"
-    j, x, _ = max(candidates, key=lambda c: c[2])
+    j, x = max(candidates, key=lambda c: c[2])[:2]
     return _finish(game, leader, x, j, False, method)
 
 
-def _solve_lps(A: np.ndarray, B: np.ndarray) -> list[tuple[int, np.ndarray, float]]:
-    """``(j, x, value)`` for every follower action ``j`` whose LP is feasible; ``value``
-    in the original payoff units."""
+def _solve_lps(A: np.ndarray, B: np.ndarray) -> list[tuple[int, np.ndarray, float, Any]]:
+    """``(j, x, value, duals)`` for every follower action ``j`` whose LP is feasible;
+    ``value`` in the original payoff units, ``duals`` HiGHS's marginals of the incentive
+    constraints."""
     from scipy.optimize import linprog
 
     m, n = A.shape
@@ -281,7 +282,9 @@ def _solve_lps(A: np.ndarray, B: np.ndarray) -> list[tuple[int, np.ndarray, floa
         others = [k for k in range(n) if k != j]
         A_ub = (unit_b[:, others] - unit_b[:, [j]]).T if others else None
         res = linprog(-unit_a[:, j], A_ub=A_ub, b_ub=np.zeros(len(others)) if others else None,
-                      A_eq=np.ones((1, m)), b_eq=[1.0], bounds=(0, None), method="highs-ds")
+                      A_eq=np.ones((1, m)), b_eq=[1.0], bounds=(0, None), method="highs-ds",
+                      options={"primal_feasibility_tolerance": 1e-10,
+                               "dual_feasibility_tolerance": 1e-10})
         if res.status == 2:      # infeasible: j is never a best response
             continue
         if res.status != 0 or res.x is None:
@@ -289,20 +292,25 @@ def _solve_lps(A: np.ndarray, B: np.ndarray) -> list[tuple[int, np.ndarray, floa
                               f"({res.message})")
         x = np.where(res.x < 0, 0.0, res.x)
         x = x / x.sum()
-        out.append((j, x, float(x @ A[:, j])))
+        duals = res.ineqlin.marginals if others else np.zeros(0)
+        out.append((j, x, float(x @ A[:, j]), np.asarray(duals, dtype=np.float64)))
     return out
 
 
-def _exact_choice(game: Game, leader: int, near: list[tuple[int, np.ndarray]]
+def _exact_choice(game: Game, leader: int, near: list[tuple[int, np.ndarray, np.ndarray]]
                   ) -> tuple[int, np.ndarray] | None:
-    """The exact vertex of every near-best LP, and the follower action whose exact value
-    is largest (smallest index on ties); None when some vertex cannot be made exact."""
+    """The exact vertex of every near-best LP, proved optimal by an exact dual solution,
+    and the follower action whose exact value is largest (smallest index on ties); None
+    when some vertex cannot be made exact or proved optimal."""
     A, B = leader_follower_payoffs(game, leader, exact=True)
     scale = normalised_payoffs(game.float_payoffs[1 - leader])[2] or 1.0
+    # HiGHS's duals are in normalised units: multiply by the leader's scale over the
+    # follower's to read them in payoff units
+    dual_unit = normalised_payoffs(game.float_payoffs[leader])[2] / scale
     best = None
-    for j, x in near:
+    for j, x, duals in near:
         q = _exact_vertex(B, j, x, scale)
-        if q is None:
+        if q is None or not _proved_optimal(A, B, j, q, -duals * dual_unit):
             return None
         value = q.dot(A[:, j])
         if best is None or value > best[0]:
@@ -310,13 +318,54 @@ def _exact_choice(game: Game, leader: int, near: list[tuple[int, np.ndarray]]
     return best[1], best[2]
 
 
+def incentive_rows(B: np.ndarray, j: int) -> np.ndarray:
+    """``G`` with ``G @ x <= 0`` saying follower action ``j`` is a best response to ``x``
+    (one row per other action ``k``: ``B[:, k] - B[:, j]``)."""
+    m, n = B.shape
+    return np.array([[B[i, k] - B[i, j] for i in range(m)] for k in range(n) if k != j],
+                    dtype=object).reshape(n - 1, m)
+
+
+def _proved_optimal(A: np.ndarray, B: np.ndarray, j: int, q: np.ndarray,
+                    duals: np.ndarray) -> bool:
+    """Whether the exact feasible point ``q`` maximises ``q.A[:, j]`` over the region of
+    ``j``: an exact solution ``(y >= 0, t)`` of the dual ``G^T y + t >= A[:, j]`` with
+    ``G q = 0`` where ``y > 0`` and equality on the support of ``q`` (complementary
+    slackness), so that ``t = q.A[:, j]`` is an upper bound. HiGHS's marginals say which
+    constraints may carry a positive ``y`` when the vertex is degenerate."""
+    G = incentive_rows(B, j)
+    c = A[:, j]
+    support = [i for i in range(len(q)) if q[i] > 0]
+    tight = [k for k in range(len(G)) if G[k].dot(q) == 0]
+    marginal = np.abs(duals) if len(duals) else np.zeros(0)
+    active = [k for k in tight if marginal[k] > 1e-9 * (marginal.max() or 1)]
+    guesses = []
+    for rows_used in (tight, active):
+        system = [[G[k, i] for k in rows_used] + [Fraction(1)] for i in support]
+        solution = exact_solve(system, [Fraction(c[i]) for i in support])
+        if solution is not None:
+            guesses.append((rows_used, solution[:-1], solution[-1]))
+    value = q.dot(c)
+    for limit in (10**3, 10**6):
+        y = [max(Fraction(0), Fraction(float(duals[k])).limit_denominator(limit))
+             for k in tight]
+        guesses.append((tight, y, value))
+    for rows_used, y, t in guesses:
+        if min(y, default=0) < 0 or t != value:
+            continue
+        bound = [sum((G[k, i] * yk for k, yk in zip(rows_used, y)), Fraction(0)) + t
+                 for i in range(len(q))]
+        if all(b >= c[i] for i, b in enumerate(bound)):
+            return True
+    return False
+
+
 def _exact_vertex(B: np.ndarray, j: int, x: np.ndarray, scale: float) -> np.ndarray | None:
     """The exact point of ``{x >= 0 : sum x = 1, x.B[:, k] <= x.B[:, j]}`` that the float
     vertex ``x`` approximates: rounded (continued fractions) or else the unique solution
     of its active constraints, verified exactly; None when neither works."""
-    m, n = B.shape
-    G = np.array([[B[i, k] - B[i, j] for i in range(m)] for k in range(n) if k != j],
-                 dtype=object).reshape(n - 1, m)
+    m = B.shape[0]
+    G = incentive_rows(B, j)
 
     def feasible(q: np.ndarray) -> bool:
         return min(q) >= 0 and sum(q) == 1 and (len(G) == 0 or max(G.dot(q)) <= 0)
@@ -397,9 +446,13 @@ def _finish(game: Game, leader: int, x: np.ndarray, j: int, exact: bool,
 def _best_nash_value(game: Game, leader: int, exact: bool) -> tuple[Any, str]:
     """The leader's best payoff over Nash equilibria, and how they were found."""
     source = game if exact else game.to_float()
+    equilibria = None
     if max(game.shape) <= MAX_ENUMERATION:
-        equilibria, how = all_equilibria(source), "all extreme equilibria"
-    else:
+        try:
+            equilibria, how = all_equilibria(source), "all extreme equilibria"
+        except SolverError:     # a float enumeration that fails to verify: fall back
+            equilibria = None
+    if equilibria is None:
         equilibria = lemke_howson(source)
         how = "Lemke-Howson from every label (a lower bound)"
     values = [e.payoffs[leader] for e in equilibria]
