@@ -188,3 +188,22 @@ def test_plot_two_action_leader():
     ax = games.stackelberg(textbook()).plot()
     assert ax.get_lines()
     matplotlib.pyplot.close("all")
+
+
+def test_near_tied_rows_are_told_apart():
+    """Regression: HiGHS's default tolerances (1e-7) picked the row worth 0 over the one
+    worth 1e-7 when the payoff range is 50, and the exact game read from those floats got
+    a feasible but suboptimal vertex; now each exact vertex is proved optimal by an exact
+    dual solution."""
+    g = Game(np.array([[[0.0], [1e-7], [-50.0]], [[0.0], [0.0], [0.0]]]))
+    s = games.stackelberg(g)
+    assert s.leader_value == 1e-7 and s.commitment_gain >= 0
+    e = games.stackelberg(g.to_exact())
+    assert e.exact and e.leader_value == Fraction(1, 10**7)
+    near = Game(np.array([[[Fraction(9999999999999999, 10**14)], [100], [0]],
+                          [[0], [0], [0]]], dtype=object))
+    s = games.stackelberg(near)
+    # HiGHS cannot tell 100 - 1e-14 from 100: the answer is exact and right, or marked
+    # float and within tolerance; never exact and wrong
+    assert abs(float(s.leader_value) - 100) <= games.tolerance.float_tolerance(near)
+    assert not s.exact or (s.leader_value == 100 and list(s.commitment) == [0, 1, 0])

@@ -213,9 +213,10 @@ def stackelberg(game: Game, leader: int | str = 0) -> StackelbergEquilibrium:
     For each follower action ``j``, a linear program maximises the leader's payoff over
     the mixed strategies that make ``j`` a best response (Conitzer & Sandholm 2006); the
     best ``j`` wins (the follower breaks ties in the leader's favour). The LPs run in
-    HiGHS on payoffs mapped to [0, 2); on an exact game each vertex is recomputed exactly
-    from its active constraints and verified exactly (falling back to the float answer,
-    ``exact=False``, when that fails).
+    HiGHS (dual simplex, feasibility tolerances 1e-10) on payoffs mapped to [0, 2); on an
+    exact game each vertex is recomputed exactly from its active constraints, verified
+    feasible exactly and proved optimal by an exact dual solution (falling back to the
+    float answer, ``exact=False``, when that fails).
 
     Parameters
     ----------
