@@ -99,9 +99,9 @@ class StackelbergEquilibrium:
     def strategies(self) -> tuple[np.ndarray, np.ndarray]:
         """The profile ``(commitment, pure follower response)`` in player order."""
         n = len(self.game.actions[self.follower]) if self.game is not None else 0
-        response = np.zeros(n, dtype=self.commitment.dtype)
-        response[:] = 0
-        response[self.follower_action] = 1
+        zero, one = (Fraction(0), Fraction(1)) if self.exact else (0.0, 1.0)
+        response = np.array([one if k == self.follower_action else zero for k in range(n)],
+                            dtype=self.commitment.dtype)
         if self.leader == 0:
             return self.commitment, response
         return response, self.commitment
