@@ -41,6 +41,7 @@ from games.solvers.selection import (
     risk_dominant,
     welfare_maximising,
 )
+from games.solvers.stackelberg import StackelbergEquilibrium, stackelberg
 from games.solvers.support_enumeration import DegenerateGameWarning, support_enumeration
 from games.solvers.vertex_enumeration import all_equilibria, is_degenerate, maximal_nash_subsets
 from games.solvers.zero_sum import (
@@ -57,7 +58,7 @@ __all__ = [
     "DegenerateGameWarning", "lemke_howson", "solve_zero_sum", "security_strategies",
     "ZeroSumSolution", "SecurityStrategies", "best_equilibrium", "payoff_dominant",
     "risk_dominant", "welfare_maximising",
-    "correlated_equilibrium", "CorrelatedEquilibrium",
+    "correlated_equilibrium", "CorrelatedEquilibrium", "stackelberg", "StackelbergEquilibrium",
     "mixed_equilibria", "quantal_response", "quantal_response_path", "fit_quantal_response",
     "QuantalResponse", "QuantalResponsePath", "QuantalResponseFit", "dynamics",
     "catalog", "convert", "random_game", "covariance_game", "repeated", "evolution",
