@@ -131,7 +131,11 @@ class SignallingEquilibrium:
         different states have disjoint supports), ``"pooling"`` (every state sends the
         same message distribution: nothing is revealed) or ``"partially pooling"``.
     information : float
-        Mutual information I(state; message) in bits.
+        Mutual information I(state; message) in bits: what the messages reveal.
+    information_used : float
+        Mutual information I(state; action) in bits: what the receiver's action reflects
+        (at most ``information``; smaller when the receiver ignores a distinction, as in
+        a pooling of non-adjacent states on a grid).
     sender_utility, receiver_utility : number
         Expected utilities (exact on exact games).
     message_given_state : ndarray, shape (t, m)
@@ -151,6 +155,7 @@ class SignallingEquilibrium:
     equilibrium: Equilibrium
     kind: str
     information: float
+    information_used: float
     sender_utility: Any
     receiver_utility: Any
     message_given_state: np.ndarray = field(repr=False)
@@ -170,6 +175,7 @@ class SignallingEquilibrium:
         return {
             "kind": self.kind,
             "information_bits": float(self.information),
+            "information_used_bits": float(self.information_used),
             "sender_utility": json_number(self.sender_utility),
             "receiver_utility": json_number(self.receiver_utility),
             "message_given_state": [[json_number(p) for p in row]
@@ -221,6 +227,11 @@ class SignallingResult:
 
     def __getitem__(self, k: int) -> SignallingEquilibrium:
         return self.equilibria[k]
+
+    @property
+    def max_information_used(self) -> float:
+        """The most information (bits) the receiver's action reflects in any equilibrium."""
+        return max((e.information_used for e in self.equilibria), default=0.0)
 
     @property
     def max_information(self) -> float:
@@ -326,11 +337,11 @@ def _describe(game: SignallingGame, normal: Game, eq: Equilibrium) -> Signalling
     joint = np.array([[prior[k] * message_given_state[k, j] for j in range(m)]
                       for k in range(t)], dtype=object if exact else np.float64)
     information = mutual_information(joint.astype(np.float64))
+    flow = joint.astype(np.float64) @ action_given_message.astype(np.float64)  # (t, a)
     action_error = None
     if game.state_values is not None and game.action_values is not None:
         sv = np.asarray(game.state_values, dtype=np.float64)
         av = np.asarray(game.action_values, dtype=np.float64)
-        flow = joint.astype(np.float64) @ action_given_message.astype(np.float64)  # (t, a)
         action_error = float(np.sum(flow * np.abs(av[None, :] - sv[:, None])))
     truthfulness = None
     if game.truthful is not None:
@@ -341,6 +352,7 @@ def _describe(game: SignallingGame, normal: Game, eq: Equilibrium) -> Signalling
                   for j in range(m) if on_path[j] == 0)
     return SignallingEquilibrium(
         equilibrium=eq, kind=_kind(message_given_state), information=information,
+        information_used=mutual_information(flow),
         sender_utility=eq.payoffs[0], receiver_utility=eq.payoffs[1],
         message_given_state=message_given_state, action_given_message=action_given_message,
         action_error=action_error, truthfulness=truthfulness, perfect_bayesian=perfect)
