@@ -69,7 +69,7 @@ __all__ = [
 
 # Larger packages load on first use, so that ``import games`` stays fast.
 _LAZY_MODULES = ("repeated", "evolution", "dynamics", "symbolic", "bayesian", "parallel",
-                 "learning")
+                 "learning", "signalling")
 
 
 def __getattr__(name: str):

@@ -24,6 +24,7 @@ Conventions
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -60,6 +61,7 @@ __all__ = [
     "aid_delivery",
     "commons_fishery",
     "capability_contest",
+    "cheap_talk",
     "random_game",
     "covariance_game",
 ]
@@ -1621,3 +1623,85 @@ def capability_contest(levels: Sequence[Any] = (1, 2), *, prize: Any = 12, cost:
              f"{_fmt(v)}, max_gap={D})")
     return MarkovGame(stages, transitions, initial=D,
                       states=tuple(f"gap {s - D:+d}" for s in range(n_states)), title=title)
+
+
+# ---------------------------------------------------------------------------------------
+# Signalling
+
+
+def cheap_talk(states: int = 3, messages: int | None = None, bias: Any = Fraction(1, 3), *,
+               actions: int | None = None) -> Any:
+    r"""A discretised cheap-talk game (Crawford & Sobel 1982): the sender knows the state,
+    the receiver acts, and talk is free.
+
+    The state :math:`\theta` is uniform on the grid :math:`\{0, 1/(s-1), \dots, 1\}` of
+    ``states`` points and known only to the sender, who sends one of ``messages``
+    messages (default: one per state, ``"say k/(s-1)"``, so that *lying* is reporting
+    another state). The receiver sees the message and picks an action :math:`a` on the
+    grid of ``actions`` points of [0, 1] (default: the state grid). Losses are
+    quadratic: the receiver gets :math:`-(a - \theta)^2` and the sender, whose ideal
+    action is shifted by its ``bias`` b, :math:`-(a - \theta - b)^2`.
+
+    Layers (expected under the prior in the strategic form):
+
+    - ``value``: ``"truthfulness"`` (1 when the message reports the true state; only when
+      there is one message per state) and ``"receiver welfare"`` (the receiver
+      principal's :math:`-(a - \theta)^2`);
+    - ``preference``: one criterion per principal, ``"sender principal"`` and
+      ``"receiver principal"`` (their quadratic utilities, never summed).
+
+    Every grid action in [0, 1] is the receiver's best reply to some belief (the one
+    whose mean is that action), so each Nash equilibrium of the strategic form is a
+    perfect Bayesian equilibrium. Solve it with :func:`games.signalling.signalling_equilibria`.
+
+    Parameters
+    ----------
+    states : int, >= 2
+    messages : int, >= 1, optional
+    bias : number
+        The sender's bias b (exact payoffs when exact).
+    actions : int, >= 2, optional
+
+    Returns
+    -------
+    games.signalling.SignallingGame
+        A :class:`games.bayesian.BayesianGame` whose receiver actions are plans (one action
+        per message): its size grows as ``actions ** messages``.
+    """
+    n_states = _count(states, "states", "the number of states", 2)
+    n_messages = n_states if messages is None else _count(
+        messages, "messages", "the number of messages", 1)
+    n_actions = n_states if actions is None else _count(
+        actions, "actions", "the number of receiver actions", 2)
+    b = _number(bias, "bias", "the sender's bias")
+    exact = isinstance(b, Fraction)
+    theta = [Fraction(k, n_states - 1) for k in range(n_states)]
+    grid = [Fraction(k, n_actions - 1) for k in range(n_actions)]
+    if not exact:
+        theta, grid = [float(x) for x in theta], [float(x) for x in grid]
+    dtype = object if exact else np.float64
+    shape = (n_states, n_messages, n_actions)
+    sender = np.empty(shape, dtype=dtype)
+    receiver = np.empty(shape, dtype=dtype)
+    truth = np.empty(shape, dtype=dtype)
+    for k, m, a in np.ndindex(*shape):
+        sender[k, m, a] = -(grid[a] - theta[k] - b) ** 2
+        receiver[k, m, a] = -(grid[a] - theta[k]) ** 2
+        truth[k, m, a] = (1 if exact else 1.0) * (m == k)
+    truthful = tuple(range(n_states)) if n_messages == n_states else None
+    value = [truth, receiver] if truthful is not None else [receiver]
+    value_names = ("truthfulness", "receiver welfare") if truthful is not None else \
+        ("receiver welfare",)
+    state_names = _labels("theta=", theta)
+    message_names = tuple(f"say {format_number(x)}" for x in theta) if truthful is not None \
+        else tuple(f"m{j + 1}" for j in range(n_messages))
+    signalling = importlib.import_module("games.signalling")  # lazy, like games.bayesian
+    return signalling.SignallingGame(
+        [Fraction(1, n_states) if exact else 1.0 / n_states] * n_states, sender, receiver,
+        states=state_names, messages=message_names, actions=_labels("a=", grid),
+        state_values=theta, action_values=grid, truthful=truthful,
+        layers={"value": np.stack(value), "preference": np.stack([sender, receiver])},
+        criteria={"value": value_names,
+                  "preference": ("sender principal", "receiver principal")},
+        title=f"Cheap talk ({n_states} states, {n_messages} messages, {n_actions} actions, "
+              f"bias={format_number(b)})")
