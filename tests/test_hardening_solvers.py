@@ -267,3 +267,15 @@ def test_every_solver_result_has_to_dict_and_html():
     assert fit.to_dict()["rationality"] == fit.rationality
     assert fit.to_dict()["response"]["strategies"] == [s.tolist() for s in
                                                        fit.response.strategies]
+
+
+@pytest.mark.parametrize("gap", [1e-9, 3e-8, 1e-7, 1e-6])
+def test_vertex_enumeration_never_rejects_its_own_answer_on_near_ties(gap):
+    """Row payoffs (0, gap, -60) against one column: the row player's best reply is the
+    row worth ``gap`` (or either of the first two when the gap is within the tolerance).
+    The walk's ties must be tighter than the verification tolerance, so the enumeration
+    returns an equilibrium instead of failing its own check."""
+    g = games.Game.from_bimatrix(np.array([[0.0], [gap], [-60.0]]), np.zeros((3, 1)))
+    found = games.all_equilibria(g)
+    assert found and all(e.regret <= float_tolerance(g) for e in found)
+    assert any(e.strategies[0][1] == 1.0 for e in found)

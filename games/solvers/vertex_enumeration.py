@@ -44,8 +44,11 @@ METHOD = "vertex_enumeration"
 #: Largest number of bases the float walk keeps before it gives up (memory guard).
 MAX_BASES = 5_000_000
 #: Float walk on payoffs mapped onto [1, 2]: ratios within this are ties (lexicographic
-#: rule), and a coordinate at most this carries the label "zero".
-WALK_TOLERANCE = 1e-9
+#: rule), and a coordinate at most this carries the label "zero". One order of magnitude
+#: below the certificate's relative tolerance (games.tolerance.RELATIVE_TOLERANCE), so a
+#: best-response tie the walk accepts is always within the tolerance the answer is
+#: verified against.
+WALK_TOLERANCE = 1e-10
 
 
 def all_equilibria(game: Game, exact: bool | None = None) -> EquilibriumSet:
