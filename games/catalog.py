@@ -38,6 +38,7 @@ from games.errors import InvalidArgumentError, SolverError
 from games.markov import MarkovGame
 from games.model import Game, check_game_size, format_number
 from games.scenario_games import (
+    aid_delivery_deadline,
     aid_delivery_extended,
     conformity_game,
     leader_follower,
@@ -75,6 +76,7 @@ __all__ = [
     "leader_follower",
     "rank_order_tournament",
     "sabotage_contest",
+    "aid_delivery_deadline",
     "random_game",
     "covariance_game",
 ]

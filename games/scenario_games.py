@@ -27,7 +27,8 @@ from games.markov import MarkovGame
 from games.model import Game, format_number
 
 __all__ = ["power_contest", "conformity_game", "leader_follower", "rank_order_tournament",
-           "sabotage_contest", "aid_delivery_extended", "gini", "herfindahl"]
+           "sabotage_contest", "aid_delivery_extended", "aid_delivery_deadline", "gini",
+           "herfindahl"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -512,7 +513,7 @@ def aid_delivery_extended() -> Game:
     self-serving, and the holistically aligned outcome is all-aligned. Preferences stay
     one criterion per principal.
 
-    Time pressure (a repeated game with a deadline) is not modelled here.
+    Time pressure (the repeated game with a deadline) is :func:`aid_delivery_deadline`.
 
     References
     ----------
@@ -559,3 +560,61 @@ def aid_delivery_extended() -> Game:
     return Game(payoffs, players=("NGO", "Government A", "Government B", "Logistics"),
                 actions=actions, layers=layers, exact=True,
                 title="Aid delivery with routing and allocation choices (Carichon et al. 2025)")
+
+
+def aid_delivery_deadline(days: int = 3, urgency: Any = Fraction(1, 2)) -> MarkovGame:
+    r"""The extended aid-delivery game under time pressure: a Markov game with a deadline.
+
+    The states are ``"day 1"``, ..., ``"day T"`` (``days`` T) and ``"after deadline"``.
+    Each day the agents play :func:`aid_delivery_extended` and the clock moves one day
+    forward (deterministically); after day T the state ``"after deadline"`` is absorbing
+    with every payoff and layer 0 (the relief window has closed). Aid delivered on day t
+    saves fewer lives: the objective ``"aid delivered"`` and the value ``"protect life"``
+    are scaled by :math:`u^{t-1}` (``urgency`` u in (0, 1]); the payoffs (the agents'
+    private rewards), the other values and the preferences are the same every day.
+
+    The misalignment time pressure adds: with a known deadline and a unique stage
+    equilibrium, the only subgame-perfect equilibrium plays the stage equilibrium every
+    day (backward induction; Selten 1978, Benoit & Krishna 1985), so a reputation for
+    aligned play cannot be built before the window closes.
+
+    References
+    ----------
+    Carichon, F., Khandelwal, A., Fauchard, M. & Farnadi, G. (2025). The coming crisis
+    of multi-agent misalignment. arXiv:2506.01080.
+    Benoit, J.-P. & Krishna, V. (1985). Finitely repeated games. *Econometrica* 53(4).
+
+    Examples
+    --------
+    >>> g = aid_delivery_deadline()
+    >>> g.states
+    ('day 1', 'day 2', 'day 3', 'after deadline')
+    """
+    T = check_integer(days, "days", minimum=1)
+    check_real(urgency, "urgency", low=0, high=1, low_open=True)
+    (u,), exact = _exactify([urgency])
+    base = aid_delivery_extended()
+    if not exact:
+        base = base.to_float()
+    shape = base.shape
+    one = Fraction(1) if exact else 1.0
+    stages = []
+    for t in range(T):
+        factor = one * u ** t
+        layers = {name: dict(zip(base.criteria[name], base.layers[name]))
+                  for name in ("objective", "value", "preference")}
+        layers["objective"]["aid delivered"] = layers["objective"]["aid delivered"] * factor
+        layers["value"]["protect life"] = layers["value"]["protect life"] * factor
+        stages.append(Game(base.payoffs, players=base.players, actions=base.actions,
+                           layers=layers, title=f"Aid delivery, day {t + 1}", exact=exact))
+    closed = {name: {c: _grid(shape, exact) for c in base.criteria[name]}
+              for name in ("objective", "value", "preference")}
+    stages.append(Game(_grid((4, *shape), exact), players=base.players, actions=base.actions,
+                       layers=closed, title="Aid delivery, after the deadline", exact=exact))
+    transitions = _grid((T + 1, *shape, T + 1), exact)
+    for t in range(T + 1):
+        transitions[(t, Ellipsis, min(t + 1, T))] = one
+    return MarkovGame(stages, transitions, initial=0,
+                      states=(*(f"day {t + 1}" for t in range(T)), "after deadline"),
+                      title=f"Aid delivery with a {T}-day deadline (urgency "
+                            f"{format_number(u)})")

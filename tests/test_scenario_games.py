@@ -244,3 +244,22 @@ def test_aid_delivery_simple_is_unchanged_and_the_extended_game_keeps_the_dilemm
 def test_scenario_games_docstring_examples_run():
     result = doctest.testmod(scenario_games, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 6 and result.failed == 0
+
+
+def test_aid_delivery_deadline_scales_the_urgent_criteria_and_closes_the_window():
+    g = games.catalog.aid_delivery_deadline(days=2, urgency=Fraction(1, 2))
+    assert g.states == ("day 1", "day 2", "after deadline")
+    T = g.transitions
+    assert np.all(T[0, ..., 1] == 1) and np.all(T[1, ..., 2] == 1) and np.all(T[2, ..., 2] == 1)
+    base = games.catalog.aid_delivery(simple=False)
+    day1, day2, closed = g.stages
+    assert day2.payoffs[(0, 2, 2, 2, 2)] == base.payoffs[(0, 2, 2, 2, 2)]
+    life = base.criteria["value"].index("protect life")
+    assert day2.layers["value"][(life, 0, 0, 0, 0)] == base.layers["value"][
+        (life, 0, 0, 0, 0)] / 2
+    assert day1.layers["value"][(life, 0, 0, 0, 0)] == base.layers["value"][(life, 0, 0, 0, 0)]
+    assert pure_equilibria(day2).profiles == [(2, 2, 2, 2)]
+    assert not np.any(closed.float_payoffs)
+    for kwargs in ({"days": 0}, {"urgency": 0}, {"urgency": 2}):
+        with pytest.raises(InvalidArgumentError):
+            games.catalog.aid_delivery_deadline(**kwargs)
