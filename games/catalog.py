@@ -14,6 +14,9 @@ Conventions
   agent is index 0. Other modules rely on this.
 - 2x2 symmetric games are parametrised by the row player's payoffs in the usual letters:
   R (reward, both cooperate), S (sucker), T (temptation), P (punishment, both defect).
+- The scenario games of the misalignment testbed (power contest, conformity,
+  leader-follower, rank-order tournament, sabotage contest, aid delivery under a
+  deadline) live in :mod:`games.scenario_games` and are re-exported here.
 - :data:`CATALOG` maps a name to a zero-argument constructor (for ``--catalog NAME``);
   :func:`by_name` looks a name up.
 - A bad parameter (a non-number, NaN, a count below its minimum, an order the game's
