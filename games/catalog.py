@@ -14,6 +14,9 @@ Conventions
   agent is index 0. Other modules rely on this.
 - 2x2 symmetric games are parametrised by the row player's payoffs in the usual letters:
   R (reward, both cooperate), S (sucker), T (temptation), P (punishment, both defect).
+- The scenario games of the misalignment testbed (power contest, conformity,
+  leader-follower, rank-order tournament, sabotage contest, aid delivery under a
+  deadline) live in :mod:`games.scenario_games` and are re-exported here.
 - :data:`CATALOG` maps a name to a zero-argument constructor (for ``--catalog NAME``);
   :func:`by_name` looks a name up.
 - A bad parameter (a non-number, NaN, a count below its minimum, an order the game's
@@ -37,6 +40,15 @@ import numpy as np
 from games.errors import InvalidArgumentError, SolverError
 from games.markov import MarkovGame
 from games.model import Game, check_game_size, format_number
+from games.scenario_games import (
+    aid_delivery_deadline,
+    aid_delivery_extended,
+    conformity_game,
+    leader_follower,
+    power_contest,
+    rank_order_tournament,
+    sabotage_contest,
+)
 
 __all__ = [
     "CATALOG",
@@ -62,6 +74,12 @@ __all__ = [
     "commons_fishery",
     "capability_contest",
     "cheap_talk",
+    "power_contest",
+    "conformity_game",
+    "leader_follower",
+    "rank_order_tournament",
+    "sabotage_contest",
+    "aid_delivery_deadline",
     "random_game",
     "covariance_game",
 ]
@@ -970,8 +988,12 @@ def contest(n: int = 2, levels: Sequence[Any] = (0, 1, 2, 3, 4), prize: Any = 8,
 # The paper's running example
 
 
-def aid_delivery() -> Game:
+def aid_delivery(simple: bool = True) -> Game:
     r"""Earthquake relief: the running example of Carichon et al. (2025), as a 4-player game.
+
+    ``simple=False`` gives the richer version with three actions per agent (routing and
+    allocation compromises), :func:`games.scenario_games.aid_delivery_extended`; the
+    default below is the two-action game.
 
     After an earthquake in the border region of two countries, AI agents acting for a
     humanitarian NGO, the two national governments and a commercial logistics provider
@@ -1105,6 +1127,10 @@ def aid_delivery() -> Game:
     >>> g.regret(ne), g.regret((0, 0, 0, 0))
     (Fraction(0, 1), Fraction(5, 1))
     """
+    if not isinstance(simple, (bool, np.bool_)):
+        raise InvalidArgumentError(f"simple: expected True or False, found {simple!r}")
+    if not simple:
+        return aid_delivery_extended()
     n_players = 4
     shape = (2,) * n_players
     check_game_size(shape, n_players + 1 + 4 + 4, exact=True)
@@ -1300,6 +1326,10 @@ CATALOG: MappingProxyType[str, Callable[[], Game]] = MappingProxyType({
     "cournot": cournot,
     "contest": contest,
     "aid_delivery": aid_delivery,
+    "power_contest": power_contest,
+    "conformity_game": conformity_game,
+    "leader_follower": leader_follower,
+    "rank_order_tournament": rank_order_tournament,
 })
 """Catalogue name -> zero-argument constructor (each game with its default parameters)."""
 

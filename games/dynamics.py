@@ -12,7 +12,9 @@ joint distribution of play with its (coarse) correlated-equilibrium certificate.
 * :func:`best_response_dynamics` (discrete, sequential or simultaneous);
 * :func:`fictitious_play` (classic, or stochastic with logit noise);
 * :func:`regret_matching` (Hart & Mas-Colell: unconditional, whose empirical joint play
-  converges to the coarse correlated equilibria; conditional, to the correlated ones).
+  converges to the coarse correlated equilibria; conditional, to the correlated ones);
+* :func:`friedkin_johnsen` (opinion dynamics with stubborn agents, no game: returns an
+  :class:`OpinionTrajectory`).
 
 Continuous dynamics use a fixed-step fourth-order Runge-Kutta integrator; after each step
 states are clipped at 0 and renormalised, so they stay on the simplex exactly.
@@ -37,7 +39,7 @@ from games.tolerance import payoff_range
 
 __all__ = ["Trajectory", "replicator", "replicator_field", "logit_dynamics",
            "best_response_dynamics", "fictitious_play", "regret_matching",
-           "coarse_correlated_regret"]
+           "coarse_correlated_regret", "friedkin_johnsen", "OpinionTrajectory"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -731,3 +733,149 @@ def coarse_correlated_regret(game: Game, distribution: Any) -> float:
                                              list(range(game.n_players - 1))))
         worst = max(worst, float(dev.max()) - expected)
     return max(0.0, worst)
+
+
+# ---------------------------------------------------------------------------------------
+# Opinion dynamics
+
+
+@dataclass(frozen=True, eq=False)
+class OpinionTrajectory:
+    """The path of an opinion dynamic (no game: the states are the agents' opinions).
+
+    Attributes
+    ----------
+    kind : str
+        The dynamic (``"friedkin_johnsen"``).
+    times : ndarray, shape (m,)
+        The step of each state.
+    states : ndarray, shape (m, n)
+        The agents' opinions at each step.
+    limit : ndarray or None
+        The closed-form limit of the dynamic, when it exists.
+    parameters : dict
+        The arguments that produced it.
+    """
+
+    kind: str
+    times: np.ndarray
+    states: np.ndarray
+    limit: np.ndarray | None = None
+    parameters: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    @property
+    def final(self) -> np.ndarray:
+        """The opinions at the last step."""
+        return self.states[-1].copy()
+
+    def __repr__(self) -> str:
+        last = ", ".join(f"{x:.4g}" for x in self.states[-1])
+        return f"OpinionTrajectory({self.kind}, {len(self)} steps, final [{last}])"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: times, states, the limit (None when it does not exist), parameters."""
+        return {"kind": self.kind, "times": self.times.tolist(), "states": self.states.tolist(),
+                "limit": None if self.limit is None else self.limit.tolist(),
+                "parameters": {key: value.tolist() if isinstance(value, np.ndarray) else value
+                               for key, value in self.parameters.items()}}
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>agent {i + 1}</td><td>{self.states[0, i]:.4g}</td>"
+            f"<td>{self.states[-1, i]:.4g}</td><td>"
+            f"{'' if self.limit is None else format(self.limit[i], '.4g')}</td></tr>"
+            for i in range(self.states.shape[1]))
+        return (f"<table><caption>{html.escape(repr(self))}</caption><tr><th>agent</th>"
+                f"<th>start</th><th>end</th><th>limit</th></tr>{rows}</table>")
+
+    def plot(self, ax: Any = None) -> Any:
+        """Each agent's opinion against the step (dotted: its limit). Returns the axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        for i in range(self.states.shape[1]):
+            ax.plot(self.times, self.states[:, i], color=colour(i), label=f"agent {i + 1}")
+            if self.limit is not None:
+                ax.axhline(self.limit[i], color=colour(i), ls=":", lw=0.8)
+        ax.set_xlabel("step")
+        ax.set_ylabel("opinion")
+        ax.set_title(self.kind.replace("_", " "))
+        ax.legend(fontsize="small")
+        return ax
+
+
+def friedkin_johnsen(influence: Any, stubbornness: Any, initial: Any,
+                     steps: int = 100) -> OpinionTrajectory:
+    r"""Friedkin-Johnsen opinion dynamics: agents average their neighbours' opinions but
+    stay anchored to their initial ones.
+
+    .. math:: x(t + 1) = \Lambda W x(t) + (I - \Lambda)\, x(0),
+              \qquad \Lambda = \mathrm{diag}(1 - s_i),
+
+    with W the row-stochastic ``influence`` matrix (``W[i, j]``: the weight agent i gives
+    to agent j's opinion) and :math:`s_i` agent i's ``stubbornness`` (its weight on its
+    initial opinion; :math:`1 - s_i` is its susceptibility). When
+    :math:`I - \Lambda W` is invertible and the spectral radius of :math:`\Lambda W` is
+    below 1 the opinions converge to
+
+    .. math:: x^* = (I - \Lambda W)^{-1} (I - \Lambda)\, x(0),
+
+    reported as :attr:`OpinionTrajectory.limit` (None otherwise, e.g. DeGroot's model,
+    nobody stubborn). A fully stubborn agent everybody listens to pulls the group to its
+    own opinion.
+
+    Parameters
+    ----------
+    influence : array (n, n)
+        Non-negative, each row summing to 1.
+    stubbornness : number or array (n,)
+        Each agent's weight on its initial opinion, in [0, 1].
+    initial : array (n,)
+        The initial opinions.
+    steps : int
+        Number of steps (>= 1).
+
+    References
+    ----------
+    Friedkin, N. E. & Johnsen, E. C. (1990). Social influence and opinions. *Journal of
+    Mathematical Sociology* 15(3-4).
+    """
+    steps = check_integer(steps, "steps", minimum=1)
+    try:
+        W = np.array(influence, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"influence: expected a square matrix of numbers, found "
+                                   f"{influence!r}") from None
+    if W.ndim != 2 or W.shape[0] != W.shape[1] or W.shape[0] < 1:
+        raise InvalidArgumentError(f"influence: expected a square matrix, found shape {W.shape}")
+    n = W.shape[0]
+    if not np.all(np.isfinite(W)) or np.any(W < 0) or not np.allclose(W.sum(axis=1), 1.0,
+                                                                        rtol=0, atol=1e-12):
+        raise InvalidArgumentError(f"influence: expected non-negative rows summing to 1, "
+                                   f"found row sums {W.sum(axis=1).tolist()}")
+    try:
+        s = np.broadcast_to(np.array(stubbornness, dtype=float), (n,)).copy()
+        x0 = np.array(initial, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"stubbornness, initial: expected numbers (one per agent), "
+                                   f"found {stubbornness!r}, {initial!r}") from None
+    if not np.all(np.isfinite(s)) or np.any(s < 0) or np.any(s > 1):
+        raise InvalidArgumentError(f"stubbornness: expected numbers in [0, 1], found {s.tolist()}")
+    if x0.shape != (n,) or not np.all(np.isfinite(x0)):
+        raise InvalidArgumentError(f"initial: expected {n} finite opinions, found {initial!r}")
+    A = (1.0 - s)[:, np.newaxis] * W
+    anchor = s * x0
+    states = np.empty((steps + 1, n))
+    states[0] = x0
+    for t in range(steps):
+        states[t + 1] = A @ states[t] + anchor
+    limit = None
+    if np.max(np.abs(np.linalg.eigvals(A))) < 1 - 1e-12:
+        limit = np.linalg.solve(np.eye(n) - A, anchor)
+    return OpinionTrajectory("friedkin_johnsen", np.arange(steps + 1, dtype=float), states,
+                             limit, {"influence": W, "stubbornness": s, "initial": x0,
+                                     "steps": steps})
