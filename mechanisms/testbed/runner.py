@@ -134,7 +134,8 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
     e = evaluate(game, mechanism, dynamics=dynamics)
     verdict = e.dynamic
     threshold = s.value_threshold(game)
-    k = game.criteria["value"].index(s.criterion)
+    name_of_criterion = s.value_criterion(game)
+    k = game.criteria["value"].index(name_of_criterion)
     # each session's last window, scored on the criterion
     last = np.asarray(verdict.run.frequencies, dtype=np.float64)[:, -1, :]
     criterion = np.asarray(game.layers["value"][k], dtype=np.float64).reshape(-1)
@@ -144,10 +145,10 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
     layers = {name: _expected(np.asarray(game.layers[name]), distribution) if name in
               game.layers else () for name in ("objective", "value", "preference")}
     split = attribution(game, verdict.run, s.aligned_reference(game), layer="value",
-                        criterion=s.criterion)
+                        criterion=name_of_criterion)
     return TestbedRow(
         scenario=name, mechanism=label, mechanism_repr=repr(mechanism),
-        criterion=s.criterion, threshold=threshold, static_holistic=e.after.holistic,
+        criterion=name_of_criterion, threshold=threshold, static_holistic=e.after.holistic,
         static_cost=tuple(float(c) for c in e.after.cost), dynamics=dynamics.label,
         share_aligned=verdict.share_aligned, share_misaligned=share_misaligned,
         time_to_realign=verdict.time_to_realign,

@@ -58,8 +58,9 @@ class Scenario:
         learning run (:func:`mechanisms.schedule`).
     misalignment : str
         The misalignment the scenario shows, in a sentence.
-    criterion : str
-        The value criterion that falls below ``threshold`` when it appears.
+    criterion : str or None
+        The value criterion that falls below ``threshold`` when it appears (None: the
+        game's first value criterion).
     threshold : float, optional
         The criterion's threshold (the misalignment: the score at the learners' last
         window is below it); default the midpoint of its range over outcomes (as
@@ -81,7 +82,7 @@ class Scenario:
     game: Callable[[], Game]
     mechanisms: Mapping[str, MechanismSpec]
     misalignment: str
-    criterion: str
+    criterion: str | None
     dynamics: Dynamics
     quick: Dynamics
     threshold: float | None = None
@@ -120,7 +121,8 @@ class Scenario:
         if not isinstance(game, Game):
             raise InvalidArgumentError(f"game: scenario {self.name!r} built "
                                        f"{type(game).__name__}, expected a games.Game")
-        if "value" not in game.layers or self.criterion not in game.criteria["value"]:
+        if "value" not in game.layers or (self.criterion is not None and
+                                          self.criterion not in game.criteria["value"]):
             raise InvalidArgumentError(
                 f"criterion: scenario {self.name!r} names the value criterion "
                 f"{self.criterion!r}, but its game's value criteria are "
@@ -137,11 +139,15 @@ class Scenario:
         m = self.mechanisms[label]
         return m if isinstance(m, Mechanism) else m(game)
 
+    def value_criterion(self, game: Game) -> str:
+        """``criterion``, or the game's first value criterion."""
+        return game.criteria["value"][0] if self.criterion is None else self.criterion
+
     def value_threshold(self, game: Game) -> float:
         """``threshold``, or the midpoint of the criterion's range on ``game``."""
         if self.threshold is not None:
             return self.threshold
-        k = game.criteria["value"].index(self.criterion)
+        k = game.criteria["value"].index(self.value_criterion(game))
         scores = np.asarray(game.layers["value"][k], dtype=np.float64)
         return float((scores.max() + scores.min()) / 2)
 
@@ -152,7 +158,7 @@ class Scenario:
     def aligned_reference(self, game: Game) -> tuple[int, ...]:
         """The aligned outcome as action indices."""
         if self.reference is None:
-            k = game.criteria["value"].index(self.criterion)
+            k = game.criteria["value"].index(self.value_criterion(game))
             scores = np.asarray(game.layers["value"][k], dtype=np.float64)
             return tuple(int(i) for i in np.unravel_index(int(np.argmax(scores)), scores.shape))
         if len(self.reference) != game.n_players:
@@ -343,19 +349,11 @@ def _register_new_catalogue_games() -> None:
     for name, function, text, source in NEW_GAMES:
         if getattr(games.catalog, function, None) is None:
             continue
-        try:
-            game = _CatalogueGame(function)()
-            if isinstance(game, BayesianGame):
-                game = game.normal_form()
-            if not isinstance(game, Game) or "value" not in game.layers:
-                continue
-        except games.GameError:
-            continue
         register(Scenario(
             name=name, game=catalogue_game(function),
             mechanisms={"redistribution": Redistribution(Fraction(1, 2)),
                         "reward cap": RewardCap(1), "judge": _judge_all},
-            misalignment=text, criterion=game.criteria["value"][0],
+            misalignment=text, criterion=None,
             dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
             source=source, notes=f"games.catalog.{function}"))
 
