@@ -11,6 +11,7 @@ from pathlib import Path
 
 import games
 import masalign
+import mechanisms.testbed
 from masalign.progress import Status
 from masalign.report import analyze
 
@@ -98,8 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def testbed(args: argparse.Namespace) -> int:
     """``masalign testbed``: list the scenarios or run them."""
-    import mechanisms.testbed as T
-
+    T = mechanisms.testbed
     if args.list:
         names = T.scenarios()
         width = max(len(n) for n in names)
