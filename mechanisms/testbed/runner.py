@@ -4,7 +4,9 @@ accountability (:func:`pareto.attribution` of the remaining loss)."""
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -195,9 +197,13 @@ def run(scenarios: Any = None, quick: bool = True, executor: Any = None,
     if not isinstance(quick, bool):
         raise InvalidArgumentError(f"quick: expected True or False, found {quick!r}")
     tasks = [(n, label, quick) for n in names for label in scenario(n).labels()]
+    # the checkpoint's identity: the scenarios' definitions, not only their names
+    described = json.dumps([scenario(n).to_dict() for n in names], sort_keys=True,
+                           default=repr)
+    fingerprint = hashlib.sha256(f"testbed {quick} {described}".encode()).hexdigest()
     rows = run_tasks(_run_cell, tasks, executor=executor, checkpoint=checkpoint,
                      progress=progress, description="testbed", unit="cell",
-                     chunksize=1)
+                     chunksize=1, fingerprint=fingerprint)
     return TestbedResult(tuple(rows), quick)
 
 

@@ -326,10 +326,9 @@ NEW_GAMES = (
      "von Stackelberg (1934); Conitzer & Sandholm (2006)"),
     ("hierarchy_tournament", "rank_order_tournament",
      "stratified rewards widen the disparity between tiers", "Lazear & Rosen (1981)"),
-    ("disparity_sabotage", "sabotage_contest",
-     "winners sabotage the others: the disparity grows",
-     "Konrad (2009); Piest & Schreck (2021)"),
 )
+# disparity_sabotage is left out: games.catalog.sabotage_contest is a MarkovGame (capability
+# accumulates), and a dynamic verdict needs a games.Game (mechanisms.dynamic_verdict).
 
 
 def catalogue_game(function: str) -> Callable[[], Game]:
