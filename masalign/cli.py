@@ -11,10 +11,11 @@ from pathlib import Path
 
 import games
 import masalign
+import mechanisms.testbed
 from masalign.progress import Status
 from masalign.report import analyze
 
-__all__ = ["main", "build_parser", "version", "catalogue", "read_analysis_input"]
+__all__ = ["main", "build_parser", "version", "catalogue", "read_analysis_input", "testbed"]
 
 
 def version() -> str:
@@ -72,7 +73,49 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce_cmd.add_argument("--list", action="store_true", help="list the reproductions")
     from papers.common import add_arguments
     add_arguments(reproduce_cmd)
+    testbed_cmd = commands.add_parser(
+        "testbed", help="run the misalignment testbed: scenario x mechanism (see --list)",
+        description="Every testbed scenario under each of its mechanisms: the static "
+                    "verdict, the dynamic one (share of sessions ending holistically "
+                    "aligned, time to realign), the value at the end, the operator's cost "
+                    "and the agent most responsible for what misalignment remains.")
+    size = testbed_cmd.add_mutually_exclusive_group()
+    size.add_argument("--quick", dest="quick", action="store_true", default=True,
+                      help="the reduced dynamics (default)")
+    size.add_argument("--full", dest="quick", action="store_false",
+                      help="the full-size dynamics (slow)")
+    testbed_cmd.add_argument("--scenario", metavar="NAME", action="append",
+                             help="run only this scenario (repeatable; default: all)")
+    testbed_cmd.add_argument("--list", action="store_true", help="list the scenarios")
+    testbed_cmd.add_argument("--json", action="store_true", help="print the rows as JSON")
+    testbed_cmd.add_argument("--html", metavar="FILE", help="also write the table as HTML")
+    testbed_cmd.add_argument("--checkpoint", metavar="FILE",
+                             help="keep finished cells in FILE; a rerun resumes from it")
+    testbed_cmd.add_argument("--progress", action=argparse.BooleanOptionalAction,
+                             default=None, help="a progress bar on standard error "
+                             "(default: on a terminal)")
     return parser
+
+
+def testbed(args: argparse.Namespace) -> int:
+    """``masalign testbed``: list the scenarios or run them."""
+    T = mechanisms.testbed
+    if args.list:
+        names = T.scenarios()
+        width = max(len(n) for n in names)
+        for name in names:
+            print(f"{name:<{width}}  {T.scenario(name).misalignment}")
+        return 0
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    result = T.run(args.scenario, quick=args.quick, checkpoint=args.checkpoint,
+                   progress=show)
+    if args.html:
+        Path(args.html).write_text(result._repr_html_(), encoding="utf-8")
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(result.to_text())
+    return 0
 
 
 def reproduce(args: argparse.Namespace) -> int:
@@ -191,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_catalogue()
             return 0
         try:
-            status = _analyze(args)
+            status = testbed(args) if args.command == "testbed" else _analyze(args)
         except (games.GameError, OSError) as err:
             if isinstance(err, BrokenPipeError):
                 raise

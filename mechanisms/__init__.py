@@ -9,7 +9,7 @@ and records the operator's net payments in the ``"cost"`` layer. Mechanisms comp
 """
 
 from games import __version__ as __version__  # one version for the distribution
-from mechanisms import design
+from mechanisms import design, testbed
 from mechanisms.base import COST_LAYER, Composite, Mechanism, compose
 from mechanisms.design import (
     CheapestMechanism,
@@ -67,7 +67,7 @@ __all__ = [
     "evaluate", "Evaluation", "compare", "Comparison", "ComparisonRow", "Snapshot",
     "Dynamics", "DynamicVerdict", "dynamic_verdict",
     "threshold", "Threshold", "CONDITIONS",
-    "design", "implement", "Implementation", "robustness_margin", "cheapest",
+    "design", "testbed", "implement", "Implementation", "robustness_margin", "cheapest",
     "CheapestMechanism", "paid_at_target",
     "sweep", "SweepResult", "SweepPoint", "MechanismRewards", "reward_transform",
 ]

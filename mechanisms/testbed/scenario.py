@@ -1,0 +1,360 @@
+"""Testbed scenarios: a game, the learning dynamics it is judged under, the mechanisms to
+test, and the misalignment it is built to show, with its source in the literature.
+
+A :class:`Scenario` is a frozen description; :func:`register` adds one to the registry
+that :func:`mechanisms.testbed.run` reads, :func:`scenarios` lists the names and
+:func:`scenario` returns one. The built-in scenarios are registered when this module is
+imported; a scenario whose catalogue game does not exist in this version is left out.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+import games
+from games import Game, InvalidArgumentError
+from games.bayesian import BayesianGame
+from games.learning import QLearning
+from mechanisms.base import Mechanism
+from mechanisms.dynamic import Dynamics
+from mechanisms.incentives import (
+    Contract,
+    Monitoring,
+    Penalty,
+    Redistribution,
+    RewardCap,
+    ThirdPartyJudge,
+)
+from mechanisms.reciprocity import Kinship
+
+__all__ = ["Scenario", "register", "scenario", "scenarios", "unregister", "NO_MECHANISM"]
+
+#: The label of the baseline row: a fine of 0 (the game as it is, measured the same way).
+NO_MECHANISM = "none"
+
+#: A mechanism, or a function of the scenario's game returning one.
+MechanismSpec = Mechanism | Callable[[Game], Mechanism]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A measured misalignment and the mechanisms that may realign it.
+
+    Parameters
+    ----------
+    name : str
+        The registry key.
+    game : callable
+        ``game() -> Game`` (a module-level function, so that it pickles).
+    mechanisms : mapping str -> Mechanism or callable
+        The mechanisms to test, by label; a callable gets the game and returns the
+        mechanism. Only mechanisms that keep the game's shape can be switched on in a
+        learning run (:func:`mechanisms.schedule`).
+    misalignment : str
+        The misalignment the scenario shows, in a sentence.
+    criterion : str or None
+        The value criterion that falls below ``threshold`` when it appears (None: the
+        game's first value criterion).
+    threshold : float, optional
+        The criterion's threshold (the misalignment: the score at the learners' last
+        window is below it); default the midpoint of its range over outcomes (as
+        :func:`pareto.alignment_report`'s ``"half"``).
+    reference : sequence or None
+        The aligned outcome (one action per player) against which the remaining loss is
+        attributed; None: the outcome with the best ``criterion`` score.
+    dynamics : Dynamics
+        The full-size learning scenario.
+    quick : Dynamics
+        A reduced one (fewer sessions and periods) for ``run(quick=True)``.
+    source : str
+        The literature the model and its numbers come from.
+    notes : str
+        Anything the table should not hide (mechanisms left out and why).
+    """
+
+    name: str
+    game: Callable[[], Game]
+    mechanisms: Mapping[str, MechanismSpec]
+    misalignment: str
+    criterion: str | None
+    dynamics: Dynamics
+    quick: Dynamics
+    threshold: float | None = None
+    reference: Any = None
+    source: str = ""
+    notes: str = ""
+    with_baseline: bool = field(default=True)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise InvalidArgumentError(f"name: expected a non-empty string, found "
+                                       f"{self.name!r}")
+        if not callable(self.game):
+            raise InvalidArgumentError(f"game: expected a callable returning a games.Game, "
+                                       f"found {self.game!r}")
+        if not isinstance(self.mechanisms, Mapping) or not self.mechanisms:
+            raise InvalidArgumentError(f"mechanisms: expected a non-empty mapping label -> "
+                                       f"Mechanism, found {self.mechanisms!r}")
+        for label, m in self.mechanisms.items():
+            if not isinstance(label, str) or not (isinstance(m, Mechanism) or callable(m)):
+                raise InvalidArgumentError(f"mechanisms[{label!r}]: expected a Mechanism or a "
+                                           f"callable game -> Mechanism, found {m!r}")
+        for name in ("dynamics", "quick"):
+            if not isinstance(getattr(self, name), Dynamics):
+                raise InvalidArgumentError(f"{name}: expected a mechanisms.Dynamics, found "
+                                           f"{getattr(self, name)!r}")
+        object.__setattr__(self, "mechanisms", dict(self.mechanisms))
+        if self.threshold is not None:
+            object.__setattr__(self, "threshold", float(self.threshold))
+
+    def build(self) -> Game:
+        """The scenario's game (a Bayesian game through its strategic form)."""
+        game = self.game()
+        if isinstance(game, BayesianGame):
+            game = game.normal_form()
+        if not isinstance(game, Game):
+            raise InvalidArgumentError(f"game: scenario {self.name!r} built "
+                                       f"{type(game).__name__}, expected a games.Game")
+        if "value" not in game.layers or (self.criterion is not None and
+                                          self.criterion not in game.criteria["value"]):
+            raise InvalidArgumentError(
+                f"criterion: scenario {self.name!r} names the value criterion "
+                f"{self.criterion!r}, but its game's value criteria are "
+                f"{list(game.criteria.get('value', ()))}")
+        return game
+
+    def mechanism(self, label: str, game: Game) -> Mechanism:
+        """The mechanism labelled ``label`` on ``game`` (the baseline: a fine of 0)."""
+        if label == NO_MECHANISM and self.with_baseline:
+            return Penalty(0, on=[tuple(0 for _ in game.players)])
+        if label not in self.mechanisms:
+            raise InvalidArgumentError(f"mechanism: scenario {self.name!r} has no mechanism "
+                                       f"{label!r}; expected one of {self.labels()}")
+        m = self.mechanisms[label]
+        return m if isinstance(m, Mechanism) else m(game)
+
+    def value_criterion(self, game: Game) -> str:
+        """``criterion``, or the game's first value criterion."""
+        return game.criteria["value"][0] if self.criterion is None else self.criterion
+
+    def value_threshold(self, game: Game) -> float:
+        """``threshold``, or the midpoint of the criterion's range on ``game``."""
+        if self.threshold is not None:
+            return self.threshold
+        k = game.criteria["value"].index(self.value_criterion(game))
+        scores = np.asarray(game.layers["value"][k], dtype=np.float64)
+        return float((scores.max() + scores.min()) / 2)
+
+    def labels(self) -> list[str]:
+        """The mechanism labels run, the baseline first."""
+        return ([NO_MECHANISM] if self.with_baseline else []) + list(self.mechanisms)
+
+    def aligned_reference(self, game: Game) -> tuple[int, ...]:
+        """The aligned outcome as action indices."""
+        if self.reference is None:
+            k = game.criteria["value"].index(self.value_criterion(game))
+            scores = np.asarray(game.layers["value"][k], dtype=np.float64)
+            return tuple(int(i) for i in np.unravel_index(int(np.argmax(scores)), scores.shape))
+        if len(self.reference) != game.n_players:
+            raise InvalidArgumentError(f"reference: expected one action per player "
+                                       f"({game.n_players}), found {self.reference!r}")
+        return tuple(a if isinstance(a, int) else game.actions[i].index(a)
+                     for i, a in enumerate(self.reference))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "mechanisms": self.labels(),
+                "misalignment": self.misalignment, "criterion": self.criterion,
+                "threshold": self.threshold,
+                "reference": None if self.reference is None else list(self.reference),
+                "dynamics": self.dynamics.to_dict(), "quick": self.quick.to_dict(),
+                "source": self.source, "notes": self.notes}
+
+
+_REGISTRY: dict[str, Scenario] = {}
+
+
+def register(s: Scenario, replace: bool = False) -> Scenario:
+    """Add ``s`` to the testbed (``replace=True`` to overwrite a scenario of that name)."""
+    if not isinstance(s, Scenario):
+        raise InvalidArgumentError(f"scenario: expected a mechanisms.testbed.Scenario, found "
+                                   f"{s!r}")
+    if s.name in _REGISTRY and not replace:
+        raise InvalidArgumentError(f"scenario: {s.name!r} is already registered (pass "
+                                   f"replace=True to overwrite it)")
+    _REGISTRY[s.name] = s
+    return s
+
+
+def unregister(name: str) -> None:
+    """Remove a scenario from the testbed."""
+    scenario(name)
+    del _REGISTRY[name]
+
+
+def scenarios() -> list[str]:
+    """The registered scenarios' names, in registration order."""
+    return list(_REGISTRY)
+
+
+def scenario(name: str) -> Scenario:
+    """The registered scenario ``name``."""
+    if not isinstance(name, str) or name not in _REGISTRY:
+        raise InvalidArgumentError(f"scenario: unknown scenario {name!r}; expected one of "
+                                   f"{', '.join(_REGISTRY)}")
+    return _REGISTRY[name]
+
+
+# ---------------------------------------------------------------------------------------
+# Built-in scenarios
+
+
+def _q(periods: int, sessions: int, switch_on: int, beta: float, memory: int = 0,
+       discount: float = 0.0, name: str = "Q-learning") -> Dynamics:
+    return Dynamics(QLearning(alpha=0.1, discount=discount, beta=beta), periods=periods,
+                    sessions=sessions, seed=1, switch_on=switch_on, memory=memory, name=name)
+
+
+AID_SELFISH = {"NGO": "visibility", "Government A": "citizens first",
+               "Government B": "citizens first", "Logistics": "cost-efficient"}
+AID_ALIGNED = ("need-based", "open airspace", "open airspace", "priority-to-need")
+
+
+def aid_game() -> Game:
+    """The two-action aid-delivery game (``simple=True`` where the catalogue has both)."""
+    if "simple" in inspect.signature(games.catalog.aid_delivery).parameters:
+        return games.catalog.aid_delivery(simple=True)
+    return games.catalog.aid_delivery()
+
+
+def commons_game() -> Game:
+    """The fishery's stage game at full stock: one period of the commons."""
+    return games.catalog.commons_fishery().stages[-1]
+
+
+def collusion_game() -> Game:
+    """Calvano's market on a 5-price grid (quick enough for the testbed)."""
+    return games.catalog.bertrand(m=5)
+
+
+def deception_game() -> Game:
+    """Crawford & Sobel's cheap talk, 3 states, bias 1/3, as its strategic form."""
+    return games.catalog.cheap_talk().normal_form()
+
+
+def _high_prices(game: Game) -> Mechanism:
+    """A fine on every price above the one-shot Nash price (a price cap enforced by
+    fines): prices at or above the grid's middle are fined 1/10 per period."""
+    m = len(game.actions[0])
+    return Penalty(Fraction(1, 10), on={p: list(game.actions[i][m // 2:])
+                                        for i, p in enumerate(game.players)})
+
+
+def _judge_all(game: Game) -> Mechanism:
+    return ThirdPartyJudge(1)
+
+
+def _register_builtins() -> None:
+    register(Scenario(
+        name="aid_delivery", game=aid_game,
+        mechanisms={"redistribution": Redistribution(Fraction(1, 2)),
+                    "kinship": Kinship(Fraction(1, 2)),
+                    "penalty": Penalty(5, on=AID_SELFISH),
+                    "contract": Contract(AID_ALIGNED, damages=6),
+                    "monitoring": Monitoring(Fraction(1, 2), 12, AID_ALIGNED),
+                    "judge": ThirdPartyJudge(1)},
+        misalignment="selfish routing: aid reaches the cameras and the citizens first, not "
+                     "the hardest hit",
+        criterion="protect life", reference=AID_ALIGNED,
+        dynamics=_q(100_000, 8, 50_000, 5e-5), quick=_q(20_000, 4, 10_000, 2e-4),
+        source="Carichon et al. (2025), running example; mechanisms of its Section 6"))
+    register(Scenario(
+        name="commons", game=commons_game,
+        mechanisms={"penalty on high effort": commons_penalty()},
+        misalignment="both fishers take the high effort: the stock kept falls to its minimum",
+        criterion="stock kept", threshold=2.0, reference=("low", "low"),
+        dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
+        source="Gordon (1954); Hardin (1968); GovSim fishery (Piatti et al. 2024)",
+        notes="a quota is a change of the dynamics (commons_fishery(quota=...)), not a "
+              "payoff mechanism, and is not in the grid; the stage game at full stock is "
+              "played repeatedly"))
+    register(Scenario(
+        name="collusion", game=collusion_game,
+        mechanisms={"fine on high prices": _high_prices},
+        misalignment="algorithmic pricing above the competitive level: consumer surplus "
+                     "falls",
+        criterion="consumer surplus", reference=None,
+        dynamics=_q(200_000, 8, 100_000, 1e-5, memory=1, discount=0.95),
+        quick=_q(20_000, 4, 10_000, 2e-4, memory=1, discount=0.95),
+        source="Calvano, Calzolari, Denicolo & Pastorello (2020), AER 110(10)",
+        notes="opacity changes what the firms observe, not payoffs, and is not in the grid; "
+              "the quick mode's sessions are far shorter than Calvano's"))
+    register(Scenario(
+        name="deception", game=deception_game,
+        mechanisms={"judge": _judge_all},
+        misalignment="the biased sender babbles or lies: truthfulness falls",
+        criterion="truthfulness", reference=None,
+        dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
+        source="Crawford & Sobel (1982), Econometrica 50(6)",
+        notes="Transparency changes the model (private types made public) and Monitoring "
+              "needs one target outcome of the 27 x 27 strategic form; neither runs in a "
+              "learning run"))
+    _register_new_catalogue_games()
+
+
+def commons_penalty() -> Mechanism:
+    """A fine of 3/2 on the high effort (more than the catch it adds at full stock)."""
+    return Penalty(Fraction(3, 2), on={"Fisher 1": "high", "Fisher 2": "high"})
+
+
+#: Scenarios over catalogue games that a version may lack: (scenario name, catalogue
+#: function, misalignment, criterion, source). Their thresholds are the midpoint of the
+#: criterion's range; the mechanisms are the shape-keeping disparity reducers and a judge.
+NEW_GAMES = (
+    ("power_asymmetry", "power_contest",
+     "weak agents defer to a dominant one", "Tullock (1980); Carichon et al. (2025)"),
+    ("groupthink", "conformity_game",
+     "agents conform to a dominant agent: the plurality of options adopted falls",
+     "Friedkin & Johnsen (1990); Janis (1972)"),
+    ("hierarchy", "leader_follower",
+     "the leader's commitment leaves the lower tier behind",
+     "von Stackelberg (1934); Conitzer & Sandholm (2006)"),
+    ("hierarchy_tournament", "rank_order_tournament",
+     "stratified rewards widen the disparity between tiers", "Lazear & Rosen (1981)"),
+)
+# disparity_sabotage is left out: games.catalog.sabotage_contest is a MarkovGame (capability
+# accumulates), and a dynamic verdict needs a games.Game (mechanisms.dynamic_verdict).
+
+
+def catalogue_game(function: str) -> Callable[[], Game]:
+    """A picklable factory for the catalogue function named ``function``."""
+    return _CatalogueGame(function)
+
+
+@dataclass(frozen=True)
+class _CatalogueGame:
+    function: str
+
+    def __call__(self) -> Game:
+        return getattr(games.catalog, self.function)()
+
+
+def _register_new_catalogue_games() -> None:
+    for name, function, text, source in NEW_GAMES:
+        if getattr(games.catalog, function, None) is None:
+            continue
+        register(Scenario(
+            name=name, game=catalogue_game(function),
+            mechanisms={"redistribution": Redistribution(Fraction(1, 2)),
+                        "reward cap": RewardCap(1), "judge": _judge_all},
+            misalignment=text, criterion=None,
+            dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
+            source=source, notes=f"games.catalog.{function}"))
+
+
+_register_builtins()
