@@ -209,13 +209,13 @@ def test_near_tied_rows_are_told_apart():
     assert not s.exact or (s.leader_value == 100 and list(s.commitment) == [0, 1, 0])
 
 
-def test_nash_value_falls_back_to_lemke_howson_when_enumeration_fails():
-    """Regression: in floats, games.all_equilibria rejects its own vertex of this game (a
-    gain of 1e-7 against a tolerance of 6e-8); the Nash value then comes from
-    Lemke-Howson from every label instead of the whole call failing."""
+def test_a_near_tie_gets_its_nash_value_from_the_complete_enumeration():
+    """Regression: games.all_equilibria used to reject its own vertex of this game (a
+    gain of 1e-7 against a tolerance of 6e-8, the walk's ties being looser than the
+    certificate's); the Nash value now comes from the complete enumeration."""
     g = Game(np.array([[[0.0], [1e-7], [-60.0]], [[0.0], [0.0], [0.0]]]))
     s = games.stackelberg(g)
-    assert s.nash_method.startswith("Lemke-Howson")
+    assert s.nash_method == "all extreme equilibria" and s.nash_value == 1e-7
     assert s.leader_value == 1e-7 and s.commitment_gain >= 0
     x, y = s.strategies
     assert list(x) == [0.0, 1.0, 0.0] and list(y) == [1.0]
