@@ -23,6 +23,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import combinations
+from math import comb
 from typing import Any
 
 import numpy as np
@@ -40,6 +42,10 @@ __all__ = ["stackelberg", "StackelbergEquilibrium", "MAX_ENUMERATION"]
 #: from every extreme equilibrium (:func:`games.all_equilibria`); larger games use
 #: Lemke-Howson from every label (a lower bound on the best Nash payoff).
 MAX_ENUMERATION = 10
+
+#: Most candidate bases (over all follower actions) the exact vertex enumeration of the
+#: best-response regions visits when an LP vertex cannot be rationalised.
+MAX_EXACT_BASES = 50_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -264,6 +270,11 @@ def stackelberg(game: Game, leader: int | str = 0) -> StackelbergEquilibrium:
         if exact_answer is not None:
             j, x = exact_answer
             return _finish(game, leader, x, j, True, method + ", exact vertex")
+        exact_answer = _enumerated_choice(game, leader)
+        if exact_answer is not None:
+            j, x = exact_answer
+            return _finish(game, leader, x, j, True,
+                           "exact vertex enumeration of the best-response regions")
         method += ", float (not rationalised)"
     j, x = max(candidates, key=lambda c: c[2])[:2]
     return _finish(game, leader, x, j, False, method)
@@ -317,6 +328,34 @@ def _exact_choice(game: Game, leader: int, near: list[tuple[int, np.ndarray, np.
         if best is None or value > best[0]:
             best = (value, j, q)
     return best[1], best[2]
+
+
+def _enumerated_choice(game: Game, leader: int) -> tuple[int, np.ndarray] | None:
+    """The strong Stackelberg commitment by exact enumeration: a maximum of the leader's
+    value over the region where follower action j is a best response is attained at a
+    vertex, the unique solution of m - 1 independent active constraints (incentive
+    constraints or x_i = 0) and sum x = 1. None when there are more than
+    :data:`MAX_EXACT_BASES` candidate bases."""
+    A, B = leader_follower_payoffs(game, leader, exact=True)
+    m, n = B.shape
+    if n * comb(n - 1 + m, m - 1) > MAX_EXACT_BASES:
+        return None
+    best = None
+    for j in range(n):
+        rows = [list(r) for r in incentive_rows(B, j)]
+        rows += [[Fraction(int(i == r)) for i in range(m)] for r in range(m)]
+        for active in combinations(range(len(rows)), m - 1):
+            system = [rows[r] for r in active] + [[Fraction(1)] * m]
+            q = exact_solve(system, [Fraction(0)] * (m - 1) + [Fraction(1)])
+            if q is None or min(q) < 0:
+                continue
+            q = np.array(q, dtype=object)
+            if max(q.dot(B)) != q.dot(B[:, j]):
+                continue
+            value = q.dot(A[:, j])
+            if best is None or value > best[0]:
+                best = (value, j, q)
+    return None if best is None else (best[1], best[2])
 
 
 def incentive_rows(B: np.ndarray, j: int) -> np.ndarray:
