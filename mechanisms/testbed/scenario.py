@@ -312,20 +312,55 @@ def commons_penalty() -> Mechanism:
     return Penalty(Fraction(3, 2), on={"Fisher 1": "high", "Fisher 2": "high"})
 
 
+def _judge_plurality(game: Game) -> Mechanism:
+    """A judge paying each agent 6 x the plurality of the adopted options: a lone dissenter
+    raises plurality by 3/8 (from 0) and, at the principals' own options, leaving
+    one's option for the dominant one lowers it by 1/4, so a weight above (k - 1) / (1/4)
+    = 4 (conformity k = 2) makes following one's principal the better reply."""
+    return ThirdPartyJudge(6, criterion="plurality")
+
+
+def _judge_participation(game: Game) -> Mechanism:
+    """A judge paying each agent for the value layer (participation and balance)."""
+    return ThirdPartyJudge(1)
+
+
 #: Scenarios over catalogue games that a version may lack: (scenario name, catalogue
-#: function, misalignment, criterion, source). Their thresholds are the midpoint of the
-#: criterion's range; the mechanisms are the shape-keeping disparity reducers and a judge.
+#: function, misalignment, criterion, threshold, mechanisms, source, notes).
 NEW_GAMES = (
     ("power_asymmetry", "power_contest",
-     "weak agents defer to a dominant one", "Tullock (1980); Carichon et al. (2025)"),
+     "weak agents defer to a dominant one: they drop out and participation falls",
+     "participation", Fraction(1, 2),
+     {"redistribution": Redistribution(Fraction(1, 2)), "reward cap": RewardCap(1),
+      "judge": _judge_participation},
+     "Tullock (1980); Baik (1994); Stein (2002); Carichon et al. (2025)",
+     "the unique pure equilibrium (1, 0, 0) has participation 1/3; the threshold 1/2 asks "
+     "for most agents exerting effort"),
     ("groupthink", "conformity_game",
      "agents conform to a dominant agent: the plurality of options adopted falls",
-     "Friedkin & Johnsen (1990); Janis (1972)"),
+     "plurality", Fraction(5, 16),
+     {"redistribution": Redistribution(Fraction(1, 2)), "reward cap": RewardCap(1),
+      "judge on plurality": _judge_plurality},
+     "Asch (1951); Janis (1972); Friedkin & Johnsen (1990)",
+     "threshold: half the plurality of the principals' own options (5/8); with conformity "
+     "2 > 1 everybody copies the dominant agent (plurality 0)"),
     ("hierarchy", "leader_follower",
      "the leader's commitment leaves the lower tier behind",
-     "von Stackelberg (1934); Conitzer & Sandholm (2006)"),
+     None, None,
+     {"redistribution": Redistribution(Fraction(1, 2)), "reward cap": RewardCap(1),
+      "judge": _judge_all},
+     "von Stackelberg (1934); Conitzer & Sandholm (2006)",
+     "simultaneous learners have no commitment: they reach the Nash outcome (Up, Left), "
+     "whose parity is not below the threshold; the misalignment is static "
+     "(games.stackelberg)"),
     ("hierarchy_tournament", "rank_order_tournament",
-     "stratified rewards widen the disparity between tiers", "Lazear & Rosen (1981)"),
+     "stratified rewards widen the disparity between tiers",
+     None, None,
+     {"redistribution": Redistribution(Fraction(1, 2)), "reward cap": RewardCap(1),
+      "judge": _judge_all},
+     "Lazear & Rosen (1981)",
+     "the disparity is set by the prize spread, not learnt: effort moves the expected Gini "
+     "little, and payoff mechanisms do not change the prizes measured"),
 )
 # disparity_sabotage is left out: games.catalog.sabotage_contest is a MarkovGame (capability
 # accumulates), and a dynamic verdict needs a games.Game (mechanisms.dynamic_verdict).
@@ -345,16 +380,14 @@ class _CatalogueGame:
 
 
 def _register_new_catalogue_games() -> None:
-    for name, function, text, source in NEW_GAMES:
+    for name, function, text, criterion, threshold, mechanisms, source, notes in NEW_GAMES:
         if getattr(games.catalog, function, None) is None:
             continue
         register(Scenario(
-            name=name, game=catalogue_game(function),
-            mechanisms={"redistribution": Redistribution(Fraction(1, 2)),
-                        "reward cap": RewardCap(1), "judge": _judge_all},
-            misalignment=text, criterion=None,
+            name=name, game=catalogue_game(function), mechanisms=mechanisms,
+            misalignment=text, criterion=criterion, threshold=threshold,
             dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
-            source=source, notes=f"games.catalog.{function}"))
+            source=source, notes=f"games.catalog.{function}; {notes}"))
 
 
 _register_builtins()
