@@ -11,6 +11,13 @@ is far below anything the agents will ever sample (1e-123 to 1e-157 after 50,000
 does not bring it back. :class:`Dynamics` describes such a scenario; :func:`dynamic_verdict`
 runs it (:func:`games.learning.simulate` under :func:`mechanisms.schedule`) and measures it
 (:func:`pareto.alignment_trajectory`).
+
+A :class:`games.MarkovGame` is run the same way: the mechanism applies to every stage, the
+trajectory weighs each stage's layers by the (state, joint action) frequencies, and the
+operator's cost is :func:`markov_costs`. A Markov scenario has no static verdict here:
+:func:`mechanisms.evaluate` judges the equilibria of one normal-form game, and the stage
+game of the initial state is not the game the learners play (the state moves with their
+play), so judging it would be a different question answered under the same name.
 """
 
 from __future__ import annotations
@@ -22,11 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from games import Game, InvalidArgumentError
+from games import Game, InvalidArgumentError, MarkovGame
 from games.arguments import check_integer
 from games.learning import Learner, LearningRun, simulate
 from mechanisms.base import FigurePath, Mechanism
-from mechanisms.online import schedule
+from mechanisms.online import Scheduled, cost_per_outcome, schedule
 from pareto import alignment_trajectory
 from pareto.frontier import outcome_labels
 from pareto.metrics import RELATIVE_TOLERANCE
@@ -36,7 +43,7 @@ from pareto.trajectory import AlignmentTrajectory
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Dynamics", "DynamicVerdict", "dynamic_verdict", "ALIGNED_BY"]
+__all__ = ["Dynamics", "DynamicVerdict", "dynamic_verdict", "markov_costs", "ALIGNED_BY"]
 
 #: How a session's window is judged aligned: ``"holistic"`` (Pareto-optimal and every
 #: value threshold met, with a value layer) or ``"thresholds"`` (every scored dimension at
@@ -167,7 +174,8 @@ class DynamicVerdict:
     total_cost : float
         The same summed over the run's periods, mean across sessions.
     final_distribution : ndarray (joint actions,)
-        The last window's joint distribution, averaged across sessions (C order).
+        The last window's joint distribution, averaged across sessions (C order; for a
+        Markov game, over the joint actions of every state together).
     outcome_labels : tuple of str
     trajectory : pareto.AlignmentTrajectory
     run : games.learning.LearningRun
@@ -291,7 +299,32 @@ def _settled_from(aligned: np.ndarray, first: int) -> np.ndarray:
     return out
 
 
-def dynamic_verdict(game: Game, mechanism: Mechanism, dynamics: Dynamics,
+def markov_costs(switch: Scheduled, game: MarkovGame, run: LearningRun) -> np.ndarray:
+    """The operator's expected cost in each window of each session of a Markov run,
+    ``(sessions, windows)``: each stage's cost layer (with the mechanism minus without)
+    weighted by the window's (state, joint action) frequencies while the mechanism was on,
+    0 while it was off (the Markov counterpart of :meth:`mechanisms.Scheduled.costs`)."""
+    if not isinstance(game, MarkovGame):
+        raise InvalidArgumentError(f"game: expected a games.MarkovGame, found "
+                                   f"{type(game).__name__}")
+    unit = np.stack([cost_per_outcome(switch.mechanism.apply(stage)) - cost_per_outcome(stage)
+                     for stage in game.stages])
+    data = getattr(run, "joint_state_frequencies", None)
+    frequencies = None if data is None else np.asarray(data, dtype=np.float64)
+    if frequencies is None or frequencies.ndim != 4 or frequencies.shape[2:] != unit.shape:
+        raise InvalidArgumentError(
+            f"run: expected a LearningRun of the Markov game with joint_state_frequencies "
+            f"(sessions, windows, {unit.shape[0]}, {unit.shape[1]}), found "
+            f"{None if frequencies is None else frequencies.shape}")
+    log = getattr(run, "schedule_log", None)
+    if log is None or len(log) != frequencies.shape[1]:
+        raise InvalidArgumentError("run: expected a LearningRun played under this schedule "
+                                   "(one schedule_log entry per window)")
+    on = np.array([bool(entry["on"]) for entry in log], dtype=np.float64)
+    return np.einsum("swka,ka->sw", frequencies, unit) * on
+
+
+def dynamic_verdict(game: Game | MarkovGame, mechanism: Mechanism, dynamics: Dynamics,
                     thresholds: Any = "half") -> DynamicVerdict:
     """Run ``dynamics`` on ``game`` with ``mechanism`` switched on at
     ``dynamics.switch_on`` and measure the alignment of play against ``game`` (the
@@ -299,7 +332,9 @@ def dynamic_verdict(game: Game, mechanism: Mechanism, dynamics: Dynamics,
 
     Parameters
     ----------
-    game : Game
+    game : Game or MarkovGame
+        A Markov game is played from its initial state; the mechanism applies to every
+        stage, and alignment is measured on the (state, joint action) frequencies.
     mechanism : Mechanism
         Any mechanism that keeps the game's players and actions, switched on through
         :func:`mechanisms.schedule`.
@@ -313,8 +348,9 @@ def dynamic_verdict(game: Game, mechanism: Mechanism, dynamics: Dynamics,
         A mechanism that changes the game's shape (repetition, reputation, networks), or
         malformed arguments.
     """
-    if not isinstance(game, Game):
-        raise InvalidArgumentError(f"game: a dynamic verdict needs a games.Game, found "
+    if not isinstance(game, (Game, MarkovGame)):
+        raise InvalidArgumentError(f"game: a dynamic verdict needs a games.Game or a "
+                                   f"games.MarkovGame, found "
                                    f"{type(game).__name__}")
     if not isinstance(mechanism, Mechanism):
         raise InvalidArgumentError(f"mechanism: expected a Mechanism, found "
@@ -343,7 +379,8 @@ def dynamic_verdict(game: Game, mechanism: Mechanism, dynamics: Dynamics,
     median = ordered[(len(ordered) - 1) // 2]
     time_to_realign = None if median == np.iinfo(np.int64).max else int(median)
     lengths = (ends - starts).astype(np.float64)
-    costs = switch.costs(game, run)
+    markov = isinstance(game, MarkovGame)
+    costs = markov_costs(switch, game, run) if markov else switch.costs(game, run)
     after = starts >= dynamics.switch_on
     paid_after = float((costs[:, after] * lengths[after]).sum(axis=1).mean())
     periods_after = float(lengths[after].sum())
@@ -366,5 +403,5 @@ def dynamic_verdict(game: Game, mechanism: Mechanism, dynamics: Dynamics,
         time_to_realign=time_to_realign,
         cost_per_period=paid_after / periods_after if periods_after else 0.0,
         total_cost=float((costs * lengths).sum(axis=1).mean()),
-        final_distribution=distribution, outcome_labels=tuple(outcome_labels(game)),
+        final_distribution=distribution, outcome_labels=tuple(outcome_labels(game.stages[0] if markov else game)),
         trajectory=trajectory, run=run)
