@@ -403,5 +403,6 @@ def dynamic_verdict(game: Game | MarkovGame, mechanism: Mechanism, dynamics: Dyn
         time_to_realign=time_to_realign,
         cost_per_period=paid_after / periods_after if periods_after else 0.0,
         total_cost=float((costs * lengths).sum(axis=1).mean()),
-        final_distribution=distribution, outcome_labels=tuple(outcome_labels(game.stages[0] if markov else game)),
+        final_distribution=distribution,
+        outcome_labels=tuple(outcome_labels(game.stages[0] if markov else game)),
         trajectory=trajectory, run=run)

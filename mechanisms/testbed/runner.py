@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from games import InvalidArgumentError
+from games import InvalidArgumentError, MarkovGame
 from games.parallel import run_tasks
 from mechanisms.base import FigurePath
+from mechanisms.dynamic import dynamic_verdict
 from mechanisms.evaluation import evaluate
 from mechanisms.testbed.scenario import scenario, scenarios
 from pareto import attribution
@@ -41,7 +42,8 @@ class TestbedRow:
     threshold : float
     static_holistic : bool or None
         Whether some equilibrium with the mechanism is holistically aligned
-        (``Evaluation.after.holistic``).
+        (``Evaluation.after.holistic``); None for a Markov scenario, which has no static
+        verdict (:mod:`mechanisms.dynamic`).
     static_cost : tuple of float
         The operator's expected net payment at each equilibrium with the mechanism.
     dynamics : str
@@ -63,7 +65,8 @@ class TestbedRow:
     loss : float
         ``criterion``'s score at the aligned reference minus ``value_score``.
     shares : tuple of float
-        Each player's Shapley share of ``loss`` (:func:`pareto.attribution`).
+        Each player's Shapley share of ``loss`` (:func:`pareto.attribution`); empty for
+        a Markov scenario (attribution reads one normal-form game).
     players : tuple of str
     disagreements : tuple of str
         Where the dynamic verdict contradicts the static one.
@@ -131,6 +134,8 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
     """Scenario ``name`` under its mechanism ``label``: one testbed row."""
     s = scenario(name)
     game = s.build()
+    if isinstance(game, MarkovGame):
+        return _measure_markov(s, game, label, quick)
     mechanism = s.mechanism(label, game)
     dynamics = s.quick if quick else s.dynamics
     e = evaluate(game, mechanism, dynamics=dynamics)
@@ -140,8 +145,7 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
     k = game.criteria["value"].index(name_of_criterion)
     # each session's last window, scored on the criterion
     last = np.asarray(verdict.run.frequencies, dtype=np.float64)[:, -1, :]
-    criterion = np.asarray(game.layers["value"][k], dtype=np.float64).reshape(-1)
-    per_session = last @ criterion
+    per_session = last @ s.value_scores(game)
     share_misaligned = float(np.mean(per_session < threshold))
     distribution = np.asarray(verdict.final_distribution, dtype=np.float64)
     layers = {name: _expected(np.asarray(game.layers[name]), distribution) if name in
@@ -159,6 +163,43 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
         value_score=float(layers["value"][k]), loss=float(split.loss),
         shares=tuple(float(x) for x in split.shares), players=tuple(game.players),
         disagreements=tuple(e.disagreements))
+
+
+def _measure_markov(s: Any, game: MarkovGame, label: str, quick: bool) -> TestbedRow:
+    """A Markov scenario's row: the dynamic verdict only (no static verdict, no Shapley
+    attribution), each layer scored on the last window's (state, joint action)
+    frequencies; the loss is measured from the criterion's best score over outcomes."""
+    mechanism = s.mechanism(label, game)
+    dynamics = s.quick if quick else s.dynamics
+    verdict = dynamic_verdict(game, mechanism, dynamics)
+    name_of_criterion = s.value_criterion(game)
+    stage = game.stages[0]
+    k = stage.criteria["value"].index(name_of_criterion)
+    last = np.asarray(verdict.run.joint_state_frequencies, dtype=np.float64)[:, -1]
+    scores = s.value_scores(game)
+    per_session = np.einsum("ska,ka->s", last, scores)
+    threshold = s.value_threshold(game)
+    final = last[verdict.trajectory.valid[:, -1]]
+    distribution = final.mean(axis=0) if len(final) else np.zeros_like(last[0])
+    layers = {}
+    for layer in ("objective", "value", "preference"):
+        if layer not in stage.layers:
+            layers[layer] = ()
+            continue
+        tables = np.stack([np.asarray(g.layers[layer], dtype=np.float64).reshape(
+            len(stage.criteria[layer]), -1) for g in game.stages])
+        layers[layer] = tuple(float(x) for x in np.einsum("kca,ka->c", tables, distribution))
+    value_score = layers["value"][k]
+    return TestbedRow(
+        scenario=s.name, mechanism=label, mechanism_repr=repr(mechanism),
+        criterion=name_of_criterion, threshold=threshold, static_holistic=None,
+        static_cost=(), dynamics=dynamics.label, share_aligned=verdict.share_aligned,
+        share_misaligned=float(np.mean(per_session < threshold)),
+        time_to_realign=verdict.time_to_realign,
+        cost_per_period=float(verdict.cost_per_period), objective=layers["objective"],
+        value=layers["value"], preference=layers["preference"], value_score=value_score,
+        loss=float(scores.max() - value_score), shares=(), players=tuple(stage.players),
+        disagreements=())
 
 
 def _run_cell(task: tuple[str, str, bool]) -> TestbedRow:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 import games
-from games import Game, InvalidArgumentError
+from games import Game, InvalidArgumentError, MarkovGame
 from games.bayesian import BayesianGame
 from games.learning import QLearning
 from mechanisms.base import Mechanism
@@ -113,42 +113,55 @@ class Scenario:
         if self.threshold is not None:
             object.__setattr__(self, "threshold", float(self.threshold))
 
-    def build(self) -> Game:
-        """The scenario's game (a Bayesian game through its strategic form)."""
+    def build(self) -> Game | MarkovGame:
+        """The scenario's game (a Bayesian game through its strategic form; a Markov game
+        as it is, its stages sharing their layers' criteria)."""
         game = self.game()
         if isinstance(game, BayesianGame):
             game = game.normal_form()
-        if not isinstance(game, Game):
+        if not isinstance(game, (Game, MarkovGame)):
             raise InvalidArgumentError(f"game: scenario {self.name!r} built "
-                                       f"{type(game).__name__}, expected a games.Game")
-        if "value" not in game.layers or (self.criterion is not None and
-                                          self.criterion not in game.criteria["value"]):
+                                       f"{type(game).__name__}, expected a games.Game or a "
+                                       f"games.MarkovGame")
+        stage = stage_of(game)
+        if "value" not in stage.layers or (self.criterion is not None and
+                                           self.criterion not in stage.criteria["value"]):
             raise InvalidArgumentError(
                 f"criterion: scenario {self.name!r} names the value criterion "
                 f"{self.criterion!r}, but its game's value criteria are "
-                f"{list(game.criteria.get('value', ()))}")
+                f"{list(stage.criteria.get('value', ()))}")
         return game
 
-    def mechanism(self, label: str, game: Game) -> Mechanism:
+    def mechanism(self, label: str, game: Game | MarkovGame) -> Mechanism:
         """The mechanism labelled ``label`` on ``game`` (the baseline: a fine of 0)."""
         if label == NO_MECHANISM and self.with_baseline:
-            return Penalty(0, on=[tuple(0 for _ in game.players)])
+            return Penalty(0, on=[tuple(0 for _ in stage_of(game).players)])
         if label not in self.mechanisms:
             raise InvalidArgumentError(f"mechanism: scenario {self.name!r} has no mechanism "
                                        f"{label!r}; expected one of {self.labels()}")
         m = self.mechanisms[label]
         return m if isinstance(m, Mechanism) else m(game)
 
-    def value_criterion(self, game: Game) -> str:
+    def value_criterion(self, game: Game | MarkovGame) -> str:
         """``criterion``, or the game's first value criterion."""
-        return game.criteria["value"][0] if self.criterion is None else self.criterion
+        return stage_of(game).criteria["value"][0] if self.criterion is None \
+            else self.criterion
 
-    def value_threshold(self, game: Game) -> float:
-        """``threshold``, or the midpoint of the criterion's range on ``game``."""
+    def value_scores(self, game: Game | MarkovGame) -> np.ndarray:
+        """The value criterion's score per outcome: ``(joint actions,)`` for a game,
+        ``(states, joint actions)`` for a Markov game (C order)."""
+        k = stage_of(game).criteria["value"].index(self.value_criterion(game))
+        stages = game.stages if isinstance(game, MarkovGame) else [game]
+        scores = np.stack([np.asarray(s.layers["value"][k], dtype=np.float64).reshape(-1)
+                           for s in stages])
+        return scores if isinstance(game, MarkovGame) else scores[0]
+
+    def value_threshold(self, game: Game | MarkovGame) -> float:
+        """``threshold``, or the midpoint of the criterion's range on ``game`` (over every
+        state's outcomes for a Markov game)."""
         if self.threshold is not None:
             return self.threshold
-        k = game.criteria["value"].index(self.value_criterion(game))
-        scores = np.asarray(game.layers["value"][k], dtype=np.float64)
+        scores = self.value_scores(game)
         return float((scores.max() + scores.min()) / 2)
 
     def labels(self) -> list[str]:
@@ -208,6 +221,12 @@ def scenario(name: str) -> Scenario:
         raise InvalidArgumentError(f"scenario: unknown scenario {name!r}; expected one of "
                                    f"{', '.join(_REGISTRY)}")
     return _REGISTRY[name]
+
+
+def stage_of(game: Game | MarkovGame) -> Game:
+    """A game itself, or a Markov game's first stage (its players, actions and criteria
+    are every stage's)."""
+    return game.stages[0] if isinstance(game, MarkovGame) else game
 
 
 # ---------------------------------------------------------------------------------------
@@ -362,8 +381,36 @@ NEW_GAMES = (
      "the disparity is set by the prize spread, not learnt: effort moves the expected Gini "
      "little, and payoff mechanisms do not change the prizes measured"),
 )
-# disparity_sabotage is left out: games.catalog.sabotage_contest is a MarkovGame (capability
-# accumulates), and a dynamic verdict needs a games.Game (mechanisms.dynamic_verdict).
+
+
+#: The sabotage actions of games.catalog.sabotage_contest.
+SABOTAGE = ("low + sabotage", "high + sabotage")
+
+
+def sabotage_penalty() -> Mechanism:
+    """A fine of 3 on either sabotage action (three times its own cost)."""
+    return Penalty(3, on={p: list(SABOTAGE) for p in ("Contestant 1", "Contestant 2")})
+
+
+def _register_sabotage() -> None:
+    if getattr(games.catalog, "sabotage_contest", None) is None:
+        return
+    register(Scenario(
+        name="disparity_sabotage", game=catalogue_game("sabotage_contest"),
+        mechanisms={"redistribution": Redistribution(Fraction(1, 2)),
+                    "reward cap": RewardCap(1), "penalty on sabotage": sabotage_penalty()},
+        misalignment="winnings accumulate into capability and the contestants spend on "
+                     "destroying each other's: sabotage persists",
+        criterion="no sabotage", threshold=0.9, reference=None,
+        dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
+        source="Konrad (2000), Sabotage in rent-seeking contests, JLEO 16(1); Lazear "
+               "(1989), Pay equality and industrial politics, JPE 97(3)",
+        notes="games.catalog.sabotage_contest, a Markov game (the capability gap is the "
+              "state): no static verdict (mechanisms.dynamic_verdict) and no Shapley "
+              "attribution; threshold 0.9: sabotage in at most one contestant-period in "
+              "ten. Equality (1 - Gini) stays near 0.6 under every mechanism: mutual "
+              "sabotage cancels out, so the penalty removes sabotage without narrowing "
+              "the gap. ContestIntensity needs a 'prize' layer the stages do not have"))
 
 
 def catalogue_game(function: str) -> Callable[[], Game]:
@@ -388,6 +435,7 @@ def _register_new_catalogue_games() -> None:
             misalignment=text, criterion=criterion, threshold=threshold,
             dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
             source=source, notes=f"games.catalog.{function}; {notes}"))
+    _register_sabotage()
 
 
 _register_builtins()
