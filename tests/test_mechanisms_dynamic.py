@@ -4,11 +4,13 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import games
 import mechanisms as M
 from games.learning import CrossLearning, QLearning
+from mechanisms.dynamic import markov_costs
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 ALIGNED = ("need-based", "open airspace", "open airspace", "priority-to-need")
@@ -139,3 +141,27 @@ def test_the_readme_dynamic_table_is_what_the_code_prints():
     section = text[text.index("## Alignment over time"):]
     named = re.findall(r"^- (\w+): some equilibrium is holistically aligned", section, re.M)
     assert {"Contract", "Monitoring", "Penalty"} <= set(named)
+
+
+def test_a_markov_game_is_judged_dynamically_and_its_fines_priced_by_state():
+    """A fine of 3 on each sabotage in ``sabotage_contest`` (a MarkovGame) collects 3
+    per sabotage: the cost of each window after the switch-on is -3 x the expected
+    number of saboteurs, which the value criterion "no sabotage" ((2 - s1 - s2) / 2)
+    measures independently from the same (state, joint action) frequencies."""
+    g = games.catalog.sabotage_contest()
+    sabotage = ["low + sabotage", "high + sabotage"]
+    fine = M.Penalty(3, on={"Contestant 1": sabotage, "Contestant 2": sabotage})
+    d = M.Dynamics(QLearning(alpha=0.1, discount=0.0, beta=5e-4), periods=4_000,
+                   sessions=2, seed=3, switch_on=2_000)
+    v = M.dynamic_verdict(g, fine, d)
+    k = g.stages[0].criteria["value"].index("no sabotage")
+    no_sabotage = np.stack([np.asarray(s.layers["value"][k], dtype=float).ravel()
+                            for s in g.stages])
+    score = np.einsum("swka,ka->sw", v.run.joint_state_frequencies, no_sabotage)
+    on = np.array([e["on"] for e in v.run.schedule_log])
+    costs = markov_costs(M.schedule(fine, start=d.switch_on), g, v.run)
+    assert np.allclose(costs[:, on], -3 * 2 * (1 - score[:, on]))
+    assert np.all(costs[:, ~on] == 0)
+    assert v.cost_per_period < 0
+    with pytest.raises(games.InvalidArgumentError, match="MarkovGame"):
+        markov_costs(M.schedule(fine), games.catalog.prisoners_dilemma(), v.run)

@@ -122,3 +122,20 @@ def test_hierarchy_tournament_stratified_rewards():
     """Lazear & Rosen (1981): prizes (6, 3, 0) stratify the rewards between tiers."""
     table = rows("hierarchy_tournament")
     assert table[T.NO_MECHANISM].share_misaligned > 0.5
+
+
+def test_disparity_sabotage_a_fine_on_sabotage_and_the_mechanisms_that_do_not():
+    """Konrad (2000): in a contest sabotage lowers the rival's odds, so contestants spend
+    on it; Lazear (1989): compressing the pay spread (redistribution, a cap on rewards)
+    should weaken that motive. In ``sabotage_contest`` Q-learners keep sabotaging in every
+    quick session ("no sabotage" below 0.9), and neither sharing half the payoffs nor
+    capping rewards at 1 removes it (sabotage still changes the odds of the prize that
+    is left); a fine of 3 on sabotage (three times its cost) makes it dominated, and it
+    stops. No static verdict is given for a Markov scenario."""
+    table = rows("disparity_sabotage")
+    assert table[T.NO_MECHANISM].share_misaligned > 0.5
+    assert realigning(table) == {"penalty on sabotage"}
+    assert not_realigning(table) == {"redistribution", "reward cap"}
+    assert all(r.static_holistic is None and r.shares == () for r in table.values())
+    # the fine is collected, not paid
+    assert table["penalty on sabotage"].cost_per_period < 0
