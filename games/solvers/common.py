@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -10,7 +11,8 @@ import numpy as np
 from games.errors import InvalidGameError
 from games.model import Game
 
-__all__ = ["check_two_players", "exact_solve", "positive_ints"]
+__all__ = ["check_two_players", "exact_solve", "positive_ints", "rounded_point",
+           "vertex_from_active_constraints"]
 
 
 def check_two_players(game: Any, name: str) -> None:
@@ -54,3 +56,48 @@ def positive_ints(M: np.ndarray) -> np.ndarray:
     M = np.array([[int(v) for v in row] for row in M], dtype=object)
     shift = 1 - min(M.flat)
     return M + shift
+
+
+def rounded_point(x: np.ndarray, feasible: Callable[[np.ndarray], bool],
+                  limits: tuple[int, ...] = (10**3, 10**6), distance: float = 1e-7
+                  ) -> np.ndarray | None:
+    """Exact probabilities near the float probabilities ``x``: each rounded to the closest
+    fraction with denominator at most ``limit`` (continued fractions), renormalised, kept
+    when within ``distance`` of ``x`` and ``feasible``; None when no limit works."""
+    for limit in limits:
+        q = np.array([Fraction(float(v)).limit_denominator(limit) for v in x], dtype=object)
+        total = sum(q)
+        if total == 0:
+            continue
+        q = q / total
+        if np.abs(q.astype(np.float64) - x).max() <= distance and feasible(q):
+            return q
+    return None
+
+
+def vertex_from_active_constraints(G: np.ndarray, x: np.ndarray, scale: float
+                                   ) -> np.ndarray | None:
+    """The vertex of ``{q >= 0 : sum q = 1, G q <= 0}`` (``G`` exact) that the float point
+    ``x`` approximates: the unique solution of its active constraints (the rows of ``G``
+    within a threshold of tight, relative to ``scale``, and the coordinates of ``x`` within
+    it of 0), solved and verified in exact arithmetic; several thresholds are tried, and
+    None is returned when none gives a unique feasible solution."""
+    gains = G.astype(np.float64) @ x if len(G) else np.zeros(0)
+    tried = set()
+    for threshold in (1e-9, 1e-7, 1e-11, 1e-5):
+        support = np.flatnonzero(x > threshold)
+        tight = np.flatnonzero(gains >= -threshold * scale)
+        key = (tuple(support), tuple(tight))
+        if key in tried or not len(support):
+            continue
+        tried.add(key)
+        rows = [list(G[r, support]) for r in tight] + [[Fraction(1)] * len(support)]
+        solution = exact_solve(rows, [Fraction(0)] * len(tight) + [Fraction(1)])
+        if solution is None or min(solution) < 0:
+            continue
+        q = np.empty(len(x), dtype=object)
+        q[:] = Fraction(0)
+        q[support] = solution
+        if len(G) == 0 or max(G.dot(q)) <= 0:
+            return q
+    return None

@@ -24,7 +24,7 @@ import numpy as np
 from games.arguments import check_flag
 from games.errors import InvalidArgumentError, InvalidGameError, SolverError
 from games.model import Game, format_number
-from games.solvers.common import exact_solve
+from games.solvers.common import rounded_point, vertex_from_active_constraints
 from games.tolerance import float_tolerance, payoff_scale
 
 __all__ = ["correlated_equilibrium", "CorrelatedEquilibrium", "correlated_constraints",
@@ -372,60 +372,18 @@ def _exact_distribution(game: Game, x: np.ndarray, coarse: bool
     """Exact probabilities near the LP vertex ``x`` that satisfy every constraint exactly,
     and how they were found ("rationalised" or "exact vertex"); ``(None, "")`` when
     neither works."""
-    q = _rationalise(game, x, coarse)
+    def feasible(q: np.ndarray) -> bool:
+        gains = deviation_gains(game, q.reshape(game.shape), coarse)
+        return len(gains) == 0 or max(gains) <= 0
+
+    q = rounded_point(x, feasible)
     if q is not None:
         return q, "rationalised"
-    q = _exact_vertex(game, x, coarse)
+    exact_matrix, _ = correlated_constraints(game, coarse=coarse, exact=True)
+    q = vertex_from_active_constraints(exact_matrix, x, payoff_scale(game.float_payoffs))
     if q is not None:
         return q, "exact vertex"
     return None, ""
-
-
-def _rationalise(game: Game, x: np.ndarray, coarse: bool) -> np.ndarray | None:
-    """Exact probabilities near ``x`` that satisfy every constraint exactly, or None."""
-    for limit in (10**3, 10**6):
-        q = np.array([Fraction(float(v)).limit_denominator(limit) for v in x], dtype=object)
-        total = sum(q)
-        if total == 0:
-            return None
-        q = q / total
-        if np.abs(q.astype(np.float64) - x).max() > 1e-7:
-            continue
-        gains = deviation_gains(game, q.reshape(game.shape), coarse)
-        if len(gains) == 0 or max(gains) <= 0:
-            return q
-    return None
-
-
-def _exact_vertex(game: Game, x: np.ndarray, coarse: bool) -> np.ndarray | None:
-    """The vertex of the exact polytope that the float vertex ``x`` approximates: the
-    unique solution of its active constraints (the incentive constraints that are tight
-    and the probabilities that are zero, within a threshold relative to the payoff
-    range), solved in exact arithmetic and verified exactly; None when no threshold gives
-    a unique, feasible solution."""
-    exact_matrix, _ = correlated_constraints(game, coarse=coarse, exact=True)
-    float_matrix, _ = correlated_constraints(game, coarse=coarse)
-    gains = float_matrix @ x
-    scale = payoff_scale(game.float_payoffs)
-    tried = set()
-    for threshold in (1e-9, 1e-7, 1e-11, 1e-5):
-        support = np.flatnonzero(x > threshold)
-        tight = np.flatnonzero(gains >= -threshold * scale)
-        key = (tuple(support), tuple(tight))
-        if key in tried or not len(support):
-            continue
-        tried.add(key)
-        rows = [list(exact_matrix[r, support]) for r in tight]
-        rows.append([Fraction(1)] * len(support))
-        solution = exact_solve(rows, [Fraction(0)] * len(tight) + [Fraction(1)])
-        if solution is None or min(solution) < 0:
-            continue
-        q = np.empty(len(x), dtype=object)
-        q[:] = Fraction(0)
-        q[support] = solution
-        if len(exact_matrix) == 0 or max(exact_matrix.dot(q)) <= 0:
-            return q
-    return None
 
 
 def _result(dist, payoffs, regret, exact, coarse, name, value, method, game):

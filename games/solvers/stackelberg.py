@@ -31,7 +31,12 @@ import numpy as np
 
 from games.errors import InvalidArgumentError, SolverError
 from games.model import Game, format_number, json_number
-from games.solvers.common import check_two_players, exact_solve
+from games.solvers.common import (
+    check_two_players,
+    exact_solve,
+    rounded_point,
+    vertex_from_active_constraints,
+)
 from games.solvers.lemke_howson import lemke_howson
 from games.solvers.vertex_enumeration import all_equilibria
 from games.tolerance import float_tolerance, normalised_payoffs
@@ -404,37 +409,13 @@ def _exact_vertex(B: np.ndarray, j: int, x: np.ndarray, scale: float) -> np.ndar
     """The exact point of ``{x >= 0 : sum x = 1, x.B[:, k] <= x.B[:, j]}`` that the float
     vertex ``x`` approximates: rounded (continued fractions) or else the unique solution
     of its active constraints, verified exactly; None when neither works."""
-    m = B.shape[0]
     G = incentive_rows(B, j)
 
     def feasible(q: np.ndarray) -> bool:
         return min(q) >= 0 and sum(q) == 1 and (len(G) == 0 or max(G.dot(q)) <= 0)
 
-    for limit in (10**3, 10**6):
-        q = np.array([Fraction(float(v)).limit_denominator(limit) for v in x], dtype=object)
-        if sum(q) != 0:
-            q = q / sum(q)
-            if np.abs(q.astype(np.float64) - x).max() <= 1e-7 and feasible(q):
-                return q
-    gains = G.astype(np.float64) @ x if len(G) else np.zeros(0)
-    tried = set()
-    for threshold in (1e-9, 1e-7, 1e-11, 1e-5):
-        support = np.flatnonzero(x > threshold)
-        tight = np.flatnonzero(gains >= -threshold * scale)
-        key = (tuple(support), tuple(tight))
-        if key in tried or not len(support):
-            continue
-        tried.add(key)
-        rows = [list(G[r, support]) for r in tight] + [[Fraction(1)] * len(support)]
-        solution = exact_solve(rows, [Fraction(0)] * len(tight) + [Fraction(1)])
-        if solution is None:
-            continue
-        q = np.empty(m, dtype=object)
-        q[:] = Fraction(0)
-        q[support] = solution
-        if feasible(q):
-            return q
-    return None
+    q = rounded_point(x, feasible)
+    return q if q is not None else vertex_from_active_constraints(G, x, scale)
 
 
 def _finish(game: Game, leader: int, x: np.ndarray, j: int, exact: bool,
