@@ -51,29 +51,6 @@ _Q, _FP, _RM, _HEDGE, _EXP3, _CROSS, _IMIT = 0, 1, 2, 3, 4, 5, 6
 
 
 @jit
-def _uniform(st):
-    """Next float in [0, 1) of the xoshiro256** stream whose state is ``st`` (updated)."""
-    s0 = st[0]
-    s1 = st[1]
-    s2 = st[2]
-    s3 = st[3]
-    x = s1 * _K5
-    result = ((x << _S7) | (x >> _S57)) * _K9
-    t = s1 << _S17
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = (s3 << _S45) | (s3 >> _S19)
-    st[0] = s0
-    st[1] = s1
-    st[2] = s2
-    st[3] = s3
-    return (result >> _S11) * _TWO_M53
-
-
-@jit
 def _next(s0, s1, s2, s3):
     """xoshiro256** on scalars: the new state and the next float in [0, 1)."""
     x = s1 * _K5
@@ -86,6 +63,13 @@ def _next(s0, s1, s2, s3):
     s2 ^= t
     s3 = (s3 << _S45) | (s3 >> _S19)
     return s0, s1, s2, s3, (result >> _S11) * _TWO_M53
+
+
+@jit
+def _uniform(st):
+    """Next float in [0, 1) of the xoshiro256** stream whose state is ``st`` (updated)."""
+    st[0], st[1], st[2], st[3], u = _next(st[0], st[1], st[2], st[3])
+    return u
 
 
 @jit
