@@ -14,6 +14,7 @@ import pareto
 from masalign.equilibria import EquilibriumSearch, find_equilibria
 from masalign.progress import Status
 from masalign.text import number_text, payoff_table, table_is_small
+from pareto.metrics import OutcomeAlignment
 
 __all__ = ["Analysis", "analyze", "layer_scores", "EXACT_MAX_PROFILES",
            "MIXED_DOMINANCE_MAX_PROFILES", "SHOWN_EQUILIBRIA"]
@@ -143,7 +144,7 @@ class Analysis:
         else:
             lines.append(f"Equilibria ({len(a.equilibria)}):")
         for e in a.equilibria[:SHOWN_EQUILIBRIA]:
-            lines.append("  " + _outcome_text(e, measured))
+            lines.append("  " + OutcomeAlignment.text(e))   # payoffs and regret follow
             pays = ", ".join(f"{p:.4g}" for p in e.payoffs)
             lines.append(f"      payoffs ({pays}), regret {number_text(e.regret)}")
             if e.players is not None and len(self.game.players) > 1:
@@ -157,12 +158,12 @@ class Analysis:
         lines.append(self._price_text())
         if a.highlights:
             lines += ["", "Reference outcomes:"]
-            lines += [f"  {name}: " + _outcome_text(o, measured)
+            lines += [f"  {name}: " + o.text()
                       for name, o in a.highlights.items()]
         lines.append("")
         if measured:
             lines.append(f"Holistically aligned outcomes: {len(a.holistic_outcomes)}")
-            lines += ["  " + _outcome_text(o, measured) for o in a.holistic_outcomes[:10]]
+            lines += ["  " + o.text() for o in a.holistic_outcomes[:10]]
         else:
             lines.append("Holistically aligned outcomes: values not measured (no value layer)")
         lines += ["", "Verdict: " + self.verdict()]
@@ -192,23 +193,6 @@ class Analysis:
         if self.alignment is None:
             return "Not assessed: no alignment report."
         return self.alignment.verdict()
-
-
-def _outcome_text(o: Any, values_measured: bool) -> str:
-    scores = ", ".join(f"{a} {v:.4g}" for a, v in o.scores.items())
-    gaps = ", ".join(f"{a} {v:.2f}" for a, v in o.gaps.items())
-    po = "Pareto-optimal" if o.pareto_optimal else \
-        f"dominated by ({o.dominated_by}), uniform gap {o.frontier_gap:.2f}"
-    if not values_measured:
-        return f"({o.label})  {scores}\n      gaps {gaps}; {po}; values not measured " \
-               f"(no value layer)"
-    if o.violations:
-        viol = "violates " + ", ".join(f"{k} ({s:.3g} < {t:.3g})"
-                                       for k, (s, t) in o.violations.items())
-    else:
-        viol = "meets every value threshold"
-    verdict = "HOLISTICALLY ALIGNED" if o.holistic else "not holistically aligned"
-    return f"({o.label})  {scores}\n      gaps {gaps}; {po}; {viol}; {verdict}"
 
 
 def _elimination_text(e: Any, game: games.Game) -> str:
