@@ -43,6 +43,7 @@ from games.model import Game, check_game_size, format_number
 from games.scenario_games import (
     aid_delivery_deadline,
     aid_delivery_extended,
+    aid_delivery_model,
     conformity_game,
     leader_follower,
     power_contest,
@@ -1131,35 +1132,10 @@ def aid_delivery(simple: bool = True) -> Game:
         raise InvalidArgumentError(f"simple: expected True or False, found {simple!r}")
     if not simple:
         return aid_delivery_extended()
-    n_players = 4
-    shape = (2,) * n_players
-    check_game_size(shape, n_players + 1 + 4 + 4, exact=True)
-    n, a, b, p = (_indicator(2, 0, i, n_players) for i in range(n_players))
-    n_, a_, b_, p_ = 1 - n, 1 - a, 1 - b, 1 - p
-    aid = 1 + 2 * a + 2 * b + a * b + n_ + 2 * p_ + n_ * p_
-    payoffs = np.stack([np.broadcast_to(x, shape) for x in
-                        (aid + 3 * n_, aid + 4 * a_, aid + 4 * b_, aid + 3 * p_)])
-    full = lambda x: np.broadcast_to(x, shape)  # noqa: E731
-    layers = {
-        "objective": {"aid delivered": full(aid)},
-        "value": {
-            "protect life": full(2 * n + 2 * p + a + b),
-            "transparency": full(2 * n + a + b + p),
-            "international law": full(2 * a + 2 * b),
-            "no bias": full(2 * n + p + a + b),
-        },
-        "preference": {
-            "NGO": full(2 * n + 2 * p),
-            "Government A": full(3 * a_ + b),
-            "Government B": full(3 * b_ + a),
-            "Logistics": full(3 * p_ + a * b),
-        },
-    }
     actions = (("need-based", "visibility"), ("open airspace", "citizens first"),
                ("open airspace", "citizens first"), ("priority-to-need", "cost-efficient"))
-    return Game(payoffs, players=("NGO", "Government A", "Government B", "Logistics"),
-                actions=actions, layers=layers,
-                title="Aid delivery after an earthquake (Carichon et al. 2025)")
+    return aid_delivery_model((1, 0), actions,
+                              title="Aid delivery after an earthquake (Carichon et al. 2025)")
 
 
 # ---------------------------------------------------------------------------------------

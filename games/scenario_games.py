@@ -27,7 +27,8 @@ from games.markov import MarkovGame
 from games.model import Game, format_number
 
 __all__ = ["power_contest", "conformity_game", "leader_follower", "rank_order_tournament",
-           "sabotage_contest", "aid_delivery_extended", "aid_delivery_deadline", "gini",
+           "sabotage_contest", "aid_delivery_extended", "aid_delivery_model",
+           "aid_delivery_deadline", "gini",
            "herfindahl"]
 
 
@@ -520,19 +521,34 @@ def aid_delivery_extended() -> Game:
     Carichon, F., Khandelwal, A., Fauchard, M. & Farnadi, G. (2025). The coming crisis
     of multi-agent misalignment. arXiv:2506.01080.
     """
-    half = Fraction(1, 2)
-    levels = (Fraction(1), half, Fraction(0))
-    shape = (3, 3, 3, 3)
+    gov = ("open airspace", "inspected corridor", "citizens first")
+    actions = (("need-based", "split allocation", "visibility"), gov, gov,
+               ("priority-to-need", "hub-and-spoke", "cost-efficient"))
+    return aid_delivery_model((Fraction(1), Fraction(1, 2), Fraction(0)), actions,
+                              hub=(0, 1, 0), title="Aid delivery with routing and "
+                              "allocation choices (Carichon et al. 2025)")
+
+
+def aid_delivery_model(levels: Sequence[Any], actions: Sequence[Sequence[str]],
+                       hub: Sequence[Any] | None = None, title: str = "") -> Game:
+    """The aid-delivery game (Carichon et al. 2025) on any alignment levels: every
+    agent's k-th action has alignment level ``levels[k]`` (1 aligned, 0 self-serving), the
+    payoffs and the three layers are the polynomials of the levels given in
+    :func:`aid_delivery_extended`, and ``hub`` adds the logistics firm's routing synergy
+    (2 more aid per unit when both governments open their airspace fully)."""
+    k = len(levels)
+    shape = (k,) * 4
 
     def along(i: int) -> np.ndarray:
         index = [1] * 4
-        index[i] = 3
-        return np.array(levels, dtype=object).reshape(index)
+        index[i] = k
+        return np.array(list(levels), dtype=object).reshape(index)
 
     n, a, b, p = (along(i) for i in range(4))
     n_, a_, b_, p_ = 1 - n, 1 - a, 1 - b, 1 - p
-    hub = np.array([0, 1, 0], dtype=object).reshape(1, 1, 1, 3)
-    aid = 1 + 2 * a + 2 * b + a * b + n_ + 2 * p_ + n_ * p_ + 2 * (a * b == 1) * hub
+    aid = 1 + 2 * a + 2 * b + a * b + n_ + 2 * p_ + n_ * p_
+    if hub is not None:
+        aid = aid + 2 * (a * b == 1) * np.array(list(hub), dtype=object).reshape(1, 1, 1, k)
 
     def full(x: Any) -> np.ndarray:
         return np.broadcast_to(x * Fraction(1), shape)
@@ -554,12 +570,8 @@ def aid_delivery_extended() -> Game:
             "Logistics": full(3 * p_ + a * b),
         },
     }
-    gov = ("open airspace", "inspected corridor", "citizens first")
-    actions = (("need-based", "split allocation", "visibility"), gov, gov,
-               ("priority-to-need", "hub-and-spoke", "cost-efficient"))
     return Game(payoffs, players=("NGO", "Government A", "Government B", "Logistics"),
-                actions=actions, layers=layers, exact=True,
-                title="Aid delivery with routing and allocation choices (Carichon et al. 2025)")
+                actions=actions, layers=layers, exact=True, title=title)
 
 
 def aid_delivery_deadline(days: int = 3, urgency: Any = Fraction(1, 2)) -> MarkovGame:
