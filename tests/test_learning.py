@@ -241,6 +241,11 @@ def test_stable_policy_convergence_stops_sessions_and_blanks_later_windows():
         after = run.window_ends > stop + run.window
         assert (run.frequencies[s, after] == 0).all()
         assert np.allclose(run.frequencies[s, ~after].sum(axis=1), 1.0)
+    # windows after the last session stopped are not stored at all (a 1e9-period cap
+    # must not allocate them): the run ends with the window holding the last stop
+    last = run.convergence_period.max()
+    assert run.window_ends[-1] - run.window <= last < run.window_ends[-1]
+    assert run.frequencies.shape[1] == len(run.window_ends) < 50_000 // 500
 
 
 def test_regret_convergence_and_the_period_cap():
@@ -251,8 +256,11 @@ def test_regret_convergence_and_the_period_cap():
     capped = simulate(game, RegretMatching(), periods=5000, sessions=2, seed=1,
                       convergence=Convergence(max_periods=1200), window=500)
     assert not capped.converged.any()
+    # the cap at 1200 stops every session in the third window: later ones are not stored
+    assert capped.window_ends.tolist() == [500, 1000, 1500]
     assert (capped.frequencies[:, 3:] == 0).all()
     assert np.allclose(capped.frequencies[:, 2].sum(axis=1), 1.0)
+    assert np.allclose(capped.frequencies.sum(axis=2), 1.0)
 
 
 class _FineOnDefection(RewardSchedule):
