@@ -9,7 +9,7 @@ and records the operator's net payments in the ``"cost"`` layer. Mechanisms comp
 """
 
 from games import __version__ as __version__  # one version for the distribution
-from mechanisms import design, testbed
+from mechanisms import design
 from mechanisms.base import COST_LAYER, Composite, Mechanism, compose
 from mechanisms.design import (
     CheapestMechanism,
@@ -71,3 +71,15 @@ __all__ = [
     "CheapestMechanism", "paid_at_target",
     "sweep", "SweepResult", "SweepPoint", "MechanismRewards", "reward_transform",
 ]
+
+
+def __getattr__(name: str):
+    """``mechanisms.testbed`` loads on first use (its scenarios import the repeated-game
+    and evolution packages), so that ``import mechanisms`` stays fast."""
+    if name == "testbed":
+        import importlib
+
+        module = importlib.import_module("mechanisms.testbed")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'mechanisms' has no attribute {name!r}")

@@ -173,7 +173,8 @@ def test_import_games_is_fast_and_light():
     code = ("import time, sys; t = time.perf_counter(); import games, pareto, mechanisms; "
             "print(time.perf_counter() - t); "
             "print(any(m in sys.modules for m in "
-            "('scipy.optimize', 'matplotlib', 'numba', 'cvxpy')))")
+            "('scipy.optimize', 'scipy.sparse', 'scipy.special', 'matplotlib', 'numba', "
+            "'cvxpy', 'mechanisms.testbed')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     heavy = out.stdout.split()[1]
     assert heavy == "False", "import games pulled in a heavy module"

@@ -27,9 +27,6 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.linalg import spsolve
-from scipy.special import gammaln, logsumexp
 
 from games.arguments import (
     check_choice,
@@ -210,6 +207,7 @@ def _hypergeometric(total: int, successes: np.ndarray, draws: int, j: np.ndarray
     jj = j[None, :].astype(np.float64)
 
     def log_choose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        from scipy.special import gammaln  # heavy: imported on call
         valid = (b >= 0) & (b <= a)
         out = np.full(np.broadcast(a, b).shape, -np.inf)
         a_b, b_b = np.broadcast_arrays(a, b)
@@ -244,6 +242,7 @@ def log_fixation_probabilities(game: Any, population_size: int, intensity: float
     \log\frac{T^-(j)}{T^+(j)}\right)`, evaluated with a log-sum-exp.
     """
     pop = population_game(game)
+    from scipy.special import logsumexp  # heavy: imported on call
     z, beta = _check(population_size, intensity, rule)
     log_ratio = _log_ratios(pop, z, beta, rule)
     partial = np.cumsum(log_ratio, axis=2)
@@ -338,6 +337,7 @@ def _log_gth(log_p: np.ndarray) -> np.ndarray:
     elimination, which only adds, multiplies and divides non-negative numbers, carried out
     in log space (Grassmann, Taksar & Heyman 1985)."""
     p = np.array(log_p, dtype=np.float64)
+    from scipy.special import logsumexp  # heavy: imported on call
     s = p.shape[0]
     for n in range(s - 1, 0, -1):
         total = logsumexp(p[n, :n])
@@ -447,6 +447,8 @@ def population_stationary_distribution(game: Any, population_size: int, intensit
     values = np.concatenate(values)
     out_rate = np.bincount(rows, weights=values, minlength=m)
     # Stationary: pi Q = 0 for the generator Q = P - I; replace one equation by sum(pi) = 1.
+    from scipy import sparse  # heavy: imported on call
+    from scipy.sparse.linalg import spsolve
     q = sparse.coo_matrix((values, (cols, rows)), shape=(m, m)).tocsr() \
         - sparse.diags(out_rate)
     q = q.tolil()
