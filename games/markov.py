@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from games.errors import InvalidArgumentError, InvalidGameError
-from games.model import Game, format_number, json_number, to_array
+from games.model import Game, format_number, json_array, to_array
 
 __all__ = ["MarkovGame"]
 
@@ -44,12 +44,6 @@ def _read_only(arr: np.ndarray) -> np.ndarray:
 
 def _profile_text(profile: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(int(a)) for a in profile) + ")"
-
-
-def _nested(arr: np.ndarray) -> Any:
-    if arr.dtype == object:
-        return np.vectorize(json_number, otypes=[object])(arr).tolist()
-    return arr.tolist()
 
 
 class MarkovGame:
@@ -488,7 +482,7 @@ class MarkovGame:
             "title": self._title,
             "states": list(self._states),
             "stages": [g.to_dict() for g in self._stages],
-            "transitions": _nested(transitions),
+            "transitions": json_array(transitions),
             "initial": self._initial.tolist(),
         }
 

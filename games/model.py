@@ -31,6 +31,7 @@ __all__ = [
     "format_number",
     "parse_number",
     "json_number",
+    "json_array",
     "to_array",
 ]
 
@@ -331,7 +332,7 @@ def _check_names(names: Any, count: int, field: str) -> tuple[str, ...]:
     return names
 
 
-def _nested(arr: np.ndarray) -> Any:
+def json_array(arr: np.ndarray) -> Any:
     """An array as nested lists of JSON numbers (exact values as ints or 'p/q' strings)."""
     if arr.dtype == object:
         if not arr.size:
@@ -357,7 +358,7 @@ def json_number(x: Any) -> int | float | str:
 
 
 def _from_json_numbers(data: Any, field: str) -> np.ndarray:
-    """Inverse of :func:`_nested`: strings 'p/q' become Fractions (parsed, never evaluated)."""
+    """Inverse of :func:`json_array`: strings 'p/q' become Fractions (parsed, never evaluated)."""
     try:
         arr = np.array(data, dtype=object)
     except ValueError as err:
@@ -960,8 +961,8 @@ class Game:
             "players": list(self._players),
             "actions": [list(a) for a in self._actions],
             "exact": self._exact,
-            "payoffs": _nested(self._payoffs),
-            "layers": {name: {"criteria": list(self._criteria[name]), "values": _nested(arr)}
+            "payoffs": json_array(self._payoffs),
+            "layers": {name: {"criteria": list(self._criteria[name]), "values": json_array(arr)}
                        for name, arr in self._layers.items()},
         }
 
