@@ -39,7 +39,8 @@ from games.tolerance import payoff_range
 
 __all__ = ["Trajectory", "replicator", "replicator_field", "logit_dynamics",
            "best_response_dynamics", "fictitious_play", "regret_matching",
-           "coarse_correlated_regret", "friedkin_johnsen", "OpinionTrajectory"]
+           "coarse_correlated_regret", "friedkin_johnsen", "OpinionTrajectory",
+           "default_start"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -228,12 +229,33 @@ def _symmetric_matrix(game: Game) -> np.ndarray:
             f"population: a single population needs a symmetric game ({err})") from None
 
 
+def default_start(size: int) -> np.ndarray:
+    r"""The default start of a continuous dynamic on ``size`` actions: the off-centre
+    interior point whose successive shares grow by the golden ratio
+    :math:`\varphi = (1 + \sqrt 5) / 2`, :math:`x_a = \varphi^a / \sum_b \varphi^b`:
+    ``(0.382, 0.618)`` for two actions, ``(0.191, 0.309, 0.5)`` for three. Its shares are
+    irrational, so it is never the interior rest point of a two-player game with rational
+    payoffs (those solve linear equations, so are rational), whereas the centroid is the
+    rest point of every game whose mixed equilibrium is uniform (hawk-dove with C = 2V,
+    matching pennies, rock-paper-scissors) and a path from it is flat. Every player (or
+    the one population) starts from the same point, so a symmetric game's path stays
+    symmetric.
+
+    Examples
+    --------
+    >>> default_start(2).round(3).tolist(), default_start(3).round(3).tolist()
+    ([0.382, 0.618], [0.191, 0.309, 0.5])
+    """
+    weights = ((1 + np.sqrt(5.0)) / 2) ** np.arange(size, dtype=np.float64)
+    return weights / weights.sum()
+
+
 def _initial(game: Game, initial: Any, rng: np.random.Generator | None, single: bool
              ) -> np.ndarray:
     sizes = [game.shape[0]] if single else list(game.shape)
     if initial is None:
         if rng is None:
-            return np.concatenate([np.full(a, 1.0 / a) for a in sizes])
+            return np.concatenate([default_start(a) for a in sizes])
         return np.concatenate([rng.dirichlet(np.ones(a)) for a in sizes])
     if single:
         x = np.asarray(initial, dtype=np.float64).reshape(-1)
@@ -411,7 +433,9 @@ def replicator(game: Game, initial: Any = None, t_max: float = 50.0, steps: int 
     Parameters
     ----------
     initial : profile, optional
-        Start (default the centroid; a random interior point when ``seed`` is given).
+        Start (default the off-centre interior point :func:`default_start` for every
+        player, not a rest point of the usual symmetric games; a random interior point
+        when ``seed`` is given).
     t_max, steps : float, int
         Horizon and number of integration steps (step ``t_max / steps``).
     mutation : float, matrix or list of matrices, optional

@@ -24,7 +24,8 @@ from games.arguments import check_choice, check_flag, check_real
 
 __all__ = ["Mechanism", "Composite", "compose", "COST_LAYER", "freeze_yardstick", "with_cost",
            "Number", "Family", "FigurePath", "exact_number", "check_number", "check_flag",
-           "check_name", "check_target", "profile_index", "target_mask", "jsonable"]
+           "check_name", "check_target", "profile_index", "target_mask", "jsonable",
+           "mechanism_title"]
 
 #: The layer in which mechanisms record the operator's net payments.
 COST_LAYER = "cost"
@@ -289,6 +290,16 @@ class Composite(Mechanism):
 
     def __repr__(self) -> str:
         return " | ".join(repr(p) for p in self.parts)
+
+
+def mechanism_title(mechanism: Mechanism) -> str:
+    """A figure title from the mechanism's names, not its repr: the class and what it
+    does (``"Redistribution (disparity reduction: redistribution)"``), the parts joined
+    by ``" then "`` for a composition."""
+    if isinstance(mechanism, Composite):
+        return " then ".join(mechanism_title(p) for p in mechanism.parts)
+    kind = type(mechanism).__name__
+    return kind if kind.lower() == mechanism.name.lower() else f"{kind} ({mechanism.name})"
 
 
 def compose(*mechanisms: Mechanism) -> Composite:

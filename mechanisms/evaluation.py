@@ -15,6 +15,7 @@ import numpy as np
 
 from games import Game, InvalidArgumentError, Setting, classify, pure_equilibria
 from games.bayesian import BayesianGame
+from games.palette import colour
 from games.parallel import run_tasks
 from games.symbolic import SymbolicGame, solve_threshold
 from games.tolerance import RELATIVE_TOLERANCE, payoff_magnitude
@@ -27,6 +28,7 @@ from mechanisms.base import (
     check_number,
     exact_number,
     jsonable,
+    mechanism_title,
     profile_index,
 )
 from mechanisms.dynamic import Dynamics, DynamicVerdict, dynamic_verdict
@@ -273,10 +275,13 @@ class Evaluation:
         axes = list(dict.fromkeys(list(before) + list(after)))
         fig, ax = plt.subplots(figsize=(6, 3.5))
         x = np.arange(len(axes))
-        ax.bar(x - 0.2, [before.get(a, 0) for a in axes], 0.4, label="before")
-        ax.bar(x + 0.2, [after.get(a, 0) for a in axes], 0.4, label="after")
+        ax.bar(x - 0.2, [before.get(a, 0) for a in axes], 0.4, label="before",
+               color=colour(0))
+        ax.bar(x + 0.2, [after.get(a, 0) for a in axes], 0.4, label="after", color=colour(1))
         ax.set_xticks(x, axes)
-        ax.set_title(repr(self.mechanism), fontsize=9)
+        ax.set_xlabel("alignment axis")
+        ax.set_ylabel("score at the best equilibrium\n(payoff units of the layer)")
+        ax.set_title(f"{mechanism_title(self.mechanism)}: before and after", fontsize=10)
         ax.legend()
         fig.tight_layout()
         if path is not None:

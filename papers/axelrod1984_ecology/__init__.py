@@ -19,11 +19,12 @@ import numpy as np
 
 from games.catalog import prisoners_dilemma
 from games.errors import InvalidGameError
+from games.palette import line_styles
 from games.repeated import strategies as S
 from games.repeated import tournament
 from papers.common import finish, new_figure, save_figure
 
-__all__ = ["run", "ecological_dynamics", "NAME"]
+__all__ = ["run", "ecological_dynamics", "figure", "plot", "NAME", "recorded_generations"]
 
 NAME = "axelrod1984_ecology"
 
@@ -61,6 +62,21 @@ def ecological_dynamics(payoff_matrix: Any, generations: int = GENERATIONS,
     return np.array(history)
 
 
+def recorded_generations(generations: int = GENERATIONS, points: int = 100) -> np.ndarray:
+    """The generations kept for the figure: 0, then about ``points`` generations spaced
+    evenly on a log scale up to ``generations`` (the dynamics move in the first tens of
+    generations and settle over the next hundreds).
+
+    Examples
+    --------
+    >>> g = recorded_generations(1000)
+    >>> int(g[0]), int(g[1]), int(g[-1]), bool(all(g[1:] > g[:-1]))
+    (0, 1, 1000, True)
+    """
+    spaced = np.unique(np.geomspace(1, generations, points).round().astype(int))
+    return np.concatenate([[0], spaced])
+
+
 def _tournament(continuation: float, repetitions: int, seed: Any, executor: Any) -> Any:
     strategies = [f() for f in S.CATALOGUE.values()]
     return tournament(strategies, prisoners_dilemma(), turns=None, continuation=continuation,
@@ -80,9 +96,10 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
         history = ecological_dynamics(t.payoff_matrix)
         final = dict(zip(t.names, history[-1].tolist()))
         peaks = {n: int(np.argmax(history[:, k])) for k, n in enumerate(t.names)}
+        kept = recorded_generations(GENERATIONS)
         runs[label] = {"continuation": w, "names": list(t.names),
                        "ranking": list(t.ranked_names), "final": final, "peaks": peaks,
-                       "history": history[::10].tolist(),
+                       "generations": kept.tolist(), "history": history[kept].tolist(),
                        "payoff_matrix": np.asarray(t.payoff_matrix).tolist()}
     long, short = runs["long"]["final"], runs["short"]["final"]
     winner_long = max(long, key=long.get)
@@ -112,16 +129,31 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
                   figures=figures)
 
 
-def plot(runs: dict[str, Any], path: str) -> str:
-    """Shares against generations, long and short shadow."""
+def figure(runs: dict[str, Any]) -> Any:
+    """Shares against generations (log scale: the dynamics move in the first tens of
+    generations and settle over the next hundreds), long and short shadow; one colour and
+    line style per rule (:func:`games.palette.line_styles`), the same in both panels.
+    Returns the matplotlib Figure."""
     fig, axes = new_figure(1, 2, figsize=(13, 4.5), sharey=True)
+    names = list(dict.fromkeys(n for r in runs.values() for n in r["names"]))
+    styles = dict(zip(names, line_styles(len(names))))
     for ax, (label, r) in zip(axes, runs.items()):
         h = np.array(r["history"])
-        gens = np.arange(len(h)) * 10
+        gens = np.asarray(r.get("generations", np.arange(len(h)) * 10), dtype=float)
+        shown = gens >= 1                      # generation 0 (equal shares) has no log
         for k, name in enumerate(r["names"]):
-            ax.plot(gens, h[:, k], label=name, lw=1.5 if name in RECIPROCATORS else 1,
-                    ls="-" if name in NICE else "--")
-        ax.set(xlabel="generation", title=f"{label} shadow of the future (w = {r['continuation']})")
-    axes[0].set_ylabel("population share")
-    axes[1].legend(fontsize=7, loc="upper right")
-    return save_figure(fig, path)
+            ax.plot(gens[shown], h[shown, k], label=name, markevery=0.1, markersize=4,
+                    lw=1.8 if name in RECIPROCATORS else 1.1, **styles[name])
+        ax.set_xscale("log")
+        ax.set_xlim(1, gens.max())
+        ax.set_ylim(0, 1)
+        ax.set(xlabel="generation (log scale)",
+               title=f"{label} shadow of the future (w = {r['continuation']})")
+    axes[0].set_ylabel("population share (fraction of 1)")
+    axes[1].legend(fontsize=7, loc="upper left", ncol=2)
+    return fig
+
+
+def plot(runs: dict[str, Any], path: str) -> str:
+    """:func:`figure`, saved atomically at ``path``; returns the path."""
+    return save_figure(figure(runs), path)
