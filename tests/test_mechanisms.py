@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import games
+import games.palette
 import mechanisms as M
 from games import InvalidArgumentError, InvalidGameError
 from tests.strategies import game_objects
@@ -311,11 +312,13 @@ def test_evaluation_plot_is_saved_atomically(tmp_path):
                        [-0.2, 0.8, 1.8, 0.2, 1.2, 2.2])
     assert [t.get_text() for t in ax.get_xticklabels()] == layers
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["before", "after"]
-    assert ax.get_title() == repr(evaluation.mechanism)
-    # written at 120 dpi with a tight box (the long title widens it): at least most of the
-    # 6 x 3.5 inch figure, with both bar colours on it
+    # titled from the mechanism's name (not its repr), scores labelled with their units
+    assert ax.get_title() == "Contract: before and after"
+    assert "payoff units" in ax.get_ylabel() and ax.get_xlabel() == "alignment axis"
+    # written at 120 dpi with a tight box: at least most of the 6 x 3.5 inch figure, with
+    # both bar colours (the palette's first two) on it
     image = matplotlib.image.imread(tmp_path / "contract.png")
     assert image.shape[0] >= 0.8 * 3.5 * 120 and image.shape[1] >= 0.8 * 6 * 120
-    for colour in ("C0", "C1"):
+    for colour in games.palette.COLOURS[:2]:
         rgb = np.array(matplotlib.colors.to_rgb(colour))
         assert (np.abs(image[..., :3] - rgb).max(axis=-1) < 0.02).sum() > 100, colour
