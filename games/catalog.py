@@ -39,7 +39,7 @@ import numpy as np
 
 from games.errors import InvalidArgumentError, SolverError
 from games.markov import MarkovGame
-from games.model import Game, check_game_size, format_number
+from games.model import Game, check_game_size, format_number, html_table
 from games.scenario_games import (
     aid_delivery_deadline,
     aid_delivery_extended,
@@ -681,6 +681,17 @@ class BertrandBenchmarks(NamedTuple):
         parts = ", ".join(f"{k}={np.round(v, 5).tolist()}" for k, v in zip(self._fields, self)
                           if k != "grid")
         return f"BertrandBenchmarks({parts}, grid=<{len(self.grid)} prices>)"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data: one list of floats per field."""
+        return {k: np.asarray(v, dtype=float).tolist() for k, v in zip(self._fields, self)}
+
+    def _repr_html_(self) -> str:
+        rows = [(k.replace("_", " "), np.round(np.asarray(v, dtype=float), 5).tolist())
+                for k, v in zip(self._fields, self) if k != "grid"]
+        rows.append(("price grid", f"{len(self.grid)} prices from {self.grid[0]:.4g} to "
+                                   f"{self.grid[-1]:.4g}"))
+        return html_table("Logit Bertrand benchmarks (one entry per firm)", rows)
 
 
 def _per_firm(value: Any, name: str, n: int, what: str) -> np.ndarray:

@@ -68,9 +68,9 @@ class Setting:
         return f"Setting({self.kind!r}, index={self.index:+.3f})"
 
     def _repr_html_(self) -> str:
-        facts = "".join(f"<li>{html.escape(r)}</li>" for r in self.reasons)
-        return (f"<div><b>{html.escape(self.kind)}</b> (payoff correlation index "
-                f"{self.index:+.3f})<ul>{facts}</ul></div>")
+        facts = "".join(f"<tr><td>{html.escape(r)}</td></tr>" for r in self.reasons)
+        return (f"<table><caption><b>{html.escape(self.kind)}</b> (payoff correlation index "
+                f"{self.index:+.3f})</caption><tr><th>why</th></tr>{facts}</table>")
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -29,6 +29,7 @@ __all__ = [
     "MAX_GAME_BYTES",
     "STANDARD_LAYERS",
     "format_number",
+    "html_table",
     "parse_number",
     "json_number",
     "json_array",
@@ -68,6 +69,28 @@ def format_number(x: Any) -> str:
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
     return f"{x:.6g}"
+
+
+def html_table(caption: str, rows: Any) -> str:
+    """The rich display of a small result: a two-column table (name, value) under
+    ``caption``, every cell escaped; numbers are written by :func:`format_number`, lists
+    and tuples of them joined by commas, None as ``-``."""
+    def show(v: Any) -> str:
+        if v is None:
+            return "-"
+        if isinstance(v, (bool, np.bool_, str)):
+            return str(v)
+        if isinstance(v, (int, float, Fraction, np.integer, np.floating)):
+            return format_number(v)
+        if isinstance(v, dict):
+            return "; ".join(f"{k}: {show(x)}" for k, x in v.items())
+        if isinstance(v, (list, tuple, np.ndarray)):
+            return "(" + ", ".join(show(x) for x in v) + ")"
+        return str(v)
+
+    esc = html.escape
+    body = "".join(f"<tr><th>{esc(str(k))}</th><td>{esc(show(v))}</td></tr>" for k, v in rows)
+    return f"<table><caption>{esc(caption)}</caption>{body}</table>"
 
 
 def parse_number(text: str) -> Fraction:

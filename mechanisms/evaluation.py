@@ -15,6 +15,7 @@ import numpy as np
 
 from games import Game, InvalidArgumentError, Setting, classify, pure_equilibria
 from games.bayesian import BayesianGame
+from games.model import html_table
 from games.palette import colour
 from games.parallel import run_tasks
 from games.symbolic import SymbolicGame, solve_threshold
@@ -124,6 +125,10 @@ class Snapshot:
     @property
     def equilibrium_labels(self) -> list[str]:
         return [e.label for e in self.report.equilibria]
+
+    def _repr_html_(self) -> str:
+        return html_table(f"Snapshot of {self.game.title or 'the game'}",
+                          [(label, _show(read(self))) for label, read in _SNAPSHOT_ROWS])
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (``holistic`` is None when values were not measured)."""
@@ -745,6 +750,10 @@ class SweepPoint:
     cooperation: float | None
     welfare: tuple[float, float] | None
 
+    def _repr_html_(self) -> str:
+        return html_table("Sweep point: pure equilibria, cooperation and welfare",
+                          [(k, _show(v)) for k, v in self.to_dict().items()])
+
     def to_dict(self) -> dict[str, Any]:
         return {"equilibria": [list(p) for p in self.equilibria],
                 "cooperation": self.cooperation,
@@ -933,6 +942,10 @@ class ComparisonRow:
         return cls(evaluation.mechanism, after.holistic, len(after.report.equilibria),
                    best_value, after.cooperation, [float(c) for c in after.cost],
                    evaluation.dynamic_verdicts, evaluation.disagreements)
+
+    def _repr_html_(self) -> str:
+        return html_table(f"Comparison row: {mechanism_title(self.mechanism)}",
+                          [(k, _show(v)) for k, v in self.to_dict().items()])
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable({"mechanism": repr(self.mechanism), "holistic": self.holistic,

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from games.errors import InvalidArgumentError, InvalidGameError
-from games.model import Game
+from games.model import Game, html_table
 from games.palette import colour
 from pareto.frontier import ScoreTable, check_game, outcome_labels, score_table
 from pareto.metrics import RELATIVE_TOLERANCE, Yardstick, gini_rows, value_thresholds
@@ -266,6 +266,9 @@ class DriftEvent:
         return {"dimension": self.dimension, "kind": self.kind, "window": self.window,
                 "period": self.period, "threshold": self.threshold, "before": self.before,
                 "after": self.after, "session_share": self.session_share}
+
+    def _repr_html_(self) -> str:
+        return html_table(f"Drift: {self.text()}", self.to_dict().items())
 
     def text(self) -> str:
         verb = "falls below" if self.kind == "misalignment" else "rises back to"

@@ -20,7 +20,7 @@ import numpy as np
 
 from games.arguments import check_real
 from games.errors import InvalidArgumentError, InvalidGameError, SolverError
-from games.model import Game, format_number
+from games.model import Game, format_number, html_table
 from games.results import Equilibrium
 from games.solvers.multilinear import Multilinear, polish
 
@@ -105,10 +105,13 @@ class QuantalResponsePath:
                 "equilibrium": None if self.equilibrium is None else self.equilibrium.to_dict()}
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        end = self.equilibrium._repr_html_() if self.equilibrium is not None else \
-            "<p>no equilibrium reached</p>"
-        return f"<p>{esc(repr(self))}</p>{end}"
+        reached = "none" if self.equilibrium is None else "below"
+        table = html_table(repr(self), [
+            ("points", len(self)),
+            ("rationality", f"{self.rationalities.min():.4g} to {self.rationalities.max():.4g}"),
+            ("equilibrium reached", reached)])
+        end = "" if self.equilibrium is None else self.equilibrium._repr_html_()
+        return table + end
 
     def plot(self, ax: Any = None, log: bool = True) -> Any:
         """Plot every action's probability against the rationality (matplotlib)."""
