@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from games import Game, InvalidArgumentError, InvalidGameError, SolverError, pure_equilibria
+from games.palette import colour
 from mechanisms.base import (
     COST_LAYER,
     FigurePath,
@@ -41,6 +42,7 @@ from mechanisms.base import (
     check_number,
     freeze_yardstick,
     jsonable,
+    mechanism_title,
     profile_index,
     with_cost,
 )
@@ -539,12 +541,12 @@ class CheapestMechanism:
         name = next(iter(self.parameters))
         fig, ax = plt.subplots(figsize=(5.5, 3.5))
         ax.plot([float(p[name]) for p, _ in self.candidates], [c for _, c in self.candidates],
-                "o", color="tab:grey", label="feasible candidates")
-        ax.plot([float(self.parameters[name])], [self.cost], "*", ms=14, color="tab:green",
+                "o", color="0.6", label="feasible candidates")
+        ax.plot([float(self.parameters[name])], [self.cost], "*", ms=14, color=colour(2),
                 label="cheapest")
-        ax.set_xlabel(name)
-        ax.set_ylabel("cost")
-        ax.set_title(repr(self.mechanism), fontsize=9)
+        ax.set_xlabel(f"{name} (the mechanism's parameter)")
+        ax.set_ylabel("cost to the operator\n(payoff units)")
+        ax.set_title(f"Cheapest {mechanism_title(self.mechanism)}", fontsize=10)
         ax.legend()
         fig.tight_layout()
         if path is not None:

@@ -1058,30 +1058,31 @@ class Comparison:
 
     def plot(self, path: FigurePath = None) -> Figure:
         """Horizontal bars of each mechanism's cooperation and best value score at an
-        equilibrium (green where an equilibrium is holistically aligned). Returns the
+        equilibrium (bluish green where an equilibrium is holistically aligned, grey
+        elsewhere; one mechanism a row, named on the shared y axis). Returns the
         matplotlib Figure (saved atomically when ``path`` is given)."""
         import matplotlib.pyplot as plt
 
         entries = self.entries
         names = [type(r.mechanism).__name__ for r in entries]
-        colours = ["tab:green" if r.holistic else "tab:grey" for r in entries]
+        colours = [colour(2) if r.holistic else "0.6" for r in entries]
         measured = any(r.best_value is not None for r in entries)
         fig, axes = plt.subplots(1, 2 if measured else 1, figsize=(9 if measured else 5, 3.5),
-                                 squeeze=False)
+                                 squeeze=False, sharey=True)
         y = np.arange(len(entries))
         coop = axes[0, 0]
         coop.barh(y, [np.nan if r.cooperation is None else r.cooperation for r in entries],
                   color=colours)
         coop.set_yticks(y, names)
         coop.invert_yaxis()
-        coop.set_xlabel("cooperation at equilibrium")
+        coop.set_xlabel("cooperation at equilibrium\n(share of first actions, 0 to 1)")
+        coop.set_ylabel("mechanism")
         if measured:
             value = axes[0, 1]
             value.barh(y, [np.nan if r.best_value is None else r.best_value for r in entries],
                        color=colours)
-            value.set_yticks(y, [])
-            value.invert_yaxis()
-            value.set_xlabel("best value score at an equilibrium")
+            value.tick_params(labelleft=False)
+            value.set_xlabel("best value score at an equilibrium\n(payoff units)")
         fig.tight_layout()
         if path is not None:
             save_figure(fig, path)

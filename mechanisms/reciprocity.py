@@ -27,6 +27,7 @@ import numpy as np
 
 from games import Game, InvalidArgumentError, InvalidGameError
 from games.evolution import relatedness_weighted
+from games.palette import colour
 from games.repeated import expected_payoffs
 from games.repeated import strategies as catalogue
 from mechanisms._reciprocity_kernels import reputation_kernel
@@ -300,14 +301,16 @@ class ReputationOutcome:
 
         fig, (pay, rep) = plt.subplots(1, 2, figsize=(8, 3.2))
         x = np.arange(len(self.strategies))
-        pay.bar(x, self.mean_payoffs)
+        pay.bar(x, self.mean_payoffs, color=colour(0))
         pay.set_xticks(x, self.strategies)
+        pay.set_xlabel("strategy")
         pay.set_ylabel("mean payoff per round")
-        rep.bar(x, np.nan_to_num(self.good_reputation))
+        rep.bar(x, np.nan_to_num(self.good_reputation), color=colour(1))
         rep.set_xticks(x, self.strategies)
+        rep.set_xlabel("strategy")
         rep.set_ylim(0, 1)
         rep.set_ylabel("share in good standing")
-        fig.suptitle(f"cooperation {self.cooperation:.3f}", fontsize=9)
+        fig.suptitle(f"Indirect reciprocity: cooperation {self.cooperation:.3f}", fontsize=9)
         fig.tight_layout()
         if path is not None:
             save_figure(fig, path)

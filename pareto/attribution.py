@@ -201,6 +201,7 @@ class Attribution:
         ax.axhline(0, color="black", linewidth=0.8)
         ax.set_xticks(x)
         ax.set_xticklabels(self.players, rotation=20, ha="right")
+        ax.set_xlabel("player")
         ax.set_ylabel(f"share of the loss on {self.score_name}")
         ax.set_title(f"Shapley attribution: loss {format_number(self.loss)}")
         return ax
@@ -493,6 +494,7 @@ class IncentiveAttribution:
         ax.axhline(0, color="black", linewidth=0.8)
         ax.set_xticks(x)
         ax.set_xticklabels(self.terms, rotation=20, ha="right")
+        ax.set_xlabel("incentive term")
         ax.set_ylabel(f"share recovered on {self.score_name}")
         ax.set_title(f"Incentive terms: {format_number(self.recovered)} recovered of loss "
                      f"{format_number(self.loss)}")

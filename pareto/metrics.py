@@ -91,7 +91,8 @@ class PriceOfAnarchy:
         """Bars of the optimum, the best and the worst equilibrium; returns the Axes."""
         return plot_bars([self.optimum, self.best, self.worst],
                          ["optimum", "best equilibrium", "worst equilibrium"], self.measure,
-                         f"PoA {self.anarchy:.4g}, PoS {self.stability:.4g}", ax=ax)
+                         f"PoA {self.anarchy:.4g}, PoS {self.stability:.4g}", ax=ax,
+                         xlabel="outcome")
 
 
 def price_of_anarchy(game: Game, equilibria: Any = None, welfare: str | None = None,
@@ -257,7 +258,7 @@ class Disparity:
 
     def plot(self, ax: Any = None) -> Any:
         """One bar per value; returns the Axes."""
-        return plot_bars(self.values, self.names, "value", self.text(), ax=ax)
+        return plot_bars(self.values, self.names, "value", self.text(), ax=ax, xlabel="player")
 
 
 def disparity(values: Any, names: Sequence[str] | None = None) -> Disparity:

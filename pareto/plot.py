@@ -10,6 +10,7 @@ import numpy as np
 
 from games.errors import InvalidArgumentError
 from games.io import atomic_output
+from games.palette import colour
 
 __all__ = ["plot_frontier", "plot_report", "plot_points", "plot_bars", "save_figure"]
 
@@ -54,20 +55,21 @@ def plot_points(points: np.ndarray, names: Sequence[str], ax: Any = None,
         _, ax = plt.subplots(figsize=(5, 4))
     pts = np.asarray(points, dtype=np.float64)
     i, j = _axis_pair(axes, pts.shape[1])
-    ax.scatter(pts[:, i], pts[:, j], c="tab:blue", s=18, label=label)
+    ax.scatter(pts[:, i], pts[:, j], color=colour(0), s=18, label=label)
     ax.set_xlabel(names[i])
     ax.set_ylabel(names[j])
     return ax
 
 
 def plot_bars(values: Sequence[float], names: Sequence[str], ylabel: str,
-              title: str = "", ax: Any = None) -> Any:
-    """One bar per named value; returns the Axes."""
+              title: str = "", ax: Any = None, xlabel: str = "") -> Any:
+    """One bar per named value (labelled ``xlabel`` below the names); returns the Axes."""
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(max(3.0, 0.8 * len(values) + 1.5), 3.5))
-    ax.bar(range(len(values)), values, color="tab:blue")
+    ax.bar(range(len(values)), values, color=colour(0))
     ax.set_xticks(range(len(values)), list(names), rotation=30, ha="right")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, fontsize="medium")
@@ -83,10 +85,10 @@ def plot_frontier(front: Any, ax: Any = None, axes: Sequence[int] = (0, 1)) -> A
     i, j = _axis_pair(axes, pts.shape[1])
     ax.scatter(pts[:, i], pts[:, j], c="0.7", s=18, label=front.over)
     opt = front.optimal
-    ax.scatter(pts[opt, i], pts[opt, j], c="tab:blue", s=30, label="Pareto-optimal")
+    ax.scatter(pts[opt, i], pts[opt, j], color=colour(0), s=30, label="Pareto-optimal")
     for f in front.faces:
         if len(f) == 2:
-            ax.plot(pts[list(f), i], pts[list(f), j], c="tab:blue")
+            ax.plot(pts[list(f), i], pts[list(f), j], color=colour(0))
     ax.set_xlabel(front.axes[i])
     ax.set_ylabel(front.axes[j])
     ax.legend(fontsize="small")
@@ -95,7 +97,8 @@ def plot_frontier(front: Any, ax: Any = None, axes: Sequence[int] = (0, 1)) -> A
 
 def plot_report(report: Any, path: Any = None, kind: str = "pairs") -> Any:
     """Outcomes (grey), the outcome frontier (blue), holistically aligned outcomes
-    (green ring) and the equilibria (red stars) of an alignment report."""
+    (bluish-green ring) and the equilibria (vermillion stars) of an alignment report, in
+    the colours of :mod:`games.palette`."""
     if kind not in ("pairs", "3d"):
         raise InvalidArgumentError(f"kind: expected 'pairs' or '3d', found {kind!r}")
     plt = _pyplot()
@@ -111,12 +114,12 @@ def plot_report(report: Any, path: Any = None, kind: str = "pairs") -> Any:
         fig = plt.figure(figsize=(6, 5))
         ax = fig.add_subplot(projection="3d")
         ax.scatter(*values[~front, :3].T, c="0.7", s=15, label="outcomes")
-        ax.scatter(*values[front, :3].T, c="tab:blue", s=30, label="frontier")
+        ax.scatter(*values[front, :3].T, color=colour(0), s=30, label="frontier")
         if len(holistic):
-            ax.scatter(*holistic[:, :3].T, facecolors="none", edgecolors="tab:green", s=120,
+            ax.scatter(*holistic[:, :3].T, facecolors="none", edgecolors=colour(2), s=120,
                        label="holistically aligned")
         if len(eq):
-            ax.scatter(*eq[:, :3].T, c="tab:red", marker="*", s=160, label="equilibria")
+            ax.scatter(*eq[:, :3].T, color=colour(3), marker="*", s=160, label="equilibria")
         ax.set_xlabel(axes_names[0])
         ax.set_ylabel(axes_names[1])
         ax.set_zlabel(axes_names[2])
@@ -126,13 +129,14 @@ def plot_report(report: Any, path: Any = None, kind: str = "pairs") -> Any:
         fig, axs = plt.subplots(1, len(pairs), figsize=(4.5 * len(pairs), 4), squeeze=False)
         for ax, (i, j) in zip(axs[0], pairs):
             ax.scatter(values[~front, i], values[~front, j], c="0.7", s=15, label="outcomes")
-            ax.scatter(values[front, i], values[front, j], c="tab:blue", s=30,
+            ax.scatter(values[front, i], values[front, j], color=colour(0), s=30,
                        label="frontier (all axes)")
             if len(holistic):
                 ax.scatter(holistic[:, i], holistic[:, j], facecolors="none",
-                           edgecolors="tab:green", s=120, label="holistically aligned")
+                           edgecolors=colour(2), s=120, label="holistically aligned")
             if len(eq):
-                ax.scatter(eq[:, i], eq[:, j], c="tab:red", marker="*", s=160, label="equilibria")
+                ax.scatter(eq[:, i], eq[:, j], color=colour(3), marker="*", s=160,
+                           label="equilibria")
             ax.set_xlabel(axes_names[i])
             ax.set_ylabel(axes_names[j])
         axs[0][0].legend(fontsize="small")

@@ -34,6 +34,7 @@ import pytest
 import games
 import mechanisms as M
 import pareto
+from games.palette import COLOURS
 
 html5lib = pytest.importorskip("html5lib")
 
@@ -305,6 +306,13 @@ PENDING = {
 }
 
 
+#: Plots drawn in files changed in parallel, strict as above.
+PENDING_PLOTS = {
+    "mechanisms.testbed.runner.TestbedResult": "mechanisms/testbed is being reworked: its "
+                                               "plot lacks a y label and uses tab: colours",
+}
+
+
 def qualified(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
@@ -328,8 +336,8 @@ def test_inputs_are_public_and_not_results_by_mistake():
         assert reason
 
 
-def _param(name: str) -> Any:
-    marks = [pytest.mark.xfail(strict=True, reason=PENDING[name])] if name in PENDING else []
+def _param(name: str, pending: dict[str, str] = PENDING) -> Any:
+    marks = [pytest.mark.xfail(strict=True, reason=pending[name])] if name in pending else []
     return pytest.param(name, marks=marks, id=name)
 
 
@@ -353,3 +361,93 @@ def test_result_has_a_json_dict_and_an_html_table(name):
     for table in tree.iter("table"):
         assert table.find(".//th") is not None or table.find(".//caption") is not None, \
             "a table carries a header or a caption"
+
+
+# ---------------------------------------------------------------------------------------
+# One plot style
+
+
+def _figure(drawn: Any) -> Any:
+    """The Figure behind what ``plot()`` returned (a Figure, an Axes or an array of them)."""
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if isinstance(drawn, Figure):
+        return drawn
+    if isinstance(drawn, Axes):
+        return drawn.figure
+    first = np.ravel(np.asarray(drawn, dtype=object))[0]
+    return first if isinstance(first, Figure) else first.figure
+
+
+def _hex(c: Any) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(c).upper()
+
+
+PALETTE = {c.upper() for c in COLOURS}
+
+
+def neutral(c: str) -> bool:
+    """A grey (black and white included): references and backgrounds, not series."""
+    return c[1:3] == c[3:5] == c[5:7]
+
+
+def _series(ax: Any) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The labelled series of an axes (the ones a legend names): label, line style and
+    colours (one for a line, the distinct face colours of a collection)."""
+    out = []
+    for line in ax.get_lines():
+        if not line.get_label().startswith("_"):
+            out.append((line.get_label(), str(line.get_linestyle()), (_hex(line.get_color()),)))
+    for coll in ax.collections:
+        if coll.get_label().startswith("_") or coll.get_array() is not None:
+            continue                                      # colour-mapped: a scale, not a series
+        faces = coll.get_facecolor()
+        colours = tuple(sorted({_hex(c) for c in faces})) if len(faces) else \
+            tuple(sorted({_hex(c) for c in coll.get_edgecolor()}))
+        out.append((coll.get_label(), "collection", colours))
+    return out
+
+
+def check_style(fig: Any, name: str) -> None:
+    """The house style of one figure (see the module's docstring)."""
+    titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
+    for ax in fig.axes:
+        titles += [ax.get_title(loc) for loc in ("left", "center", "right")]
+        if not ax.axison or ax.get_label() == "<colorbar>":
+            continue                                      # simplex, graph or colour bar
+        shared_y = [o for o in ax.get_shared_y_axes().get_siblings(ax) if o is not ax]
+        assert ax.get_xlabel(), f"{name}: an axes without an x label"
+        assert ax.get_ylabel() or any(o.get_ylabel() for o in shared_y), \
+            f"{name}: an axes without a y label"
+        series = _series(ax)
+        styles = [(style, colours) for _, style, colours in series]
+        seen: dict[Any, str] = {}
+        for (label, style, colours) in series:
+            for c in colours:
+                assert c in PALETTE or neutral(c), f"{name}: {label!r} in {c}, off the palette"
+            key = (style, colours)
+            assert key not in seen or seen[key] == label, \
+                f"{name}: {seen.get(key)!r} and {label!r} share colour {colours} and style"
+            seen[key] = label
+        del styles
+    for t in titles:
+        assert "<" not in t and "object at 0x" not in t, f"{name}: title {t!r} is a repr"
+
+
+PLOTTED = sorted(n for n in FACTORIES if hasattr(_class(n), "plot"))
+
+
+@pytest.mark.parametrize("name", [_param(n, PENDING | PENDING_PLOTS) for n in PLOTTED])
+def test_every_plot_is_labelled_titled_from_names_and_never_reuses_a_colour(name):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = _figure(FACTORIES[name]().plot())
+    try:
+        check_style(fig, name)
+    finally:
+        plt.close(fig)

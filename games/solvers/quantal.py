@@ -21,6 +21,7 @@ import numpy as np
 from games.arguments import check_real
 from games.errors import InvalidArgumentError, InvalidGameError, SolverError
 from games.model import Game, format_number, html_table
+from games.palette import line_styles
 from games.results import Equilibrium
 from games.solvers.multilinear import Multilinear, polish
 
@@ -122,10 +123,12 @@ class QuantalResponsePath:
         lam = self.rationalities
         x = np.log1p(lam) if log else lam
         off = np.concatenate([[0], np.cumsum(self.game.shape)])
+        styles = line_styles(int(off[-1]))
         for i in range(self.game.n_players):
             for a in range(self.game.shape[i]):
-                ax.plot(x, self.profiles[:, off[i] + a],
-                        label=f"{self.game.players[i]}: {self.game.actions[i][a]}")
+                ax.plot(x, self.profiles[:, off[i] + a], markevery=0.1, markersize=4,
+                        label=f"{self.game.players[i]}: {self.game.actions[i][a]}",
+                        **styles[off[i] + a])
         ax.set_xlabel("log(1 + rationality)" if log else "rationality")
         ax.set_ylabel("probability")
         ax.set_title(self.game.title or "logit QRE branch")

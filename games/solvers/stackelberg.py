@@ -31,6 +31,7 @@ import numpy as np
 
 from games.errors import InvalidArgumentError, SolverError
 from games.model import Game, format_number, json_number
+from games.palette import colour
 from games.solvers.common import (
     check_two_players,
     exact_solve,
@@ -181,13 +182,12 @@ class StackelbergEquilibrium:
         best = follower >= follower.max(axis=1, keepdims=True) - tol
         value = np.where(best, leader, -np.inf).max(axis=1)
         response = np.where(best, leader, -np.inf).argmax(axis=1)
-        colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
         names = self.game.actions[self.follower]
         for j in range(B.shape[1]):
             inside = response == j
             if inside.any():
                 ax.fill_between(p, 0, 1, where=inside, transform=ax.get_xaxis_transform(),
-                                color=colours[j % len(colours)], alpha=0.15,
+                                color=colour(j), alpha=0.15,
                                 label=f"follower plays {names[j]}")
         ax.plot(p, value, color="black", label="leader value")
         ax.plot([float(self.commitment[0])], [float(self.leader_value)], "o", color="black")
