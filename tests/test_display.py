@@ -451,3 +451,93 @@ def test_every_plot_is_labelled_titled_from_names_and_never_reuses_a_colour(name
         check_style(fig, name)
     finally:
         plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------
+# The three figures of the issue
+
+
+def test_evaluate_plot_has_a_y_label_with_units_and_a_title_from_names():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = evaluation().plot()
+    ax = fig.axes[0]
+    assert "score" in ax.get_ylabel() and "payoff units" in ax.get_ylabel()
+    assert ax.get_title() == "Contract: before and after"
+    assert "(" not in ax.get_title()                       # not the mechanism's repr
+    before, after = {_hex(p.get_facecolor()) for p in ax.patches[:3]}, \
+        {_hex(p.get_facecolor()) for p in ax.patches[3:]}
+    assert before == {COLOURS[0].upper()} and after == {COLOURS[1].upper()}
+    plt.close(fig)
+
+
+def test_axelrod_figure_gives_every_rule_its_own_style_on_a_log_generation_axis():
+    """Axelrod (1984, ch. 3): the ecological shares move in the first tens of generations
+    and settle over hundreds, so generations are on a log axis; the catalogue's 12 rules
+    outnumber the palette's 8 colours, so line styles tell the rest apart."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from games.repeated import strategies as S
+    from papers.axelrod1984_ecology import (
+        GENERATIONS,
+        ecological_dynamics,
+        figure,
+        recorded_generations,
+    )
+
+    names = list(S.CATALOGUE)
+    rng = np.random.default_rng(0)
+    kept = recorded_generations(GENERATIONS)
+    runs = {label: {"continuation": w, "names": names, "generations": kept.tolist(),
+                    "history": ecological_dynamics(rng.uniform(0, 5, (12, 12)))[kept].tolist()}
+            for label, w in (("long", 0.99654), ("short", 0.2))}
+    fig = figure(runs)
+    try:
+        for ax in fig.axes:
+            assert ax.get_xscale() == "log"
+            assert ax.get_xlim() == pytest.approx((1, GENERATIONS))
+            assert ax.get_ylim() == pytest.approx((0, 1))
+            assert "generation" in ax.get_xlabel()
+            lines = [line for line in ax.get_lines() if line.get_label() in names]
+            assert len(lines) == 12
+            styles = {(_hex(line.get_color()), line.get_linestyle()) for line in lines}
+            assert len(styles) == 12                      # no (colour, style) pair repeats
+            assert {_hex(line.get_color()) for line in lines} <= {c.upper() for c in COLOURS}
+            # the first decade is drawn: about a third of the points are below 10
+            assert sum(g < 10 for g in lines[0].get_xdata()) >= 9
+        assert "share" in fig.axes[0].get_ylabel()
+        check_style(fig, "axelrod1984_ecology")
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("V, C", [(2, 4), (2, 3), (1, 5)])
+@pytest.mark.parametrize("population", ["single", "multi"])
+def test_default_hawk_dove_trajectory_moves_and_converges_to_the_mixed_rest_point(
+        V, C, population):
+    """Maynard Smith & Price (1973): with C > V the replicator dynamics of hawk-dove go to
+    the mixed rest point, Hawk with probability V/C (on the diagonal, for two
+    populations). The default start is off that point, so the plotted lines move."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from games import dynamics
+
+    tr = dynamics.replicator(games.catalog.hawk_dove(V, C), population=population)
+    hawk = tr.states[:, 1]
+    assert abs(hawk[0] - V / C) > 0.04                     # starts away from the rest point
+    assert hawk[-1] == pytest.approx(V / C, abs=1e-4)      # and converges to it
+    ax = tr.plot()
+    try:
+        for line in ax.get_lines():
+            y = np.asarray(line.get_ydata())
+            assert y.max() - y.min() > 0.04, f"{line.get_label()} is flat"
+        assert ax.get_xlabel() == "time" and ax.get_ylabel() == "probability"
+        check_style(ax.figure, "hawk-dove trajectory")
+    finally:
+        plt.close(ax.figure)
