@@ -423,7 +423,6 @@ def check_style(fig: Any, name: str) -> None:
         assert ax.get_ylabel() or any(o.get_ylabel() for o in shared_y), \
             f"{name}: an axes without a y label"
         series = _series(ax)
-        styles = [(style, colours) for _, style, colours in series]
         seen: dict[Any, str] = {}
         for (label, style, colours) in series:
             for c in colours:
@@ -432,7 +431,6 @@ def check_style(fig: Any, name: str) -> None:
             assert key not in seen or seen[key] == label, \
                 f"{name}: {seen.get(key)!r} and {label!r} share colour {colours} and style"
             seen[key] = label
-        del styles
     for t in titles:
         assert "<" not in t and "object at 0x" not in t, f"{name}: title {t!r} is a repr"
 
