@@ -66,7 +66,7 @@ padding:.6rem 1rem}
 .masalign-report .table-wrap{overflow-x:auto;max-width:100%;margin:.8rem 0;
 -webkit-overflow-scrolling:touch}
 .masalign-report table{border-collapse:collapse;font-size:.9rem;
-font-variant-numeric:tabular-nums}
+font-variant-numeric:tabular-nums;min-width:min(100%,28rem)}
 .masalign-report caption{text-align:left;font-weight:600;padding:.3rem 0;caption-side:top}
 .masalign-report th,.masalign-report td{border:1px solid #d0d7de;padding:.25rem .5rem;
 text-align:left;vertical-align:top}
