@@ -420,7 +420,8 @@ def _equilibria_section(analysis: Analysis) -> Section:
     a, search = analysis.alignment, analysis.search
     axes = a.axes
     rows = []
-    for k, (e, q) in enumerate(zip(search.equilibria, a.equilibria)):
+    assessed = a.sources or list(search.equilibria)   # in the order of a.equilibria
+    for k, (e, q) in enumerate(zip(assessed, a.equilibria)):
         kind = ("pure, strict" if e.strict else "pure, weak") if e.is_pure else "mixed"
         rows.append((str(k + 1), q.label, kind, ", ".join(f"{float(p):.4g}" for p in q.payoffs),
                      number_text(e.regret), *(f"{q.scores[x]:.4g}" for x in axes)))
@@ -611,14 +612,14 @@ def _trajectory_blocks(verdicts: Sequence[tuple[str, Any]]) -> list[Block]:
     for label, v in verdicts:
         t = v.trajectory
         d = v.dynamics
+        share = "" if t.holistic_share is None else \
+            ", and the share of sessions holistically aligned"
         blocks.append(draw(
             v.plot,
             f"Line charts over periods of the mean score of {_joined(t.dimensions)} across "
             f"{d.sessions} learning sessions under {label}, with the band between session "
             f"quantiles, each threshold dashed and the switch-on at period {d.switch_on} "
-            f"marked"
-            f"{', and the share of sessions holistically aligned' if t.holistic_share is not None else ''}"  # noqa: E501
-            f".",
+            f"marked{share}.",
             f"Alignment trajectory under {label} ({d.label}, {d.sessions} sessions x "
             f"{d.periods} periods, switched on at period {d.switch_on})."))
         drift += [(label, e.text()) for e in t.drift]
