@@ -12,10 +12,12 @@ from pathlib import Path
 import games
 import masalign
 import mechanisms.testbed
+from masalign.document import check_output_path, game_report, scenario_report, testbed_report
 from masalign.progress import Status
 from masalign.report import analyze
 
-__all__ = ["main", "build_parser", "version", "catalogue", "read_analysis_input", "testbed"]
+__all__ = ["main", "build_parser", "version", "catalogue", "read_analysis_input", "testbed",
+           "report"]
 
 
 def version() -> str:
@@ -88,13 +90,74 @@ def build_parser() -> argparse.ArgumentParser:
                              help="run only this scenario (repeatable; default: all)")
     testbed_cmd.add_argument("--list", action="store_true", help="list the scenarios")
     testbed_cmd.add_argument("--json", action="store_true", help="print the rows as JSON")
-    testbed_cmd.add_argument("--html", metavar="FILE", help="also write the table as HTML")
+    testbed_cmd.add_argument("--html", metavar="FILE", help="also write the table as a "
+                             "self-contained HTML page (as masalign report writes)")
     testbed_cmd.add_argument("--checkpoint", metavar="FILE",
                              help="keep finished cells in FILE; a rerun resumes from it")
     testbed_cmd.add_argument("--progress", action=argparse.BooleanOptionalAction,
                              default=None, help="a progress bar on standard error "
                              "(default: on a terminal)")
+    report_cmd = commands.add_parser(
+        "report", help="write a self-contained HTML report of a game or a testbed scenario",
+        description="One HTML file with nothing fetched over the network: the game, its "
+                    "setting and its equilibria with their certificates, the Pareto "
+                    "frontiers between the layers, the alignment report and the mechanism "
+                    "comparison (static, and dynamic under a short learning run); for a "
+                    "testbed scenario also its testbed rows, the alignment trajectories and "
+                    "the attribution. With no game, the bundled aid-delivery scenario.")
+    report_source = report_cmd.add_mutually_exclusive_group()
+    report_source.add_argument("file", nargs="?", help="a Gambit .nfg or masalign .json game "
+                               "file (or the JSON that analyze --json wrote)")
+    report_source.add_argument("--catalog", metavar="NAME",
+                               help="a catalogue game, e.g. aid_delivery (see masalign catalog)")
+    report_source.add_argument("--scenario", metavar="NAME",
+                               help="a testbed scenario (see masalign testbed --list)")
+    report_cmd.add_argument("-o", "--output", metavar="FILE.html",
+                            help="where to write the page (refused up front when it cannot "
+                                 "be written)")
+    report_cmd.add_argument("--json", action="store_true",
+                            help="print the report's content as JSON on standard output "
+                                 "(figures as their alt text)")
+    report_cmd.add_argument("--dynamics", action=argparse.BooleanOptionalAction, default=True,
+                            help="the dynamic verdict of a game's mechanisms under a short "
+                                 "Q-learning run (default: on; a scenario always runs its own)")
+    report_size = report_cmd.add_mutually_exclusive_group()
+    report_size.add_argument("--quick", dest="quick", action="store_true", default=True,
+                             help="a scenario's reduced dynamics (default)")
+    report_size.add_argument("--full", dest="quick", action="store_false",
+                             help="a scenario's full-size dynamics (slow)")
+    report_cmd.add_argument("--progress", action=argparse.BooleanOptionalAction,
+                            default=None, help="a status line on standard error "
+                            "(default: on a terminal)")
     return parser
+
+
+def report(args: argparse.Namespace) -> int:
+    """``masalign report``: the HTML page (``-o``) and/or its content as JSON."""
+    if args.output is None and not args.json:
+        raise games.InvalidArgumentError("report: expected -o FILE.html (the page), --json "
+                                         "(its content on standard output) or both")
+    if args.output is not None:
+        check_output_path(args.output, "-o")
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    with Status(enabled=show) as status:
+        if args.scenario is not None:
+            page = scenario_report(args.scenario, quick=args.quick, status=status)
+        else:
+            if args.file is not None:
+                game = read_analysis_input(args.file)
+            else:
+                game = games.catalog.by_name(args.catalog or "aid_delivery")
+            page = game_report(game, dynamics="default" if args.dynamics else None,
+                               status=status)
+        if args.output is not None:
+            status.set("writing the page")
+            page.save(args.output)
+    if args.json:
+        print(json.dumps(page.to_dict(), indent=2))
+    if args.output is not None:
+        print(f"masalign: report written to {args.output}", file=sys.stderr)
+    return 0
 
 
 def testbed(args: argparse.Namespace) -> int:
@@ -106,11 +169,13 @@ def testbed(args: argparse.Namespace) -> int:
         for name in names:
             print(f"{name:<{width}}  {T.scenario(name).misalignment}")
         return 0
+    if args.html:
+        check_output_path(args.html, "--html")
     show = sys.stderr.isatty() if args.progress is None else args.progress
     result = T.run(args.scenario, quick=args.quick, checkpoint=args.checkpoint,
                    progress=show)
     if args.html:
-        Path(args.html).write_text(result._repr_html_(), encoding="utf-8")
+        testbed_report(result).save(args.html)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
@@ -234,7 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_catalogue()
             return 0
         try:
-            status = testbed(args) if args.command == "testbed" else _analyze(args)
+            command = {"testbed": testbed, "report": report}.get(args.command, _analyze)
+            status = command(args)
         except (games.GameError, OSError) as err:
             if isinstance(err, BrokenPipeError):
                 raise

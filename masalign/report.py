@@ -16,7 +16,7 @@ from masalign.progress import Status
 from masalign.text import number_text, payoff_table, table_is_small
 from pareto.metrics import OutcomeAlignment
 
-__all__ = ["Analysis", "analyze", "layer_scores", "EXACT_MAX_PROFILES",
+__all__ = ["Analysis", "analyze", "layer_scores", "elimination_text", "EXACT_MAX_PROFILES",
            "MIXED_DOMINANCE_MAX_PROFILES", "SHOWN_EQUILIBRIA"]
 
 #: Exact games with more profiles are analysed in floating point (exact arithmetic on
@@ -110,7 +110,7 @@ class Analysis:
                                  "on a game this large)"
         lines.append(f"Iterated elimination of strictly dominated strategies{how}: {dims} -> "
                      f"{left}{' (dominance solvable)' if r.solved else ''}")
-        lines += [f"  {_elimination_text(e, r.original)}" for e in r.order[:40]]
+        lines += [f"  {elimination_text(e, r.original)}" for e in r.order[:40]]
         if len(r.order) > 40:
             lines.append(f"  ... {len(r.order) - 40} more eliminations")
         if self.alignment is not None:
@@ -195,7 +195,7 @@ class Analysis:
         return self.alignment.verdict()
 
 
-def _elimination_text(e: Any, game: games.Game) -> str:
+def elimination_text(e: Any, game: games.Game) -> str:
     """A dominance round in words, the player named and numbers as decimals."""
     who = e.player_name or game.players[e.player]
     by = ", ".join(f"{k}: {number_text(v)}" for k, v in e.dominated_by.items())
