@@ -39,7 +39,7 @@ from mechanisms.base import jsonable
 from mechanisms.evaluation import disagrees
 from pareto.frontier import outcome_labels
 
-__all__ = ["Report", "Section", "Paragraph", "Heading", "Items", "Table", "Figure",
+__all__ = ["Report", "Block", "Section", "Paragraph", "Heading", "Items", "Table", "Figure",
            "game_report", "scenario_report", "testbed_report", "report_html",
            "default_mechanisms", "default_dynamics", "check_output_path", "STYLE",
            "SHOWN_ROWS"]
@@ -94,8 +94,18 @@ esc = html.escape
 # The blocks of a page
 
 
+class Block:
+    """A part of a page: shown in a notebook as it is on the page."""
+
+    def to_html(self) -> str:
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
 @dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Block):
     """A paragraph of text; ``kind`` is ``"text"``, ``"verdict"`` or ``"note"``."""
 
     text: str
@@ -110,7 +120,7 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
-class Heading:
+class Heading(Block):
     """A sub-heading inside a section."""
 
     text: str
@@ -123,7 +133,7 @@ class Heading:
 
 
 @dataclass(frozen=True)
-class Items:
+class Items(Block):
     """A bulleted list."""
 
     items: tuple[str, ...]
@@ -136,7 +146,7 @@ class Items:
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(Block):
     """A table with a header row; with ``row_headers`` the first cell of each row
     names the row (``<th scope="row">``). At most ``SHOWN_ROWS`` rows are drawn on the
     page; :meth:`to_dict` keeps them all."""
@@ -177,7 +187,7 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Figure:
+class Figure(Block):
     """A figure drawn as SVG, shown as an ``<img>`` with a ``data:`` URI and alt text."""
 
     alt: str
@@ -192,8 +202,6 @@ class Figure:
         return (f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{esc(self.alt)}" '
                 f'loading="eager"><figcaption>{esc(self.caption)}</figcaption></figure>')
 
-
-Block = Paragraph | Heading | Items | Table | Figure
 
 
 def draw(plot: Callable[[], Any], alt: str, caption: str) -> Block:
@@ -217,7 +225,7 @@ def draw(plot: Callable[[], Any], alt: str, caption: str) -> Block:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(Block):
     """A titled part of the page (``id`` is its anchor)."""
 
     id: str

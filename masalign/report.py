@@ -4,6 +4,7 @@ scores on every evaluation layer, the dominance reduction and the alignment repo
 from __future__ import annotations
 
 import dataclasses
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,13 @@ class Analysis:
             alignment["equilibria_method"] = None if self.search is None else self.search.method
             out["alignment"] = alignment
         return out
+
+    def _repr_html_(self) -> str:
+        """A heading with the verdict and the text report (the page of
+        :func:`masalign.game_report` has the figures)."""
+        title = html.escape(self.game.title or "game")
+        return (f"<h4>Analysis of {title}</h4><p>{html.escape(self.verdict())}</p>"
+                f"<pre>{html.escape(self.to_text())}</pre>")
 
     # -- text ---------------------------------------------------------------------------
 
