@@ -1064,7 +1064,8 @@ class Comparison:
         import matplotlib.pyplot as plt
 
         entries = self.entries
-        names = [type(r.mechanism).__name__ for r in entries]
+        names = [mechanism_title(r.mechanism) for r in entries]
+        names = [repr(r.mechanism) if names.count(n) > 1 else n for r, n in zip(entries, names)]
         colours = [colour(2) if r.holistic else "0.6" for r in entries]
         measured = any(r.best_value is not None for r in entries)
         fig, axes = plt.subplots(1, 2 if measured else 1, figsize=(9 if measured else 5, 3.5),

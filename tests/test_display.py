@@ -548,3 +548,20 @@ def test_default_hawk_dove_trajectory_moves_and_converges_to_the_mixed_rest_poin
         check_style(ax.figure, "hawk-dove trajectory")
     finally:
         plt.close(ax.figure)
+
+
+def test_comparison_plot_tells_mechanisms_of_one_class_apart():
+    """Two penalties with different fines get different row names (their parameters),
+    a mechanism of its own class its name."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    on = {"Player 1": "D", "Player 2": "D"}
+    fig = M.compare(PD(), [M.Penalty(1, on=on), M.Penalty(3, on=on),
+                           M.Redistribution(0.5)]).plot()
+    names = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    plt.close(fig)
+    assert len(set(names)) == 3
+    assert names[0] != names[1] and "1" in names[0] and "3" in names[1]
+    assert names[2].startswith("Redistribution")
