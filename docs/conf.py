@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-os.environ.setdefault("MPLBACKEND", "Agg")
+# The kernels draw figures inline (their default); a backend set outside would hide them.
+os.environ.pop("MPLBACKEND", None)
 
 import games  # noqa: E402
 
