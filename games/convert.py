@@ -4,13 +4,13 @@ Every third-party library is imported lazily, inside the function that needs it,
 ``import games`` never pays for it; a missing library raises :class:`MissingDependencyError`
 (an :class:`ImportError`) that says what to install.
 
-============================  =====================================================
+=============================  =====================================================
 ``from_nashpy``/``to_nashpy``  ``nashpy.Game`` (two players, ``payoff_matrices``)
 ``from_quantecon``/...         ``quantecon.game_theory.NormalFormGame`` (n players)
 ``from_gambit``/``to_gambit``  ``pygambit.Game`` (n players, exact rationals)
 ``from_arrays``                plain nested lists or numpy arrays (documented layouts)
 ``to_payoff_profile_array``    QuantEcon's ``(a_1, ..., a_n, n)`` layout
-============================  =====================================================
+=============================  =====================================================
 
 Evaluation layers have no counterpart in these libraries: the ``to_*`` functions convert
 the payoffs (incentives), player and action names and the title only.

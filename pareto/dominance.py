@@ -63,6 +63,7 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
     which runs first, whether the pivots are worth a pass at all, and whether the
     sample's own pivots can do the first pass (when they leave few points; the exact
     pivots are then found among the survivors). Then
+
     - d = 1: the maximum;
     - d = 2: sort on the first coordinate (descending) and one sweep keeping the best
       second coordinate seen, a group of equal first coordinates at a time: O(N log N);
@@ -89,6 +90,7 @@ def nondominated(points: Any, maximize: bool | Sequence[bool] = True, strict: bo
       55%, ties kept together) and the rest are sorted and swept at once, then the
       survivors of the rest are looked up, in two parts at once, in the upper part's
       finished tree (top-down).
+
     The grid filter (inputs beyond 4096 points): a point is dropped when a
     grid cell strictly above its own in the first d - 1 axes holds a point at least as
     large in the last one (one binning pass and a suffix maximum over the cells).

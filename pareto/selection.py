@@ -21,6 +21,7 @@ from pareto.points import as_points, as_vector
 
 __all__ = ["select", "Selection", "RULES"]
 
+#: The selection rules understood by :func:`select`.
 RULES = ("utilitarian", "egalitarian", "leximin", "nash", "kalai-smorodinsky", "weighted",
          "values-first")
 

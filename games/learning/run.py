@@ -113,7 +113,7 @@ class LearningRun:
         return [self.final_policies[:, i, :a].copy() for i, a in enumerate(self.shape)]
 
     def window_profile(self, w: int) -> np.ndarray:
-        """The joint distribution of window ``w`` per session, shaped (sessions, *shape)."""
+        """The joint distribution of window ``w`` per session, shaped ``(sessions, *shape)``."""
         return self.frequencies[:, w].reshape((self.sessions,) + self.shape)
 
     def marginals(self) -> list[np.ndarray]:
