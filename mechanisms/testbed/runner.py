@@ -43,8 +43,8 @@ class TestbedRow:
     static_holistic : bool or None
         Whether some equilibrium with the mechanism is holistically aligned
         (``Evaluation.after.holistic``: Pareto-optimal, with ``criterion`` at or above
-        ``threshold``, the other value criteria unconstrained); None for a Markov scenario, which has no static
-        verdict (:mod:`mechanisms.dynamic`).
+        ``threshold``, the other value criteria unconstrained); None for a Markov
+        scenario, which has no static verdict (:mod:`mechanisms.dynamic`).
     static_cost : tuple of float
         The operator's expected net payment at each equilibrium with the mechanism.
     dynamics : str
