@@ -479,8 +479,8 @@ def _register_new_catalogue_games() -> None:
             misalignment=text, criterion=criterion, threshold=threshold,
             dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
             source=source, notes=f"games.catalog.{function}; {notes}"))
-    _register_sabotage()
     _register_hierarchy()
+    _register_sabotage()
 
 
 def hierarchy_game() -> Game:
