@@ -207,7 +207,9 @@ class Scenario:
                 "threshold": self.threshold,
                 "reference": None if self.reference is None else list(self.reference),
                 "dynamics": self.dynamics.to_dict(), "quick": self.quick.to_dict(),
-                "source": self.source, "notes": self.notes}
+                "source": self.source, "notes": self.notes,
+                "measured": None if self.measured is None else
+                getattr(self.measured, "__qualname__", repr(self.measured))}
 
 
 _REGISTRY: dict[str, Scenario] = {}
