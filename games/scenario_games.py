@@ -15,7 +15,7 @@ Fraction) and float as soon as one is a float. Bad parameters raise
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -24,9 +24,10 @@ import numpy as np
 from games.arguments import check_integer, check_real
 from games.errors import InvalidArgumentError
 from games.markov import MarkovGame
-from games.model import Game, format_number
+from games.model import Game, check_game_size, format_number
 
-__all__ = ["power_contest", "conformity_game", "leader_follower", "rank_order_tournament",
+__all__ = ["power_contest", "conformity_game", "leader_follower", "sequential_form",
+           "rank_order_tournament",
            "sabotage_contest", "aid_delivery_extended", "aid_delivery_model",
            "aid_delivery_deadline", "gini",
            "herfindahl"]
@@ -306,6 +307,62 @@ def leader_follower(leader: Any = ((2, 4), (1, 3)), follower: Any = ((1, 0), (0,
                 title="Leader-follower game", exact=exact)
 
 
+def sequential_form(game: Game, leader: int = 0) -> Game:
+    r"""The strategic form of a two-player game played in sequence: the ``leader`` moves
+    first, the follower sees its action and then moves (von Stackelberg 1934).
+
+    The leader keeps its actions; a follower's strategy is a response function
+    :math:`f`, one action for each leader action (:math:`k^m` strategies for m leader
+    and k follower actions, labelled ``"Up: Left, Down: Right"``). Payoffs and every
+    explicit layer are those of the outcome played: :math:`u(a, f) = u(a, f(a))`. Its
+    subgame-perfect equilibria are the leader's pure commitments, the follower best
+    replying after every action (Selten 1965); learners that explore every action weed
+    out the follower's non-credible threats and reach them.
+
+    References
+    ----------
+    von Stackelberg, H. (1934). *Marktform und Gleichgewicht*. Springer.
+    Selten, R. (1965). Spieltheoretische Behandlung eines Oligopolmodells mit
+    Nachfrageträgheit. *Zeitschrift für die gesamte Staatswissenschaft* 121.
+
+    Examples
+    --------
+    >>> g = sequential_form(leader_follower())
+    >>> g.shape, g.actions[1][2]
+    ((2, 4), 'Up: Right, Down: Left')
+    """
+    if not isinstance(game, Game) or game.n_players != 2:
+        raise InvalidArgumentError(f"game: expected a two-player games.Game, found {game!r}")
+    if isinstance(leader, (bool, np.bool_)) or leader not in (0, 1):
+        raise InvalidArgumentError(f"leader: expected 0 or 1 (the player who moves first), "
+                                   f"found {leader!r}")
+    follower = 1 - leader
+    m, k = game.shape[leader], game.shape[follower]
+    responses = np.array(list(itertools.product(range(k), repeat=m)), dtype=np.int64)
+    shape = [0, 0]
+    shape[leader], shape[follower] = m, len(responses)
+    check_game_size(tuple(shape), 2)
+    moves = np.arange(m)[:, None]                      # (m, R): the leader's action
+    replies = responses.T                              # (m, R): the follower's reply to it
+
+    def played(table: np.ndarray) -> np.ndarray:
+        """table (c, *game.shape) -> (c, *shape), each strategy pair's outcome."""
+        out = table[:, moves, replies] if leader == 0 else table[:, replies.T, moves.T]
+        return np.ascontiguousarray(out)
+
+    names = game.actions[leader]
+    labels = tuple(", ".join(f"{names[a]}: {game.actions[follower][r[a]]}" for a in range(m))
+                   for r in responses)
+    actions = [None, None]
+    actions[leader], actions[follower] = tuple(names), labels
+    layers = {name: played(np.asarray(values)) for name, values in
+              game.explicit_layers.items()}
+    criteria = {name: game.criteria[name] for name in layers}
+    title = f"{game.title or 'Game'}, {game.players[leader]} moving first"
+    return Game(played(game.payoffs), players=game.players, actions=tuple(actions),
+                layers=layers, criteria=criteria, title=title, exact=game.exact)
+
+
 def _matrix(rows: Any, field: str) -> list[list[Any]]:
     if isinstance(rows, (str, bytes)) or not isinstance(rows, (Sequence, np.ndarray)) \
             or len(rows) < 1 or np.ndim(np.asarray(rows, dtype=object)) != 2:
@@ -317,7 +374,8 @@ def _matrix(rows: Any, field: str) -> list[list[Any]]:
 
 def rank_order_tournament(n: int = 3, prizes: Sequence[Any] = (6, 3, 0),
                           efforts: Sequence[Any] = (0, 1, 2), noise: Sequence[Any] = (0, 1, 2),
-                          cost: Any = 1) -> Game:
+                          cost: Any = 1, transfer: Callable[[tuple], Sequence[Any]] | None = None
+                          ) -> Game:
     r"""A rank-order tournament (Lazear & Rosen 1981): rewards by rank, not by output.
 
     Each of ``n`` workers chooses an effort :math:`e_i` from ``efforts`` at cost
@@ -329,12 +387,19 @@ def rank_order_tournament(n: int = 3, prizes: Sequence[Any] = (6, 3, 0),
     Equilibrium effort rises with the spread of the prizes (Lazear & Rosen 1981): a
     steeper hierarchy buys more effort and stratifies the rewards.
 
+    ``transfer``, optional, maps each realised prize vector (a tuple, one prize per
+    worker) to what the workers receive after transfers between them (e.g. a mechanism
+    pooling part of the prizes); payoffs and layers use what they receive.
+
     Layers:
 
     - ``objective``: ``"output"``, the expected total output :math:`\sum_i e_i`;
     - ``value``: ``"equality"``, 1 minus the expected Gini coefficient of the prizes
-      received (the disparity between tiers, ex post);
-    - ``preference``: one criterion per principal, its worker's payoff.
+      received, realisation by realisation (the disparity between tiers, ex post; not
+      the Gini of the expected prizes, which is 0 at a symmetric profile);
+    - ``preference``: one criterion per principal, its worker's payoff;
+    - ``prize``: each worker's expected prize (for :class:`mechanisms.ContestIntensity`,
+      which compresses the prizes towards their mean).
 
     References
     ----------
@@ -358,6 +423,9 @@ def rank_order_tournament(n: int = 3, prizes: Sequence[Any] = (6, 3, 0),
     _increasing(e, "efforts")
     shocks = _sequence(noise, "noise", 1)
     check_real(cost, "cost", low=0)
+    if transfer is not None and not callable(transfer):
+        raise InvalidArgumentError(f"transfer: expected None or a function of the realised "
+                                   f"prizes, found {transfer!r}")
     numbers, exact = _exactify([*p, *e, *shocks, cost])
     p, e, shocks, c = (numbers[:n], numbers[n:n + len(e)],
                        numbers[n + len(e):-1], numbers[-1])
@@ -366,8 +434,9 @@ def rank_order_tournament(n: int = 3, prizes: Sequence[Any] = (6, 3, 0),
     weight = one / k ** n
     shape = (m,) * n
     payoffs, output = _grid((n, *shape), exact), _grid((1, *shape), exact)
-    equality = _grid((1, *shape), exact)
+    equality, prizes_won = _grid((1, *shape), exact), _grid((n, *shape), exact)
     realisations = list(itertools.product(range(k), repeat=n))
+    received_after = _transferred(transfer, n)
     for profile in np.ndindex(*shape):
         expected = [0 * one] * n
         disparity = 0 * one
@@ -378,19 +447,40 @@ def rank_order_tournament(n: int = 3, prizes: Sequence[Any] = (6, 3, 0),
                 above = sum(x > q[i] for x in q)
                 tied = sum(x == q[i] for x in q)
                 received.append(sum(p[above:above + tied], 0 * one) / tied)
+            received = received_after(tuple(received))
             expected = [x + weight * r for x, r in zip(expected, received)]
             disparity += weight * gini(received)
         for i, a in enumerate(profile):
             payoffs[(i, *profile)] = expected[i] - c * e[a] * e[a] / 2
+            prizes_won[(i, *profile)] = expected[i]
         output[(0, *profile)] = sum((e[a] for a in profile), 0 * one)
         equality[(0, *profile)] = 1 - disparity
     players = tuple(f"Worker {i + 1}" for i in range(n))
     return Game(payoffs, players=players, actions=(_labels("effort ", e),) * n,
-                layers={"objective": output, "value": equality, "preference": payoffs},
+                layers={"objective": output, "value": equality, "preference": payoffs,
+                        "prize": prizes_won},
                 criteria={"objective": ("output",), "value": ("equality",),
-                          "preference": players},
+                          "preference": players, "prize": players},
                 title=f"Rank-order tournament (prizes {', '.join(map(format_number, p))}, "
                       f"cost={format_number(c)})", exact=exact)
+
+
+def _transferred(transfer: Callable[[tuple], Sequence[Any]] | None, n: int
+                 ) -> Callable[[tuple], list[Any]]:
+    """``transfer`` checked and remembered per prize vector (identity when None)."""
+    if transfer is None:
+        return list
+    seen: dict[tuple, list[Any]] = {}
+
+    def after(received: tuple) -> list[Any]:
+        if received not in seen:
+            out = list(transfer(received))
+            if len(out) != n:
+                raise InvalidArgumentError(f"transfer: expected {n} rewards for the prizes "
+                                           f"{received}, found {out!r}")
+            seen[received] = out
+        return seen[received]
+    return after
 
 
 # ---------------------------------------------------------------------------------------

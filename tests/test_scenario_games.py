@@ -165,6 +165,71 @@ def test_leader_follower_commitment_moves_the_outcome_to_the_leader():
         games.catalog.leader_follower("ab")
 
 
+def test_sequential_form_subgame_perfection_gives_the_leader_its_pure_commitment():
+    """Selten (1965): in the sequential game the follower replies Left to Up and Right to
+    Down, so the leader commits to Down and gets 3 (more than its Nash payoff 2 of the
+    simultaneous game, less than its mixed commitment 7/2); the follower's threat of Left
+    after Down gives a second, non-credible, equilibrium with the Nash outcome."""
+    g = games.catalog.leader_follower()
+    s = scenario_games.sequential_form(g)
+    assert s.shape == (2, 4) and s.exact and s.criteria == g.criteria
+    assert s.actions[1] == ("Up: Left, Down: Left", "Up: Left, Down: Right",
+                            "Up: Right, Down: Left", "Up: Right, Down: Right")
+    assert pure_equilibria(s).profiles == [(0, 0), (1, 1)]
+    assert [tuple(s.payoffs[:, 1, 1])] == [(3, 1)] and s.payoffs[0, 0, 0] == 2
+    assert value(s, "parity", (1, 1)) == -2 and value(s, "parity", (0, 1)) == -1
+    # the follower's dominant responses are exactly its best replies after each move
+    dominant = [f for f in range(4) if all(
+        s.payoffs[1, a, f] >= s.payoffs[1, a, h] for a in range(2) for h in range(4))]
+    assert dominant == [1]
+
+
+def test_sequential_form_matches_the_outcome_played_for_either_leader():
+    g = games.catalog.random_game((2, 3), seed=4)
+    for leader in (0, 1):
+        s = scenario_games.sequential_form(g, leader=leader)
+        follower = 1 - leader
+        assert s.shape[leader] == g.shape[leader]
+        assert s.shape[follower] == g.shape[follower] ** g.shape[leader]
+        for profile in np.ndindex(*s.shape):
+            a = profile[leader]
+            label = s.actions[follower][profile[follower]].split(", ")[a]
+            reply = g.actions[follower].index(label.split(": ")[1])
+            outcome = [0, 0]
+            outcome[leader], outcome[follower] = a, reply
+            assert np.array_equal(s.payoffs[(slice(None), *profile)],
+                                  g.payoffs[(slice(None), *outcome)])
+    with pytest.raises(InvalidArgumentError, match="leader"):
+        scenario_games.sequential_form(g, leader=2)
+    with pytest.raises(InvalidArgumentError, match="two-player"):
+        scenario_games.sequential_form(games.catalog.public_goods(3))
+
+
+def test_rank_order_tournament_transfers_are_measured_realisation_by_realisation():
+    """A transfer pooling a share t of every realised prize vector scales each
+    realisation's Gini by 1 - t (the Gini is scale-free and the total is kept), so the
+    expected Gini of what is received scales by 1 - t; the expected prizes shrink to
+    their mean the same way (the ``prize`` layer)."""
+    t = Fraction(1, 2)
+
+    def pool(prizes):
+        mean = sum(prizes) / len(prizes)
+        return [(1 - t) * x + t * mean for x in prizes]
+
+    g = games.catalog.rank_order_tournament()
+    h = games.catalog.rank_order_tournament(transfer=pool)
+    assert g.criteria["prize"] == g.players
+    assert np.all(1 - h.layers["value"] == (1 - t) * (1 - g.layers["value"]))
+    assert np.all(h.layers["prize"] == (1 - t) * g.layers["prize"]
+                  + t * g.layers["prize"].sum(axis=0) / 3)
+    # at a symmetric profile everyone expects the mean prize, yet prizes are unequal ex post
+    assert g.layers["prize"][(0, 2, 2, 2)] == 3 and g.layers["value"][(0, 2, 2, 2)] < 1
+    with pytest.raises(InvalidArgumentError, match="transfer"):
+        games.catalog.rank_order_tournament(transfer=3)
+    with pytest.raises(InvalidArgumentError, match="transfer"):
+        games.catalog.rank_order_tournament(transfer=lambda prizes: prizes[:2])
+
+
 def test_rank_order_tournament_effort_rises_with_the_prize_spread():
     """Lazear & Rosen (1981): a larger spread between the prizes (same total) raises
     equilibrium effort; equal prizes buy none, and the tiers' disparity grows."""

@@ -3,6 +3,7 @@
 import json
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 import games
@@ -145,3 +146,26 @@ def test_the_quick_testbed_runs_every_scenario(capsys):
     # equilibrium, and learners that meet it from the start of the switch realign
     assert rows["aid_delivery", "contract"].realigns
     assert rows["aid_delivery", "none"].share_misaligned == 1
+
+
+def test_a_scenario_measured_after_the_mechanisms_transfers():
+    """The tournament's equality is measured on the prizes received after a mechanism's
+    transfers: the baseline (a fine of 0) moves nothing, and prize compression to 1/4 of
+    the spread (ContestIntensity) scales every realisation's Gini, so the expected Gini,
+    by 1/4 (the Gini is scale-free; the total is kept)."""
+    s = T.scenario("hierarchy_tournament")
+    game = s.build()
+    baseline = s.yardstick(game, s.mechanism(T.NO_MECHANISM, game))
+    assert np.all(baseline.layers["value"] == game.layers["value"])
+    compressed = s.yardstick(game, s.mechanism("prize compression", game))
+    assert np.all(1 - compressed.layers["value"] == (1 - game.layers["value"]) / 4)
+    assert np.all(compressed.payoffs == game.payoffs)  # the learners' payoffs: unchanged
+    wrong = T.Scenario(name="x", game=fishery_stage, mechanisms={"fine": M.Penalty(1, on=[
+        ("low", "low")])}, misalignment="", criterion="stock kept", dynamics=TINY,
+        quick=TINY, measured=wrong_shape)
+    with pytest.raises(InvalidArgumentError, match="measured"):
+        wrong.yardstick(wrong.build(), M.Penalty(1, on=[("low", "low")]))
+
+
+def wrong_shape(game, mechanism):
+    return games.catalog.rock_paper_scissors()  # 3 x 3, not the 2 x 2 stage game

@@ -52,19 +52,35 @@ def test_commons_overharvest_and_a_fine_on_high_effort():
     assert not_realigning(table) == set()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Calvano et al. (2020) find collusion after about 10^6 periods; the quick sessions "
-    "(20,000 periods) are too short for Q-learners to settle on supra-competitive prices "
-    "in most sessions (1 of 4 does), and a run of Calvano's length exceeds a test's "
-    "budget; the full dynamics (200,000 periods) are not checked here"))
 def test_collusion_prices_above_the_competitive_level():
     """Calvano, Calzolari, Denicolo & Pastorello (2020): Q-learning firms with one period
-    of memory learn reward-punishment strategies and price above the one-shot Nash level,
-    so consumer surplus falls below its threshold in most sessions; a fine on prices at
-    or above the grid's middle (a price cap enforced by fines) restores it."""
+    of memory learn reward-punishment strategies and price well above the one-shot Nash
+    level (profit gain about 0.85), so consumer surplus ends below its level at the Nash
+    prices in most sessions (the quick sessions: a million periods, beta = 1e-5, inside
+    the paper's grid of beta). An expected fine above the gain from colluding
+    (pi^M - pi^N = 0.115; Becker 1968), switched on halfway, brings prices back down to
+    the competitive level, as it does in their Section VI. Calvano's price cap at
+    p^N + (p^M - p^N) / 4 does not: the firms all price at the cap (their Delta ceiling
+    0.378), a focal point (Knittel & Stango 2003), and the surplus stays below."""
     table = rows("collusion")
     assert table[T.NO_MECHANISM].share_misaligned > 0.5
-    assert realigning(table) == {"fine on high prices"}
+    assert realigning(table) == {"fine above Nash price"}
+    assert not_realigning(table) == {"price cap"}
+    # the surplus at the cap lies between the collusive and the competitive levels
+    cap = table["price cap"].value_score
+    assert table[T.NO_MECHANISM].value_score < cap < table["price cap"].threshold
+
+
+@pytest.mark.slow
+def test_collusion_under_calvanos_own_learning_constants():
+    """The full mode: Calvano et al.'s (2020) beta = 4e-6 and sessions of 2 million
+    periods (theirs converge after about 1.9 million): collusion in most sessions, the
+    same mechanisms realigning it or not."""
+    table = {label: measure("collusion", label, quick=False)
+             for label in T.scenario("collusion").labels()}
+    assert table[T.NO_MECHANISM].share_misaligned > 0.5
+    assert realigning(table) == {"fine above Nash price"}
+    assert not_realigning(table) == {"price cap"}
 
 
 def test_deception_the_biased_sender_and_a_judge_paying_for_truthfulness():
@@ -101,27 +117,38 @@ def test_groupthink_everyone_copies_the_dominant_agent():
     assert not_realigning(table) == {"redistribution", "reward cap"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the misalignment is the leader's commitment (von Stackelberg 1934; Conitzer & "
-    "Sandholm 2006), which simultaneous learners cannot make: they reach the Nash outcome "
-    "(Up, Left) with parity -1, above the threshold; the scenario shows it statically "
-    "(games.stackelberg), not under its dynamics"))
 def test_hierarchy_the_leaders_commitment_leaves_the_follower_behind():
-    """von Stengel & Zamir (2010): committing to (1/2, 1/2) gives the leader 7/2 and the
-    follower 1/2 (parity -3), against (2, 1) at the Nash equilibrium."""
+    """von Stackelberg (1934); Selten (1965): when the follower sees the leader's move it
+    replies Left to Up and Right to Down (its best reply after each), so the leader
+    commits to Down and gets 3 instead of its Nash payoff 2 in the simultaneous game,
+    the follower keeping 1: the gap between the tiers widens from 1 to 2, below the
+    threshold (-3/2) in most sessions, and the leader is the one accountable. Sharing
+    half the payoffs keeps Down the leader's best move (5/2 > 7/4); capping the gap at 1
+    makes the follower reply Right to Up as well, widening it. A judge paying 2 x parity
+    makes Down cost the leader more than it gains (3 - 4 < 2 - 2): the gap returns to 1.
+    """
     table = rows("hierarchy")
     assert table[T.NO_MECHANISM].share_misaligned > 0.5
+    assert table[T.NO_MECHANISM].responsible == "Leader"
+    assert table[T.NO_MECHANISM].value_score == pytest.approx(-2, abs=0.05)
+    assert realigning(table) == {"judge on parity"}
+    assert not_realigning(table) == {"redistribution", "reward cap"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Lazear & Rosen (1981): the disparity is set by the prize spread, not by the "
-    "learners' effort; the expected Gini of the prizes barely moves with effort, so the "
-    "equality criterion does not fall below its threshold in most sessions, and payoff "
-    "mechanisms do not change the prizes measured"))
 def test_hierarchy_tournament_stratified_rewards():
-    """Lazear & Rosen (1981): prizes (6, 3, 0) stratify the rewards between tiers."""
+    """Lazear & Rosen (1981): prizes (6, 3, 0) buy effort 2 from every worker, and the
+    prizes received, realisation by realisation, are as unequal as the ranks (expected
+    Gini about 0.32), far above the disparity of pay proportional to output, which buys
+    the same effort (Gini 0.10, the threshold). Pooling half of every prize halves the
+    Gini (still above 0.10); compressing the prizes to 1/4 of their spread (Lazear 1989:
+    pay compression) cuts it to a quarter (at most 0.095), below the threshold."""
     table = rows("hierarchy_tournament")
     assert table[T.NO_MECHANISM].share_misaligned > 0.5
+    assert realigning(table) == {"prize compression"}
+    assert not_realigning(table) == {"redistribution"}
+    # the transfers are measured: pooling half the prizes halves the expected Gini
+    none, pooled = table[T.NO_MECHANISM], table["redistribution"]
+    assert 1 - pooled.value_score == pytest.approx((1 - none.value_score) / 2, rel=0.05)
 
 
 def test_disparity_sabotage_a_fine_on_sabotage_and_the_mechanisms_that_do_not():

@@ -42,14 +42,16 @@ class TestbedRow:
     threshold : float
     static_holistic : bool or None
         Whether some equilibrium with the mechanism is holistically aligned
-        (``Evaluation.after.holistic``); None for a Markov scenario, which has no static
-        verdict (:mod:`mechanisms.dynamic`).
+        (``Evaluation.after.holistic``: Pareto-optimal, with ``criterion`` at or above
+        ``threshold``, the other value criteria unconstrained); None for a Markov
+        scenario, which has no static verdict (:mod:`mechanisms.dynamic`).
     static_cost : tuple of float
         The operator's expected net payment at each equilibrium with the mechanism.
     dynamics : str
         The label of the learning scenario run.
     share_aligned : float or None
-        Share of sessions whose last window is holistically aligned.
+        Share of sessions whose last window is holistically aligned (as
+        ``static_holistic``).
     share_misaligned : float
         Share of sessions whose last window scores ``criterion`` below ``threshold``.
     time_to_realign : int or None
@@ -137,11 +139,14 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
     if isinstance(game, MarkovGame):
         return _measure_markov(s, game, label, quick)
     mechanism = s.mechanism(label, game)
+    game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
-    e = evaluate(game, mechanism, dynamics=dynamics)
-    verdict = e.dynamic
     threshold = s.value_threshold(game)
     name_of_criterion = s.value_criterion(game)
+    # holistic: Pareto-optimal with the scenario's criterion at or above its threshold
+    e = evaluate(game, mechanism, thresholds={name_of_criterion: threshold},
+                 dynamics=dynamics)
+    verdict = e.dynamic
     k = game.criteria["value"].index(name_of_criterion)
     # each session's last window, scored on the criterion
     last = np.asarray(verdict.run.frequencies, dtype=np.float64)[:, -1, :]
@@ -170,9 +175,11 @@ def _measure_markov(s: Any, game: MarkovGame, label: str, quick: bool) -> Testbe
     attribution), each layer scored on the last window's (state, joint action)
     frequencies; the loss is measured from the criterion's best score over outcomes."""
     mechanism = s.mechanism(label, game)
+    game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
-    verdict = dynamic_verdict(game, mechanism, dynamics)
     name_of_criterion = s.value_criterion(game)
+    verdict = dynamic_verdict(game, mechanism, dynamics,
+                              {name_of_criterion: s.value_threshold(game)})
     stage = game.stages[0]
     k = stage.criteria["value"].index(name_of_criterion)
     last = np.asarray(verdict.run.joint_state_frequencies, dtype=np.float64)[:, -1]

@@ -10,6 +10,7 @@ imported; a scenario whose catalogue game does not exist in this version is left
 from __future__ import annotations
 
 import inspect
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -21,9 +22,11 @@ import games
 from games import Game, InvalidArgumentError, MarkovGame
 from games.bayesian import BayesianGame
 from games.learning import QLearning
+from games.scenario_games import gini, sequential_form
 from mechanisms.base import Mechanism
 from mechanisms.dynamic import Dynamics
 from mechanisms.incentives import (
+    ContestIntensity,
     Contract,
     Monitoring,
     Penalty,
@@ -76,6 +79,12 @@ class Scenario:
         The literature the model and its numbers come from.
     notes : str
         Anything the table should not hide (mechanisms left out and why).
+    measured : callable or None
+        ``measured(game, mechanism) -> Game``: the game whose layers measure play under
+        ``mechanism`` (a module-level function, so that it pickles). None: the scenario's
+        game, whose layers a mechanism's payments never change. A scenario whose value
+        is about what the agents finally receive (the tournament's disparity of prizes)
+        measures it after the mechanism's transfers.
     """
 
     name: str
@@ -90,6 +99,7 @@ class Scenario:
     source: str = ""
     notes: str = ""
     with_baseline: bool = field(default=True)
+    measured: Callable[[Game, Mechanism], Game] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -142,6 +152,17 @@ class Scenario:
         m = self.mechanisms[label]
         return m if isinstance(m, Mechanism) else m(game)
 
+    def yardstick(self, game: Game | MarkovGame, mechanism: Mechanism) -> Game | MarkovGame:
+        """The game whose layers measure play under ``mechanism`` (``measured``, or
+        ``game`` itself)."""
+        if self.measured is None:
+            return game
+        measured = self.measured(game, mechanism)
+        if not isinstance(measured, type(game)) or measured.shape != game.shape:
+            raise InvalidArgumentError(f"measured: scenario {self.name!r} measured on "
+                                       f"{measured!r}, expected a game of shape {game.shape}")
+        return measured
+
     def value_criterion(self, game: Game | MarkovGame) -> str:
         """``criterion``, or the game's first value criterion."""
         return stage_of(game).criteria["value"][0] if self.criterion is None \
@@ -186,7 +207,9 @@ class Scenario:
                 "threshold": self.threshold,
                 "reference": None if self.reference is None else list(self.reference),
                 "dynamics": self.dynamics.to_dict(), "quick": self.quick.to_dict(),
-                "source": self.source, "notes": self.notes}
+                "source": self.source, "notes": self.notes,
+                "measured": None if self.measured is None else
+                getattr(self.measured, "__qualname__", repr(self.measured))}
 
 
 _REGISTRY: dict[str, Scenario] = {}
@@ -257,21 +280,58 @@ def commons_game() -> Game:
 
 
 def collusion_game() -> Game:
-    """Calvano's market on a 5-price grid (quick enough for the testbed)."""
-    return games.catalog.bertrand(m=5)
+    """Calvano et al.'s (2020) baseline market: two firms, logit demand, 15 prices."""
+    return games.catalog.bertrand()
+
+
+def competitive_surplus() -> float:
+    """The consumer surplus with both firms at the one-shot Bertrand-Nash price p^N
+    (0.7151 in Calvano et al.'s baseline): the competitive benchmark collusion is
+    measured against."""
+    p_nash = float(games.catalog.bertrand_benchmarks().nash_prices[0])
+    market = games.catalog.bertrand(prices=[p_nash])
+    return float(np.asarray(market.layers["value"][0], dtype=np.float64).reshape(-1)[0])
+
+
+def _prices_above(game: Game, level: float) -> dict[str, list[str]]:
+    """Each firm's grid prices above ``level``."""
+    grid = games.catalog.bertrand_benchmarks().grid
+    above = [a for a, p in zip(game.actions[0], grid) if float(p) > level + 1e-9]
+    return {player: above for player in game.players}
+
+
+def nash_and_monopoly() -> tuple[float, float]:
+    """Calvano et al.'s p^N and p^M."""
+    b = games.catalog.bertrand_benchmarks()
+    return float(b.nash_prices[0]), float(b.monopoly_prices[0])
+
+
+def fine_above_nash(game: Game) -> Mechanism:
+    """A fine of 1/5 per period on every price above p^N: more than the gain from
+    colluding, pi^M - pi^N = 0.115 (Becker 1968: an expected fine above the gain
+    deters)."""
+    return Penalty(Fraction(1, 5), on=_prices_above(game, nash_and_monopoly()[0]))
+
+
+def price_cap(game: Game) -> Mechanism:
+    """Calvano et al.'s (2020) price cap at p^N + (p^M - p^N) / 4 = 1.586, enforced by a
+    fine of 1 per period (more than any profit) on the prices above it."""
+    p_nash, p_monopoly = nash_and_monopoly()
+    return Penalty(1, on=_prices_above(game, p_nash + (p_monopoly - p_nash) / 4))
+
+
+def calvano(periods: int, sessions: int, beta: float) -> Dynamics:
+    """Calvano et al.'s (2020) Q-learners: alpha 0.15, delta 0.95, epsilon exp(-beta t),
+    their initial Q-values (eq. 8), one period of memory; the mechanism switched on
+    halfway."""
+    return Dynamics(QLearning(alpha=0.15, discount=0.95, beta=beta, initial="uniform"),
+                    periods=periods, sessions=sessions, seed=1, switch_on=periods // 2,
+                    memory=1, name="Q-learning (Calvano)")
 
 
 def deception_game() -> Game:
     """Crawford & Sobel's cheap talk, 3 states, bias 1/3, as its strategic form."""
     return games.catalog.cheap_talk().normal_form()
-
-
-def _high_prices(game: Game) -> Mechanism:
-    """A fine on every price above the one-shot Nash price (a price cap enforced by
-    fines): prices at or above the grid's middle are fined 1/10 per period."""
-    m = len(game.actions[0])
-    return Penalty(Fraction(1, 10), on={p: list(game.actions[i][m // 2:])
-                                        for i, p in enumerate(game.players)})
 
 
 def _judge_all(game: Game) -> Mechanism:
@@ -304,15 +364,18 @@ def _register_builtins() -> None:
               "played repeatedly"))
     register(Scenario(
         name="collusion", game=collusion_game,
-        mechanisms={"fine on high prices": _high_prices},
+        mechanisms={"fine above Nash price": fine_above_nash, "price cap": price_cap},
         misalignment="algorithmic pricing above the competitive level: consumer surplus "
-                     "falls",
-        criterion="consumer surplus", reference=None,
-        dynamics=_q(200_000, 8, 100_000, 1e-5, memory=1, discount=0.95),
-        quick=_q(20_000, 4, 10_000, 2e-4, memory=1, discount=0.95),
-        source="Calvano, Calzolari, Denicolo & Pastorello (2020), AER 110(10)",
-        notes="opacity changes what the firms observe, not payoffs, and is not in the grid; "
-              "the quick mode's sessions are far shorter than Calvano's"))
+                     "falls below its level at the one-shot Nash prices",
+        criterion="consumer surplus", threshold=competitive_surplus(), reference=None,
+        dynamics=calvano(2_000_000, 8, 4e-6), quick=calvano(1_000_000, 4, 1e-5),
+        source="Calvano, Calzolari, Denicolo & Pastorello (2020), AER 110(10); Knittel & "
+               "Stango (2003), AER 93(5) (price caps as focal points)",
+        notes="threshold: the consumer surplus at the one-shot Nash prices; the full mode "
+              "runs Calvano's learners for 2 million periods (their sessions converge "
+              "after 1.9 million on average), the quick mode 1 million with beta 1e-5 "
+              "(inside their grid of beta); opacity (firms not observing each other's "
+              "prices) changes the learners' state, not payoffs, and is not in the grid"))
     register(Scenario(
         name="deception", game=deception_game,
         mechanisms={"judge": _judge_all},
@@ -363,23 +426,6 @@ NEW_GAMES = (
      "Asch (1951); Janis (1972); Friedkin & Johnsen (1990)",
      "threshold: half the plurality of the principals' own options (5/8); with conformity "
      "2 > 1 everybody copies the dominant agent (plurality 0)"),
-    ("hierarchy", "leader_follower",
-     "the leader's commitment leaves the lower tier behind",
-     None, None,
-     {"redistribution": Redistribution(Fraction(1, 2)), "reward cap": RewardCap(1),
-      "judge": _judge_all},
-     "von Stackelberg (1934); Conitzer & Sandholm (2006)",
-     "simultaneous learners have no commitment: they reach the Nash outcome (Up, Left), "
-     "whose parity is not below the threshold; the misalignment is static "
-     "(games.stackelberg)"),
-    ("hierarchy_tournament", "rank_order_tournament",
-     "stratified rewards widen the disparity between tiers",
-     None, None,
-     {"redistribution": Redistribution(Fraction(1, 2)), "reward cap": RewardCap(1),
-      "judge": _judge_all},
-     "Lazear & Rosen (1981)",
-     "the disparity is set by the prize spread, not learnt: effort moves the expected Gini "
-     "little, and payoff mechanisms do not change the prizes measured"),
 )
 
 
@@ -435,7 +481,95 @@ def _register_new_catalogue_games() -> None:
             misalignment=text, criterion=criterion, threshold=threshold,
             dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
             source=source, notes=f"games.catalog.{function}; {notes}"))
+    _register_hierarchy()
     _register_sabotage()
+
+
+def hierarchy_game() -> Game:
+    """The textbook leader-follower game played in sequence: the leader moves first and
+    the follower sees its move (:func:`games.scenario_games.sequential_form`)."""
+    return sequential_form(games.catalog.leader_follower())
+
+
+#: The tiers' gap the hierarchy may leave: halfway between the gap without it (the
+#: simultaneous game's Nash equilibrium (Up, Left), payoffs (2, 1)) and with the leader's
+#: pure commitment (Down, then Right: (3, 1)).
+HIERARCHY_PARITY = Fraction(-3, 2)
+
+
+def _judge_parity(game: Game) -> Mechanism:
+    """A judge paying each player 2 x parity: with a weight w > 1 committing to Down
+    (3 - 2w) pays the leader less than Up (2 - w)."""
+    return ThirdPartyJudge(2, criterion="parity")
+
+
+#: The prize-compression intensity of the tournament scenario: prizes (6, 3, 0) become
+#: (15/4, 3, 9/4).
+COMPRESSION = Fraction(1, 4)
+
+
+def tournament_equality_threshold(effort: int = 2, noise: tuple = (0, 1, 2),
+                                  n: int = 3) -> Fraction:
+    """1 minus the expected Gini of the workers' outputs e + eps when all exert
+    ``effort``: the disparity of pay proportional to output (a piece rate), which gives
+    the same effort as the tournament (Lazear & Rosen 1981), so the disparity beyond it
+    is the rank order's own (a Gini of about 0.10 at effort 2)."""
+    draws = list(itertools.product(noise, repeat=n))
+    total = sum((gini([Fraction(effort + x) for x in draw]) for draw in draws), Fraction(0))
+    return 1 - total / len(draws)
+
+
+def tournament_measured(game: Game, mechanism: Mechanism) -> Game:
+    """The tournament with its ``equality`` measured on the prizes each worker receives
+    after ``mechanism``'s transfers, realisation by realisation: the mechanism applied to
+    a one-outcome game whose payoffs (and ``prize`` layer) are the realised prizes."""
+    def transfer(prizes: tuple) -> list:
+        shape = (len(prizes),) + (1,) * len(prizes)
+        table = np.array(prizes, dtype=object).reshape(shape)
+        one = Game(table, layers={"prize": table},
+                   criteria={"prize": tuple(f"Player {i + 1}" for i in range(len(prizes)))})
+        return list(mechanism.apply(one).payoffs.reshape(-1))
+    after = games.catalog.rank_order_tournament(transfer=transfer)
+    k = game.criteria["value"].index("equality")
+    layers = dict(game.explicit_layers)
+    value = np.array(layers["value"], dtype=object)
+    value[k] = after.layers["value"][after.criteria["value"].index("equality")]
+    layers["value"] = value
+    return game.replace(layers=layers, criteria={name: game.criteria[name] for name in layers})
+
+
+def _register_hierarchy() -> None:
+    register(Scenario(
+        name="hierarchy", game=hierarchy_game,
+        mechanisms={"redistribution": Redistribution(Fraction(1, 2)),
+                    "reward cap": RewardCap(1), "judge on parity": _judge_parity},
+        misalignment="the leader commits to Down and the follower, seeing it, replies "
+                     "Right: the gap between the tiers widens from 1 to 2",
+        criterion="parity", threshold=HIERARCHY_PARITY,
+        reference=("Up", "Up: Left, Down: Right"),
+        dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
+        source="von Stackelberg (1934); Selten (1965); Conitzer & Sandholm (2006)",
+        notes="games.scenario_games.sequential_form(leader_follower()): the follower's "
+              "strategies reply to each leader action; threshold -3/2: the gap halfway "
+              "between the simultaneous game's Nash equilibrium (1) and the pure "
+              "commitment (2); the optimal mixed commitment (7/2 to the leader, "
+              "games.stackelberg) needs an observed mixed strategy"))
+    register(Scenario(
+        name="hierarchy_tournament", game=catalogue_game("rank_order_tournament"),
+        mechanisms={"redistribution": Redistribution(Fraction(1, 2)),
+                    "prize compression": ContestIntensity(COMPRESSION)},
+        misalignment="rank-order prizes (6, 3, 0) stratify what the workers receive: the "
+                     "disparity exceeds that of pay by output",
+        criterion="equality", threshold=tournament_equality_threshold(),
+        reference=None, measured=tournament_measured,
+        dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
+        source="Lazear & Rosen (1981), JPE 89(5); Lazear (1989), JPE 97(3)",
+        notes="equality: 1 minus the expected Gini of the prizes received, after the "
+              "mechanism's transfers applied to each realisation (the learners see their "
+              "expected payoffs after it); threshold: the equality of pay proportional "
+              "to output at the tournament's equilibrium effort 2 (0.90); a reward cap "
+              "(a cap on the expected payoffs' gap is not a cap on realised prizes) and "
+              "a judge (it pays for outcomes, it moves no prize) are left out"))
 
 
 _register_builtins()
