@@ -308,20 +308,6 @@ def _factories() -> dict[str, Callable[[], Any]]:
 
 FACTORIES = _factories()
 
-#: Results whose display lives in files changed in parallel; strict, so that the mark
-#: fails (and must go) once the display is there.
-PENDING = {
-    "mechanisms.testbed.runner.TestbedRow": "mechanisms/testbed is being reworked",
-}
-
-
-#: Plots drawn in files changed in parallel, strict as above.
-PENDING_PLOTS = {
-    "mechanisms.testbed.runner.TestbedResult": "mechanisms/testbed is being reworked: its "
-                                               "plot lacks a y label and uses tab: colours",
-}
-
-
 def qualified(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
@@ -345,17 +331,12 @@ def test_inputs_are_public_and_not_results_by_mistake():
         assert reason
 
 
-def _param(name: str, pending: dict[str, str] = PENDING) -> Any:
-    marks = [pytest.mark.xfail(strict=True, reason=pending[name])] if name in pending else []
-    return pytest.param(name, marks=marks, id=name)
-
-
 def _class(name: str) -> type:
     module, _, attr = name.rpartition(".")
     return getattr(importlib.import_module(module), attr)
 
 
-@pytest.mark.parametrize("name", [_param(n) for n in sorted(FACTORIES)])
+@pytest.mark.parametrize("name", sorted(FACTORIES))
 def test_result_has_a_json_dict_and_an_html_table(name):
     obj = FACTORIES[name]()
     assert isinstance(obj, _class(name))
@@ -447,7 +428,7 @@ def check_style(fig: Any, name: str) -> None:
 PLOTTED = sorted(n for n in FACTORIES if hasattr(_class(n), "plot"))
 
 
-@pytest.mark.parametrize("name", [_param(n, PENDING | PENDING_PLOTS) for n in PLOTTED])
+@pytest.mark.parametrize("name", PLOTTED)
 def test_every_plot_is_labelled_titled_from_names_and_never_reuses_a_colour(name):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")

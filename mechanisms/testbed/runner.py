@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from games import InvalidArgumentError, MarkovGame
+from games.model import html_table
+from games.palette import colour
 from games.parallel import run_tasks
 from mechanisms.base import FigurePath
 from mechanisms.dynamic import dynamic_verdict
@@ -124,6 +126,17 @@ class TestbedRow:
                 "shares": dict(zip(self.players, self.shares)),
                 "responsible": self.responsible, "realigns": self.realigns,
                 "disagreements": list(self.disagreements)}
+
+    def _repr_html_(self) -> str:
+        return html_table(f"Testbed: {self.scenario} under {self.mechanism}", [
+            ("criterion", self.criterion), ("threshold", self.threshold),
+            ("static: holistically aligned", self.static_holistic),
+            ("share of sessions aligned", self.share_aligned),
+            ("share misaligned", self.share_misaligned),
+            ("time to realign (periods)", self.time_to_realign),
+            ("value at the end", self.value_score),
+            ("cost per period", self.cost_per_period),
+            ("most responsible", self.responsible), ("realigns", self.realigns)])
 
 
 def _expected(layer: np.ndarray, distribution: np.ndarray) -> tuple[float, ...]:
@@ -321,11 +334,13 @@ class TestbedResult:
         y = np.arange(len(self.rows))
         ax.barh(y, [np.nan if r.share_aligned is None else r.share_aligned
                     for r in self.rows],
-                color=["tab:green" if r.realigns else "tab:grey" for r in self.rows])
+                color=[colour(2) if r.realigns else "0.6" for r in self.rows])
         ax.set_yticks(y, [f"{r.scenario}: {r.mechanism}" for r in self.rows])
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
-        ax.set_xlabel("share of sessions ending holistically aligned")
+        ax.set_xlabel("share of sessions ending holistically aligned (0 to 1)")
+        ax.set_ylabel("scenario: mechanism")
+        ax.set_title("Testbed: realigned (green) or not (grey) under learning", fontsize=10)
         fig.tight_layout()
         if path is not None:
             save_figure(fig, path)
