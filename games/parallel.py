@@ -23,17 +23,19 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from games.arguments import check_integer
 from games.errors import InvalidArgumentError
 from games.io import atomic_output
 
-__all__ = ["run_tasks", "child_seeds", "load_checkpoint", "save_checkpoint"]
+__all__ = ["run_tasks", "child_seeds", "load_checkpoint", "save_checkpoint", "executor_for"]
 
 #: Seconds before the progress bar appears (short runs never show one).
 PROGRESS_DELAY = 2.0
@@ -72,6 +74,41 @@ def _run_chunk(function: Callable[..., Any], items: Sequence[tuple[Any, Any]],
     if seeded:
         return [function(task, seed) for task, seed in items]
     return [function(task) for task, _ in items]
+
+
+@contextmanager
+def executor_for(workers: int | None = None,
+                 scheduler: str | None = None) -> Iterator[Executor | str | None]:
+    """The executor a command line asks for, closed on exit: ``scheduler`` (the address
+    of a Dask scheduler, e.g. ``"tcp://10.0.0.5:8786"``; needs ``masalign[cluster]``)
+    gives its client's executor; ``workers = 1`` runs serially, ``workers = n`` on a
+    local pool of n processes; neither leaves the choice to :func:`run_tasks` (one
+    process per core). The numbers do not depend on the choice.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``workers`` below 1, both options given, or dask missing.
+    """
+    if workers is not None:
+        workers = check_integer(workers, "--workers", minimum=1)
+    if workers is not None and scheduler is not None:
+        raise InvalidArgumentError("--workers and --scheduler: expected one of them, found "
+                                   "both (the cluster's workers are set where it runs)")
+    if scheduler is not None:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise InvalidArgumentError("--scheduler: a Dask cluster needs dask.distributed: "
+                                       "pip install 'masalign[cluster]'") from None
+        with Client(scheduler) as client:
+            yield client.get_executor()
+        return
+    if workers is None or workers == 1:
+        yield None if workers is None else "serial"
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
 
 
 def run_tasks(function: Callable[..., Any], tasks: Iterable[Any], *, seed: Any = None,

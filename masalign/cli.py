@@ -12,6 +12,7 @@ from pathlib import Path
 import games
 import masalign
 import mechanisms.testbed
+from games.parallel import executor_for
 from masalign.document import check_output_path, game_report, scenario_report, testbed_report
 from masalign.progress import Status
 from masalign.report import analyze
@@ -73,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce_cmd.add_argument("name", nargs="?", help="the reproduction, e.g. "
                                "calvano2020_algorithmic_collusion")
     reproduce_cmd.add_argument("--list", action="store_true", help="list the reproductions")
-    from papers.common import add_arguments
+    from papers.common import add_arguments, add_executor_arguments
     add_arguments(reproduce_cmd)
     testbed_cmd = commands.add_parser(
         "testbed", help="run the misalignment testbed: scenario x mechanism (see --list)",
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "self-contained HTML page (as masalign report writes)")
     testbed_cmd.add_argument("--checkpoint", metavar="FILE",
                              help="keep finished cells in FILE; a rerun resumes from it")
+    add_executor_arguments(testbed_cmd)
     testbed_cmd.add_argument("--progress", action=argparse.BooleanOptionalAction,
                              default=None, help="a progress bar on standard error "
                              "(default: on a terminal)")
@@ -172,8 +174,9 @@ def testbed(args: argparse.Namespace) -> int:
     if args.html:
         check_output_path(args.html, "--html")
     show = sys.stderr.isatty() if args.progress is None else args.progress
-    result = T.run(args.scenario, quick=args.quick, checkpoint=args.checkpoint,
-                   progress=show)
+    with executor_for(args.workers, args.scheduler) as executor:
+        result = T.run(args.scenario, quick=args.quick, executor=executor,
+                       checkpoint=args.checkpoint, progress=show)
     if args.html:
         testbed_report(result).save(args.html)
     if args.json:

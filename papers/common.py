@@ -17,15 +17,15 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from games.errors import GameError, InvalidGameError
+from games.errors import GameError, InvalidArgumentError, InvalidGameError
 from games.io import atomic_output
 from games.palette import COLOURS
+from games.parallel import executor_for
 
 __all__ = ["REPRODUCTIONS", "load_expected", "compare", "format_table", "to_json",
            "save_figure", "reproduction", "run_reproduction", "main"]
@@ -234,31 +234,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="root random seed (default 0)")
     parser.add_argument("--out", metavar="DIR", default=None,
                         help="write figures into DIR (default: no figures)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="local worker processes (default: one per core)")
+    add_executor_arguments(parser)
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--workers N`` and ``--scheduler ADDRESS`` (see :func:`games.parallel.executor_for`)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None,
+                       help="local worker processes (default: one per core; 1: serial)")
+    where.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="a Dask scheduler's address, e.g. tcp://10.0.0.5:8786 (needs "
+                            "masalign[cluster]); the numbers are the same as on one core")
 
 
 def execute(name: str, args: argparse.Namespace, prefix: str | None = None) -> int:
     """Run a reproduction from parsed arguments and print it; 2 on error (one line on
     stderr, starting with ``prefix``)."""
     try:
-        executor: Any = None
         if args.seed < 0:
-            raise InvalidGameError(f"--seed: expected a non-negative integer, found {args.seed}")
-        if args.workers is not None:
-            if args.workers < 1:
-                raise InvalidGameError(f"--workers: expected a positive integer, "
-                                       f"found {args.workers}")
-            if args.workers == 1:
-                executor = "serial"
-            else:
-                executor = ProcessPoolExecutor(max_workers=args.workers)
-        try:
+            raise InvalidArgumentError(f"--seed: expected a non-negative integer, found "
+                                       f"{args.seed}")
+        with executor_for(args.workers, args.scheduler) as executor:
             result = run_reproduction(name, full=args.full, seed=args.seed,
                                       executor=executor, out=args.out)
-        finally:
-            if executor not in (None, "serial"):
-                executor.shutdown()
         print(to_json(result) if args.json else text_report(result))
     except (GameError, OSError, ImportError) as err:
         message = " ".join(str(err).split())

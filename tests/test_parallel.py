@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,7 @@ import pytest
 
 import games
 from games import InvalidArgumentError, parallel
-from games.parallel import child_seeds, load_checkpoint, run_tasks
+from games.parallel import child_seeds, executor_for, load_checkpoint, run_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -201,3 +201,20 @@ def test_a_run_killed_by_sigkill_resumes_to_the_uninterrupted_result(tmp_path):
     fresh = subprocess.run([sys.executable, str(script), str(tmp_path / "fresh.ckpt")],
                            env=env, capture_output=True, text=True, check=True).stdout
     assert resumed == fresh and len(ast.literal_eval(resumed)) == 12
+
+
+def test_executor_for_gives_what_the_command_line_asks_for():
+    with executor_for() as executor:
+        assert executor is None                      # run_tasks chooses
+    with executor_for(1) as executor:
+        assert executor == "serial"
+    with executor_for(2) as executor:
+        assert isinstance(executor, ProcessPoolExecutor)
+        assert run_tasks(square, [1, 2, 3], executor=executor) == [1, 4, 9]
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(InvalidArgumentError, match="--workers"):
+            with executor_for(bad):
+                pass
+    with pytest.raises(InvalidArgumentError, match="expected one of them, found both"):
+        with executor_for(2, "tcp://127.0.0.1:1"):
+            pass

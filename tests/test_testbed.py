@@ -169,3 +169,34 @@ def test_a_scenario_measured_after_the_mechanisms_transfers():
 
 def wrong_shape(game, mechanism):
     return games.catalog.rock_paper_scissors()  # 3 x 3, not the 2 x 2 stage game
+
+
+def test_cli_gives_the_same_rows_serially_and_on_a_process_pool(capsys):
+    """Each cell seeds its own sessions, so where it runs changes no number."""
+    rows = []
+    for workers in ("1", "2"):
+        assert main(["testbed", "--scenario", "commons", "--json", "--no-progress",
+                     "--workers", workers]) == 0
+        rows.append(json.loads(capsys.readouterr().out)["rows"])
+    assert rows[0] == rows[1] and len(rows[0]) == len(T.scenario("commons").labels())
+
+
+def test_cli_refuses_bad_executor_options(capsys):
+    assert main(["testbed", "--scenario", "commons", "--workers", "0"]) == 2
+    assert "--workers: expected an integer >= 1, found 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["testbed", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"])
+    assert "not allowed with" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_cli_gives_the_same_rows_on_a_dask_cluster(capsys):
+    distributed = pytest.importorskip("dask.distributed")
+    assert main(["testbed", "--scenario", "commons", "--json", "--no-progress",
+                 "--workers", "1"]) == 0
+    serial = json.loads(capsys.readouterr().out)["rows"]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                  processes=True) as cluster:
+        assert main(["testbed", "--scenario", "commons", "--json", "--no-progress",
+                     "--scheduler", cluster.scheduler_address]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == serial
