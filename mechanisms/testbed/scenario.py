@@ -464,7 +464,12 @@ def _register_sabotage() -> None:
               "attribution; threshold 0.9: sabotage in at most one contestant-period in "
               "ten. Equality (1 - Gini) stays near 0.6 under every mechanism: mutual "
               "sabotage cancels out, so the penalty removes sabotage without narrowing "
-              "the gap. ContestIntensity needs a 'prize' layer the stages do not have"))
+              "the gap. Prize compression to a quarter of the spread makes sabotage "
+              "strictly dominated in every stage, but switched on halfway it also pays "
+              "each contestant a sure 9/2, which lifts the action being played above the "
+              "learners' stale values of the others: the quick run keeps sabotaging, the "
+              "full one (five times longer) stops. It narrows no gap either: it compresses "
+              "the prizes, not the capability a win adds"))
 
 
 def catalogue_game(function: str) -> Callable[[], Game]:
