@@ -1562,7 +1562,9 @@ def capability_contest(levels: Sequence[Any] = (1, 2), *, prize: Any = 12, cost:
 
     Layers of every stage: ``objective`` = welfare, the sum of the payoffs (the prize
     minus the efforts spent); ``value`` = balance of power, D minus the expected absolute
-    gap after the period; ``preference`` = each contestant's payoff.
+    gap after the period; ``preference`` = each contestant's payoff; ``prize`` = each
+    contestant's expected prize (:math:`V p_1` and :math:`V (1 - p_1)`, the convention of
+    :func:`contest`), which :class:`mechanisms.ContestIntensity` reshares in every stage.
 
     Parameters
     ----------
@@ -1619,22 +1621,25 @@ def capability_contest(levels: Sequence[Any] = (1, 2), *, prize: Any = 12, cost:
         d = s - D
         weight = (one * v["advantage"]) ** d
         payoffs = _object_array((2, *shape), exact)
+        prizes = _object_array((2, *shape), exact)
         balance = _object_array(shape, exact)
         for a1, a2 in np.ndindex(*shape):
             x1, x2 = grid[a1] ** r, grid[a2] ** r
             total = weight * x1 + x2
             p1 = weight * x1 / total if total > 0 else weight / (weight + 1)
-            payoffs[0, a1, a2] = v["prize"] * p1 - v["cost"] * grid[a1]
-            payoffs[1, a1, a2] = v["prize"] * (one - p1) - v["cost"] * grid[a2]
+            prizes[0, a1, a2], prizes[1, a1, a2] = v["prize"] * p1, v["prize"] * (one - p1)
+            payoffs[0, a1, a2] = prizes[0, a1, a2] - v["cost"] * grid[a1]
+            payoffs[1, a1, a2] = prizes[1, a1, a2] - v["cost"] * grid[a2]
             up, down = min(D, d + 1), max(-D, d - 1)
             transitions[s, a1, a2, up + D] += p1
             transitions[s, a1, a2, down + D] += one - p1
             balance[a1, a2] = D - (p1 * abs(up) + (one - p1) * abs(down))
         stages.append(Game(payoffs, players=players, actions=actions,
                            layers={"objective": payoffs.sum(axis=0)[np.newaxis],
-                                   "value": balance[np.newaxis], "preference": payoffs},
+                                   "value": balance[np.newaxis], "preference": payoffs,
+                                   "prize": prizes},
                            criteria={"objective": ("welfare",), "value": ("balance",),
-                                     "preference": players},
+                                     "preference": players, "prize": players},
                            title=f"Contest stage at gap {d:+d}", exact=exact))
     title = (f"Capability contest (efforts {', '.join(format_number(x) for x in grid)}, "
              f"{_fmt(v)}, max_gap={D})")

@@ -514,7 +514,10 @@ def sabotage_contest(levels: Sequence[Any] = (1, 2), *, prize: Any = 12, cost: A
     - ``value``: ``"equality"`` (1 minus the expected Gini coefficient of the two
       capabilities after the period; Gini of two is :math:`|d| / 2D`) and
       ``"no sabotage"`` (the share of contestants not sabotaging);
-    - ``preference``: one criterion per principal, its contestant's payoff.
+    - ``preference``: one criterion per principal, its contestant's payoff;
+    - ``prize``: each contestant's expected prize, :math:`V p_1` and :math:`V (1 - p_1)`
+      (as in :func:`games.catalog.contest`; for :class:`mechanisms.ContestIntensity`,
+      which compresses the prizes of every stage towards their mean).
 
     References
     ----------
@@ -548,7 +551,7 @@ def sabotage_contest(levels: Sequence[Any] = (1, 2), *, prize: Any = 12, cost: A
     stages = []
     for s in range(n_states):
         d = s - D
-        payoffs = _grid((2, m, m), exact)
+        payoffs, prizes = _grid((2, m, m), exact), _grid((2, m, m), exact)
         value = _grid((2, m, m), exact)
         for a1, a2 in np.ndindex(m, m):
             (x1, s1), (x2, s2) = plan[a1], plan[a2]
@@ -556,8 +559,9 @@ def sabotage_contest(levels: Sequence[Any] = (1, 2), *, prize: Any = 12, cost: A
             w = (one * rho) ** g
             total = w * x1 + x2
             p1 = w * x1 / total if total > 0 else w / (w + 1)
-            payoffs[0, a1, a2] = V * p1 - c * x1 - k * s1
-            payoffs[1, a1, a2] = V * (one - p1) - c * x2 - k * s2
+            prizes[0, a1, a2], prizes[1, a1, a2] = V * p1, V * (one - p1)
+            payoffs[0, a1, a2] = prizes[0, a1, a2] - c * x1 - k * s1
+            payoffs[1, a1, a2] = prizes[1, a1, a2] - c * x2 - k * s2
             up, down = min(D, g + 1), max(-D, g - 1)
             transitions[s, a1, a2, up + D] += p1
             transitions[s, a1, a2, down + D] += one - p1
@@ -565,10 +569,10 @@ def sabotage_contest(levels: Sequence[Any] = (1, 2), *, prize: Any = 12, cost: A
             value[1, a1, a2] = one * (2 - s1 - s2) / 2
         stages.append(Game(payoffs, players=players, actions=(actions, actions),
                            layers={"objective": payoffs.sum(axis=0)[np.newaxis],
-                                   "value": value, "preference": payoffs},
+                                   "value": value, "preference": payoffs, "prize": prizes},
                            criteria={"objective": ("welfare",),
                                      "value": ("equality", "no sabotage"),
-                                     "preference": players},
+                                     "preference": players, "prize": players},
                            title=f"Sabotage contest stage at gap {d:+d}", exact=exact))
     title = (f"Sabotage contest (efforts {', '.join(map(format_number, grid))}, prize="
              f"{format_number(V)}, cost={format_number(c)}, sabotage_cost="

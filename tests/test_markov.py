@@ -12,6 +12,7 @@ import pytest
 import games
 from games import Game, InvalidArgumentError, InvalidGameError, MarkovGame, markov
 from games.catalog import matching_pennies, prisoners_dilemma
+from mechanisms import ContestIntensity
 
 
 def _pd_feud():
@@ -203,6 +204,31 @@ def test_catalogue_markov_games_have_stochastic_transitions_and_the_three_layers
         assert game.stage_layer(name).shape[0] == game.n_states
     assert np.array_equal(game.stage_layer("preference"), game.stage_payoffs())
     assert MarkovGame.from_dict(json.loads(json.dumps(game.to_dict()))) == game
+
+
+def test_contest_intensity_compresses_every_stage_as_in_a_one_shot_contest():
+    """The ``prize`` layer holds each contestant's expected prize, as in ``contest``, so
+    compressing it to lambda P_i + (1 - lambda) P_mean (mechanisms.ContestIntensity)
+    turns a two-player Tullock contest for V into one for lambda V plus a sure
+    (1 - lambda) V / 2 each, in the one-shot contest and in every stage of the capability
+    contest alike. With lambda = 1/4 the stage's prize is 3: high effort then adds at most
+    3 x 1/6 = 1/2 < 1 to the expected prize (Tullock 1980: effort falls with the prize),
+    so the stage's prisoner's dilemma is gone and (low, low) is its only equilibrium."""
+    compress = ContestIntensity(Fraction(1, 4))
+    one_shot = games.catalog.contest()                      # V = 8
+    assert np.array_equal(compress.apply(one_shot).payoffs,
+                          games.catalog.contest(prize=2).payoffs + 3)
+    c, smaller = capability_contest(), capability_contest(prize=3)
+    effort = np.array([1, 2])
+    for stage, scaled in zip(c.stages, smaller.stages):
+        prizes = stage.layers["prize"]
+        assert stage.criteria["prize"] == stage.players
+        assert np.all(prizes.sum(axis=0) == 12)
+        assert np.array_equal(prizes[0] - effort[:, None], stage.payoffs[0])
+        assert np.array_equal(prizes[1] - effort[None, :], stage.payoffs[1])
+        after = compress.apply(stage)
+        assert after.exact and np.array_equal(after.payoffs, scaled.payoffs + Fraction(9, 2))
+        assert [e.profile for e in games.pure_equilibria(after)] == [(0, 0)]
 
 
 def test_fishery_transitions_in_closed_form():

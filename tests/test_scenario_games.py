@@ -11,6 +11,7 @@ import games
 from games import InvalidArgumentError, catalog, mixed_equilibria, pure_equilibria, scenario_games
 from games.dynamics import OpinionTrajectory, friedkin_johnsen
 from games.scenario_games import gini, herfindahl
+from mechanisms import ContestIntensity
 
 NEW = ("power_contest", "conformity_game", "leader_follower", "rank_order_tournament",
        "sabotage_contest")
@@ -283,6 +284,35 @@ def test_sabotage_is_a_best_reply_for_the_trailing_player():
                    for p in pure_equilibria(stage).profiles)
     with pytest.raises(InvalidArgumentError):
         games.catalog.sabotage_contest(sabotage_cost=-1)
+
+
+def test_compressed_prizes_make_sabotage_and_high_effort_dominated_in_every_stage():
+    """Konrad (2000); Lazear (1989): sabotage pays through the rival's lost odds times the
+    prize spread, so compressing the prizes removes it. One step of capability moves the
+    Tullock odds 2^g x_1 / (2^g x_1 + x_2) by r / ((2r + 1)(r + 1)) for r = 2^g x_1 / x_2,
+    at most 1/6 on the default grid (r = 1/2 or 1). With the prize 12 sabotage gains up to
+    2 > its cost 1; with the prizes compressed to a quarter of their spread
+    (mechanisms.ContestIntensity(1/4)) it gains at most 3/6 = 1/2 < 1, so in every stage
+    each sabotage action is strictly dominated by the same effort without sabotage, and
+    high effort by low effort (the same bound): (low, low) is the only equilibrium."""
+    s = games.catalog.sabotage_contest()
+    compress = ContestIntensity(Fraction(1, 4))
+    low, high, low_s, high_s = range(4)
+    spend = np.array([1, 2, 2, 3])                          # effort cost + sabotage cost
+    largest_gain = Fraction(0)
+    for stage in s.stages:
+        prizes = stage.layers["prize"]
+        assert stage.criteria["prize"] == stage.players and np.all(prizes.sum(axis=0) == 12)
+        assert np.array_equal(prizes[0] - spend[:, None], stage.payoffs[0])
+        assert np.array_equal(prizes[1] - spend[None, :], stage.payoffs[1])
+        largest_gain = max(largest_gain, (prizes[0, low_s] - prizes[0, low]).max(),
+                           (prizes[1][:, low_s] - prizes[1][:, low]).max())
+        u = compress.apply(stage).payoffs
+        for worse, better in ((low_s, low), (high_s, high), (high, low), (high_s, low_s)):
+            assert (u[0, better] - u[0, worse]).min() >= Fraction(1, 2)
+            assert (u[1][:, better] - u[1][:, worse]).min() >= Fraction(1, 2)
+        assert pure_equilibria(compress.apply(stage)).profiles == [(low, low)]
+    assert largest_gain == 2                                # 12 x 1/6
 
 
 # ---------------------------------------------------------------------------------------

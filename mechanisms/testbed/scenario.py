@@ -438,13 +438,21 @@ def sabotage_penalty() -> Mechanism:
     return Penalty(3, on={p: list(SABOTAGE) for p in ("Contestant 1", "Contestant 2")})
 
 
+#: The prize-compression intensity of the sabotage scenario. One step of sabotage moves
+#: the Tullock odds rho^g x_1 / (rho^g x_1 + x_2) by at most 1/6 on the default grid
+#: (rho = 2, efforts 1 and 2), so with the prize V = 12 compressed to an effective
+#: lambda V = 3 it gains at most 1/2, below its cost of 1 (Konrad 2000; Lazear 1989).
+SABOTAGE_COMPRESSION = Fraction(1, 4)
+
+
 def _register_sabotage() -> None:
     if getattr(games.catalog, "sabotage_contest", None) is None:
         return
     register(Scenario(
         name="disparity_sabotage", game=catalogue_game("sabotage_contest"),
         mechanisms={"redistribution": Redistribution(Fraction(1, 2)),
-                    "reward cap": RewardCap(1), "penalty on sabotage": sabotage_penalty()},
+                    "reward cap": RewardCap(1), "penalty on sabotage": sabotage_penalty(),
+                    "prize compression": ContestIntensity(SABOTAGE_COMPRESSION)},
         misalignment="winnings accumulate into capability and the contestants spend on "
                      "destroying each other's: sabotage persists",
         criterion="no sabotage", threshold=0.9, reference=None,
@@ -456,7 +464,12 @@ def _register_sabotage() -> None:
               "attribution; threshold 0.9: sabotage in at most one contestant-period in "
               "ten. Equality (1 - Gini) stays near 0.6 under every mechanism: mutual "
               "sabotage cancels out, so the penalty removes sabotage without narrowing "
-              "the gap. ContestIntensity needs a 'prize' layer the stages do not have"))
+              "the gap. Prize compression to a quarter of the spread makes sabotage "
+              "strictly dominated in every stage, but switched on halfway it also pays "
+              "each contestant a sure 9/2, which lifts the action being played above the "
+              "learners' stale values of the others: the quick run keeps sabotaging, the "
+              "full one (five times longer) stops. It narrows no gap either: it compresses "
+              "the prizes, not the capability a win adds"))
 
 
 def catalogue_game(function: str) -> Callable[[], Game]:
