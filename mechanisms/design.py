@@ -397,7 +397,7 @@ def _linear(game: Game, t: tuple[int, ...], cost: str, condition: str, fines: bo
     if result.x is None:
         raise SolverError(f"implement: the {'mixed-integer' if binaries else 'linear'} program "
                           f"for {condition!r} stopped without a solution ({result.message}); "
-                          f"try a cap on transfers, a larger margin or another condition")
+                          f"try a smaller game, a tighter cap or a weaker condition")
     return result.x[:n_v].reshape(game.payoffs.shape)
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import games
 import mechanisms as M
-from games import InvalidArgumentError
+from games import InvalidArgumentError, SolverError
 from tests.strategies import brute_force_pure_equilibria
 
 PD = games.catalog.prisoners_dilemma
@@ -232,3 +232,33 @@ def test_stricter_conditions_and_fewer_instruments_never_cost_less(game, cap, co
                 assert costs[weaker, f] <= costs[stricter, f], (target, weaker, stricter, f)
         for c in conditions:
             assert costs[c, True] <= costs[c, False], (target, c)
+
+
+def test_a_program_that_stops_without_a_solution_is_a_solver_error(monkeypatch):
+    """A limit reached (HiGHS status 1) is the solver's failure on a valid design, not an
+    infeasible target (status 2, InvalidArgumentError naming the binding constraint)."""
+    import scipy.optimize
+
+    def stopped(*args, **kwargs):
+        return scipy.optimize.OptimizeResult(status=1, x=None, message="Time limit reached.")
+
+    monkeypatch.setattr(scipy.optimize, "milp", stopped)
+    with pytest.raises(SolverError, match=r"mixed-integer program for 'unique' stopped without "
+                                          r"a solution \(Time limit reached\.\); try a"):
+        M.implement(PD(), ("C", "C"), condition="unique", cap=10)
+    with pytest.raises(SolverError, match="linear program for 'dominant' stopped"):
+        M.implement(PD(), ("C", "C"), condition="dominant")
+
+
+def test_convex_designs_tell_an_unbounded_cost_from_a_solver_failure(monkeypatch):
+    cp = pytest.importorskip("cvxpy")
+    game = PD().to_float()
+    with pytest.raises(InvalidArgumentError, match="cost: the convex cost is unbounded below"):
+        M.implement(game, ("C", "C"), cost=lambda V: -cp.sum(V), fines=True)
+    with pytest.raises(InvalidArgumentError, match="no transfers make .* convex program is "
+                                                   "infeasible"):
+        M.implement(game, ("C", "C"), cost=lambda V: cp.sum(V), condition="dominant",
+                    fines=True, budget_balanced=True, cap=1.5)
+    monkeypatch.setattr(cp.Problem, "solve", lambda self, *a, **k: None)   # no status, no value
+    with pytest.raises(SolverError, match="convex program for 'equilibrium' ended None"):
+        M.implement(game, ("C", "C"), cost=lambda V: cp.sum_squares(V))
