@@ -388,7 +388,8 @@ def _linear(game: Game, t: tuple[int, ...], cost: str, condition: str, fines: bo
         lower_bounds[:n_v] = np.maximum(lower_bounds[:n_v], -4 * (float(np.ptp(u)) + 1 + eps))
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(lo), n_total)).tocsr()
     result = milp(objective, constraints=LinearConstraint(matrix, lo, hi),
-                  bounds=Bounds(lower_bounds, upper_bounds), integrality=np.array(integrality))
+                  bounds=Bounds(lower_bounds, upper_bounds), integrality=np.array(integrality),
+                  options={"mip_rel_gap": 0.0})   # the cheapest design, not one within a gap
     if result.status == 2:
         what = "budget balance" if budget_balanced else ("the cap" if cap is not None else
                                                          "the sign of transfers (set fines=True)")
