@@ -168,8 +168,11 @@ def implement(game: Game, target: Sequence[Any], cost: Any = "paid", condition: 
     InvalidGameError
         When ``game`` is not a game.
     InvalidArgumentError
-        A malformed target, condition, cost, cap, margin or flag, or an infeasible
-        design, naming the constraint that binds.
+        A malformed target, condition, cost, cap, margin or flag, an infeasible
+        design (naming the constraint that binds) or a convex cost unbounded below.
+    SolverError
+        When the program stops without a solution (e.g. a limit reached) or its answer
+        fails verification.
     """
     if not isinstance(game, Game):
         raise InvalidGameError(f"game: expected a games.Game, found {type(game).__name__}")
@@ -197,8 +200,10 @@ def implement(game: Game, target: Sequence[Any], cost: Any = "paid", condition: 
     _explain_infeasibility(game, t, condition, fines, cap, eps)
 
     if condition == "equilibrium" and cost == "paid" and not budget_balanced:
-        transfers = _closed_form(game, t)
-        method = "closed form: pay each player its best deviation gain at the target"
+        transfers = _closed_form(game, t, fines, cap)
+        method = ("closed form: fine each profitable deviation, pay at the target what the "
+                  "fines cannot cover" if fines else
+                  "closed form: pay each player its best deviation gain at the target")
     elif callable(cost):
         transfers = _convex(game, t, cost, condition, fines, cap, budget_balanced, float(eps))
         method = "convex program (cvxpy)"
@@ -211,14 +216,32 @@ def implement(game: Game, target: Sequence[Any], cost: Any = "paid", condition: 
     return _build(game, t, transfers, cost, condition, method)
 
 
-def _closed_form(game: Game, t: tuple[int, ...]) -> np.ndarray:
+def _closed_form(game: Game, t: tuple[int, ...], fines: bool, cap: Any) -> np.ndarray:
+    """The cheapest transfers paid at the target that make it a Nash equilibrium.
+
+    With deviation gains :math:`g_{ib} = u_i(b, t_{-i}) - u_i(t)` and the largest fine
+    :math:`F` (0 without ``fines``, ``cap`` or unbounded with them), player i is paid
+    :math:`V_i(t) = \\max(0, \\max_b g_{ib} - F)` at the target and fined
+    :math:`\\max(0, g_{ib} - V_i(t))` at each deviation. Each constraint
+    :math:`V_i(t) - V_i(b, t_{-i}) \\ge g_{ib}` then holds, and no design pays less, since
+    :math:`V_i(t) \\ge 0` and :math:`V_i(t) \\ge g_{ib} + V_i(b, t_{-i}) \\ge g_{ib} - F`
+    (Monderer & Tennenholtz 2004). Exact on exact games.
+    """
     u = game.payoffs
     transfers = np.zeros(u.shape, dtype=object if game.exact else np.float64)
+    zero = Fraction(0) if game.exact else 0.0
     if game.exact:
-        transfers[...] = Fraction(0)
+        transfers[...] = zero
+    largest_fine = None if fines and cap is None else (
+        zero if not fines else Fraction(cap) if game.exact else float(cap))
     for i in range(game.n_players):
         row = np.moveaxis(u[i], i, -1)[t[:i] + t[i + 1:]]
-        transfers[(i, *t)] = max(row.max() - u[(i, *t)], 0 * row.max())
+        gains = [row[b] - u[(i, *t)] for b in range(len(row))]
+        paid = zero if largest_fine is None else max(zero, max(gains) - largest_fine)
+        transfers[(i, *t)] = paid
+        for b, gain in enumerate(gains):
+            if b != t[i] and gain > paid:
+                transfers[(i, *t[:i], b, *t[i + 1:])] = -(gain - paid)
     return transfers
 
 
@@ -235,7 +258,8 @@ def _explain_infeasibility(game: Game, t: tuple[int, ...], condition: str, fines
         if need > room + 1e-12:
             b = int(np.argmax(row))
             raise InvalidArgumentError(
-                f"cap: transfers of at most {cap} cannot make the target an {condition}: player "
+                f"cap: transfers of at most {cap} cannot make the target meet {condition!r}: "
+                f"player "
                 f"{i} ({game.players[i]!r}) gains {need:.6g} by deviating to "
                 f"{game.actions[i][b]!r}, more than the {room:.6g} the cap allows")
 
@@ -364,12 +388,17 @@ def _linear(game: Game, t: tuple[int, ...], cost: str, condition: str, fines: bo
         lower_bounds[:n_v] = np.maximum(lower_bounds[:n_v], -4 * (float(np.ptp(u)) + 1 + eps))
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(lo), n_total)).tocsr()
     result = milp(objective, constraints=LinearConstraint(matrix, lo, hi),
-                  bounds=Bounds(lower_bounds, upper_bounds), integrality=np.array(integrality))
-    if result.status == 2 or result.x is None:
+                  bounds=Bounds(lower_bounds, upper_bounds), integrality=np.array(integrality),
+                  options={"mip_rel_gap": 0.0})   # the cheapest design, not one within a gap
+    if result.status == 2:
         what = "budget balance" if budget_balanced else ("the cap" if cap is not None else
                                                          "the sign of transfers (set fines=True)")
-        raise InvalidArgumentError(f"target: no transfers make {t} an {condition} under {what}: "
-                               f"{result.message}")
+        raise InvalidArgumentError(f"target: no transfers make {t} meet {condition!r} under "
+                                   f"{what}: {result.message}")
+    if result.x is None:
+        raise SolverError(f"implement: the {'mixed-integer' if binaries else 'linear'} program "
+                          f"for {condition!r} stopped without a solution ({result.message}); "
+                          f"try a smaller game, a tighter cap or a weaker condition")
     return result.x[:n_v].reshape(game.payoffs.shape)
 
 
@@ -400,10 +429,16 @@ def _convex(game: Game, t: tuple[int, ...], cost: Callable[[Any], Any], conditio
         constraints.append(cp.sum(V, axis=0) == 0)
     problem = cp.Problem(cp.Minimize(cost(V)), constraints)
     problem.solve()
+    if problem.status in ("infeasible", "infeasible_inaccurate"):
+        raise InvalidArgumentError(f"target: no transfers make {t} meet {condition!r}: the "
+                                   f"convex program is {problem.status}")
+    if problem.status in ("unbounded", "unbounded_inaccurate"):
+        raise InvalidArgumentError(f"cost: the convex cost is unbounded below on the designs "
+                                   f"that make {t} meet {condition!r}; bound it or add a cap")
     if V.value is None or problem.status not in ("optimal", "optimal_inaccurate"):
-        raise InvalidArgumentError(f"target: no transfers make {t} an {condition}: the convex "
-                                   f"program "
-                               f"is {problem.status}")
+        raise SolverError(f"implement: the convex program for {condition!r} ended "
+                          f"{problem.status} without transfers; check that cost(V) is convex "
+                          f"and bounded below, or add a cap")
     return np.asarray(V.value).reshape(game.payoffs.shape)
 
 

@@ -5,10 +5,13 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import games
 import mechanisms as M
-from games import InvalidArgumentError
+from games import InvalidArgumentError, SolverError
+from tests.strategies import brute_force_pure_equilibria
 
 PD = games.catalog.prisoners_dilemma
 ALIGNED = ("need-based", "open airspace", "open airspace", "priority-to-need")
@@ -131,3 +134,131 @@ def test_designed_aid_delivery_is_holistically_aligned_beside_the_original():
     before, after = design.reports(game)
     assert not before.aligned_equilibria and after.aligned_equilibria
     assert [e.label for e in after.aligned_equilibria] == [", ".join(ALIGNED)]
+
+
+def _deviation_gains(game, target, player):
+    """u_i(b, t_-i) - u_i(t) for each action b of the player (brute force)."""
+    u = game.payoffs
+    return [u[(player, *target[:player], b, *target[player + 1:])] - u[(player, *target)]
+            for b in range(game.shape[player])]
+
+
+def test_fines_make_the_aid_delivery_equilibrium_free_and_never_dearer_than_strict():
+    """Regression: ``fines=True`` was ignored by the closed form of the paid equilibrium
+    design (it paid 11 while the stricter strict-equilibrium design with fines paid 0).
+
+    With unbounded fines every profitable deviation can be fined away, so nothing is paid
+    at the target (Monderer & Tennenholtz 2004); without fines each player is paid its
+    largest deviation gain; with fines of at most F, what exceeds F."""
+    game = games.catalog.aid_delivery()
+    t = M.implement(game, ALIGNED).target
+    best_gain = [max(_deviation_gains(game, t, i)) for i in range(game.n_players)]
+    strict = M.implement(game, ALIGNED, condition="strict-equilibrium", fines=True)
+    with_fines = M.implement(game, ALIGNED, fines=True)
+    assert with_fines.cost == 0 <= strict.cost and with_fines.exact
+    assert with_fines.game.regret(list(t)) == 0 and min(with_fines.transfers.flat) < 0
+    assert M.implement(game, ALIGNED).cost == sum(max(g, 0) for g in best_gain) > 0
+    capped = M.implement(game, ALIGNED, fines=True, cap=3)
+    assert capped.cost == sum(max(g - 3, 0) for g in best_gain)
+    assert max(abs(x) for x in capped.transfers.flat) <= 3
+    assert capped.game.regret(list(t)) == 0
+
+
+# From weakest to strictest, with one margin: a dominant target (by the margin) is the
+# unique pure equilibrium, which is a strict equilibrium, which is an equilibrium.
+CONDITIONS_BY_STRICTNESS = ("equilibrium", "strict-equilibrium", "unique", "dominant")
+MARGIN = Fraction(1, 3)
+
+
+def _verified_cost(game, target, condition, fines, cap, cost):
+    """The design's cost (infinite when infeasible), after checking the design by brute
+    force: the target meets the condition with the stated margin in the designed game, the
+    transfers respect the instruments, and the cost is what the objective says."""
+    try:
+        design = M.implement(game, target, cost=cost, condition=condition, fines=fines,
+                             cap=cap, margin=MARGIN)
+    except InvalidArgumentError as err:
+        assert "cap" in str(err) or "no transfers" in str(err), err
+        return float("inf")
+    V = design.transfers
+    t = design.target
+    assert design.exact and all(isinstance(x, Fraction) for x in V.flat)
+    designed = game.payoffs + V
+    assert (design.game.payoffs == designed).all()
+    assert all(V[(i, *t)] >= 0 for i in range(game.n_players))    # no fine on the target
+    assert fines or min(V.flat) >= 0
+    assert cap is None or max(abs(x) for x in V.flat) <= cap
+    advantages = []
+    for i in range(game.n_players):
+        kept = [a for a in np.ndindex(*game.shape) if a[i] == t[i]] if condition == "dominant" \
+            else [t]
+        advantages += [designed[(i, *a)] - designed[(i, *a[:i], b, *a[i + 1:])]
+                       for a in kept for b in range(game.shape[i]) if b != t[i]]
+    if advantages:
+        assert design.margin == min(advantages)
+        assert design.margin >= (0 if condition == "equilibrium" else MARGIN)
+    assert design.game.regret(list(t)) == 0                        # the certificate
+    equilibria = brute_force_pure_equilibria(design.game)
+    assert t in equilibria
+    if condition in ("unique", "dominant"):
+        assert equilibria == [t]
+    paid = sum(V[(i, *t)] for i in range(game.n_players))
+    assert design.paid == paid
+    assert design.cost == (paid if cost == "paid" else sum(abs(x) for x in V.flat))
+    return design.cost
+
+
+@st.composite
+def _small_exact_games(draw):
+    shape = draw(st.sampled_from([(2, 2), (2, 3), (3, 2), (3, 3)]))
+    values = draw(st.lists(st.integers(-4, 4), min_size=2 * shape[0] * shape[1],
+                           max_size=2 * shape[0] * shape[1]))
+    return games.Game(np.array(values, dtype=object).reshape((2, *shape)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(_small_exact_games(), st.sampled_from([None, 0, 1, 2, 3, 5, 9]),
+       st.sampled_from(["paid", "promised"]))
+def test_stricter_conditions_and_fewer_instruments_never_cost_less(game, cap, cost):
+    """Every design meeting a stricter condition meets the weaker one with the same
+    instruments, and every design without fines is one with fines: so, exactly, the cheapest
+    cost can only grow with strictness and shrink with fines (infeasible: infinite)."""
+    conditions = [c for c in CONDITIONS_BY_STRICTNESS if cap is not None or c != "unique"]
+    for target in np.ndindex(*game.shape):
+        costs = {(c, f): _verified_cost(game, target, c, f, cap, cost)
+                 for c in conditions for f in (False, True)}
+        for f in (False, True):
+            for weaker, stricter in itertools.combinations(conditions, 2):
+                assert costs[weaker, f] <= costs[stricter, f], (target, weaker, stricter, f)
+        for c in conditions:
+            assert costs[c, True] <= costs[c, False], (target, c)
+
+
+def test_a_program_that_stops_without_a_solution_is_a_solver_error(monkeypatch):
+    """A limit reached (HiGHS status 1) is the solver's failure on a valid design, not an
+    infeasible target (status 2, InvalidArgumentError naming the binding constraint)."""
+    import scipy.optimize
+
+    def stopped(*args, **kwargs):
+        return scipy.optimize.OptimizeResult(status=1, x=None, message="Time limit reached.")
+
+    monkeypatch.setattr(scipy.optimize, "milp", stopped)
+    with pytest.raises(SolverError, match=r"mixed-integer program for 'unique' stopped without "
+                                          r"a solution \(Time limit reached\.\); try a"):
+        M.implement(PD(), ("C", "C"), condition="unique", cap=10)
+    with pytest.raises(SolverError, match="linear program for 'dominant' stopped"):
+        M.implement(PD(), ("C", "C"), condition="dominant")
+
+
+def test_convex_designs_tell_an_unbounded_cost_from_a_solver_failure(monkeypatch):
+    cp = pytest.importorskip("cvxpy")
+    game = PD().to_float()
+    with pytest.raises(InvalidArgumentError, match="cost: the convex cost is unbounded below"):
+        M.implement(game, ("C", "C"), cost=lambda V: -cp.sum(V), fines=True)
+    with pytest.raises(InvalidArgumentError, match="no transfers make .* convex program is "
+                                                   "infeasible"):
+        M.implement(game, ("C", "C"), cost=lambda V: cp.sum(V), condition="dominant",
+                    fines=True, budget_balanced=True, cap=1.5)
+    monkeypatch.setattr(cp.Problem, "solve", lambda self, *a, **k: None)   # no status, no value
+    with pytest.raises(SolverError, match="convex program for 'equilibrium' ended None"):
+        M.implement(game, ("C", "C"), cost=lambda V: cp.sum_squares(V))

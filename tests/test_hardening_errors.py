@@ -19,7 +19,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from games import FormatError, Game, GameError, InvalidArgumentError, InvalidGameError, catalog
+from games import (
+    FormatError,
+    Game,
+    GameError,
+    InvalidArgumentError,
+    InvalidGameError,
+    SolverError,
+    catalog,
+)
 from games.io import read_json_string, read_nfg_string, write_json_string, write_nfg_string
 
 PD_TEXT = 'NFG 1 R "PD" { "Row" "Column" } { 2 2 }\n3 3 0 5 5 0 1 1\n'
@@ -278,3 +286,41 @@ def test_any_json_payoff_value_gives_a_game_or_a_named_error(payoffs):
         Game.from_dict(json.loads(json.dumps(document)))
     except InvalidGameError as err:
         assert str(err).split(":")[0] in ("payoffs", "actions", "players")
+
+
+# ---------------------------------------------------------------------------------------
+# A method that cannot answer for a valid input raises SolverError, naming what failed and
+# what to do (these raised InvalidGameError, blaming a game that was well formed)
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_a_singular_markov_chain_system_is_a_solver_error(exact):
+    """The systems of a match's joint chain (I - wP with w < 1, stationary equations,
+    absorption) are never singular for valid strategies: a singular one is the solver's
+    failure."""
+    from games.repeated.matches import solve_linear
+
+    one = F(1) if exact else 1.0
+    singular = np.array([[one, 2 * one], [2 * one, 4 * one]], dtype=object if exact else float)
+    rhs = np.array([one, one], dtype=object if exact else float)
+    with pytest.raises(SolverError, match="solve_linear: the 2x2 linear system .* singular") \
+            as info:
+        solve_linear(singular, rhs, exact)
+    assert not isinstance(info.value, InvalidGameError)
+    assert ("please report" in str(info.value)) is exact
+    assert "further from 1" in str(info.value) or exact
+
+
+def test_an_overflowing_intensity_of_selection_is_a_solver_error():
+    """For a finite intensity every fixation probability is positive (the chain between
+    monomorphic states is irreducible); at intensity 1e308 exp(-beta * gain) overflows and
+    the chain falls apart numerically. The prisoner's dilemma is a valid game."""
+    from games.evolution import stationary_distribution
+
+    matrix = np.array([[3, 0], [5, 1]])
+    assert stationary_distribution(matrix, 10, 1.0).sum() == pytest.approx(1)
+    with np.errstate(over="ignore", invalid="ignore"), \
+            pytest.raises(SolverError, match="numerically reducible.*lower the intensity") \
+            as info:
+        stationary_distribution(matrix, 10, 1e308)
+    assert not isinstance(info.value, InvalidGameError)

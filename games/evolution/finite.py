@@ -36,7 +36,7 @@ from games.arguments import (
     check_real,
     check_seed,
 )
-from games.errors import InvalidArgumentError, InvalidGameError
+from games.errors import InvalidArgumentError, InvalidGameError, SolverError
 from games.evolution._finite_kernels import moran_kernel, simulate_runs
 from games.model import Game
 from games.palette import colour
@@ -335,15 +335,28 @@ def _log_gth(log_p: np.ndarray) -> np.ndarray:
     """Log of the stationary distribution of an irreducible Markov chain whose transition
     probabilities are given as logarithms (diagonal ignored): the Grassmann-Taksar-Heyman
     elimination, which only adds, multiplies and divides non-negative numbers, carried out
-    in log space (Grassmann, Taksar & Heyman 1985)."""
+    in log space (Grassmann, Taksar & Heyman 1985).
+
+    Every fixation probability is positive for a finite intensity of selection, so the
+    chain is irreducible; a transition of log-probability -inf (or NaN) comes from an
+    overflow.
+
+    Raises
+    ------
+    SolverError
+        When the chain is numerically reducible.
+    """
     p = np.array(log_p, dtype=np.float64)
     from scipy.special import logsumexp  # heavy: imported on call
     s = p.shape[0]
     for n in range(s - 1, 0, -1):
         total = logsumexp(p[n, :n])
-        if total == -np.inf:
-            raise InvalidGameError("the population's Markov chain is reducible: no unique "
-                                   "stationary distribution")
+        if not total > -np.inf:
+            raise SolverError(
+                f"stationary_distribution: the chain between monomorphic states is "
+                f"numerically reducible (every fixation probability out of state {n} "
+                f"overflowed to 0 or NaN), so it has no unique stationary distribution; "
+                f"lower the intensity of selection or rescale the payoffs")
         p[:n, n] -= total
         p[:n, :n] = np.logaddexp(p[:n, :n], p[:n, n][:, None] + p[n, :n][None, :])
     log_pi = np.zeros(s)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import InvalidArgumentError, InvalidGameError
+from games.errors import InvalidArgumentError, InvalidGameError, SolverError
 from games.model import Game, format_number
 from games.palette import colour
 from games.repeated._matches_kernels import simulate_kernel
@@ -434,15 +434,34 @@ def joint_chain(a1: Automaton, a2: Automaton, payoffs: np.ndarray, noise: Any,
 
 
 def solve_linear(A: np.ndarray, b: np.ndarray, exact: bool) -> np.ndarray:
-    """Solve ``A x = b`` (b may be 2-D); Gaussian elimination on Fractions when exact."""
+    """Solve ``A x = b`` (b may be 2-D); Gaussian elimination on Fractions when exact.
+
+    The systems of a joint Markov chain (:math:`I - wP` with w < 1, a closed class's
+    stationary equations, absorption from the transient states) are never singular in
+    exact arithmetic, so a singular one is a numerical failure, not a malformed input.
+
+    Raises
+    ------
+    SolverError
+        When the system is singular (exactly, or to working precision).
+    """
     if not exact:
-        return np.linalg.solve(np.asarray(A, dtype=float), np.asarray(b, dtype=float))
+        try:
+            return np.linalg.solve(np.asarray(A, dtype=float), np.asarray(b, dtype=float))
+        except np.linalg.LinAlgError:
+            raise SolverError(
+                f"solve_linear: the {A.shape[0]}x{A.shape[0]} linear system of the match's "
+                f"Markov chain is singular to float precision; use an exact stage game and "
+                f"exact probabilities, or a continuation probability further from 1") from None
     n = A.shape[0]
     M = [list(A[i]) + (list(b[i]) if b.ndim == 2 else [b[i]]) for i in range(n)]
     for col in range(n):
         pivot = next((r for r in range(col, n) if M[r][col] != 0), None)
         if pivot is None:
-            raise InvalidGameError("singular linear system in the joint Markov chain")
+            raise SolverError(
+                f"solve_linear: the {n}x{n} linear system of the match's Markov chain is "
+                f"singular (no pivot in column {col}), which valid strategies never give: "
+                f"please report it; games.repeated.match simulates the match meanwhile")
         M[col], M[pivot] = M[pivot], M[col]
         inv = 1 / M[col][col]
         M[col] = [v * inv for v in M[col]]
