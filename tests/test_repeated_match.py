@@ -387,3 +387,20 @@ def test_expected_payoffs_are_float_on_float_data_and_agree_with_exact():
 def test_expected_payoffs_rejects_both_horizons():
     with pytest.raises(InvalidArgumentError, match="at most one"):
         expected_payoffs(S.TitForTat(), S.TitForTat(), PD, turns=3, continuation=0.5)
+
+
+@pytest.mark.parametrize("gap", [1e-6, 1e-9, 1e-12, 1.1e-16])
+def test_continuation_near_one_float_agrees_with_exact(gap):
+    """(1 - w)(I - wP)^-1 r tends to the long-run average as w -> 1 (the Abel limit);
+    in floats I - wP is singular to working precision near w = 1, yet the answer on float
+    data must agree with the exact one at the same (rational) w. TFT vs TFT with noise
+    1/8 has mean payoff 9/4 in the long run in the (5, 3, 1, 0) prisoner's dilemma
+    (Nowak & Sigmund 1990: the noisy chain visits CC, CD, DC, DD equally often)."""
+    w = 1 - gap
+    floating = expected_payoffs(S.TitForTat(), S.TitForTat(), prisoners_dilemma().to_float(),
+                                continuation=w, noise=0.125)
+    exact = expected_payoffs(S.TitForTat(), S.TitForTat(), prisoners_dilemma(),
+                             continuation=Fraction(w), noise=Fraction(1, 8))
+    assert floating == pytest.approx([float(x) for x in exact], rel=1e-9)
+    if gap < 1e-9:
+        assert floating == pytest.approx([2.25, 2.25], rel=1e-6)

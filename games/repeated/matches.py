@@ -26,6 +26,7 @@ from games.palette import colour
 from games.repeated._matches_kernels import simulate_kernel
 from games.repeated.automaton import Automaton, as_automaton
 from games.results import json_number
+from games.tolerance import RELATIVE_TOLERANCE
 
 __all__ = ["match", "MatchResult", "expected_payoffs"]
 
@@ -600,8 +601,21 @@ def expected_payoffs(s1: Any, s2: Any, stage: Game, turns: int | None = None,
         w = continuation
         one = Fraction(1) if exact else 1.0
         A = np.eye(n, dtype=int) * one - w * P
-        v = solve_linear(A.astype(object) if exact else A.astype(float), r, exact)
-        out = (1 - w) * v[start]
+        if not exact and np.linalg.cond(A.astype(float)) * np.finfo(float).eps \
+                > RELATIVE_TOLERANCE:
+            # I - wP has a singular value near 1 - w: for w near 1 a float solve loses
+            # every digit, and so does the rounding of P's rows (their sums miss 1 by as
+            # much as 1 - w). The floats are solved exactly instead (each is a rational),
+            # with each row of P rescaled to sum to exactly 1, as the chain's rows do.
+            rational = np.vectorize(Fraction, otypes=[object])
+            Q = rational(P)
+            Q = Q / Q.sum(axis=1, keepdims=True)
+            A = np.eye(n, dtype=int) * Fraction(1) - Fraction(w) * Q
+            v = solve_linear(A, rational(r), True).astype(float)
+            out = (1 - w) * v[start]
+        else:
+            v = solve_linear(A.astype(object) if exact else A.astype(float), r, exact)
+            out = (1 - w) * v[start]
     else:
         out = long_run_average(P, r, start, exact)
     if exact:
