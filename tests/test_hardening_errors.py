@@ -324,3 +324,34 @@ def test_an_overflowing_intensity_of_selection_is_a_solver_error():
             as info:
         stationary_distribution(matrix, 10, 1e308)
     assert not isinstance(info.value, InvalidGameError)
+
+
+def test_a_singular_population_chain_is_a_solver_error(monkeypatch):
+    """With mutation the population chain is irreducible, so its stationary equations have
+    one solution; if the sparse solve still fails (NaN), that is the solver's failure,
+    named as such instead of a NaN distribution."""
+    import scipy.sparse.linalg
+
+    from games.evolution.finite import population_stationary_distribution
+
+    matrix = np.array([[3.0, 0.0], [5.0, 1.0]])
+    states, pi = population_stationary_distribution(matrix, 10, 1.0, 1e-3)
+    assert pi.sum() == pytest.approx(1) and np.all(pi > 0)
+    monkeypatch.setattr(scipy.sparse.linalg, "spsolve",
+                        lambda a, b: np.full(b.shape, np.nan))
+    with pytest.raises(SolverError, match="singular to float precision.*mutation=None"):
+        population_stationary_distribution(matrix, 10, 1.0, 1e-3)
+
+
+def test_an_overflowing_imitation_rate_gives_no_warning():
+    """At a huge intensity the Fermi rate 1/(1 + exp(-beta gain)) is 0 or 1 (exp
+    overflows to inf): the distribution is still computed, with no overflow warning."""
+    import warnings
+
+    from games.evolution.finite import population_stationary_distribution
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, pi = population_stationary_distribution(np.array([[3.0, 0.0], [5.0, 1.0]]),
+                                                   10, 1e300, 1e-3)
+    assert pi.sum() == pytest.approx(1) and pi[0] > 0.9      # all-defectors dominates

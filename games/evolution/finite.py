@@ -446,8 +446,9 @@ def population_stationary_distribution(game: Any, population_size: int, intensit
                 continue
             has_i = states[:, i] > 0
             k_i, k_j = states[:, i], states[:, j]
-            imitate = (k_i / z * k_j / (z - 1)
-                       / (1 + np.exp(-beta * (fitness[:, j] - fitness[:, i]))))
+            with np.errstate(over="ignore"):   # exp overflows to inf: imitation 0
+                imitate = (k_i / z * k_j / (z - 1)
+                           / (1 + np.exp(-beta * (fitness[:, j] - fitness[:, i]))))
             prob = (1 - mu) * imitate + mu * k_i / z / (s - 1)
             source = np.flatnonzero(has_i)
             target_codes = codes[source] - base**i + base**j
@@ -468,8 +469,17 @@ def population_stationary_distribution(game: Any, population_size: int, intensit
     q[m - 1, :] = np.ones(m)
     rhs = np.zeros(m)
     rhs[-1] = 1.0
-    pi = spsolve(q.tocsc(), rhs)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")      # a singular matrix is reported below
+        pi = spsolve(q.tocsc(), rhs)
     pi = np.clip(pi, 0.0, None)
+    if not np.all(np.isfinite(pi)) or not pi.sum() > 0:
+        raise SolverError(
+            f"population_stationary_distribution: the {m}-state chain's stationary equations "
+            f"are singular to float precision (mutation={mu!r}, intensity={beta!r}: "
+            f"transition rates underflow); use a larger mutation rate, a smaller intensity, "
+            f"or mutation=None (the small-mutation limit)")
     return states, pi / pi.sum()
 
 
