@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from games.errors import GameError, InvalidArgumentError, InvalidGameError
+from games.errors import FormatError, GameError, InvalidArgumentError
 from games.io import atomic_output
 from games.palette import COLOURS
 from games.parallel import executor_for
@@ -47,10 +47,10 @@ REPRODUCTIONS: tuple[str, ...] = tuple(
 
 
 def reproduction(name: str) -> Any:
-    """The module ``papers.<name>``; an unknown name raises InvalidGameError listing the
+    """The module ``papers.<name>``; an unknown name raises InvalidArgumentError listing the
     known ones."""
     if name not in REPRODUCTIONS:
-        raise InvalidGameError(
+        raise InvalidArgumentError(
             f"reproduction: expected one of {', '.join(REPRODUCTIONS)}, found {name!r}")
     return importlib.import_module(f"papers.{name}")
 
@@ -63,8 +63,8 @@ def load_expected(name: str) -> dict[str, Any]:
         data = json.load(handle)
     for key, spec in data.get("quantities", {}).items():
         if "paper" not in spec or "tolerance" not in spec:
-            raise InvalidGameError(f"{path}: quantity {key!r}: expected 'paper' and "
-                                   f"'tolerance', found {sorted(spec)}")
+            raise FormatError(f"{path}: quantity {key!r}: expected 'paper' and "
+                              f"'tolerance', found {sorted(spec)}")
     return data
 
 

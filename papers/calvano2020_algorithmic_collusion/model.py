@@ -21,7 +21,7 @@ import numpy as np
 
 from games import Game
 from games.catalog import bertrand, bertrand_benchmarks
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError
 from games.learning import Convergence, LearningRun, QLearning, simulate
 from mechanisms import Mechanism, schedule
 
@@ -140,24 +140,25 @@ def market(n_firms: int = 2, *, alpha: float = 0.15, beta: float = 4e-6, delta: 
     if price_cap is not None:
         grid = grid[grid <= price_cap + 1e-12]
         if len(grid) == 0:
-            raise InvalidGameError(f"price_cap: expected a cap at or above the lowest grid "
-                                   f"price {bm.grid[0]:.5f}, found {price_cap}")
+            raise InvalidArgumentError(f"price_cap: expected a cap at or above the lowest grid "
+                                      f"price {bm.grid[0]:.5f}, found {price_cap}")
     if not 0 < alpha <= 1:
-        raise InvalidGameError(f"alpha: expected a learning rate in (0, 1], found {alpha}")
+        raise InvalidArgumentError(f"alpha: expected a learning rate in (0, 1], found {alpha}")
     if not 0 <= delta < 1:
-        raise InvalidGameError(f"delta: expected a discount factor in [0, 1), found {delta}")
+        raise InvalidArgumentError(f"delta: expected a discount factor in [0, 1), found {delta}")
     if not 0 <= detection <= 1:
-        raise InvalidGameError(f"detection: expected a probability in [0, 1], found {detection}")
+        raise InvalidArgumentError(f"detection: expected a probability in [0, 1], found "
+                                   f"{detection}")
     if fine < 0:
-        raise InvalidGameError(f"fine: expected fine >= 0, found {fine}")
+        raise InvalidArgumentError(f"fine: expected fine >= 0, found {fine}")
     if not beta > 0:
-        raise InvalidGameError(f"beta: expected beta > 0, found {beta}")
+        raise InvalidArgumentError(f"beta: expected beta > 0, found {beta}")
     if window < 1 or max_periods < window:
-        raise InvalidGameError(f"window: expected 1 <= window <= max_periods, found "
-                               f"window={window}, max_periods={max_periods}")
+        raise InvalidArgumentError(f"window: expected 1 <= window <= max_periods, found "
+                                  f"window={window}, max_periods={max_periods}")
     if switch_on < 0 or switch_on >= max_periods:
-        raise InvalidGameError(f"switch_on: expected a period in [0, max_periods), found "
-                               f"{switch_on}")
+        raise InvalidArgumentError(f"switch_on: expected a period in [0, max_periods), found "
+                                  f"{switch_on}")
     base = bertrand(n_firms, prices=grid.tolist(), mu=mu)
     pn = float(bm.nash_prices[0])
     mechanism = None

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from games.catalog import prisoners_dilemma as PD
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError
 from games.evolution import simulate_graph_fixation
 from games.parallel import run_tasks
 from papers.common import finish, new_figure, save_figure
@@ -55,7 +55,7 @@ def pair_approximation_threshold(degree: int, size: int | None = None) -> float:
     (4.0, 4.2609)
     """
     if degree < 2 or (size is not None and size <= 2 * degree):
-        raise InvalidGameError(f"degree, size: expected 2 <= k and N > 2k, found k={degree}, "
+        raise InvalidArgumentError(f"degree, size: expected 2 <= k and N > 2k, found k={degree}, "
                                f"N={size}")
     return float(degree) if size is None else (size - 2) / (size / degree - 2)
 

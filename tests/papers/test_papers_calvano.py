@@ -6,7 +6,7 @@ import pytest
 import games
 import papers
 import pareto
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError
 from games.learning import QLearning, simulate
 from papers.calvano2020_algorithmic_collusion import MID_RUN
 from papers.calvano2020_algorithmic_collusion.model import (
@@ -113,7 +113,7 @@ def test_cap_and_three_firms_change_the_grid_and_the_state_space():
     ({"switch_on": -1}, "switch_on"),
 ])
 def test_bad_learning_constants_are_rejected_naming_the_field(kwargs, field):
-    with pytest.raises(InvalidGameError, match=field):
+    with pytest.raises(InvalidArgumentError, match=field):
         market(**kwargs)
 
 

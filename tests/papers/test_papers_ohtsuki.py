@@ -5,7 +5,7 @@ import math
 import pytest
 
 import papers
-from games.errors import InvalidGameError
+from games.errors import InvalidArgumentError
 from papers.ohtsuki2006_networks import DEGREES, pair_approximation_threshold
 
 NAME = "ohtsuki2006_networks"
@@ -35,7 +35,7 @@ def test_finite_population_threshold_tends_to_k():
     assert pair_approximation_threshold(4) == 4
     assert pair_approximation_threshold(4, 100) == pytest.approx(98 / 23)
     assert pair_approximation_threshold(4, 10**7) == pytest.approx(4, rel=1e-5)
-    with pytest.raises(InvalidGameError, match="degree"):
+    with pytest.raises(InvalidArgumentError, match="degree"):
         pair_approximation_threshold(8, 16)
 
 
