@@ -2,8 +2,7 @@
 seeded sessions of independent learners (Q-learning, fictitious play, regret matching,
 Hedge, Exp3, cross-learning, imitation) in a compiled loop, on a :class:`games.Game`
 (stateless, or with the last k joint actions, or each learner's own, as state) or a
-:class:`games.MarkovGame`,
-and returns a :class:`LearningRun` of per-window summaries.
+:class:`games.MarkovGame`, and returns a :class:`LearningRun` of per-window summaries.
 
 ``GameEnv`` (a PettingZoo ``ParallelEnv``) loads on first use.
 """
