@@ -45,6 +45,7 @@ from mechanisms.incentives import (
     ThirdPartyJudge,
     Transparency,
 )
+from mechanisms.information import Opacity
 from mechanisms.online import Regulator, Scheduled, schedule
 from mechanisms.reciprocity import (
     NORMS,
@@ -61,7 +62,7 @@ from mechanisms.simulators import MechanismRewards, reward_transform
 __all__ = [
     "Mechanism", "Composite", "compose", "COST_LAYER", "schedule", "Scheduled", "Regulator",
     "Redistribution", "RewardCap", "ContestIntensity", "Penalty", "Subsidy", "Contract",
-    "Monitoring", "ThirdPartyJudge", "Transparency",
+    "Monitoring", "ThirdPartyJudge", "Transparency", "Opacity",
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
     "simulate_reputation", "ReputationOutcome",
     "evaluate", "Evaluation", "compare", "Comparison", "ComparisonRow", "Snapshot",

@@ -32,6 +32,7 @@ import numpy as np
 from games import Game, InvalidArgumentError, MarkovGame
 from games.arguments import check_integer
 from games.learning import Learner, LearningRun, simulate
+from games.learning.engine import OBSERVATIONS
 from mechanisms.base import FigurePath, Mechanism
 from mechanisms.online import Scheduled, cost_per_outcome, schedule
 from pareto import alignment_trajectory
@@ -78,6 +79,10 @@ class Dynamics:
         Periods per measured window (default ``periods // 100``).
     memory : int
         The learners' state: the last ``memory`` joint actions.
+    observe : {"joint", "own"}
+        What that memory holds: everyone's actions (``"joint"``, perfect monitoring) or
+        each learner's own only (``"own"``: rivals unobserved; :func:`games.learning.simulate`).
+        :class:`mechanisms.Opacity` sets it.
     executor : optional
         Where the sessions run (:func:`games.parallel.run_tasks`).
     name : str, optional
@@ -94,6 +99,7 @@ class Dynamics:
     memory: int = 0
     executor: Any = field(default=None, compare=False)
     name: str | None = None
+    observe: str = "joint"
 
     def __post_init__(self) -> None:
         learners = self.learners
@@ -122,6 +128,10 @@ class Dynamics:
                                            f"found {window}")
             object.__setattr__(self, "window", window)
         object.__setattr__(self, "memory", check_integer(self.memory, "memory", 0))
+        if not isinstance(self.observe, str) or self.observe not in OBSERVATIONS:
+            raise InvalidArgumentError(f"observe: expected one of "
+                                       f"{', '.join(map(repr, OBSERVATIONS))}, found "
+                                       f"{self.observe!r}")
         if self.name is not None and not isinstance(self.name, str):
             raise InvalidArgumentError(f"name: expected a label or None, found {self.name!r}")
 
@@ -142,7 +152,7 @@ class Dynamics:
         return {"name": self.label, "learners": [lr.to_dict() for lr in learners],
                 "periods": self.periods, "sessions": self.sessions, "seed": seed,
                 "switch_on": self.switch_on, "initial": initial, "window": self.window,
-                "memory": self.memory}
+                "memory": self.memory, "observe": self.observe}
 
 
 @dataclass(frozen=True, eq=False)
@@ -361,6 +371,7 @@ def dynamic_verdict(game: Game | MarkovGame, mechanism: Mechanism, dynamics: Dyn
     switch = schedule(mechanism, start=dynamics.switch_on)
     run = simulate(game, dynamics.learners, periods=dynamics.periods,
                    sessions=dynamics.sessions, seed=dynamics.seed, memory=dynamics.memory,
+                   observe=dynamics.observe,
                    window=dynamics.window, executor=dynamics.executor, schedule=switch,
                    initial=dynamics.initial, progress=False)
     trajectory = alignment_trajectory(game, run, thresholds=thresholds)

@@ -289,6 +289,96 @@ def test_a_reward_schedule_switched_on_mid_run_changes_what_is_learned():
     assert run.frequencies[:, -1, 0].mean() > 0.8         # cooperation after
 
 
+RNG = np.random.default_rng(0)
+#: A 2 x 3 game with generic payoffs: every joint action is a distinct state.
+GENERIC = games.Game(RNG.integers(-5, 6, size=(2, 2, 3)))
+
+
+def test_own_observation_sizes_each_learners_table_by_its_own_actions():
+    """observe="own": learner i's memories are its own last k actions, a_i ** k of them
+    (2 and 3 here, 4 and 9 with k = 2), instead of the n_joint ** k = 6 ** k joint
+    memories every learner shares under perfect monitoring."""
+    for memory in (1, 2):
+        joint = simulate(GENERIC, QLearning(beta=1e-3), periods=2000, sessions=3, seed=4,
+                         memory=memory)
+        own = simulate(GENERIC, QLearning(beta=1e-3), periods=2000, sessions=3, seed=4,
+                       memory=memory, observe="own")
+        assert joint.final_greedy.shape == (3, 2, 6 ** memory)
+        assert own.final_greedy.shape == (3, 2, 3 ** memory)
+        assert own.final_state.shape == (3, 2) and own.observe == "own"
+        assert (own.final_state < [2 ** memory, 3 ** memory]).all()
+        assert not own.final_greedy[:, 0, 2 ** memory:].any()     # past player 0's states
+        assert np.allclose(own.frequencies.sum(axis=2), 1.0)
+
+
+@pytest.mark.parametrize("observe", ["joint", "own"])
+def test_a_learners_policy_reads_its_state_and_nothing_else(observe):
+    """With one-period windows the last window is the last joint action. Under "own" each
+    learner's final state is its own last action (whatever the rival played) and its
+    final policy is its greedy action there; under "joint" the shared state is the last
+    joint action."""
+    run = simulate(GENERIC, QLearning(beta=1e-3), periods=500, sessions=8, seed=9,
+                   memory=1, window=1, observe=observe)
+    last = run.frequencies[:, -1].argmax(axis=1)
+    actions = np.array(np.unravel_index(last, GENERIC.shape)).T           # (sessions, 2)
+    for s in range(run.sessions):
+        for i in range(2):
+            state = run.final_state[s, i] if observe == "own" else run.final_state[s]
+            assert state == (actions[s, i] if observe == "own" else last[s])
+            greedy = run.final_greedy[s, i, state]
+            assert run.final_policies[s, i, greedy] == 1.0
+
+
+@pytest.mark.parametrize("memory", [1, 2])
+@pytest.mark.parametrize("shape", [(3, 1), (1, 3)])
+def test_against_a_rival_with_one_action_own_and_joint_observation_coincide(shape, memory):
+    """When the rival has a single action, the joint action is one's own action: both
+    observations give the same states and, seeded alike, the same numbers bit for bit
+    (the rival's greedy action is 0 in every state either way)."""
+    game = games.Game(np.random.default_rng(1).normal(size=(2, *shape)))
+    kwargs = dict(periods=3000, sessions=4, seed=6, memory=memory, window=100)
+    joint = simulate(game, QLearning(beta=1e-3), **kwargs)
+    own = simulate(game, QLearning(beta=1e-3), observe="own", **kwargs)
+    i = 0 if shape[0] == 3 else 1
+    assert np.array_equal(joint.frequencies, own.frequencies)
+    assert np.array_equal(joint.final_greedy[:, i], own.final_greedy[:, i])
+    assert np.array_equal(joint.final_state, own.final_state[:, i])
+
+
+def test_without_memory_observation_changes_nothing():
+    kwargs = dict(periods=3000, sessions=4, seed=2, memory=0)
+    learners = (QLearning(beta=1e-3), Hedge())
+    joint = simulate(GENERIC, learners, **kwargs)
+    own = simulate(GENERIC, learners, observe="own", **kwargs)
+    assert np.array_equal(joint.frequencies, own.frequencies)
+    assert np.array_equal(joint.final_policies, own.final_policies)
+
+
+def test_own_observation_is_reproducible_on_a_pool_and_from_a_checkpoint(tmp_path):
+    """The own memories are drawn from each session's seed: the same numbers serially,
+    on a process pool and after resuming an interrupted checkpoint; a checkpoint of the
+    joint run is refused."""
+    kwargs = dict(periods=2000, sessions=10, seed=3, memory=1, observe="own")
+    learners = (QLearning(beta=1e-3), RegretMatching())
+    serial = simulate(GENERIC, learners, executor="serial", **kwargs)
+    pooled = simulate(GENERIC, learners, executor="processes", **kwargs)
+    assert np.array_equal(serial.frequencies, pooled.frequencies)
+    assert np.array_equal(serial.final_greedy, pooled.final_greedy)
+    path = tmp_path / "own.ckpt"
+    simulate(GENERIC, learners, checkpoint=path, **kwargs)
+    with open(path, "rb") as fh:
+        data = pickle.load(fh)
+    data["chunks"] = {k: v for k, v in data["chunks"].items() if k < 4}
+    with open(path, "wb") as fh:
+        pickle.dump(data, fh)
+    resumed = simulate(GENERIC, learners, checkpoint=path, **kwargs)
+    assert resumed.resumed_sessions == 4
+    assert np.array_equal(resumed.frequencies, serial.frequencies)
+    assert np.array_equal(resumed.final_state, serial.final_state)
+    with pytest.raises(InvalidArgumentError, match="different arguments"):
+        simulate(GENERIC, learners, checkpoint=path, **{**kwargs, "observe": "joint"})
+
+
 def test_markov_games_report_state_frequencies():
     stay = np.zeros((2, 2, 2, 2))
     stay[0, ..., 0] = 1.0
@@ -329,6 +419,8 @@ def test_run_outputs_are_json_html_and_a_figure():
     (dict(periods=10, checkpoint="x.ckpt"), "seed"),
     (dict(periods=10, seed=-1), "seed"),
     (dict(periods=10, schedule=object()), "schedule"),
+    (dict(periods=10, memory=1, observe="rivals"), "observe"),
+    (dict(periods=10, observe=None), "observe"),
 ])
 def test_bad_arguments_are_named(kwargs, match):
     with pytest.raises(InvalidArgumentError, match=match):

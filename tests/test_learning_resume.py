@@ -79,8 +79,9 @@ PLAIN = """
 import pickle, sys, games
 from games.learning import simulate
 learners = pickle.loads(bytes.fromhex(sys.argv[1]))
+observe = sys.argv[2] if len(sys.argv) > 2 else "joint"
 run = simulate(games.catalog.rock_paper_scissors(), learners, periods=300, sessions=2,
-               seed=5, memory=1, window=50)
+               seed=5, memory=1, window=50, observe=observe)
 sys.stdout.write(pickle.dumps((run.frequencies, run.final_policies)).hex())
 """
 
@@ -94,6 +95,22 @@ def test_the_compiled_kernel_matches_plain_python(learner):
                         sessions=2, seed=5, memory=1, window=50)
     env = {**_env(), "MASALIGN_DISABLE_JIT": "1"}
     out = subprocess.run([sys.executable, "-c", PLAIN, pickle.dumps(learners).hex()],
+                         env=env, check=True, capture_output=True, text=True)
+    freq, policies = pickle.loads(bytes.fromhex(out.stdout))
+    np.testing.assert_allclose(freq, compiled.frequencies, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(policies, compiled.final_policies, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("learner", LEARNERS[:2] + LEARNERS[4:5],
+                         ids=lambda lr: repr(lr)[:40])
+def test_the_compiled_kernel_matches_plain_python_with_own_observation(learner):
+    """observe="own" (each learner's own memory) gives the same numbers compiled and as
+    plain Python too."""
+    learners = (learner, learner)
+    compiled = simulate(games.catalog.rock_paper_scissors(), learners, periods=300,
+                        sessions=2, seed=5, memory=1, window=50, observe="own")
+    env = {**_env(), "MASALIGN_DISABLE_JIT": "1"}
+    out = subprocess.run([sys.executable, "-c", PLAIN, pickle.dumps(learners).hex(), "own"],
                          env=env, check=True, capture_output=True, text=True)
     freq, policies = pickle.loads(bytes.fromhex(out.stdout))
     np.testing.assert_allclose(freq, compiled.frequencies, rtol=0, atol=1e-12)

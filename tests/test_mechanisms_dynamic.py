@@ -110,6 +110,24 @@ def test_a_whole_game_mechanism_is_switched_on_too():
     assert v.cost_per_period > 0
 
 
+def test_opacity_changes_what_learners_observe_not_what_they_are_paid():
+    """Green & Porter (1984) in its extreme form: Opacity keeps every payoff (exact games
+    stay exact) and costs nothing; the dynamics it implies give each learner its own last
+    actions as state, which the dynamic verdict's run carries."""
+    pd = games.catalog.prisoners_dilemma()
+    opaque = M.Opacity().apply(pd)
+    assert np.array_equal(opaque.payoffs, pd.payoffs) and opaque.exact == pd.exact
+    assert M.COST_LAYER not in opaque.layers                 # no payment recorded
+    assert M.Opacity.changes == "information"
+    d = M.Dynamics(QLearning(beta=1e-3), periods=2000, sessions=2, seed=0, memory=1)
+    assert d.observe == "joint" and d.to_dict()["observe"] == "joint"
+    hidden = M.Opacity().dynamics_under(d)
+    assert hidden.observe == "own" and hidden.memory == 1 and hidden.periods == 2000
+    v = M.dynamic_verdict(pd, M.Opacity(), hidden)
+    assert v.run.observe == "own" and v.run.final_greedy.shape == (2, 2, 2)
+    assert v.cost_per_period == 0
+
+
 def test_malformed_dynamics_are_refused():
     q = QLearning()
     with pytest.raises(games.InvalidArgumentError, match="learners"):
@@ -122,6 +140,10 @@ def test_malformed_dynamics_are_refused():
         M.Dynamics(q, periods=10, window=11)
     with pytest.raises(games.InvalidArgumentError, match="sessions"):
         M.Dynamics(q, periods=10, sessions=0)
+    with pytest.raises(games.InvalidArgumentError, match="observe"):
+        M.Dynamics(q, periods=10, observe="rivals")
+    with pytest.raises(games.InvalidArgumentError, match="dynamics"):
+        M.Opacity().dynamics_under("Q-learning")
     pd = games.catalog.prisoners_dilemma()
     with pytest.raises(games.InvalidArgumentError, match="dynamics"):
         M.evaluate(pd, M.Penalty(3, on=DD), dynamics="Q-learning")

@@ -65,25 +65,43 @@ def test_collusion_prices_above_the_competitive_level():
     (pi^M - pi^N = 0.115; Becker 1968), switched on halfway, brings prices back down to
     the competitive level, as it does in their Section VI. Calvano's price cap at
     p^N + (p^M - p^N) / 4 does not: the firms all price at the cap (their Delta ceiling
-    0.378), a focal point (Knittel & Stango 2003), and the surplus stays below."""
+    0.378), a focal point (Knittel & Stango 2003), and the surplus stays below.
+
+    Opacity here is imperfect monitoring in its extreme form: each firm's state is its own
+    last price, the rival's never observed. Calvano, Calzolari, Denicolo & Pastorello
+    (2021, IJIO 79) find Q-learners still collude under *noisy* monitoring (Green & Porter
+    1984), because low observed prices still trigger price wars; that result does not
+    carry over. Without observed rival prices no punishment can be conditioned on a
+    deviation, so the reward-punishment collusion of Calvano et al. (2020) cannot be
+    sustained: with no monitoring a firm's continuation cannot depend on its deviation,
+    so every equilibrium of the repeated game plays a stage Nash equilibrium each period
+    (a deviation no one observes cannot be deterred; Mailath & Samuelson 2006, Repeated
+    Games and Reputations). The firms end at the grid prices next to p^N, consumer
+    surplus at or above its competitive level: opacity realigns, and is not named among
+    those that do not. (We could not check what Calvano et al. 2020 report for memoryless
+    algorithms; those condition on nothing, whereas under Opacity a firm's own last price
+    is still its state.)"""
     table = rows("collusion")
     assert table[T.NO_MECHANISM].share_misaligned > 0.5
-    assert realigning(table) == {"fine above Nash price"}
+    assert realigning(table) == {"fine above Nash price", "opacity"}
     assert not_realigning(table) == {"price cap"}
     # the surplus at the cap lies between the collusive and the competitive levels
     cap = table["price cap"].value_score
     assert table[T.NO_MECHANISM].value_score < cap < table["price cap"].threshold
+    # opacity: no payment, the surplus back at the competitive level
+    assert table["opacity"].cost_per_period == 0
+    assert table["opacity"].value_score >= table["opacity"].threshold
 
 
 @pytest.mark.slow
 def test_collusion_under_calvanos_own_learning_constants():
     """The full mode: Calvano et al.'s (2020) beta = 4e-6 and sessions of 2 million
     periods (theirs converge after about 1.9 million): collusion in most sessions, the
-    same mechanisms realigning it or not."""
+    same mechanisms realigning it or not (opacity: see the quick test)."""
     table = {label: measure("collusion", label, quick=False)
              for label in T.scenario("collusion").labels()}
     assert table[T.NO_MECHANISM].share_misaligned > 0.5
-    assert realigning(table) == {"fine above Nash price"}
+    assert realigning(table) == {"fine above Nash price", "opacity"}
     assert not_realigning(table) == {"price cap"}
 
 

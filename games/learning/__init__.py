@@ -1,8 +1,8 @@
 """Learning agents playing a game again and again: :func:`simulate` runs thousands of
 seeded sessions of independent learners (Q-learning, fictitious play, regret matching,
 Hedge, Exp3, cross-learning, imitation) in a compiled loop, on a :class:`games.Game`
-(stateless or with the last k joint actions as state) or a :class:`games.MarkovGame`,
-and returns a :class:`LearningRun` of per-window summaries.
+(stateless, or with the last k joint actions, or each learner's own, as state) or a
+:class:`games.MarkovGame`, and returns a :class:`LearningRun` of per-window summaries.
 
 ``GameEnv`` (a PettingZoo ``ParallelEnv``) loads on first use.
 """

@@ -10,7 +10,10 @@ Conventions (all arrays are float64 / int64 / uint64, C-contiguous):
 - ``pay[p, ms, j, i]`` player i's payoff at joint action j in Markov state ms (``p`` is
   the session when payoffs differ per session, else 0);
 - the learner's state index is ``ms * n_mem + mem``, ``mem`` the last k joint actions
-  as a base-``n_joint`` number;
+  as a base-``n_joint`` number (``observe="joint"``); with ``own`` set (``observe="own"``)
+  learner i's state index is ``ms * own_n_mem[i] + own_mem[s, i]``, ``own_mem[s, i]``
+  its own last k actions as a base-``n_act[i]`` number, and the joint memory is not kept
+  (``n_mem = 1``);
 - ``sess[s]`` holds the Markov state, the memory, the last joint action (-1 before the
   first period), the stable-period counter, the status (0 running, 1 converged,
   2 stopped at the period cap) and the convergence period.
@@ -277,12 +280,13 @@ def _update(i, kind, par, m, state, state2, ms, p, j, a, r, block, greedy_i, pay
 
 @jit
 def run_window(kinds, params, n_act, strides, act_off, state_off, joint_actions, pay,
-               trans, n_mem, init_p, t0, t1, stable_w, cap, rng, lstate, greedy, sess,
-               last_r, counts, rsum, played):
+               trans, n_mem, own, own_n_mem, own_mem, init_p, t0, t1, stable_w, cap, rng,
+               lstate, greedy, sess, last_r, counts, rsum, played):
     """Play periods ``t0 .. t1 - 1`` of every running session of the batch, in place.
 
     ``counts[s, ms, j]``, ``rsum[s, i]`` and ``played[s]`` accumulate the window's joint
-    actions, rewards and periods."""
+    actions, rewards and periods; with ``own``, ``own_mem[s]`` holds each learner's own
+    memory (updated)."""
     n_sessions = rng.shape[0]
     n = kinds.shape[0]
     n_joint = joint_actions.shape[0]
@@ -323,6 +327,7 @@ def run_window(kinds, params, n_act, strides, act_off, state_off, joint_actions,
         ls = lstate[s]
         gr = greedy[s]
         last_rs = last_r[s]
+        omem = own_mem[s]
         ms = sess[s, 0]
         mem = sess[s, 1]
         last = sess[s, 2]
@@ -336,6 +341,9 @@ def run_window(kinds, params, n_act, strides, act_off, state_off, joint_actions,
             j = 0
             for i in range(n):
                 m = n_act[i]
+                si = state
+                if own:
+                    si = ms * own_n_mem[i] + omem[i]
                 explore[i] *= decay[i]
                 if kinds[i] == _Q and params[i, 2] == 0.0:       # epsilon-greedy, inline
                     r0, r1, r2, r3, x = _next(r0, r1, r2, r3)
@@ -343,11 +351,11 @@ def run_window(kinds, params, n_act, strides, act_off, state_off, joint_actions,
                         r0, r1, r2, r3, x = _next(r0, r1, r2, r3)
                         a = int(x * m)
                     else:
-                        a = gr[i, state]
+                        a = gr[i, si]
                 else:
                     st[0], st[1], st[2], st[3] = r0, r1, r2, r3
                     block = ls[state_off[i]:state_off[i + 1]]
-                    a = _choose(i, kinds[i], params[i], m, state, ms, p, last, block, gr[i],
+                    a = _choose(i, kinds[i], params[i], m, si, ms, p, last, block, gr[i],
                                 pay, joint_actions, act_off, n_act, init_p, t, explore[i],
                                 last_rs, st, prob, u)
                     r0, r1, r2, r3 = st[0], st[1], st[2], st[3]
@@ -368,22 +376,28 @@ def run_window(kinds, params, n_act, strides, act_off, state_off, joint_actions,
             changed = False
             for i in range(n):
                 m = n_act[i]
+                si = state
+                si2 = state2
+                if own:
+                    si = ms * own_n_mem[i] + omem[i]
+                    omem[i] = (omem[i] * m + acts[i]) % own_n_mem[i]
+                    si2 = ms2 * own_n_mem[i] + omem[i]
                 if kinds[i] == _Q:                               # Q-learning, inline
                     off = state_off[i]
-                    row = off + state * m
+                    row = off + si * m
                     alpha = params[i, 0]
-                    target = rew[i] + params[i, 1] * ls[off + state2 * m + gr[i, state2]]
+                    target = rew[i] + params[i, 1] * ls[off + si2 * m + gr[i, si2]]
                     ls[row + acts[i]] = (1.0 - alpha) * ls[row + acts[i]] + alpha * target
                     best = 0
                     for b in range(1, m):
                         if ls[row + b] > ls[row + best]:
                             best = b
-                    if best != gr[i, state]:
-                        gr[i, state] = best
+                    if best != gr[i, si]:
+                        gr[i, si] = best
                         changed = True
                     continue
                 block = ls[state_off[i]:state_off[i + 1]]
-                if _update(i, kinds[i], params[i], m, state, state2, ms, p, j, acts[i],
+                if _update(i, kinds[i], params[i], m, si, si2, ms, p, j, acts[i],
                            rew[i], block, gr[i], pay, joint_actions, strides, act_off, n_act,
                            lo[i], span[i], chosen_p[i]):
                     changed = True
@@ -416,9 +430,10 @@ def run_window(kinds, params, n_act, strides, act_off, state_off, joint_actions,
 
 @jit
 def final_policies(kinds, params, n_act, state_off, act_off, joint_actions, pay, n_mem,
-                   init_p, t_end, lstate, greedy, sess, out):
-    """``out[s, i, :m]``: agent i's policy at the session's current state (greedy one-hot
-    for Q-learners, the last action for imitators, the mixed strategy otherwise)."""
+                   own, own_n_mem, own_mem, init_p, t_end, lstate, greedy, sess, out):
+    """``out[s, i, :m]``: agent i's policy at the session's current state (its own state
+    with ``own``; greedy one-hot for Q-learners, the last action for imitators, the mixed
+    strategy otherwise)."""
     n = kinds.shape[0]
     amax = out.shape[2]
     prob = np.zeros(amax)
@@ -431,8 +446,11 @@ def final_policies(kinds, params, n_act, state_off, act_off, joint_actions, pay,
         t = max(t_end, 1)
         for i in range(n):
             m = n_act[i]
+            si = state
+            if own:
+                si = ms * own_n_mem[i] + own_mem[s, i]
             block = lstate[s, state_off[i]:state_off[i + 1]]
-            _strategy(i, kinds[i], params[i], m, state, ms, p, last, block, greedy[s, i],
+            _strategy(i, kinds[i], params[i], m, si, ms, p, last, block, greedy[s, i],
                       pay, joint_actions, act_off, n_act, init_p, t, prob, u)
             for a in range(m):
                 out[s, i, a] = prob[a]

@@ -38,7 +38,12 @@ from games.markov import MarkovGame
 from games.model import Game
 from games.parallel import child_seeds, load_checkpoint, run_tasks
 
-__all__ = ["simulate", "is_markov_game", "game_payoffs", "RESULT_FORMAT"]
+__all__ = ["simulate", "is_markov_game", "game_payoffs", "RESULT_FORMAT", "OBSERVATIONS"]
+
+#: What a learner's memory holds (``simulate``'s ``observe``): ``"joint"`` the last
+#: ``memory`` joint actions (perfect monitoring, everyone's prices seen), ``"own"`` its own
+#: last ``memory`` actions only (the rivals' actions unobserved).
+OBSERVATIONS = ("joint", "own")
 
 #: Version of the per-batch results a checkpoint keeps (part of the run's fingerprint, so
 #: a checkpoint of an older engine is refused).
@@ -178,6 +183,8 @@ class _Plan:
     initial_markov: np.ndarray
     n_mem: int
     memory: int
+    own: bool                   # observe="own": each learner's state is its own actions
+    own_n_mem: np.ndarray       # per learner, own memories (n_act[i] ** memory; 1 if joint)
     init_p: np.ndarray
     initial_state: np.ndarray   # learner state of one session before play
     initial_greedy: np.ndarray
@@ -190,24 +197,35 @@ class _Plan:
 
 
 def _learner_setup(game: Any, learners: tuple[Learner, ...], pay: np.ndarray, memory: int,
-                   periods: int, init_p: np.ndarray | None
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+                   periods: int, init_p: np.ndarray | None, own: bool = False
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int,
+                              np.ndarray]:
+    """Learner parameters and initial state. Learner i's states: Markov states x its
+    memories, ``n_joint ** memory`` of them shared by everyone (joint observation) or
+    ``n_act[i] ** memory`` of its own (``own``)."""
     shape = tuple(game.shape)
     n = len(shape)
     n_ms, n_joint = pay.shape[0], pay.shape[1]
-    n_mem = n_joint ** memory
-    n_states = n_ms * n_mem
+    if own:
+        n_mem = 1
+        own_n_mem = np.array([a ** memory for a in shape], dtype=np.int64)
+    else:
+        n_mem = n_joint ** memory
+        own_n_mem = np.ones(n, dtype=np.int64)
+    mems = [int(own_n_mem[i]) if own else n_mem for i in range(n)]
+    n_states = [n_ms * k for k in mems]
     all_actions = sum(shape)
-    sizes = [lr.state_size(shape[i], n_states, all_actions) for i, lr in enumerate(learners)]
-    if sum(sizes) + n * n_states > MAX_STATE_FLOATS:
+    sizes = [lr.state_size(shape[i], n_states[i], all_actions)
+             for i, lr in enumerate(learners)]
+    if sum(sizes) + n * max(n_states) > MAX_STATE_FLOATS:
         raise InvalidArgumentError(
             f"memory: expected a memory whose state table fits ({MAX_STATE_FLOATS} numbers "
-            f"per session), found memory={memory} needing {sum(sizes) + n * n_states}")
+            f"per session), found memory={memory} needing {sum(sizes) + n * max(n_states)}")
     state_off = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     params = np.stack([lr.encode(shape[i], periods) for i, lr in enumerate(learners)])
     kinds = np.array([lr.kind for lr in learners], dtype=np.int64)
     state = np.zeros(int(state_off[-1]))
-    greedy = np.zeros((n, n_states), dtype=np.int64)
+    greedy = np.zeros((n, max(n_states)), dtype=np.int64)
     joint_actions = np.array(np.unravel_index(np.arange(n_joint), shape)).T
     for i, lr in enumerate(learners):
         block = state[state_off[i]:state_off[i + 1]]
@@ -223,9 +241,9 @@ def _learner_setup(game: Any, learners: tuple[Learner, ...], pay: np.ndarray, me
                         / (n_joint // m) / (1.0 - lr.discount)
             elif not isinstance(lr.initial, str):
                 table[:] = float(lr.initial)
-            q = np.repeat(table, n_mem, axis=0)               # state = ms * n_mem + mem
+            q = np.repeat(table, mems[i], axis=0)           # state = ms * memories + mem
             block[:] = q.reshape(-1)
-            greedy[i] = np.argmax(q, axis=1)
+            greedy[i, :n_states[i]] = np.argmax(q, axis=1)
         elif lr.kind == KIND_REGRET and params[i, 0] > 0 and params[i, 1] == 0:
             params[i, 1] = 2.0 * span * m if span > 0 else 1.0
         own = lr.initial if isinstance(lr, CrossLearning) else None
@@ -243,7 +261,7 @@ def _learner_setup(game: Any, learners: tuple[Learner, ...], pay: np.ndarray, me
         elif isinstance(lr, (Hedge, Exp3)):
             with np.errstate(divide="ignore"):
                 block[:] = np.log(start)
-    return kinds, params, state_off, state, greedy, n_mem
+    return kinds, params, state_off, state, greedy, n_mem, own_n_mem
 
 
 def _batch_sizes(sessions: int) -> list[int]:
@@ -294,6 +312,7 @@ def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray]) -> dict[st
     n_ms, n_joint = plan.pay.shape[0], plan.pay.shape[1]
     n_windows = len(plan.window_ends)
     rng = np.ascontiguousarray(rng_states, dtype=np.uint64).copy()
+    own_mem = np.ascontiguousarray(first_states[:, 2:], dtype=np.int64).copy()
     lstate = np.tile(plan.initial_state, (b, 1))
     greedy = np.tile(plan.initial_greedy, (b, 1, 1))
     sess = np.zeros((b, 6), dtype=np.int64)
@@ -323,8 +342,8 @@ def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray]) -> dict[st
         with np.errstate(over="ignore"):          # uint64 arithmetic wraps by design
             run_window(plan.kinds, plan.params, plan.n_act, plan.strides, plan.act_off,
                        plan.state_off, plan.joint_actions, pay, plan.trans, plan.n_mem,
-                       plan.init_p, t0, t1, plan.stable_w, plan.cap, rng, lstate, greedy,
-                       sess, last_r, counts, rsum, played)
+                       plan.own, plan.own_n_mem, own_mem, plan.init_p, t0, t1, plan.stable_w,
+                       plan.cap, rng, lstate, greedy, sess, last_r, counts, rsum, played)
         rows = np.maximum(played, 1)
         if w == freq.shape[1]:
             grown = min(n_windows, 2 * w)
@@ -350,17 +369,22 @@ def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray]) -> dict[st
     freq, mean_rewards = freq[:, :played_windows], mean_rewards[:, :played_windows]
     policies = np.zeros((b, n, int(plan.n_act.max())))
     final_policies(plan.kinds, plan.params, plan.n_act, plan.state_off, plan.act_off,
-                   plan.joint_actions, pay, plan.n_mem, plan.init_p, t0, lstate, greedy, sess,
-                   policies)
+                   plan.joint_actions, pay, plan.n_mem, plan.own, plan.own_n_mem, own_mem,
+                   plan.init_p, t0, lstate, greedy, sess, policies)
+    if plan.own:
+        final_state = sess[:, :1] * plan.own_n_mem[None] + own_mem
+    else:
+        final_state = sess[:, 0] * plan.n_mem + sess[:, 1]
     return {"start": start, "frequencies": freq, "mean_rewards": mean_rewards,
             "status": sess[:, 4].copy(), "convergence_period": sess[:, 5].copy(),
             "final_policies": policies, "schedule_log": log,
             "final_greedy": greedy.astype(np.int16 if plan.n_act.max() < 2 ** 15 else np.int64),
-            "final_state": sess[:, 0] * plan.n_mem + sess[:, 1]}
+            "final_state": final_state}
 
 
 def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed: Any = None,
-             memory: int = 0, window: int | None = None, executor: Executor | str | None = None,
+             memory: int = 0, observe: str = "joint", window: int | None = None,
+             executor: Executor | str | None = None,
              checkpoint: str | os.PathLike | None = None, progress: bool | None = None,
              convergence: Convergence | None = None, schedule: Any = None,
              initial: Any = None) -> LearningRun:
@@ -381,6 +405,14 @@ def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed:
     memory : int
         The learners' state is the last ``memory`` joint actions (0: stateless), and the
         Markov state in a Markov game. The initial memory is drawn at random.
+    observe : {"joint", "own"}
+        What a learner's memory holds. ``"joint"`` (default): the last ``memory`` joint
+        actions, the same state for every learner (perfect monitoring, as in Calvano,
+        Calzolari, Denicolo & Pastorello 2020). ``"own"``: learner i's own last ``memory``
+        actions only, ``a_i ** memory`` memories (times the Markov states): the rivals'
+        actions are never observed, the extreme form of imperfect monitoring (Green &
+        Porter 1984; Calvano, Calzolari, Denicolo & Pastorello 2021, IJIO 79). No strategy
+        can then condition on a rival's deviation. Irrelevant when ``memory=0``.
     window : int, optional
         Periods per summary window (default ``periods // 100``, at least 1).
     executor : Executor, "serial", "processes" or "threads", optional
@@ -429,6 +461,10 @@ def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed:
     periods = _positive_int(periods, "periods")
     sessions = _positive_int(sessions, "sessions")
     memory = _positive_int(memory, "memory", 0)
+    if not isinstance(observe, str) or observe not in OBSERVATIONS:
+        raise InvalidArgumentError(f"observe: expected one of {', '.join(map(repr, OBSERVATIONS))}"
+                                   f", found {observe!r}")
+    own = observe == "own" and memory > 0
     window = max(1, periods // 100) if window is None else _positive_int(window, "window")
     if window > periods:
         raise InvalidArgumentError(f"window: expected at most periods ({periods}), "
@@ -469,8 +505,8 @@ def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed:
             raise InvalidGameError("game: Imitation needs a symmetric game (players with the "
                                    "same actions and payoffs that permute with them), found "
                                    "an asymmetric one")
-    kinds, params, state_off, state0, greedy0, n_mem = _learner_setup(
-        game, learners, pay, memory, periods, init_p)
+    kinds, params, state_off, state0, greedy0, n_mem, own_n_mem = _learner_setup(
+        game, learners, pay, memory, periods, init_p, own)
     strides = np.array([int(np.prod(shape[i + 1:])) for i in range(n)], dtype=np.int64)
     window_ends = np.arange(window, periods + window, window, dtype=np.int64)
     window_ends[-1] = periods
@@ -485,7 +521,7 @@ def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed:
                  np.concatenate([[0], np.cumsum(shape)]).astype(np.int64), state_off,
                  np.ascontiguousarray(np.array(np.unravel_index(np.arange(pay.shape[1]), shape))
                                       .T.astype(np.int64)),
-                 pay, trans, initial_markov, n_mem, memory,
+                 pay, trans, initial_markov, n_mem, memory, own, own_n_mem,
                  init_p if init_p is not None else _uniform_initial(shape),
                  state0, greedy0, window_ends, stable_w, cap, regret,
                  float(pay.max() - pay.min()), schedule)
@@ -497,7 +533,8 @@ def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed:
         "convergence": None if convergence is None else convergence.to_dict(),
         "schedule": None if schedule is None else _describe(schedule),
         "initial": None if init_p is None else init_p.tolist(),
-        "batches": [len(t[1]) for t in tasks], "format": RESULT_FORMAT},
+        "batches": [len(t[1]) for t in tasks], "format": RESULT_FORMAT,
+        **({"observe": "own"} if own else {})},
         sort_keys=True, default=str).encode()
     ).hexdigest()
     done = {} if checkpoint is None else load_checkpoint(checkpoint, fingerprint)
@@ -512,7 +549,7 @@ def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed:
                         weights=[len(t[1]) for t in tasks], unit="session",
                         description="sessions", progress=progress)
     return _assemble(game, learners, plan, results, periods, window, sessions, seed, memory,
-                     markov, schedule is not None, resumed)
+                     observe, markov, schedule is not None, resumed)
 
 
 def _uniform_initial(shape: tuple[int, ...]) -> np.ndarray:
@@ -524,8 +561,9 @@ def _uniform_initial(shape: tuple[int, ...]) -> np.ndarray:
 
 def _tasks(seeds: list[np.random.SeedSequence], plan: _Plan
            ) -> list[tuple[int, np.ndarray, np.ndarray]]:
-    """Per batch: first session, xoshiro states, and (Markov state, memory) to start from,
-    all drawn from each session's own seed."""
+    """Per batch: first session, xoshiro states, and (Markov state, joint memory, each
+    learner's own memory) to start from, all drawn from each session's own seed (the own
+    memories after the joint one, so a joint run draws as it always did)."""
     states = []
     firsts = []
     for sq in seeds:
@@ -538,7 +576,9 @@ def _tasks(seeds: list[np.random.SeedSequence], plan: _Plan
         ms = int(start_rng.choice(len(plan.initial_markov), p=plan.initial_markov)) \
             if len(plan.initial_markov) > 1 else 0
         mem = int(start_rng.integers(0, plan.n_mem)) if plan.n_mem > 1 else 0
-        firsts.append((ms, mem))
+        own = [int(start_rng.integers(0, k)) if plan.own and k > 1 else 0
+               for k in plan.own_n_mem]
+        firsts.append((ms, mem, *own))
     tasks = []
     start = 0
     for size in _batch_sizes(len(seeds)):
@@ -586,8 +626,8 @@ def _padded(arrays: list[np.ndarray], length: int) -> np.ndarray:
 
 
 def _assemble(game: Any, learners: tuple, plan: _Plan, batches: list[dict[str, Any]],
-              periods: int, window: int, sessions: int, seed: Any, memory: int, markov: bool,
-              scheduled: bool, resumed: int) -> LearningRun:
+              periods: int, window: int, sessions: int, seed: Any, memory: int, observe: str,
+              markov: bool, scheduled: bool, resumed: int) -> LearningRun:
     # Windows after every session stopped were not played and are left out.
     n_windows = max(b["frequencies"].shape[1] for b in batches)
     joint_state = _padded([b["frequencies"] for b in batches], n_windows)
@@ -598,7 +638,7 @@ def _assemble(game: Any, learners: tuple, plan: _Plan, batches: list[dict[str, A
                                      else None for b in batches]) for w in range(n_windows)]
     return LearningRun(
         game=game, learners=learners, periods=periods, window=window, sessions=sessions,
-        seed=seed, memory=memory, window_ends=plan.window_ends[:n_windows].copy(),
+        seed=seed, memory=memory, observe=observe, window_ends=plan.window_ends[:n_windows].copy(),
         frequencies=joint_state.sum(axis=2),
         mean_rewards=_padded([b["mean_rewards"] for b in batches], n_windows),
         converged=status == STATUS_CONVERGED,

@@ -68,9 +68,15 @@ class LearningRun:
         Each Q-learner's greedy action (the first maximum of its Q-values) in every state
         at the end (state = Markov state x ``n_joint ** memory`` + memory, the memory
         being the last joint actions in base ``n_joint``, the latest the lowest digit);
-        zeros for other learners.
-    final_state : ndarray (sessions,) or None
-        Each session's state at the end (with ``memory=1``: its last joint action).
+        zeros for other learners. With ``observe="own"`` player i's states are Markov
+        state x ``a_i ** memory`` + its own last actions in base ``a_i`` (``n_states``
+        the largest count; zeros beyond a player's own).
+    final_state : ndarray (sessions,) or (sessions, n_players), or None
+        Each session's state at the end (with ``memory=1``: its last joint action); with
+        ``observe="own"`` each player's own state (with ``memory=1``: its last action).
+    observe : str
+        What the learners' memory held: ``"joint"`` actions or each player's ``"own"``
+        (:func:`games.learning.simulate`).
     schedule_log : list or None
         Per window, the reward schedule's records (concatenated across batches).
     resumed_sessions : int
@@ -96,6 +102,7 @@ class LearningRun:
     resumed_sessions: int = 0
     final_greedy: np.ndarray | None = field(default=None, repr=False)
     final_state: np.ndarray | None = field(default=None, repr=False)
+    observe: str = "joint"
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -142,7 +149,7 @@ class LearningRun:
             "schedule_log": _json_value(self.schedule_log),
             "resumed_sessions": self.resumed_sessions,
             "final_greedy": _json_value(self.final_greedy),
-            "final_state": _json_value(self.final_state),
+            "final_state": _json_value(self.final_state), "observe": self.observe,
         }
 
     def __repr__(self) -> str:

@@ -154,6 +154,7 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
     mechanism = s.mechanism(label, game)
     game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
+    dynamics = _observed(mechanism, dynamics)
     threshold = s.value_threshold(game)
     name_of_criterion = s.value_criterion(game)
     # holistic: Pareto-optimal with the scenario's criterion at or above its threshold
@@ -190,6 +191,7 @@ def _measure_markov(s: Any, game: MarkovGame, label: str, quick: bool) -> Testbe
     mechanism = s.mechanism(label, game)
     game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
+    dynamics = _observed(mechanism, dynamics)
     name_of_criterion = s.value_criterion(game)
     verdict = dynamic_verdict(game, mechanism, dynamics,
                               {name_of_criterion: s.value_threshold(game)})
@@ -220,6 +222,13 @@ def _measure_markov(s: Any, game: MarkovGame, label: str, quick: bool) -> Testbe
         value=layers["value"], preference=layers["preference"], value_score=value_score,
         loss=float(scores.max() - value_score), shares=(), players=tuple(stage.players),
         disagreements=())
+
+
+def _observed(mechanism: Any, dynamics: Any) -> Any:
+    """The dynamics an information mechanism implies (:class:`mechanisms.Opacity`: the
+    learners observe only their own actions); others leave them as they are."""
+    hook = getattr(mechanism, "dynamics_under", None)
+    return dynamics if hook is None else hook(dynamics)
 
 
 def _run_cell(task: tuple[str, str, bool]) -> TestbedRow:

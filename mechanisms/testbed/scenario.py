@@ -34,6 +34,7 @@ from mechanisms.incentives import (
     RewardCap,
     ThirdPartyJudge,
 )
+from mechanisms.information import Opacity
 from mechanisms.reciprocity import Kinship
 
 __all__ = ["Scenario", "register", "scenario", "scenarios", "unregister", "NO_MECHANISM"]
@@ -364,7 +365,8 @@ def _register_builtins() -> None:
               "played repeatedly"))
     register(Scenario(
         name="collusion", game=collusion_game,
-        mechanisms={"fine above Nash price": fine_above_nash, "price cap": price_cap},
+        mechanisms={"fine above Nash price": fine_above_nash, "price cap": price_cap,
+                    "opacity": Opacity()},
         misalignment="algorithmic pricing above the competitive level: consumer surplus "
                      "falls below its level at the one-shot Nash prices",
         criterion="consumer surplus", threshold=competitive_surplus(), reference=None,
@@ -375,7 +377,8 @@ def _register_builtins() -> None:
               "runs Calvano's learners for 2 million periods (their sessions converge "
               "after 1.9 million on average), the quick mode 1 million with beta 1e-5 "
               "(inside their grid of beta); opacity (firms not observing each other's "
-              "prices) changes the learners' state, not payoffs, and is not in the grid"))
+              "prices) changes the learners' state, not payoffs: each firm's memory holds "
+              "its own last price only, from the first period (Dynamics observe='own')"))
     register(Scenario(
         name="deception", game=deception_game,
         mechanisms={"judge": _judge_all},
