@@ -219,6 +219,13 @@ class Mechanism:
         exact = payoffs.dtype == object
         return with_cost(game, payoffs, cost, exact, f"{game.title or 'game'} | {self!r}")
 
+    def dynamics_under(self, dynamics: Any) -> Any:
+        """The learning scenario (:class:`mechanisms.Dynamics`) this mechanism implies:
+        the same one for a mechanism on payoffs; an information mechanism changes what
+        the learners observe (:class:`mechanisms.Opacity`). Applied by
+        :func:`mechanisms.dynamic_verdict`."""
+        return dynamics
+
     @property
     def parameters(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
@@ -287,6 +294,11 @@ class Composite(Mechanism):
         for part in self.parts:
             game = part.apply(game)
         return game
+
+    def dynamics_under(self, dynamics: Any) -> Any:
+        for part in self.parts:
+            dynamics = part.dynamics_under(dynamics)
+        return dynamics
 
     def __repr__(self) -> str:
         return " | ".join(repr(p) for p in self.parts)

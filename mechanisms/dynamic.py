@@ -368,6 +368,7 @@ def dynamic_verdict(game: Game | MarkovGame, mechanism: Mechanism, dynamics: Dyn
     if not isinstance(dynamics, Dynamics):
         raise InvalidArgumentError(f"dynamics: expected a mechanisms.Dynamics, found "
                                    f"{type(dynamics).__name__}")
+    dynamics = mechanism.dynamics_under(dynamics)
     switch = schedule(mechanism, start=dynamics.switch_on)
     run = simulate(game, dynamics.learners, periods=dynamics.periods,
                    sessions=dynamics.sessions, seed=dynamics.seed, memory=dynamics.memory,

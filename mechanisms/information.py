@@ -3,7 +3,8 @@
 :class:`Opacity` hides the rivals' actions from learners whose state is their memory of
 past play (:func:`games.learning.simulate`'s ``observe="own"``). Payoffs are unchanged,
 so its static verdict is the game's own; its effect is on the dynamics, through
-:meth:`Opacity.dynamics_under` (which :func:`mechanisms.testbed.run` applies).
+:meth:`Opacity.dynamics_under` (which :func:`mechanisms.dynamic_verdict` applies, so
+:func:`mechanisms.evaluate`, :func:`mechanisms.compare` and the testbed do too).
 
 References
 ----------

@@ -123,9 +123,17 @@ def test_opacity_changes_what_learners_observe_not_what_they_are_paid():
     assert d.observe == "joint" and d.to_dict()["observe"] == "joint"
     hidden = M.Opacity().dynamics_under(d)
     assert hidden.observe == "own" and hidden.memory == 1 and hidden.periods == 2000
-    v = M.dynamic_verdict(pd, M.Opacity(), hidden)
+    v = M.dynamic_verdict(pd, M.Opacity(), d)        # the verdict applies the hook itself
+    assert v.dynamics == hidden
     assert v.run.observe == "own" and v.run.final_greedy.shape == (2, 2, 2)
     assert v.cost_per_period == 0
+    # through evaluate, and inside a composition, as well
+    assert M.evaluate(pd, M.Opacity(), dynamics=d).dynamic.run.observe == "own"
+    both = M.Opacity() | M.Penalty(3, on=DD)
+    assert both.dynamics_under(d) == hidden
+    assert M.dynamic_verdict(pd, both, d).run.observe == "own"
+    # a mechanism on payoffs leaves the learning scenario as it is
+    assert M.Penalty(3, on=DD).dynamics_under(d) is d
 
 
 def test_malformed_dynamics_are_refused():

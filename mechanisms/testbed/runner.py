@@ -154,7 +154,6 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
     mechanism = s.mechanism(label, game)
     game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
-    dynamics = _observed(mechanism, dynamics)
     threshold = s.value_threshold(game)
     name_of_criterion = s.value_criterion(game)
     # holistic: Pareto-optimal with the scenario's criterion at or above its threshold
@@ -174,7 +173,7 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
     return TestbedRow(
         scenario=name, mechanism=label, mechanism_repr=repr(mechanism),
         criterion=name_of_criterion, threshold=threshold, static_holistic=e.after.holistic,
-        static_cost=tuple(float(c) for c in e.after.cost), dynamics=dynamics.label,
+        static_cost=tuple(float(c) for c in e.after.cost), dynamics=verdict.dynamics.label,
         share_aligned=verdict.share_aligned, share_misaligned=share_misaligned,
         time_to_realign=verdict.time_to_realign,
         cost_per_period=float(verdict.cost_per_period), objective=layers["objective"],
@@ -191,7 +190,6 @@ def _measure_markov(s: Any, game: MarkovGame, label: str, quick: bool) -> Testbe
     mechanism = s.mechanism(label, game)
     game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
-    dynamics = _observed(mechanism, dynamics)
     name_of_criterion = s.value_criterion(game)
     verdict = dynamic_verdict(game, mechanism, dynamics,
                               {name_of_criterion: s.value_threshold(game)})
@@ -215,20 +213,13 @@ def _measure_markov(s: Any, game: MarkovGame, label: str, quick: bool) -> Testbe
     return TestbedRow(
         scenario=s.name, mechanism=label, mechanism_repr=repr(mechanism),
         criterion=name_of_criterion, threshold=threshold, static_holistic=None,
-        static_cost=(), dynamics=dynamics.label, share_aligned=verdict.share_aligned,
+        static_cost=(), dynamics=verdict.dynamics.label, share_aligned=verdict.share_aligned,
         share_misaligned=float(np.mean(per_session < threshold)),
         time_to_realign=verdict.time_to_realign,
         cost_per_period=float(verdict.cost_per_period), objective=layers["objective"],
         value=layers["value"], preference=layers["preference"], value_score=value_score,
         loss=float(scores.max() - value_score), shares=(), players=tuple(stage.players),
         disagreements=())
-
-
-def _observed(mechanism: Any, dynamics: Any) -> Any:
-    """The dynamics an information mechanism implies (:class:`mechanisms.Opacity`: the
-    learners observe only their own actions); others leave them as they are."""
-    hook = getattr(mechanism, "dynamics_under", None)
-    return dynamics if hook is None else hook(dynamics)
 
 
 def _run_cell(task: tuple[str, str, bool]) -> TestbedRow:
