@@ -251,6 +251,32 @@ def test_scenario_report_rows_are_the_testbeds_and_its_verdicts_those_rows_read(
         assert [float(x) for x in split["shares"]] == list(row.shares)
 
 
+def test_markov_scenario_report_reuses_the_rows_runs(tmp_path):
+    """A Markov scenario (the commons fishery: the stock moves with the harvest) has no
+    static verdict; its page still shows exactly the testbed's rows, and the dynamic
+    verdicts those rows were read from."""
+    quick = M.Dynamics(QLearning(alpha=0.1, discount=0.9, beta=5e-4), periods=2000,
+                       sessions=2, seed=3, switch_on=1000)
+    T.register(T.Scenario(
+        name="report_fishery", game=games.catalog.commons_fishery,
+        mechanisms={"penalty": M.Penalty(1, on={"Fisher 1": "high", "Fisher 2": "high"})},
+        misalignment="over-fishing", criterion="stock kept", dynamics=quick, quick=quick))
+    try:
+        report = masalign.scenario_report("report_fishery")
+        run = T.run("report_fishery", executor="serial", progress=False)
+    finally:
+        T.unregister("report_fishery")
+    assert report.section_ids == ("scenario", "game", "testbed", "mechanisms",
+                                  "trajectories", "attribution")
+    assert report.results["testbed"] == run.to_dict()
+    for row in run.rows:
+        verdict = report.results["dynamic"][row.mechanism]
+        assert row.static_holistic is None
+        assert verdict["share_aligned"] == row.share_aligned
+        assert verdict["cost_per_period"] == row.cost_per_period
+    check_page(report.to_html(), report.section_ids)
+
+
 def test_trajectories_figure_gives_each_mechanism_its_own_line_in_every_panel():
     """One figure for several verdicts: in each panel one line per mechanism, no two
     sharing a (colour, line style) pair, every axes labelled, the title from names."""
@@ -337,3 +363,8 @@ def test_a_game_file_is_reported(tmp_path):
     kinds = sorted(text_of(r[2]) for r in eq.findall("tbody/tr"))
     assert kinds == ["mixed", "pure, strict", "pure, strict"]
     assert not Path(tmp_path / "stag.html.tmp").exists()
+
+
+def test_measure_details_is_a_flag():
+    with pytest.raises(games.InvalidArgumentError, match="details: expected True or False"):
+        T.measure("aid_delivery", "none", details="yes")

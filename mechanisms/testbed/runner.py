@@ -142,6 +142,8 @@ def measure(name: str, label: str, quick: bool = True, details: bool = False
     only dynamic verdict is the row's; for a Markov scenario, the
     :class:`mechanisms.DynamicVerdict` itself.
     """
+    if not isinstance(details, bool):
+        raise InvalidArgumentError(f"details: expected True or False, found {details!r}")
     s = scenario(name)
     game = s.build()
     if isinstance(game, MarkovGame):
