@@ -32,6 +32,7 @@ import pareto
 from games.errors import GameError, InvalidArgumentError
 from games.io import atomic_write_bytes
 from games.learning import QLearning
+from games.palette import line_styles
 from masalign.progress import Status
 from masalign.report import Analysis, analyze, elimination_text
 from masalign.text import number_text, table_is_small
@@ -41,7 +42,8 @@ from pareto.frontier import outcome_labels
 
 __all__ = ["Report", "Block", "Section", "Paragraph", "Heading", "Items", "Table", "Figure",
            "game_report", "scenario_report", "testbed_report", "report_html",
-           "default_mechanisms", "default_dynamics", "check_output_path", "STYLE",
+           "default_mechanisms", "default_dynamics", "check_output_path", "trajectories_plot",
+           "STYLE",
            "SHOWN_ROWS"]
 
 #: Rows of a long table shown on the page (the JSON has them all).
@@ -612,25 +614,94 @@ def _mechanism_blocks(comparison: Any, labels: Sequence[str], notes: Sequence[st
     return blocks
 
 
-def _trajectory_blocks(verdicts: Sequence[tuple[str, Any]]) -> list[Block]:
-    """One figure per dynamic verdict (its alignment trajectory, switch-on marked) and a
-    table of the lasting threshold crossings."""
-    blocks: list[Block] = []
-    drift = []
-    for label, v in verdicts:
+def trajectories_plot(verdicts: Sequence[tuple[str, Any]]) -> Any:
+    """One figure for several dynamic verdicts run under the same learning scenario: a
+    panel per dimension (objective, value, preference...) with one line per mechanism,
+    the mean score across sessions over periods, and a last panel with the share of
+    sessions holistically aligned; thresholds dashed, the switch-on marked. Each
+    mechanism keeps its colour and line style in every panel
+    (:func:`games.palette.line_styles`). The session bands are in each verdict's own
+    :meth:`mechanisms.DynamicVerdict.plot`. Returns the matplotlib Figure."""
+    import matplotlib.pyplot as plt
+
+    if not verdicts:
+        raise InvalidArgumentError("verdicts: expected at least one (label, verdict) pair")
+    first = verdicts[0][1]
+    dimensions = list(dict.fromkeys(d for _, v in verdicts for d in v.trajectory.dimensions))
+    holistic = any(v.trajectory.holistic_share is not None for _, v in verdicts)
+    panels = len(dimensions) + holistic
+    fig, axs = plt.subplots(1, panels, figsize=(3.6 * panels, 3.3), squeeze=False)
+    axes = list(axs[0])
+    styles = line_styles(len(verdicts))
+    span = [np.inf, 0.0]
+    for (label, v), style in zip(verdicts, styles):
         t = v.trajectory
-        d = v.dynamics
-        share = "" if t.holistic_share is None else \
-            ", and the share of sessions holistically aligned"
+        x = np.asarray(t.window_ends, dtype=np.float64)
+        span = [min(span[0], x[0]), max(span[1], x[-1])]
+        for k, d in enumerate(t.dimensions):
+            axes[dimensions.index(d)].plot(x, t.mean[:, k], label=label, markevery=0.1,
+                                           **style)
+        if t.holistic_share is not None:
+            axes[-1].plot(x, t.holistic_share, label=label, markevery=0.1, **style)
+    thresholds = {(d, float(value)) for _, v in verdicts
+                  for d, value in v.trajectory.thresholds.items()}
+    for d, value in sorted(thresholds):
+        axes[dimensions.index(d)].axhline(value, color="0.35", linestyle="--", linewidth=1,
+                                          label="threshold")
+    for d, ax in zip(dimensions, axes):
+        ax.set_title(d, fontsize="medium")
+        ax.set_ylabel(f"{d} score (mean over sessions)")
+    if holistic:
+        axes[-1].set_ylim(-0.02, 1.02)
+        axes[-1].set_title("holistic alignment", fontsize="medium")
+        axes[-1].set_ylabel("share of sessions")
+    switch_on = max(first.dynamics.switch_on, 1)
+    for ax in axes:
+        ax.axvline(switch_on, color="0.2", linewidth=1, label="mechanism on")
+        ax.set_xlabel("period")
+        if span[1] / span[0] > 100:
+            ax.set_xscale("log")
+    handles, names = axes[-1].get_legend_handles_labels()
+    for ax in axes[:-1]:  # a threshold drawn only in another panel
+        for h, n in zip(*ax.get_legend_handles_labels()):
+            if n not in names:
+                handles.append(h)
+                names.append(n)
+    fig.suptitle(f"{first.trajectory.title or 'Alignment trajectories'}: "
+                 f"{first.dynamics.label}", fontsize="medium")
+    fig.tight_layout()
+    fig.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+               ncol=min(len(names), 5), fontsize="small", frameon=False)
+    return fig
+
+
+def _trajectory_blocks(verdicts: Sequence[tuple[str, Any]]) -> list[Block]:
+    """One figure per learning scenario with every mechanism's alignment trajectory
+    (:func:`trajectories_plot`) and a table of the lasting threshold crossings."""
+    blocks: list[Block] = []
+    groups: list[list[tuple[str, Any]]] = []   # by learning scenario, in order
+    for label, v in verdicts:
+        group = next((g for g in groups if g[0][1].dynamics == v.dynamics), None)
+        if group is None:
+            groups.append([(label, v)])
+        else:
+            group.append((label, v))
+    for group in groups:
+        d = group[0][1].dynamics
+        names = [label for label, _ in group]
+        dims = list(dict.fromkeys(x for _, v in group for x in v.trajectory.dimensions))
+        share = "" if all(v.trajectory.holistic_share is None for _, v in group) else \
+            ", and a last panel with the share of sessions holistically aligned"
         blocks.append(draw(
-            v.plot,
-            f"Line charts over periods of the mean score of {_joined(t.dimensions)} across "
-            f"{d.sessions} learning sessions under {label}, with the band between session "
-            f"quantiles, each threshold dashed and the switch-on at period {d.switch_on} "
-            f"marked{share}.",
-            f"Alignment trajectory under {label} ({d.label}, {d.sessions} sessions x "
-            f"{d.periods} periods, switched on at period {d.switch_on})."))
-        drift += [(label, e.text()) for e in t.drift]
+            lambda group=group: trajectories_plot(group),
+            f"Line charts over periods, one panel for each of {_joined(dims)}: the mean "
+            f"score across {d.sessions} learning sessions under each of the "
+            f"{len(group)} mechanisms ({_joined(names)}), one line style each, with the "
+            f"thresholds dashed and the switch-on at period {d.switch_on} marked{share}.",
+            f"Alignment trajectories under {d.label} ({d.sessions} sessions x {d.periods} "
+            f"periods, mechanism switched on at period {d.switch_on}); each mechanism's "
+            f"session bands are in its verdict's plot()."))
+    drift = [(label, e.text()) for label, v in verdicts for e in v.trajectory.drift]
     if drift:
         blocks.append(Table("Lasting threshold crossings (drift events)",
                             ("mechanism", "event"), tuple(drift)))
@@ -745,18 +816,20 @@ def scenario_report(name: str, quick: bool = True, status: Status | None = None)
         summary = f"{s.misalignment}. {analysis.verdict()}"
         results["analysis"] = analysis.to_dict()
 
-    status.set(f"running the testbed scenario {name}")
-    rows = testbed.run(name, quick=quick, executor="serial", progress=False)
-    results["testbed"] = rows.to_dict()
-    sections.append(Section("testbed", "Testbed rows", tuple(_testbed_blocks(rows))))
+    # each mechanism learnt once: the testbed row and the verdicts shown are one run's
+    rows, measured = [], []
+    for label in s.labels():
+        status.set(f"learning under {label} (testbed scenario {name})")
+        row, found = testbed.measure(name, label, quick=quick, details=True)
+        rows.append(row)
+        measured.append(found)
+    result = testbed.TestbedResult(tuple(rows), quick)
+    results["testbed"] = result.to_dict()
+    sections.append(Section("testbed", "Testbed rows", tuple(_testbed_blocks(result))))
 
     labels = s.labels()
-    chosen = {label: s.mechanism(label, game) for label in labels}
     if markov:
-        verdicts = []
-        for label, m in chosen.items():
-            status.set(f"learning under {label}")
-            verdicts.append((label, mechanisms.dynamic_verdict(game, m, dynamics)))
+        verdicts = list(zip(labels, measured))
         mech_blocks: list[Block] = [Table(
             "What learners do once each mechanism is switched on (no static verdict for a "
             "Markov game)",
@@ -768,34 +841,47 @@ def scenario_report(name: str, quick: bool = True, status: Status | None = None)
                    f"{v.cost_per_period:.4g}") for label, v in verdicts))]
         results["dynamic"] = {label: v.to_dict() for label, v in verdicts}
     else:
-        comparison, labels, notes = _comparison(game, chosen, dynamics, status)
-        mech_blocks = _mechanism_blocks(comparison, labels, notes, True)
-        verdicts = [(label, e.dynamic) for label, e in zip(labels, comparison.evaluations)]
+        # the testbed's evaluations: on the scenario's yardstick, with its threshold
+        comparison = mechanisms.Comparison(measured)
+        mech_blocks = [Paragraph(
+            f"Each mechanism is judged as in the testbed rows: holistic alignment asks "
+            f"Pareto optimality and {criterion} at or above its threshold "
+            f"{s.value_threshold(game):.4g}, measured on the scenario's yardstick.",
+            kind="note"), *_mechanism_blocks(comparison, labels, [], True)]
+        verdicts = [(label, e.dynamic) for label, e in zip(labels, measured)]
         results["mechanisms"] = dict(zip(labels, comparison.to_dict()["mechanisms"]))
     sections.append(Section("mechanisms", "Mechanism comparison", tuple(mech_blocks)))
     status.set("drawing the figures")
     sections.append(Section("trajectories", "Alignment trajectories",
                             tuple(_trajectory_blocks(verdicts))))
-    sections.append(_attribution_section(s, game, verdicts, results))
+    yardsticks = None if markov else [e.before.game for e in measured]
+    sections.append(_attribution_section(s, game, verdicts, results, yardsticks))
     return Report(f"Testbed scenario: {name}", summary, tuple(sections), results)
 
 
 def _attribution_section(s: Any, game: Any, verdicts: Sequence[tuple[str, Any]],
-                         results: dict[str, Any]) -> Section:
+                         results: dict[str, Any],
+                         yardsticks: Sequence[Any] | None = None) -> Section:
     """Who is responsible for the value loss left at each run's end (Shapley shares of
-    the loss against the aligned reference, Shapley 1953)."""
+    the loss against the aligned reference, Shapley 1953), each run measured on its
+    yardstick (the scenario's game as measured under that mechanism; default ``game``)."""
     if isinstance(game, games.MarkovGame):
         return Section("attribution", "Attribution", (Paragraph(
             "Not computed for a Markov game: the Shapley attribution reads one normal-form "
             "game.", kind="note"),))
     criterion = s.value_criterion(game)
-    reference = s.aligned_reference(game)
-    splits = [(label, pareto.attribution(game, v.run, reference, layer="value",
-                                         criterion=criterion)) for label, v in verdicts]
+    yardsticks = [game] * len(verdicts) if yardsticks is None else yardsticks
+    references = [s.aligned_reference(y) for y in yardsticks]
+    splits = [(label, pareto.attribution(y, v.run, r, layer="value", criterion=criterion))
+              for (label, v), y, r in zip(verdicts, yardsticks, references)]
     results["attribution"] = {label: a.to_dict() for label, a in splits}
-    ref = ", ".join(game.actions[i][a] for i, a in enumerate(reference))
+    if len(set(references)) == 1:
+        actions = ", ".join(game.actions[i][a] for i, a in enumerate(references[0]))
+        ref = f"the aligned reference ({actions})"
+    else:
+        ref = "the aligned reference of each mechanism's yardstick"
     blocks: list[Block] = [
-        Paragraph(f"The loss on value: {criterion} at the aligned reference ({ref}) minus its "
+        Paragraph(f"The loss on value: {criterion} at {ref} minus its "
                   f"score at the learners' last window, split between the players by their "
                   f"Shapley values (the shares sum to the loss)."),
         Table("Shapley shares of the value loss at the end of each run",

@@ -128,7 +128,7 @@ def test_the_report_renders_without_errors(page, tmp_path, width):
     assert found["errors"] == "0"                # nothing failed to load
     assert found["sections"].split() == list(SECTIONS)
     images = int(found["images"])
-    assert images >= 5                           # frontiers, comparison, trajectories
+    assert images == 3                           # frontiers, comparison, trajectories
     assert found["images-loaded"] == found["images"]
     assert found["images-too-wide"] == "0"
     # nothing wider than the screen: tables scroll inside their own box

@@ -141,12 +141,12 @@ def test_catalog_report_is_a_valid_self_contained_page(tmp_path, capsys):
     cells = [text_of(c) for c in rows[0]]
     assert cells[1] == "visibility, citizens first, citizens first, cost-efficient"
     assert cells[4] == "0"
-    # one figure of the Pareto frontiers, one of the static comparison, one trajectory
-    # for every mechanism's dynamic verdict
+    # one figure of the Pareto frontiers, one of the static comparison, and one of the
+    # trajectories with a line for every mechanism's dynamic verdict (one learning run)
     mechanisms = data["results"]["mechanisms"]
     dynamic = sum(len(m["dynamic"]) for m in mechanisms.values())
     assert dynamic == len(mechanisms) >= 3
-    assert len(tree.findall(".//img")) == 2 + dynamic
+    assert len(tree.findall(".//img")) == 3
     # the verdict under the title is the alignment report's
     assert data["summary"] == data["results"]["analysis"]["verdict"]
     assert text_of(tree.find(".//header/p[@class='verdict']")) == data["summary"]
@@ -215,9 +215,9 @@ def test_scenario_report_has_rows_trajectories_and_attribution(tiny_dilemma, tmp
     check_json_matches_page(data, tree)
     rows = data["results"]["testbed"]["rows"]
     assert [r["mechanism"] for r in rows] == ["none", "fine on D"]
-    # one trajectory figure per mechanism, each its own learning run
+    # one figure of the trajectories, a line per mechanism (one learning scenario)
     trajectories = {s.get("id"): s for s in tree.iter("section")}["trajectories"]
-    assert len(trajectories.findall(".//img")) == 2
+    assert len(trajectories.findall(".//img")) == 1
     # Shapley shares sum to the loss (efficiency, Shapley 1953), as the page shows them
     attribution = {s.get("id"): s for s in tree.iter("section")}["attribution"]
     table = attribution.find(".//table")
@@ -227,6 +227,86 @@ def test_scenario_report_has_rows_trajectories_and_attribution(tiny_dilemma, tmp
         assert sum(shares) == pytest.approx(float(split["loss"]), abs=1e-9)
         assert text_of(row[0]) == label
         assert [float(text_of(c)) for c in row[2:4]] == pytest.approx(shares, rel=1e-3)
+
+
+def test_scenario_report_rows_are_the_testbeds_and_its_verdicts_those_rows_read(
+        tiny_dilemma):
+    """The report learns once per mechanism: its testbed rows are exactly those of
+    mechanisms.testbed.run for the scenario, and the dynamic verdicts it shows are the
+    ones the rows were read from (same shares, same realignment time, same cost)."""
+    report = masalign.scenario_report(tiny_dilemma)
+    run = T.run(tiny_dilemma, quick=True, executor="serial", progress=False)
+    assert report.results["testbed"] == run.to_dict()
+    for row in run.rows:
+        verdict = report.results["mechanisms"][row.mechanism]["dynamic"][0]
+        assert verdict["share_aligned"] == row.share_aligned
+        assert verdict["time_to_realign"] == row.time_to_realign
+        assert verdict["cost_per_period"] == pytest.approx(row.cost_per_period, abs=0)
+        assert report.results["mechanisms"][row.mechanism]["holistic"] == \
+            row.static_holistic
+    # the attribution is the rows' (Shapley shares on the same run and yardstick)
+    for row in run.rows:
+        split = report.results["attribution"][row.mechanism]
+        assert float(split["loss"]) == row.loss
+        assert [float(x) for x in split["shares"]] == list(row.shares)
+
+
+def test_markov_scenario_report_reuses_the_rows_runs(tmp_path):
+    """A Markov scenario (the commons fishery: the stock moves with the harvest) has no
+    static verdict; its page still shows exactly the testbed's rows, and the dynamic
+    verdicts those rows were read from."""
+    quick = M.Dynamics(QLearning(alpha=0.1, discount=0.9, beta=5e-4), periods=2000,
+                       sessions=2, seed=3, switch_on=1000)
+    T.register(T.Scenario(
+        name="report_fishery", game=games.catalog.commons_fishery,
+        mechanisms={"penalty": M.Penalty(1, on={"Fisher 1": "high", "Fisher 2": "high"})},
+        misalignment="over-fishing", criterion="stock kept", dynamics=quick, quick=quick))
+    try:
+        report = masalign.scenario_report("report_fishery")
+        run = T.run("report_fishery", executor="serial", progress=False)
+    finally:
+        T.unregister("report_fishery")
+    assert report.section_ids == ("scenario", "game", "testbed", "mechanisms",
+                                  "trajectories", "attribution")
+    assert report.results["testbed"] == run.to_dict()
+    for row in run.rows:
+        verdict = report.results["dynamic"][row.mechanism]
+        assert row.static_holistic is None
+        assert verdict["share_aligned"] == row.share_aligned
+        assert verdict["cost_per_period"] == row.cost_per_period
+    check_page(report.to_html(), report.section_ids)
+
+
+def test_trajectories_figure_gives_each_mechanism_its_own_line_in_every_panel():
+    """One figure for several verdicts: in each panel one line per mechanism, no two
+    sharing a (colour, line style) pair, every axes labelled, the title from names."""
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from masalign.document import trajectories_plot
+
+    pd = welfare_dilemma()
+    quick = M.Dynamics(QLearning(alpha=0.1, discount=0, beta=5e-4), periods=2000,
+                       sessions=2, seed=3, switch_on=1000, name="Q-learning")
+    chosen = {"none": M.Redistribution(0), "fine on D":
+              M.Penalty(3, on={"Player 1": "D", "Player 2": "D"}),
+              "kinship": M.Kinship(1)}
+    verdicts = [(label, M.dynamic_verdict(pd, m, quick)) for label, m in chosen.items()]
+    fig = trajectories_plot(verdicts)
+    try:
+        assert "<" not in fig._suptitle.get_text() and "Q-learning" in fig._suptitle.get_text()
+        dimensions = verdicts[0][1].trajectory.dimensions
+        assert len(fig.axes) == len(dimensions) + 1  # and the holistic share
+        for ax in fig.axes:
+            assert ax.get_xlabel() == "period" and ax.get_ylabel()
+            lines = [ln for ln in ax.get_lines() if ln.get_label() in chosen]
+            assert sorted(ln.get_label() for ln in lines) == sorted(chosen)
+            styles = {(ln.get_color(), ln.get_linestyle()) for ln in lines}
+            assert len(styles) == len(lines)
+            switch = [ln for ln in ax.get_lines() if ln.get_label() == "mechanism on"]
+            assert list(switch[0].get_xdata()) == [1000, 1000]
+    finally:
+        plt.close(fig)
 
 
 def test_testbed_html_is_the_same_kind_of_page(tiny_dilemma, tmp_path, capsys):
@@ -283,3 +363,8 @@ def test_a_game_file_is_reported(tmp_path):
     kinds = sorted(text_of(r[2]) for r in eq.findall("tbody/tr"))
     assert kinds == ["mixed", "pure, strict", "pure, strict"]
     assert not Path(tmp_path / "stag.html.tmp").exists()
+
+
+def test_measure_details_is_a_flag():
+    with pytest.raises(games.InvalidArgumentError, match="details: expected True or False"):
+        T.measure("aid_delivery", "none", details="yes")

@@ -145,12 +145,23 @@ def _expected(layer: np.ndarray, distribution: np.ndarray) -> tuple[float, ...]:
     return tuple(float(x) for x in rows @ distribution)
 
 
-def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
-    """Scenario ``name`` under its mechanism ``label``: one testbed row."""
+def measure(name: str, label: str, quick: bool = True, details: bool = False
+            ) -> TestbedRow | tuple[TestbedRow, Any]:
+    """Scenario ``name`` under its mechanism ``label``: one testbed row.
+
+    With ``details``, the pair ``(row, measured)``: what the row was read from, so that
+    a caller showing more than the row need not learn again. ``measured`` is the
+    :class:`mechanisms.Evaluation` on the scenario's yardstick (``before.game``), whose
+    only dynamic verdict is the row's; for a Markov scenario, the
+    :class:`mechanisms.DynamicVerdict` itself.
+    """
+    if not isinstance(details, bool):
+        raise InvalidArgumentError(f"details: expected True or False, found {details!r}")
     s = scenario(name)
     game = s.build()
     if isinstance(game, MarkovGame):
-        return _measure_markov(s, game, label, quick)
+        row, verdict = _measure_markov(s, game, label, quick)
+        return (row, verdict) if details else row
     mechanism = s.mechanism(label, game)
     game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
@@ -170,7 +181,7 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
               game.layers else () for name in ("objective", "value", "preference")}
     split = attribution(game, verdict.run, s.aligned_reference(game), layer="value",
                         criterion=name_of_criterion)
-    return TestbedRow(
+    row = TestbedRow(
         scenario=name, mechanism=label, mechanism_repr=repr(mechanism),
         criterion=name_of_criterion, threshold=threshold, static_holistic=e.after.holistic,
         static_cost=tuple(float(c) for c in e.after.cost), dynamics=verdict.dynamics.label,
@@ -181,12 +192,15 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
         value_score=float(layers["value"][k]), loss=float(split.loss),
         shares=tuple(float(x) for x in split.shares), players=tuple(game.players),
         disagreements=tuple(e.disagreements))
+    return (row, e) if details else row
 
 
-def _measure_markov(s: Any, game: MarkovGame, label: str, quick: bool) -> TestbedRow:
-    """A Markov scenario's row: the dynamic verdict only (no static verdict, no Shapley
-    attribution), each layer scored on the last window's (state, joint action)
-    frequencies; the loss is measured from the criterion's best score over outcomes."""
+def _measure_markov(s: Any, game: MarkovGame, label: str, quick: bool
+                    ) -> tuple[TestbedRow, Any]:
+    """A Markov scenario's row and its dynamic verdict: the dynamic verdict only (no
+    static verdict, no Shapley attribution), each layer scored on the last window's
+    (state, joint action) frequencies; the loss is measured from the criterion's best
+    score over outcomes."""
     mechanism = s.mechanism(label, game)
     game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
@@ -210,7 +224,7 @@ def _measure_markov(s: Any, game: MarkovGame, label: str, quick: bool) -> Testbe
             len(stage.criteria[layer]), -1) for g in game.stages])
         layers[layer] = tuple(float(x) for x in np.einsum("kca,ka->c", tables, distribution))
     value_score = layers["value"][k]
-    return TestbedRow(
+    row = TestbedRow(
         scenario=s.name, mechanism=label, mechanism_repr=repr(mechanism),
         criterion=name_of_criterion, threshold=threshold, static_holistic=None,
         static_cost=(), dynamics=verdict.dynamics.label, share_aligned=verdict.share_aligned,
@@ -220,6 +234,7 @@ def _measure_markov(s: Any, game: MarkovGame, label: str, quick: bool) -> Testbe
         value=layers["value"], preference=layers["preference"], value_score=value_score,
         loss=float(scores.max() - value_score), shares=(), players=tuple(stage.players),
         disagreements=())
+    return row, verdict
 
 
 def _run_cell(task: tuple[str, str, bool]) -> TestbedRow:
