@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import os
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from fractions import Fraction
@@ -1066,6 +1067,7 @@ class Comparison:
         entries = self.entries
         names = [mechanism_title(r.mechanism) for r in entries]
         names = [repr(r.mechanism) if names.count(n) > 1 else n for r, n in zip(entries, names)]
+        names = [textwrap.fill(n, 32, max_lines=3, placeholder="...") for n in names]
         colours = [colour(2) if r.holistic else "0.6" for r in entries]
         measured = any(r.best_value is not None for r in entries)
         fig, axes = plt.subplots(1, 2 if measured else 1, figsize=(9 if measured else 5, 3.5),
@@ -1084,7 +1086,7 @@ class Comparison:
                        color=colours)
             value.tick_params(labelleft=False)
             value.set_xlabel("best value score at an equilibrium\n(payoff units)")
-        fig.tight_layout()
+        fig.set_layout_engine("constrained")
         if path is not None:
             save_figure(fig, path)
         return fig
