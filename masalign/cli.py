@@ -18,6 +18,7 @@ from masalign.progress import Status
 from masalign.report import analyze
 
 __all__ = ["main", "build_parser", "version", "catalogue", "read_analysis_input", "testbed",
+           "add_game_source", "game_of",
            "report"]
 
 
@@ -38,6 +39,24 @@ def catalogue() -> list[tuple[str, str]]:
     return out
 
 
+def add_game_source(command: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
+    """The game a command reads: a FILE or ``--catalog NAME`` (one of them; neither: the
+    aid-delivery game, see :func:`game_of`). Returns the group, for more sources."""
+    source = command.add_mutually_exclusive_group()
+    source.add_argument("file", nargs="?", help="a Gambit .nfg or masalign .json game file "
+                        "(or the JSON that analyze --json wrote)")
+    source.add_argument("--catalog", metavar="NAME", help="a catalogue game, e.g. "
+                        "prisoners_dilemma or aid_delivery (see masalign catalog)")
+    return source
+
+
+def game_of(args: argparse.Namespace) -> games.Game:
+    """The game named by :func:`add_game_source`'s options (default: aid delivery)."""
+    if args.file is not None:
+        return read_analysis_input(args.file)
+    return games.catalog.by_name(args.catalog or "aid_delivery")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="masalign",
@@ -48,11 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "analyze", help="analyse a game: setting, equilibria, dominance, alignment",
         description="Analyse a game file (.nfg or .json) or a catalogue game; with no "
                     "argument, the bundled aid-delivery scenario.")
-    source = analyze_cmd.add_mutually_exclusive_group()
-    source.add_argument("file", nargs="?", help="a Gambit .nfg or masalign .json game file "
-                        "(or the JSON that analyze --json wrote)")
-    source.add_argument("--catalog", metavar="NAME",
-                        help="a catalogue game, e.g. prisoners_dilemma or aid_delivery")
+    source = add_game_source(analyze_cmd)
     source.add_argument("--list", action="store_true", help="list the catalogue games")
     analyze_cmd.add_argument("--json", action="store_true", help="print the analysis as JSON")
     analyze_cmd.add_argument("--plot", metavar="FILE.png",
@@ -107,11 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "comparison (static, and dynamic under a short learning run); for a "
                     "testbed scenario also its testbed rows, the alignment trajectories and "
                     "the attribution. With no game, the bundled aid-delivery scenario.")
-    report_source = report_cmd.add_mutually_exclusive_group()
-    report_source.add_argument("file", nargs="?", help="a Gambit .nfg or masalign .json game "
-                               "file (or the JSON that analyze --json wrote)")
-    report_source.add_argument("--catalog", metavar="NAME",
-                               help="a catalogue game, e.g. aid_delivery (see masalign catalog)")
+    report_source = add_game_source(report_cmd)
     report_source.add_argument("--scenario", metavar="NAME",
                                help="a testbed scenario (see masalign testbed --list)")
     report_cmd.add_argument("-o", "--output", metavar="FILE.html",
@@ -146,11 +157,7 @@ def report(args: argparse.Namespace) -> int:
         if args.scenario is not None:
             page = scenario_report(args.scenario, quick=args.quick, status=status)
         else:
-            if args.file is not None:
-                game = read_analysis_input(args.file)
-            else:
-                game = games.catalog.by_name(args.catalog or "aid_delivery")
-            page = game_report(game, dynamics="default" if args.dynamics else None,
+            page = game_report(game_of(args), dynamics="default" if args.dynamics else None,
                                status=status)
         if args.output is not None:
             status.set("writing the page")
@@ -265,10 +272,7 @@ def _analyze(args: argparse.Namespace) -> int:
         return 0
     if args.plot:
         check_plot_path(args.plot)
-    if args.file is not None:
-        game = read_analysis_input(args.file)
-    else:
-        game = games.catalog.by_name(args.catalog or "aid_delivery")
+    game = game_of(args)
     show = sys.stderr.isatty() if args.progress is None else args.progress
     with Status(enabled=show) as status:
         analysis = analyze(game, status=status, exact=args.exact)
