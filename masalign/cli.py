@@ -18,8 +18,7 @@ from masalign.progress import Status
 from masalign.report import analyze
 
 __all__ = ["main", "build_parser", "version", "catalogue", "read_analysis_input", "testbed",
-           "add_game_source", "game_of",
-           "report"]
+           "report", "add_game_source", "game_of"]
 
 
 def version() -> str:
