@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import math
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
@@ -469,7 +470,6 @@ def population_stationary_distribution(game: Any, population_size: int, intensit
     q[m - 1, :] = np.ones(m)
     rhs = np.zeros(m)
     rhs[-1] = 1.0
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")      # a singular matrix is reported below
         pi = spsolve(q.tocsc(), rhs)
