@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from games import InvalidArgumentError, MarkovGame
+from games.bayesian import BayesianGame
 from games.model import html_table
 from games.palette import colour
 from games.parallel import run_tasks
 from mechanisms.base import FigurePath
 from mechanisms.dynamic import dynamic_verdict
 from mechanisms.evaluation import evaluate
+from mechanisms.incentives import Penalty
 from mechanisms.testbed.scenario import scenario, scenarios
 from pareto import attribution
 from pareto.plot import save_figure
@@ -151,7 +153,13 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
     game = s.build()
     if isinstance(game, MarkovGame):
         return _measure_markov(s, game, label, quick)
-    mechanism = s.mechanism(label, game)
+    mechanism = shown = s.mechanism(label, game)
+    if mechanism.changes.startswith("model"):
+        # a new model (Transparency: private types made public) is not switched on mid-run:
+        # the learners play it from the first period, measured on its own layers
+        game = mechanism.apply(s.game())
+        game = game.normal_form() if isinstance(game, BayesianGame) else game
+        mechanism = Penalty(0, on=[tuple(0 for _ in game.players)])
     game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
     threshold = s.value_threshold(game)
@@ -171,7 +179,7 @@ def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
     split = attribution(game, verdict.run, s.aligned_reference(game), layer="value",
                         criterion=name_of_criterion)
     return TestbedRow(
-        scenario=name, mechanism=label, mechanism_repr=repr(mechanism),
+        scenario=name, mechanism=label, mechanism_repr=repr(shown),
         criterion=name_of_criterion, threshold=threshold, static_holistic=e.after.holistic,
         static_cost=tuple(float(c) for c in e.after.cost), dynamics=verdict.dynamics.label,
         share_aligned=verdict.share_aligned, share_misaligned=share_misaligned,
