@@ -148,7 +148,11 @@ def _expected(layer: np.ndarray, distribution: np.ndarray) -> tuple[float, ...]:
 
 
 def measure(name: str, label: str, quick: bool = True) -> TestbedRow:
-    """Scenario ``name`` under its mechanism ``label``: one testbed row."""
+    """Scenario ``name`` under its mechanism ``label``: one testbed row. A mechanism that
+    changes the model (``changes`` starting with ``"model"``, as :class:`Transparency`) is
+    applied to the scenario's game (``Scenario.game()``, a Bayesian game before its
+    strategic form) and the learners play the new game from the first period, measured on
+    its own layers."""
     s = scenario(name)
     game = s.build()
     if isinstance(game, MarkovGame):
