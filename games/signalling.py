@@ -21,6 +21,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,7 @@ from games.solvers.pure import pure_equilibria
 from games.solvers.vertex_enumeration import all_equilibria
 
 __all__ = ["SignallingGame", "SignallingEquilibrium", "SignallingResult",
-           "signalling_equilibria"]
+           "signalling_equilibria", "public_state"]
 
 #: ``method="auto"`` enumerates mixed equilibria when the normal form has at most this many
 #: strategy profiles, and pure ones only above.
@@ -112,6 +113,13 @@ class SignallingGame(BayesianGame):
         m = table.shape[1]
         out = np.stack([table[:, k, plans[:, k]] for k in range(m)], axis=1)  # (t, m, plan)
         return out[:, None, :, :]
+
+    def stage_table(self, expanded: np.ndarray) -> np.ndarray:
+        """The inverse of :meth:`expand`: a (state, 1, message, plan) table as (state,
+        message, action), read at the plans that take one action after every message."""
+        constant = [self.plans.index((a,) * len(self.messages))
+                    for a in range(len(self.receiver_actions))]
+        return np.asarray(expanded)[:, 0][:, :, constant]
 
     def __repr__(self) -> str:
         return (f"SignallingGame({self.title!r}, {self.type_shape[0]} states, "
@@ -397,3 +405,55 @@ def signalling_equilibria(game: SignallingGame, method: str = "auto") -> Signall
         all_equilibria(normal)
     described = tuple(_describe(game, normal, eq) for eq in found)
     return SignallingResult(equilibria=described, method=method, title=normal.title)
+
+
+def public_state(game: SignallingGame) -> BayesianGame:
+    r"""The signalling game with the state disclosed to the receiver: a
+    :class:`~games.bayesian.BayesianGame` in which the receiver's type is the state
+    (perfectly correlated, prior :math:`p(\theta, \theta') = p(\theta)\,
+    [\theta = \theta']`), so that its strategy is one action per state. The sender's
+    strategies (a message per state), payoffs and layers are the game's own.
+
+    With the state known, the receiver's payoff at every (state, message) depends on the
+    state and its action only, so its sequentially rational action ignores the message;
+    the strategies that condition on the message as well (those of the full public-types
+    form, ``game.normal_form(observe="all")``, an action per (state, message): 3^9 on three
+    states) are left out, and every perfect Bayesian equilibrium of that form is kept.
+    Talk is then payoff-irrelevant to both players.
+
+    Parameters
+    ----------
+    game : SignallingGame
+
+    Returns
+    -------
+    BayesianGame
+        Its strategic form (``normal_form()``) has the shape of the signalling game's
+        when there are as many states as messages.
+    """
+    if not isinstance(game, SignallingGame):
+        raise InvalidArgumentError(f"game: expected a SignallingGame (for example "
+                                   f"games.catalog.cheap_talk()), found "
+                                   f"{type(game).__name__}")
+    t = game.type_shape[0]
+
+    def correlated(expanded: np.ndarray) -> np.ndarray:
+        """(state, 1, message, plan) -> (state, receiver's view, message, action)."""
+        table = game.stage_table(expanded)
+        return np.repeat(table[:, None], t, axis=1)
+
+    exact = game.prior.dtype == object
+    zero = Fraction(0) if exact else 0.0
+    prior = np.full((t, t), zero, dtype=object if exact else np.float64)
+    for k in range(t):
+        prior[k, k] = game.prior[k, 0]
+    payoffs = np.stack([correlated(game.payoffs[i]) for i in range(2)])
+    layers = {name: np.stack([correlated(c) for c in values])
+              for name, values in game.layers.items()}
+    states = game.types[0]
+    return BayesianGame(prior, payoffs, players=game.players,
+                        types=(states, tuple(f"sees {s}" for s in states)),
+                        actions=(game.messages, game.receiver_actions), layers=layers,
+                        criteria=game.criteria,
+                        title=f"{game.title or 'signalling game'}, state disclosed to the "
+                              f"receiver")

@@ -35,6 +35,7 @@ from mechanisms.evaluation import (
     threshold,
 )
 from mechanisms.incentives import (
+    Audit,
     ContestIntensity,
     Contract,
     Monitoring,
@@ -45,7 +46,7 @@ from mechanisms.incentives import (
     ThirdPartyJudge,
     Transparency,
 )
-from mechanisms.information import Opacity
+from mechanisms.information import Opacity, Verification
 from mechanisms.online import Regulator, Scheduled, schedule
 from mechanisms.reciprocity import (
     NORMS,
@@ -62,7 +63,7 @@ from mechanisms.simulators import MechanismRewards, reward_transform
 __all__ = [
     "Mechanism", "Composite", "compose", "COST_LAYER", "schedule", "Scheduled", "Regulator",
     "Redistribution", "RewardCap", "ContestIntensity", "Penalty", "Subsidy", "Contract",
-    "Monitoring", "ThirdPartyJudge", "Transparency", "Opacity",
+    "Monitoring", "Audit", "ThirdPartyJudge", "Transparency", "Opacity", "Verification",
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
     "simulate_reputation", "ReputationOutcome",
     "evaluate", "Evaluation", "compare", "Comparison", "ComparisonRow", "Snapshot",

@@ -6,6 +6,7 @@ References
 Piest & Schreck (2021), as cited by Carichon et al. (2025): reducing competition
 intensity and reward disparities lowers incentives for sabotage and cheating.
 Becker (1968). Crime and punishment: an economic approach. J. Political Economy 76(2).
+Kartik (2009). Strategic communication with lying costs. Review of Economic Studies 76(4).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from games import Game, InvalidArgumentError, InvalidGameError
 from games.bayesian import BayesianGame
+from games.signalling import SignallingGame, public_state
 from mechanisms.base import (
     Mechanism,
     check_flag,
@@ -31,7 +33,7 @@ from mechanisms.base import (
 )
 
 __all__ = ["Redistribution", "RewardCap", "ContestIntensity", "Penalty", "Subsidy",
-           "Contract", "Monitoring", "ThirdPartyJudge"]
+           "Contract", "Monitoring", "Audit", "ThirdPartyJudge"]
 
 
 def _payoffs(game: Game, *parameters: Any) -> np.ndarray:
@@ -274,6 +276,64 @@ class Monitoring(Mechanism):
 
 
 @dataclass(frozen=True, repr=False)
+class Audit(Mechanism):
+    r"""An audit of one player's reports: each report is checked against the truth with
+    probability p and a false one is fined F. With :math:`t(a)` the probability that the
+    report is true at outcome a (the evaluation criterion ``criterion`` of ``layer``, a
+    number in [0, 1], e.g. the ``"truthfulness"`` of :func:`games.catalog.cheap_talk`'s
+    strategic form, where it is the share of states the sender's strategy reports
+    truly), the audited player pays the expected fine :math:`u \to u - pF\,(1 - t(a))`:
+    :math:`pF` per lie, not per strategy. The operator collects the fines.
+
+    A cost of lying makes communication more truthful (Kartik 2009); once :math:`pF`
+    exceeds the sender's largest gain from a lie to a credulous receiver, telling the
+    truth is its best reply to one (in cheap talk with bias b on a grid of step h,
+    :math:`h^2 - (h - b)^2` for :math:`b \le h`)."""
+
+    probability: Any
+    fine: Any
+    player: Any
+    criterion: str = "truthfulness"
+    layer: str = "value"
+
+    name: ClassVar[str] = "information symmetry: audit of reports"
+    reference: ClassVar[str] = "Kartik (2009); Becker (1968)"
+    per_outcome: ClassVar[bool] = False  # reads an evaluation layer
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "probability", check_number(self.probability, "probability", 0, 1))
+        object.__setattr__(self, "fine", check_number(self.fine, "fine", 0))
+        if isinstance(self.player, bool) or not isinstance(self.player, (str, int)):
+            raise InvalidArgumentError(f"player: expected the audited player's name or index, "
+                                       f"found {self.player!r}")
+        check_name(self.criterion, "criterion")
+        check_name(self.layer, "layer")
+
+    def transform(self, game: Game) -> tuple[np.ndarray, np.ndarray]:
+        if self.layer not in game.layers or self.criterion not in game.criteria[self.layer]:
+            raise InvalidGameError(
+                f"criterion: expected a criterion {self.criterion!r} of layer {self.layer!r} "
+                f"(the probability that the report is true), found layers "
+                f"{ {k: tuple(v) for k, v in game.criteria.items()} }")
+        try:
+            i = game.player_index(self.player)
+        except InvalidGameError as error:
+            raise InvalidArgumentError(f"player: {error}") from None
+        u = _payoffs(game, self.probability, self.fine)
+        truth = game.layers[self.layer][game.criteria[self.layer].index(self.criterion)]
+        if u.dtype != object:
+            truth = np.asarray(truth, dtype=np.float64)
+        low, high = float(np.min(truth)), float(np.max(truth))
+        if low < 0 or high > 1:
+            raise InvalidGameError(f"layers[{self.layer!r}][{self.criterion!r}]: expected the "
+                                   f"probability that the report is true, in [0, 1], found "
+                                   f"values in [{low}, {high}]")
+        fined = _scalar(self.probability, u) * _scalar(self.fine, u) * (1 - truth)
+        u[i] = u[i] - fined
+        return u, -fined
+
+
+@dataclass(frozen=True, repr=False)
 class ThirdPartyJudge(Mechanism):
     r"""An unbiased judge rewards each player with ``weight`` times an independent score
     of the outcome, taken from an evaluation layer (default ``"value"``), instead of the
@@ -325,7 +385,12 @@ class Transparency(Mechanism):
     result is the strategic form with public types (``observe="all"``); compare it with
     the private-types form ``bayesian_game.normal_form()`` (which :func:`mechanisms.evaluate`
     uses as the "before" side). Manipulation and deception under information asymmetry
-    (Carichon et al. 2025) are the gap between the two."""
+    (Carichon et al. 2025) are the gap between the two.
+
+    For a :class:`games.signalling.SignallingGame` the state is disclosed to the receiver
+    (:func:`games.signalling.public_state`): the receiver's strategy is an action per
+    state, its message-contingent plans, never sequentially rational once the state is
+    known, left out; the strategic form keeps the signalling game's shape."""
 
     name: ClassVar[str] = "information symmetry: transparency"
     reference: ClassVar[str] = "Harsanyi (1967-68); Carichon et al. (2025)"
@@ -336,4 +401,6 @@ class Transparency(Mechanism):
         if not isinstance(game, BayesianGame):
             raise InvalidGameError(f"game: transparency needs a games.bayesian.BayesianGame "
                                    f"(private types), found {type(game).__name__}")
+        if isinstance(game, SignallingGame):
+            return public_state(game).normal_form()
         return game.normal_form(observe="all")

@@ -14,6 +14,7 @@ Calvano, E., Calzolari, G., Denicolo, V. & Pastorello, S. (2020). Artificial int
 algorithmic pricing, and collusion. *American Economic Review* 110(10), 3267-3297.
 Calvano, E., Calzolari, G., Denicolo, V. & Pastorello, S. (2021). Algorithmic collusion
 with imperfect monitoring. *International Journal of Industrial Organization* 79, 102712.
+Sobel, J. (1985). A theory of credibility. *Review of Economic Studies* 52(4), 557-573.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from typing import ClassVar
 import numpy as np
 
 from games import Game, InvalidArgumentError
+from games.arguments import check_integer
 from mechanisms.base import Mechanism
 from mechanisms.dynamic import Dynamics
 
-__all__ = ["Opacity"]
+__all__ = ["Opacity", "Verification"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -62,3 +64,39 @@ class Opacity(Mechanism):
             raise InvalidArgumentError(f"dynamics: expected a mechanisms.Dynamics, found "
                                        f"{type(dynamics).__name__}")
         return dataclasses.replace(dynamics, observe="own")
+
+
+@dataclass(frozen=True, repr=False)
+class Verification(Mechanism):
+    r"""Ex-post verification over repeated play: after each period the play is revealed
+    (in a signalling game's strategic form, the receiver learns the sender's strategy,
+    so a lie is found out), and each learner's state is the last ``memory`` joint
+    actions, so that it can condition on a past lie: a sender's truthfulness becomes a
+    reputation (Sobel 1985: a sender who values its reputation tells the truth).
+
+    Payoffs are unchanged; :meth:`dynamics_under` gives learners that remember at least
+    ``memory`` periods of joint play (``observe="joint"``), from the first period. The
+    learners' own discount is kept: a reputation is worth what the future periods are
+    worth to them, nothing to myopic learners (discount 0).
+    """
+
+    memory: int = 1
+
+    name: ClassVar[str] = "information: ex-post verification (reputation over repeated play)"
+    reference: ClassVar[str] = "Sobel (1985)"
+    changes: ClassVar[str] = "information"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "memory", check_integer(self.memory, "memory", 1))
+
+    def transform(self, game: Game) -> tuple[np.ndarray, None]:
+        return (game.payoffs.copy() if game.exact else game.float_payoffs.copy()), None
+
+    def dynamics_under(self, dynamics: Dynamics) -> Dynamics:
+        """``dynamics`` with each learner remembering the last ``memory`` (at least)
+        joint actions, everyone's (``observe="joint"``)."""
+        if not isinstance(dynamics, Dynamics):
+            raise InvalidArgumentError(f"dynamics: expected a mechanisms.Dynamics, found "
+                                       f"{type(dynamics).__name__}")
+        return dataclasses.replace(dynamics, memory=max(dynamics.memory, self.memory),
+                                   observe="joint")

@@ -12,7 +12,12 @@ import pytest
 from games import InvalidArgumentError
 from games.bayesian import BayesianGame
 from games.catalog import cheap_talk, prisoners_dilemma
-from games.signalling import SignallingResult, mutual_information, signalling_equilibria
+from games.signalling import (
+    SignallingResult,
+    mutual_information,
+    public_state,
+    signalling_equilibria,
+)
 
 BIASES = [Fraction(0), Fraction(1, 10), Fraction(1, 4), Fraction(1, 3), Fraction(1, 2),
           Fraction(1)]
@@ -137,3 +142,46 @@ def test_signalling_equilibria_rejects_bad_arguments():
         signalling_equilibria(cheap_talk(2), method="fast")
     with pytest.raises(InvalidArgumentError, match="kind"):
         signalling_equilibria(cheap_talk(2)).of_kind("lying")
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"states": 2, "messages": 3, "bias": 0.2},
+                                    {"states": 3, "actions": 2, "bias": Fraction(1, 5)}])
+def test_public_state_lets_the_receiver_act_on_the_state(kwargs):
+    """The state disclosed to the receiver: its strategy is one action per state, and the
+    strategic form's expected payoffs are, by direct computation from the primitives,
+    U_S(s, r) = sum_theta p(theta) u_S(theta, s(theta), r(theta)) (and U_R likewise),
+    whatever the sender says; the receiver's best reply is the action nearest the state
+    (Crawford & Sobel's quadratic loss), so the babbling sender's message costs it
+    nothing."""
+    game = cheap_talk(**kwargs)
+    public = public_state(game)
+    assert isinstance(public, BayesianGame)
+    form = public.normal_form()
+    t, m, a = game.type_shape[0], len(game.messages), len(game.receiver_actions)
+    assert form.shape == (m ** t, a ** t)
+    assert form.exact == game.normal_form().exact
+    sender = game.stage_table(game.payoffs[0])
+    receiver = game.stage_table(game.payoffs[1])
+    prior = game.prior[:, 0]
+    for (i, s), (j, r) in itertools.product(
+            enumerate(itertools.product(range(m), repeat=t)),
+            enumerate(itertools.product(range(a), repeat=t))):
+        expected = [sum(prior[k] * table[k, s[k], r[k]] for k in range(t))
+                    for table in (sender, receiver)]
+        assert [form.payoffs[0, i, j], form.payoffs[1, i, j]] == pytest.approx(expected)
+    grid = [Fraction(k, a - 1) for k in range(a)]
+    nearest = tuple(min(range(a), key=lambda x: abs(grid[x] - Fraction(k, t - 1)))
+                    for k in range(t))
+    best = list(itertools.product(range(a), repeat=t)).index(nearest)
+    assert all(int(np.argmax(row)) == best for row in np.asarray(form.payoffs[1], dtype=float))
+
+
+def test_stage_table_inverts_expand():
+    game = cheap_talk()
+    table = np.arange(27, dtype=object).reshape(3, 3, 3)
+    assert np.array_equal(game.stage_table(game.expand(table)), table)
+
+
+def test_public_state_needs_a_signalling_game():
+    with pytest.raises(InvalidArgumentError, match="SignallingGame"):
+        public_state(prisoners_dilemma())

@@ -105,15 +105,49 @@ def test_collusion_under_calvanos_own_learning_constants():
     assert not_realigning(table) == {"price cap"}
 
 
-def test_deception_the_biased_sender_and_a_judge_paying_for_truthfulness():
+def test_deception_the_biased_sender_and_the_mechanisms_that_make_it_truthful():
     """Crawford & Sobel (1982): with a bias of 1/3 on three states the sender cannot
     credibly reveal the state (only babbling or coarse partitions are equilibria), so
     truthfulness ends below 1/2. A judge paying for the value layer (truthfulness and the
-    receiver's welfare) makes the truthful report worth more than the bias gains."""
+    receiver's welfare) makes the truthful report worth more than the bias gains.
+
+    Audit of lies (Kartik 2009: a cost of lying makes talk more truthful): against a
+    credulous receiver a lie one state up gains the sender b^2 - (1/2 - b)^2 = 1/12 with
+    b = 1/3, and the audit costs it 1/2 x 1/2 = 1/4 per lie, so truth-telling is its best
+    reply to a credulous receiver and the receiver's best reply to a truthful sender is to
+    be credulous: truthful separation is an equilibrium, and it is the one the learners
+    reach. The operator collects fines (a cost at most 0).
+
+    Transparency (the state disclosed to the receiver, from the first period): the
+    receiver's best reply is its action equal to the state whatever the message, so the
+    message changes no one's payoff. Truthfulness is not realigned: nothing rewards the
+    truth, and an indifferent sender's message names the state only by chance (1/3 for a
+    uniformly drawn message, below 1/2). The receiver principal's welfare is: it ends at
+    0, its best, above every other row's. The value the paper cares about is met by
+    making the lie harmless, not by making it rare.
+
+    Verification (the last period's play revealed, learners remembering it: a reputation;
+    Sobel 1985): a reputation is worth the future periods it protects, and the scenario's
+    Q-learners are myopic (discount 0), so the one-shot gain from lying stands and
+    truthfulness stays low. (With patience the lie can be deterred: reverting to babbling
+    for one period costs the sender 5/18 - 1/9 = 1/6, against a gain of 2 x 1/3 x 1/12 =
+    1/18 from its best lie, so truth-telling is a subgame-perfect equilibrium of the
+    repeated game at memory 1 for discounts of at least 1/3. But babbling is one too, and
+    Q-learners with discount 0.9 and 200,000 periods at memory 1, 729 states, were
+    measured ending at truthfulness about 1/3: the reputational equilibrium exists but
+    is not the one they learn, so the patient variant is not in the grid.)"""
     table = rows("deception")
     assert table[T.NO_MECHANISM].share_misaligned > 0.5
-    assert realigning(table) == {"judge"}
-    assert not_realigning(table) == set()
+    assert realigning(table) == {"judge", "audit of lies"}
+    assert not_realigning(table) == {"transparency", "verification"}
+    assert table["audit of lies"].cost_per_period <= 0
+    welfare = T.scenario("deception").build().criteria["value"].index("receiver welfare")
+    transparent = table["transparency"].value[welfare]
+    assert transparent == pytest.approx(0, abs=0.01)
+    assert all(transparent > r.value[welfare] for label, r in table.items()
+               if label != "transparency")
+    assert table["transparency"].cost_per_period == 0
+    assert table["verification"].cost_per_period == 0
 
 
 def test_power_asymmetry_weak_agents_drop_out():

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from games import InvalidArgumentError, MarkovGame
+from games.bayesian import BayesianGame
 from games.model import html_table
 from games.palette import colour
 from games.parallel import run_tasks
 from mechanisms.base import FigurePath
 from mechanisms.dynamic import dynamic_verdict
 from mechanisms.evaluation import evaluate
+from mechanisms.incentives import Penalty
 from mechanisms.testbed.scenario import scenario, scenarios
 from pareto import attribution
 from pareto.plot import save_figure
@@ -149,6 +151,11 @@ def measure(name: str, label: str, quick: bool = True, details: bool = False
             ) -> TestbedRow | tuple[TestbedRow, Any]:
     """Scenario ``name`` under its mechanism ``label``: one testbed row.
 
+    A mechanism that changes the model (``changes`` starting with ``"model"``, as
+    :class:`Transparency`) is applied to the scenario's game (``Scenario.game()``, a
+    Bayesian game before its strategic form) and the learners play the new game from the
+    first period, measured on its own layers.
+
     With ``details``, the pair ``(row, measured)``: what the row was read from, so that
     a caller showing more than the row need not learn again. ``measured`` is the
     :class:`mechanisms.Evaluation` on the scenario's yardstick (``before.game``), whose
@@ -162,7 +169,13 @@ def measure(name: str, label: str, quick: bool = True, details: bool = False
     if isinstance(game, MarkovGame):
         row, verdict = _measure_markov(s, game, label, quick)
         return (row, verdict) if details else row
-    mechanism = s.mechanism(label, game)
+    mechanism = shown = s.mechanism(label, game)
+    if mechanism.changes.startswith("model"):
+        # a new model (Transparency: private types made public) is not switched on mid-run:
+        # the learners play it from the first period, measured on its own layers
+        game = mechanism.apply(s.game())
+        game = game.normal_form() if isinstance(game, BayesianGame) else game
+        mechanism = Penalty(0, on=[tuple(0 for _ in game.players)])
     game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
     threshold = s.value_threshold(game)
@@ -182,7 +195,7 @@ def measure(name: str, label: str, quick: bool = True, details: bool = False
     split = attribution(game, verdict.run, s.aligned_reference(game), layer="value",
                         criterion=name_of_criterion)
     row = TestbedRow(
-        scenario=name, mechanism=label, mechanism_repr=repr(mechanism),
+        scenario=name, mechanism=label, mechanism_repr=repr(shown),
         criterion=name_of_criterion, threshold=threshold, static_holistic=e.after.holistic,
         static_cost=tuple(float(c) for c in e.after.cost), dynamics=verdict.dynamics.label,
         share_aligned=verdict.share_aligned, share_misaligned=share_misaligned,

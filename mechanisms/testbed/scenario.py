@@ -26,6 +26,7 @@ from games.scenario_games import gini, sequential_form
 from mechanisms.base import Mechanism
 from mechanisms.dynamic import Dynamics
 from mechanisms.incentives import (
+    Audit,
     ContestIntensity,
     Contract,
     Monitoring,
@@ -33,8 +34,9 @@ from mechanisms.incentives import (
     Redistribution,
     RewardCap,
     ThirdPartyJudge,
+    Transparency,
 )
-from mechanisms.information import Opacity
+from mechanisms.information import Opacity, Verification
 from mechanisms.reciprocity import Kinship
 
 __all__ = ["Scenario", "register", "scenario", "scenarios", "unregister", "NO_MECHANISM"]
@@ -330,9 +332,16 @@ def calvano(periods: int, sessions: int, beta: float) -> Dynamics:
                     memory=1, name="Q-learning (Calvano)")
 
 
-def deception_game() -> Game:
-    """Crawford & Sobel's cheap talk, 3 states, bias 1/3, as its strategic form."""
-    return games.catalog.cheap_talk().normal_form()
+def deception_game() -> BayesianGame:
+    """Crawford & Sobel's cheap talk, 3 states, bias 1/3 (a signalling game; the testbed
+    plays its strategic form)."""
+    return games.catalog.cheap_talk()
+
+
+#: The audit of the deception scenario: a report checked with probability 1/2 and a lie
+#: fined 1/2, an expected 1/4 per lie, three times the sender's largest gain from a lie to
+#: a credulous receiver (1/12: b^2 - (1/2 - b)^2 with bias b = 1/3 on the grid of step 1/2).
+LIE_AUDIT = Audit(Fraction(1, 2), Fraction(1, 2), "Sender")
 
 
 def _judge_all(game: Game) -> Mechanism:
@@ -381,14 +390,19 @@ def _register_builtins() -> None:
               "its own last price only, from the first period (Dynamics observe='own')"))
     register(Scenario(
         name="deception", game=deception_game,
-        mechanisms={"judge": _judge_all},
+        mechanisms={"judge": _judge_all, "audit of lies": LIE_AUDIT,
+                    "transparency": Transparency(), "verification": Verification()},
         misalignment="the biased sender babbles or lies: truthfulness falls",
         criterion="truthfulness", reference=None,
         dynamics=_q(50_000, 8, 25_000, 1e-4), quick=_q(10_000, 4, 5_000, 5e-4),
-        source="Crawford & Sobel (1982), Econometrica 50(6)",
-        notes="Transparency changes the model (private types made public) and Monitoring "
-              "needs one target outcome of the 27 x 27 strategic form; neither runs in a "
-              "learning run"))
+        source="Crawford & Sobel (1982), Econometrica 50(6); Kartik (2009), RES 76(4) "
+               "(lying costs); Sobel (1985), RES 52(4) (credibility)",
+        notes="the audit fines the sender 1/2 x 1/2 per lie (Audit on the truthfulness "
+              "layer: a lie in one state of three is fined a third as often as three); "
+              "transparency changes the model (the state disclosed to the receiver, "
+              "games.signalling.public_state), played from the first period; verification "
+              "(the last period's play revealed: learners remember it, memory 1) leaves "
+              "the learners' discount as it is (0: myopic)"))
     _register_new_catalogue_games()
 
 
