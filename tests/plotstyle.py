@@ -17,7 +17,7 @@ import numpy as np
 from games.palette import COLOURS
 
 __all__ = ["PALETTE", "figure_of", "hex_colour", "neutral", "series", "series_colours",
-           "check_style"]
+           "check_style", "check_colours_unique"]
 
 #: The palette's colours as upper-case hex strings.
 PALETTE = {c.upper() for c in COLOURS}
@@ -93,3 +93,12 @@ def check_style(fig: Any, name: str) -> None:
             seen[key] = label
     for t in titles:
         assert "<" not in t and "object at 0x" not in t, f"{name}: title {t!r} is a repr"
+
+
+def check_colours_unique(fig: Any, name: str) -> None:
+    """No palette colour names two labelled series of one axes (greys, for references,
+    left out): the stricter rule of a figure with at most eight series per axes."""
+    for ax in fig.axes:
+        colours = series_colours(ax)
+        assert len(colours) == len(set(colours)), \
+            f"{name}: {ax.get_title()!r} reuses a colour: {colours}"

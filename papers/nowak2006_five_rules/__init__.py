@@ -218,35 +218,34 @@ def figure(details: dict[str, Any]) -> Any:
                                            ("indirect reciprocity", "observability q"))):
         ax.plot(moran["grid"], np.array(moran["n_rho"][rule]), "o-", ms=3, color=colour(0),
                 label="exact")
-        ax.axhline(1, **neutral)
         ax.axvline(COST / BENEFIT, color=colour(3), ls="--", lw=1, label="c/b (Nowak)")
         if rule != "kin selection":
             ax.axvline(moran["one_third_rule"], color=colour(2), ls=":", lw=1.5,
                        label="1/3 rule (finite N)")
+        ax.axhline(1, **neutral)
         ax.set(xlabel=f"{name} (probability)", ylabel="N x cooperator fixation probability",
                title=rule.capitalize() + "\n(Moran process)")
         ax.legend(fontsize=7, loc="upper left")
     net = details["network"]
     n_rho = np.array(net["rho"]) * net["size"]
-    axes[3].plot(net["ratios"], n_rho, "o-", ms=4, color=colour(0),
-                 label=f"simulation ({net['runs']:,} runs)")
+    runs = f" ({net['runs']:,} runs)" if "runs" in net else ""
+    axes[3].plot(net["ratios"], n_rho, "o-", ms=4, color=colour(0), label="simulation" + runs)
+    axes[3].axvline(DEGREE, color=colour(3), ls="--", lw=1, label="b/c = k")
     axes[3].axhline(1, **neutral)
-    axes[3].axvline(net["degree"], color=colour(3), ls="--", lw=1, label="b/c = k")
     log_axis_with_zero(axes[3], n_rho)
     axes[3].set(xlabel="benefit-to-cost ratio b/c", ylabel="N x cooperator fixation probability",
-                title=f"Network reciprocity\n(random regular graph, k = {net['degree']}, "
+                title=f"Network reciprocity\n(random regular graph, k = {DEGREE}, "
                       f"N = {net['size']})")
     axes[3].legend(fontsize=7, loc="upper left")
     grp = details["groups"]
     coop, defe = np.array(grp["rho_cooperator"]) * 100, np.array(grp["rho_defector"]) * 100
     axes[4].plot(grp["ratios"], coop, "o-", ms=4, color=colour(0), label="cooperator mutant")
     axes[4].plot(grp["ratios"], defe, "s-", ms=4, color=colour(1), label="defector mutant")
-    axes[4].axvline(1 + grp["group_size"] / grp["groups"], color=colour(3), ls="--", lw=1,
+    axes[4].axvline(1 + GROUP_SIZE / GROUPS, color=colour(3), ls="--", lw=1,
                     label="b/c = 1 + n/m")
     log_axis_with_zero(axes[4], np.concatenate([coop, defe]))
     axes[4].set(xlabel="benefit-to-cost ratio b/c", ylabel="fixation probability (%)",
-                title=f"Group selection\n(m = {grp['groups']} groups of at most n = "
-                      f"{grp['group_size']})")
+                title=f"Group selection\n(m = {GROUPS} groups of at most n = {GROUP_SIZE})")
     axes[4].legend(fontsize=7, loc="lower left")
     return fig
 
