@@ -28,7 +28,7 @@ from games.palette import COLOURS
 from games.parallel import executor_for
 
 __all__ = ["REPRODUCTIONS", "load_expected", "compare", "format_table", "to_json",
-           "save_figure", "reproduction", "run_reproduction", "main"]
+           "save_figure", "log_axis_with_zero", "reproduction", "run_reproduction", "main"]
 
 HERE = Path(__file__).resolve().parent
 
@@ -190,6 +190,28 @@ def new_figure(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
     for ax in np.ravel(axes):
         ax.set_prop_cycle(color=list(COLOURS))
     return fig, axes
+
+
+def log_axis_with_zero(ax: Any, values: Any) -> None:
+    """Put the y axis of ``ax`` on a log scale that still shows zeros (a fixation
+    probability estimated at 0): ``symlog``, linear below the lowest decade of the positive
+    ``values``, ticks at 0 and at the decades, labelled as plain numbers (0.1, 1, 10)."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    v = np.asarray(values, dtype=float)
+    positive = v[v > 0]
+    low = int(np.floor(np.log10(positive.min()))) if positive.size else -1
+    high = int(np.ceil(np.log10(max(positive.max(), 1.0)))) if positive.size else 1
+    ticks = [10.0 ** k for k in range(low, high + 1)]
+    if (v <= 0).any():
+        ax.set_yscale("symlog", linthresh=ticks[0], linscale=0.5)
+        ax.set_ylim(bottom=-0.5 * ticks[0])           # markers at 0 drawn whole
+        ticks = [0.0, *ticks]
+    else:
+        ax.set_yscale("log")
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
+    ax.yaxis.set_minor_locator(NullLocator())
 
 
 def finish(name: str, quantities: dict[str, Any], details: dict[str, Any], *, full: bool,

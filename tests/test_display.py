@@ -9,11 +9,11 @@ passes in rather than gets back). Each result needs ``to_dict`` (JSON-able: chec
 ``json.dumps``) and ``_repr_html_`` (a table or a heading, checked with an HTML parser),
 on an instance made by one cheap call in :data:`FACTORIES`.
 
-House style of a figure (STYLE.md, DESIGN.md): every axes labelled on x and y (axes
-drawn with their axis turned off, such as a simplex or a graph, are the exception),
-titles from names (no repr: no ``<`` and no ``object at 0x``), colours from the
-colour-blind-safe palette :mod:`games.palette` and no two series of one axes drawn in the
-same colour and line style.
+House style of a figure (STYLE.md, DESIGN.md), checked by tests/plotstyle.py: every
+axes labelled on x and y (axes drawn with their axis turned off, such as a simplex or a
+graph, are the exception), titles from names (no repr: no ``<`` and no ``object at
+0x``), colours from the colour-blind-safe palette :mod:`games.palette` and no two series
+of one axes drawn in the same colour and line style.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import games
 import mechanisms as M
 import pareto
 from games.palette import COLOURS
+from tests.plotstyle import check_style, figure_of, hex_colour
 
 html5lib = pytest.importorskip("html5lib")
 
@@ -357,74 +358,6 @@ def test_result_has_a_json_dict_and_an_html_table(name):
 # One plot style
 
 
-def _figure(drawn: Any) -> Any:
-    """The Figure behind what ``plot()`` returned (a Figure, an Axes or an array of them)."""
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
-    if isinstance(drawn, Figure):
-        return drawn
-    if isinstance(drawn, Axes):
-        return drawn.figure
-    first = np.ravel(np.asarray(drawn, dtype=object))[0]
-    return first if isinstance(first, Figure) else first.figure
-
-
-def _hex(c: Any) -> str:
-    from matplotlib.colors import to_hex
-
-    return to_hex(c).upper()
-
-
-PALETTE = {c.upper() for c in COLOURS}
-
-
-def neutral(c: str) -> bool:
-    """A grey (black and white included): references and backgrounds, not series."""
-    return c[1:3] == c[3:5] == c[5:7]
-
-
-def _series(ax: Any) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The labelled series of an axes (the ones a legend names): label, line style and
-    colours (one for a line, the distinct face colours of a collection)."""
-    out = []
-    for line in ax.get_lines():
-        if not line.get_label().startswith("_"):
-            out.append((line.get_label(), str(line.get_linestyle()), (_hex(line.get_color()),)))
-    for coll in ax.collections:
-        if coll.get_label().startswith("_") or coll.get_array() is not None:
-            continue                                      # colour-mapped: a scale, not a series
-        faces = coll.get_facecolor()
-        colours = tuple(sorted({_hex(c) for c in faces})) if len(faces) else \
-            tuple(sorted({_hex(c) for c in coll.get_edgecolor()}))
-        out.append((coll.get_label(), "collection", colours))
-    return out
-
-
-def check_style(fig: Any, name: str) -> None:
-    """The house style of one figure (see the module's docstring)."""
-    titles = [fig._suptitle.get_text()] if fig._suptitle is not None else []
-    for ax in fig.axes:
-        titles += [ax.get_title(loc) for loc in ("left", "center", "right")]
-        if not ax.axison or ax.get_label() == "<colorbar>":
-            continue                                      # simplex, graph or colour bar
-        shared_y = [o for o in ax.get_shared_y_axes().get_siblings(ax) if o is not ax]
-        assert ax.get_xlabel(), f"{name}: an axes without an x label"
-        assert ax.get_ylabel() or any(o.get_ylabel() for o in shared_y), \
-            f"{name}: an axes without a y label"
-        series = _series(ax)
-        seen: dict[Any, str] = {}
-        for (label, style, colours) in series:
-            for c in colours:
-                assert c in PALETTE or neutral(c), f"{name}: {label!r} in {c}, off the palette"
-            key = (style, colours)
-            assert key not in seen or seen[key] == label, \
-                f"{name}: {seen.get(key)!r} and {label!r} share colour {colours} and style"
-            seen[key] = label
-    for t in titles:
-        assert "<" not in t and "object at 0x" not in t, f"{name}: title {t!r} is a repr"
-
-
 PLOTTED = sorted(n for n in FACTORIES if hasattr(_class(n), "plot"))
 
 
@@ -434,7 +367,7 @@ def test_every_plot_is_labelled_titled_from_names_and_never_reuses_a_colour(name
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig = _figure(FACTORIES[name]().plot())
+    fig = figure_of(FACTORIES[name]().plot())
     try:
         check_style(fig, name)
     finally:
@@ -455,8 +388,8 @@ def test_evaluate_plot_has_a_y_label_with_units_and_a_title_from_names():
     assert "score" in ax.get_ylabel() and "payoff units" in ax.get_ylabel()
     assert ax.get_title() == "Contract: before and after"
     assert "(" not in ax.get_title()                       # not the mechanism's repr
-    before, after = {_hex(p.get_facecolor()) for p in ax.patches[:3]}, \
-        {_hex(p.get_facecolor()) for p in ax.patches[3:]}
+    before, after = {hex_colour(p.get_facecolor()) for p in ax.patches[:3]}, \
+        {hex_colour(p.get_facecolor()) for p in ax.patches[3:]}
     assert before == {COLOURS[0].upper()} and after == {COLOURS[1].upper()}
     plt.close(fig)
 
@@ -492,9 +425,9 @@ def test_axelrod_figure_gives_every_rule_its_own_style_on_a_log_generation_axis(
             assert "generation" in ax.get_xlabel()
             lines = [line for line in ax.get_lines() if line.get_label() in names]
             assert len(lines) == 12
-            styles = {(_hex(line.get_color()), line.get_linestyle()) for line in lines}
+            styles = {(hex_colour(line.get_color()), line.get_linestyle()) for line in lines}
             assert len(styles) == 12                      # no (colour, style) pair repeats
-            assert {_hex(line.get_color()) for line in lines} <= {c.upper() for c in COLOURS}
+            assert {hex_colour(line.get_color()) for line in lines} <= {c.upper() for c in COLOURS}
             # the first decade is drawn: about a third of the points are below 10
             assert sum(g < 10 for g in lines[0].get_xdata()) >= 9
         assert "share" in fig.axes[0].get_ylabel()

@@ -34,7 +34,7 @@ from papers.calvano2020_algorithmic_collusion.model import (
 )
 from papers.common import finish, new_figure, save_figure
 
-__all__ = ["run", "experiments", "summarise", "NAME"]
+__all__ = ["run", "experiments", "summarise", "figure", "plot", "NAME"]
 
 NAME = "calvano2020_algorithmic_collusion"
 
@@ -237,34 +237,9 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
                   figures=figures)
 
 
-def plot(results: dict[str, dict[str, Any]], surplus: dict[str, dict[str, Any]], mk: Market,
-         path: str) -> str:
-    """Four panels: the baseline sessions' converged prices, the mean impulse response,
-    Delta by mechanism, and the consumer surplus along the runs."""
-    fig, axes = new_figure(1, 4, figsize=(20, 4.2))
-    base = results["baseline"]
-    h = base["price_histogram"]
-    edges = np.array(h["edges"])
-    axes[0].bar(edges[:-1], h["counts"], width=np.diff(edges), align="edge",
-                color=colour(0), alpha=0.7)
-    for x, name in ((mk.nash_price, "$p^N$"), (mk.monopoly_price, "$p^M$")):
-        axes[0].axvline(x, color="k", ls="--", lw=1)
-        axes[0].text(x, axes[0].get_ylim()[1] * 0.95, name, ha="center")
-    axes[0].set(xlabel="mean converged price", ylabel="sessions",
-                title=f"Baseline: Delta = {base['delta']:.3f} ({base['sessions']} sessions)")
-    ir = np.array(base["impulse_mean_prices"])
-    tau = np.arange(len(ir))
-    axes[1].plot(tau, ir[:, 0], "o-", label="deviating firm")
-    axes[1].plot(tau, ir[:, 1], "s-", label="rival")
-    axes[1].axhline(mk.nash_price, color="k", ls="--", lw=1, label="$p^N$")
-    axes[1].axhline(mk.monopoly_price, color="k", ls=":", lw=1, label="$p^M$")
-    axes[1].set(xlabel="period after the deviation (tau)", ylabel="mean price",
-                title="Impulse response to a one-period deviation")
-    axes[1].legend(fontsize=8)
-    labels = list(results)
-    values = [results[k]["delta"] for k in labels]
-    axes[2].barh(range(len(labels)), values, color=colour(1))
-    short = {"baseline": "baseline", "three firms": "three firms", MID_RUN: "fine 0.5, mid-run"}
+def _short_names(labels: list[str]) -> dict[str, str]:
+    """Experiment labels short enough for a tick label."""
+    short = {"baseline": "baseline", "three firms": "three firms", MID_RUN: "fine, mid-run"}
     for k in labels:
         if k.startswith("penalty") and k != MID_RUN:
             short[k] = "fine, detection " + k.rsplit(" ", 1)[-1].rstrip(")")
@@ -272,20 +247,84 @@ def plot(results: dict[str, dict[str, Any]], surplus: dict[str, dict[str, Any]],
             short[k] = "price cap"
         elif k.startswith("impatient"):
             short[k] = "delta = 0.35"
-    axes[2].set_yticks(range(len(labels)), [short.get(k, k) for k in labels], fontsize=8)
+    return {k: short.get(k, k) for k in labels}
+
+
+def _legend_below(ax: Any, ncol: int = 2) -> None:
+    """The axes' legend under its x label, where it covers no data."""
+    ax.legend(fontsize=8, ncol=ncol, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+              frameon=False)
+
+
+def figure(results: dict[str, dict[str, Any]], surplus: dict[str, dict[str, Any]],
+           mk: Market) -> Any:
+    """Four panels: the baseline sessions' converged prices, the mean impulse response,
+    Delta by experiment, and the consumer surplus along the runs (periods on a log axis:
+    the learning runs last millions of periods and the surplus moves from the first
+    window on). Prices are in units of the marginal cost c = 1; Delta is
+    (profit - Nash profit) / (monopoly profit - Nash profit). The baseline is drawn in
+    :func:`games.palette.colour` 0 and the mid-run fine in colour 1 in every panel.
+    Returns the matplotlib Figure."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+
+    fig, axes = new_figure(1, 4, figsize=(20, 5), layout="constrained")
+    base = results["baseline"]
+    benchmarks = (("$p^N$ (Nash)", mk.nash_price, "--"),
+                  ("$p^M$ (monopoly)", mk.monopoly_price, ":"))
+    h = base["price_histogram"]
+    edges = np.array(h["edges"])
+    axes[0].bar(edges[:-1], h["counts"], width=np.diff(edges), align="edge",
+                color=colour(0), alpha=0.8, label="baseline sessions")
+    for name, x, style in benchmarks:
+        axes[0].axvline(x, color="k", ls=style, lw=1, label=name)
+    axes[0].set(xlabel="mean converged price (marginal cost c = 1)", ylabel="sessions (count)",
+                title=f"Baseline: Delta = {base['delta']:.3f} ({base['sessions']} sessions)")
+    axes[0].yaxis.set_major_locator(MaxNLocator(integer=True))
+    _legend_below(axes[0], ncol=3)
+
+    ir = np.array(base["impulse_mean_prices"])
+    tau = np.arange(len(ir))
+    axes[1].plot(tau, ir[:, 0], "o-", ms=4, color=colour(3), label="deviating firm")
+    axes[1].plot(tau, ir[:, 1], "s-", ms=4, color=colour(5), label="rival")
+    for name, y, style in benchmarks:
+        axes[1].axhline(y, color="k", ls=style, lw=1, label=name)
+    axes[1].set(xlabel="periods after the deviation (tau)",
+                ylabel="mean price (marginal cost c = 1)",
+                title="Impulse response to a one-period deviation")
+    _legend_below(axes[1])
+
+    labels = list(results)
+    short = _short_names(labels)
+    colours = [colour(0) if k == "baseline" else colour(1) if k == MID_RUN else colour(2)
+               for k in labels]
+    axes[2].barh(range(len(labels)), [results[k]["delta"] for k in labels], color=colours)
+    axes[2].set_yticks(range(len(labels)), [short[k] for k in labels], fontsize=8)
     axes[2].axvline(0, color="k", lw=1)
     axes[2].invert_yaxis()
-    axes[2].set(xlabel="profit gain Delta", title="Mechanisms against collusion")
+    axes[2].set(xlabel="profit gain Delta (0 = Nash, 1 = monopoly)", ylabel="experiment",
+                title="Mechanisms against collusion")
+
     bench = _benchmark_surplus(mk)
     for c, label in enumerate(("baseline", MID_RUN)):
         tr = surplus[label]
-        x = np.array(tr["window_ends"]) / 1e6
-        axes[3].plot(x, tr["mean"], color=colour(c), label=short[label])
+        x = np.array(tr["window_ends"], dtype=float) / 1e6
+        axes[3].plot(x, tr["mean"], color=colour(c), label=short[label] + " (mean)")
         axes[3].fill_between(x, tr["q10"], tr["q90"], color=colour(c), alpha=0.2, lw=0)
-    axes[3].axvline(SWITCH_ON / 1e6, color=colour(1), ls=":", lw=1)
+    axes[3].axvline(SWITCH_ON / 1e6, color="0.4", ls="-.", lw=1, label="fine switched on")
     axes[3].axhline(bench["nash"], color="k", ls="--", lw=1, label="all at $p^N$")
     axes[3].axhline(bench["monopoly"], color="k", ls=":", lw=1, label="all at $p^M$")
-    axes[3].set(xlabel="period (millions)", ylabel="consumer surplus per period",
+    axes[3].set_xscale("log")
+    axes[3].xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    axes[3].xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    axes[3].xaxis.set_minor_formatter(NullFormatter())
+    axes[3].set(xlabel="period (millions, log scale)",
+                ylabel="consumer surplus per period (c = 1)",
                 title="Consumer surplus (value layer) while learning")
-    axes[3].legend(fontsize=8)
-    return save_figure(fig, path)
+    _legend_below(axes[3])
+    return fig
+
+
+def plot(results: dict[str, dict[str, Any]], surplus: dict[str, dict[str, Any]], mk: Market,
+         path: str) -> str:
+    """:func:`figure`, saved atomically at ``path``; returns the path."""
+    return save_figure(figure(results, surplus, mk), path)

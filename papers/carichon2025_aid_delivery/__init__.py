@@ -29,7 +29,7 @@ from games.palette import SEQUENTIAL_MAP, colour
 from papers.common import finish, new_figure, save_figure
 from pareto import alignment_report
 
-__all__ = ["run", "mechanisms_tried", "MechanismOutcome", "NAME"]
+__all__ = ["run", "mechanisms_tried", "MechanismOutcome", "figure", "plot", "NAME"]
 
 NAME = "carichon2025_aid_delivery"
 
@@ -141,17 +141,23 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
                   figures=figures)
 
 
-def plot(rows: list[dict[str, Any]], outcomes: list[MechanismOutcome], path: str) -> str:
-    """Figure 1 computed: objective vs value with preference as colour, the frontier and
-    categories marked; and the value score of the best equilibrium under each mechanism."""
-    fig, (ax, bx) = new_figure(1, 2, figsize=(13, 4.8))
+def figure(rows: list[dict[str, Any]], outcomes: list[MechanismOutcome]) -> Any:
+    """Figure 1 computed: objective against value with preference as colour, the frontier
+    and the categories marked; and the value score of the best equilibrium under each
+    mechanism. Scores are points of the catalogue's criteria, summed (value: four
+    criteria, at most 20; preference: one criterion per principal). Returns the
+    matplotlib Figure."""
+    from matplotlib.patches import Patch
+
+    fig, (ax, bx) = new_figure(1, 2, figsize=(13, 5.2), layout="constrained")
     obj = np.array([r["scores"]["objective"] for r in rows])
     val = np.array([r["scores"]["value"] for r in rows])
     pref = np.array([r["scores"]["preference"] for r in rows])
     front = np.array([r["frontier"] for r in rows])
     sc = ax.scatter(obj, val, c=pref, cmap=SEQUENTIAL_MAP, s=np.where(front, 90, 35),
-                    edgecolors=np.where(front, "k", "none"))
-    fig.colorbar(sc, ax=ax, label="preference (sum over principals)")
+                    edgecolors=np.where(front, "k", "none"), zorder=3)
+    fig.colorbar(sc, ax=ax, label="preference score (points, sum over principals)")
+    ax.scatter([], [], c="0.6", s=90, edgecolors="k", label="on the Pareto frontier")
     marks = {"objective-optimal": (colour(1), "objective-only"),
              "preference compromise": (colour(4), "preference compromise"),
              "holistically aligned": (colour(2), "holistically aligned"),
@@ -161,19 +167,32 @@ def plot(rows: list[dict[str, Any]], outcomes: list[MechanismOutcome], path: str
         if pts:
             xs, ys = zip(*pts)
             ax.scatter(xs, ys, facecolors="none", edgecolors=edge, s=260, lw=2, label=text)
-    ax.set(xlabel="objective: aid delivered (tonnes/day)", ylabel="value score (sum)",
-           title="Aid delivery: 16 outcomes (black edge: Pareto frontier)")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set(xlabel="objective: aid delivered (tonnes/day)",
+           ylabel="value score (points, sum of four criteria)",
+           title=f"Aid delivery: {len(rows)} outcomes")
+    ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.13),
+              frameon=False)
     names = [o.name for o in outcomes]
     best = [o.best_value for o in outcomes]
-    colours = [colour(2) if o.holistic else "0.6" for o in outcomes]
-    bx.barh(range(len(names)), best, color=colours)
-    bx.axvline(float(val[[i for i, r in enumerate(rows) if "Nash equilibrium"
-                          in r["categories"]]].max()), color=colour(3), ls="--",
-               label="without mechanism")
+    realigned, not_realigned = colour(2), "0.6"
+    bx.barh(range(len(names)), best,
+            color=[realigned if o.holistic else not_realigned for o in outcomes])
+    nash = [v for v, r in zip(val, rows) if "Nash equilibrium" in r["categories"]]
+    handles = [Patch(color=realigned, label="an equilibrium becomes holistically aligned"),
+               Patch(color=not_realigned, label="no equilibrium holistically aligned")]
+    if nash:
+        handles.append(bx.axvline(max(nash), color=colour(3), ls="--", lw=1.5,
+                                  label="best equilibrium without mechanism"))
+    bx.set_xlim(left=-0.03 * max([*best, *val, 1.0]))   # a line at 0 stays visible
     bx.set_yticks(range(len(names)), names)
     bx.invert_yaxis()
-    bx.set(xlabel="best value score at an equilibrium",
-           title="Mechanisms (green: an equilibrium becomes holistically aligned)")
-    bx.legend(fontsize=8)
-    return save_figure(fig, path)
+    bx.set(xlabel="value score of the best equilibrium (points)", ylabel="mechanism",
+           title="Mechanisms: the value score they reach")
+    bx.legend(handles=handles, fontsize=8, ncol=2, loc="upper center",
+              bbox_to_anchor=(0.5, -0.13), frameon=False)
+    return fig
+
+
+def plot(rows: list[dict[str, Any]], outcomes: list[MechanismOutcome], path: str) -> str:
+    """:func:`figure`, saved atomically at ``path``; returns the path."""
+    return save_figure(figure(rows, outcomes), path)

@@ -32,9 +32,9 @@ from games.evolution import (
 )
 from games.palette import colour
 from games.parallel import run_tasks
-from papers.common import finish, new_figure, save_figure
+from papers.common import finish, log_axis_with_zero, new_figure, save_figure
 
-__all__ = ["run", "analytic_thresholds", "NAME"]
+__all__ = ["run", "analytic_thresholds", "figure", "plot", "NAME"]
 
 NAME = "nowak2006_five_rules"
 
@@ -202,36 +202,54 @@ def _simulation_task(task: tuple, seed: Any) -> float:
     return _graph_task(task, seed) if len(task) == 5 else _group_task(task, seed)
 
 
-def plot(details: dict[str, Any], path: str) -> str:
-    """Five panels: N rho_C against each mechanism's parameter, threshold marked."""
-    fig, axes = new_figure(1, 5, figsize=(20, 3.8))
+def figure(details: dict[str, Any]) -> Any:
+    """Five panels, one per rule: N rho_C (N times the cooperator's fixation probability:
+    1 is neutral drift) against the mechanism's parameter, Nowak's threshold marked
+    (dashed) and, for the reciprocities, the finite-population 1/3 rule (dotted); for
+    groups, both mutants' fixation probabilities, which cross at b/c = 1 + n/m. The
+    network and group estimates span orders of magnitude (down to no fixation at all):
+    log axes that keep 0. ``details`` is the ``"details"`` of :func:`run`. Returns the
+    matplotlib Figure."""
+    fig, axes = new_figure(1, 5, figsize=(21, 4.6), layout="constrained")
     moran = details["moran"]
+    neutral = {"color": "k", "lw": 0.8, "label": "neutral (N rho = 1)"}
     for ax, (rule, name) in zip(axes[:3], (("kin selection", "relatedness r"),
-                                           ("direct reciprocity", "continuation w"),
+                                           ("direct reciprocity", "continuation probability w"),
                                            ("indirect reciprocity", "observability q"))):
-        ax.plot(moran["grid"], np.array(moran["n_rho"][rule]), "o-", ms=3)
+        ax.plot(moran["grid"], np.array(moran["n_rho"][rule]), "o-", ms=3, color=colour(0),
+                label="exact")
         ax.axvline(COST / BENEFIT, color=colour(3), ls="--", lw=1, label="c/b (Nowak)")
         if rule != "kin selection":
-            ax.axvline(moran["one_third_rule"], color=colour(2), ls=":", lw=1,
-                       label="1/3 rule")
-        ax.set(xlabel=name, title=rule)
-        ax.legend(fontsize=7)
+            ax.axvline(moran["one_third_rule"], color=colour(2), ls=":", lw=1.5,
+                       label="1/3 rule (finite N)")
+        ax.axhline(1, **neutral)
+        ax.set(xlabel=f"{name} (probability)", ylabel="N x cooperator fixation probability",
+               title=rule.capitalize() + "\n(Moran process)")
+        ax.legend(fontsize=7, loc="upper left")
     net = details["network"]
-    axes[3].plot(net["ratios"], np.array(net["rho"]) * net["size"], "o-", ms=3)
+    n_rho = np.array(net["rho"]) * net["size"]
+    runs = f" ({net['runs']:,} runs)" if "runs" in net else ""
+    axes[3].plot(net["ratios"], n_rho, "o-", ms=4, color=colour(0), label="simulation" + runs)
     axes[3].axvline(DEGREE, color=colour(3), ls="--", lw=1, label="b/c = k")
-    axes[3].set(xlabel="b/c", title=f"network (random regular, k = {DEGREE})", yscale="log")
-    axes[3].legend(fontsize=7)
+    axes[3].axhline(1, **neutral)
+    log_axis_with_zero(axes[3], n_rho)
+    axes[3].set(xlabel="benefit-to-cost ratio b/c", ylabel="N x cooperator fixation probability",
+                title=f"Network reciprocity\n(random regular graph, k = {DEGREE}, "
+                      f"N = {net['size']})")
+    axes[3].legend(fontsize=7, loc="upper left")
     grp = details["groups"]
-    axes[4].plot(grp["ratios"], np.array(grp["rho_cooperator"]) * 100, "o-", ms=3,
-                 label="cooperator mutant")
-    axes[4].plot(grp["ratios"], np.array(grp["rho_defector"]) * 100, "s-", ms=3,
-                 label="defector mutant")
+    coop, defe = np.array(grp["rho_cooperator"]) * 100, np.array(grp["rho_defector"]) * 100
+    axes[4].plot(grp["ratios"], coop, "o-", ms=4, color=colour(0), label="cooperator mutant")
+    axes[4].plot(grp["ratios"], defe, "s-", ms=4, color=colour(1), label="defector mutant")
     axes[4].axvline(1 + GROUP_SIZE / GROUPS, color=colour(3), ls="--", lw=1,
-                    label="1 + n/m")
-    axes[4].set(xlabel="b/c", title=f"groups (m = {GROUPS}, n = {GROUP_SIZE})",
-                ylabel="fixation probability (%)")
-    axes[4].legend(fontsize=7)
-    for ax in axes[:4]:
-        ax.axhline(1, color="k", lw=0.8)
-    axes[0].set_ylabel("N x cooperator fixation probability")
-    return save_figure(fig, path)
+                    label="b/c = 1 + n/m")
+    log_axis_with_zero(axes[4], np.concatenate([coop, defe]))
+    axes[4].set(xlabel="benefit-to-cost ratio b/c", ylabel="fixation probability (%)",
+                title=f"Group selection\n(m = {GROUPS} groups of at most n = {GROUP_SIZE})")
+    axes[4].legend(fontsize=7, loc="lower left")
+    return fig
+
+
+def plot(details: dict[str, Any], path: str) -> str:
+    """:func:`figure`, saved atomically at ``path``; returns the path."""
+    return save_figure(figure(details), path)

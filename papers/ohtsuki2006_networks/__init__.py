@@ -21,10 +21,11 @@ import numpy as np
 from games.catalog import prisoners_dilemma as PD
 from games.errors import InvalidArgumentError
 from games.evolution import simulate_graph_fixation
+from games.palette import colour
 from games.parallel import run_tasks
-from papers.common import finish, new_figure, save_figure
+from papers.common import finish, log_axis_with_zero, new_figure, save_figure
 
-__all__ = ["run", "pair_approximation_threshold", "NAME"]
+__all__ = ["run", "pair_approximation_threshold", "figure", "plot", "NAME"]
 
 NAME = "ohtsuki2006_networks"
 DEGREES = (4, 6, 8)
@@ -116,18 +117,31 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
                   figures=figures)
 
 
+def figure(curves: dict[int, Any], w: dict[int, float]) -> Any:
+    """N rho_C (N times the cooperator's fixation probability: 1 is neutral drift) against
+    b/c for each degree k, on a log axis that keeps 0 (the estimates span orders of
+    magnitude, down to no fixation at all), with b/c = k (dashed) and the finite-N
+    threshold (N - 2)/(N/k - 2) (dotted) in the degree's colour. ``curves`` and ``w`` are
+    keyed by degree. Returns the matplotlib Figure."""
+    fig, ax = new_figure(figsize=(8, 5.5), layout="constrained")
+    values = []
+    for c, (k, curve) in enumerate(curves.items()):
+        ax.plot(curve["ratios"], curve["n_rho"], "o-", color=colour(c),
+                label=f"k = {k} (simulation, w = {w[k]:.3g})")
+        ax.axvline(k, color=colour(c), ls="--", lw=1)
+        ax.axvline(pair_approximation_threshold(k, SIZE), color=colour(c), ls=":", lw=1.5)
+        values += list(curve["n_rho"])
+    ax.axhline(1, color="k", lw=0.8, label="neutral (N rho = 1)")
+    ax.plot([], [], color="0.3", ls="--", lw=1, label="b/c = k (pair approximation)")
+    ax.plot([], [], color="0.3", ls=":", lw=1.5, label="b/c = (N - 2)/(N/k - 2) (finite N)")
+    log_axis_with_zero(ax, values)
+    ax.set(xlabel="benefit-to-cost ratio b/c", ylabel="N x cooperator fixation probability",
+           title=f"Random regular graphs, N = {SIZE}, death-birth updating")
+    ax.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              frameon=False)
+    return fig
+
+
 def plot(curves: dict[int, Any], w: dict[int, float], path: str) -> str:
-    """N rho_C against b/c for each k, with b/c = k and the finite-N threshold marked."""
-    fig, ax = new_figure(figsize=(7, 4.5))
-    for k, c in curves.items():
-        line, = ax.plot(c["ratios"], c["n_rho"], "o-",
-                        label=f"k = {k} (simulation, w = {w[k]:.3g})")
-        ax.axvline(k, color=line.get_color(), ls="--", lw=1)
-        ax.axvline(pair_approximation_threshold(k, SIZE), color=line.get_color(), ls=":",
-                   lw=1)
-    ax.axhline(1, color="k", lw=0.8)
-    ax.set(xlabel="b/c", ylabel="N x cooperator fixation probability", yscale="symlog",
-           title=f"Random regular graphs, N = {SIZE}, death-birth\n"
-                 "dashed: b/c = k; dotted: (N-2)/(N/k-2)")
-    ax.legend(fontsize=8)
-    return save_figure(fig, path)
+    """:func:`figure`, saved atomically at ``path``; returns the path."""
+    return save_figure(figure(curves, w), path)

@@ -25,12 +25,13 @@ import numpy as np
 from games import Game
 from games.catalog import prisoners_dilemma
 from games.evolution import stationary_distribution
+from games.palette import colour
 from games.parallel import run_tasks
 from games.repeated import expected_payoffs
 from games.repeated import strategies as S
-from papers.common import finish, new_figure, save_figure
+from papers.common import finish, log_axis_with_zero, new_figure, save_figure
 
-__all__ = ["run", "zd_residuals", "NAME"]
+__all__ = ["run", "zd_residuals", "figure", "plot", "NAME"]
 
 NAME = "press_dyson2012_zd"
 CHI, PHI = 3, Fraction(1, 26)
@@ -128,27 +129,95 @@ def run(full: bool = False, seed: int = 0, executor: Any = None,
                   figures=figures)
 
 
-def plot(catalogue: list[dict[str, Any]], random_rows: list[dict[str, Any]],
-         evo: dict[str, Any], path: str) -> str:
-    """The enforced line s_X - 1 = 3 (s_Y - 1) with every opponent on it, and the
-    stationary abundances against population size."""
-    fig, (ax, bx) = new_figure(1, 2, figsize=(12, 4.5))
-    ys = np.array([r["s_Y"] for r in random_rows])
-    xs = np.array([r["s_X"] for r in random_rows])
-    ax.scatter(ys, xs, s=6, c="0.6", label="random memory-one opponents")
-    for r in catalogue:
-        ax.scatter(float(r["s_Y"]), float(r["s_X"]), s=40)
-        ax.annotate(r["opponent"], (float(r["s_Y"]), float(r["s_X"])), fontsize=7)
+def _number(x: Any) -> float:
+    """A payoff given as a number, a Fraction or its string ("41/11"), as a float."""
+    return float(Fraction(str(x)))
+
+
+def _wrap_names(names: list[str], width: int) -> str:
+    """``names`` joined by commas, on lines of at most ``width`` characters where that is
+    possible, never breaking a name."""
+    lines = [names[0]]
+    for name in names[1:]:
+        if len(lines[-1]) + 2 + len(name) <= width:
+            lines[-1] += ", " + name
+        else:
+            lines[-1] += ","
+            lines.append(name)
+    return "\n".join(lines)
+
+
+def _clusters(points: list[tuple[float, float, str]], gap: float) -> list[list[Any]]:
+    """Points sorted by x, grouped while consecutive x differ by less than ``gap``."""
+    groups: list[list[Any]] = []
+    for p in sorted(points):
+        if groups and p[0] - groups[-1][-1][0] < gap:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+def figure(catalogue: list[dict[str, Any]], random_rows: list[dict[str, Any]],
+           evo: dict[str, Any]) -> Any:
+    """The enforced line s_X - P = 3 (s_Y - P) with every opponent on it (catalogue
+    strategies named, those at one point in one label), and the stationary abundances
+    against population size, both on log axes (N from 2 to hundreds, abundances over
+    orders of magnitude). Payoffs are per round, in the stage game's units (R, S, T, P) =
+    (3, 0, 5, 1). ``catalogue`` and ``random_rows`` are rows of :func:`zd_residuals`
+    (payoffs as numbers, fractions or their strings). Returns the matplotlib Figure."""
+    fig, (ax, bx) = new_figure(1, 2, figsize=(13, 5.4), layout="constrained")
+
+    if random_rows:
+        ax.scatter([_number(r["s_Y"]) for r in random_rows],
+                   [_number(r["s_X"]) for r in random_rows], s=6, c="0.6",
+                   label=f"random memory-one opponents ({len(random_rows)})")
+    points = [(_number(r["s_Y"]), _number(r["s_X"]), r["opponent"]) for r in catalogue]
+    ax.scatter([p[0] for p in points], [p[1] for p in points], s=40, c=colour(0), zorder=3,
+               label="catalogue strategies (exact)")
+    xs = [p[0] for p in points] + [_number(r["s_Y"]) for r in random_rows]
+    low, high = min(xs, default=1.0), max(xs, default=21 / 11)
+    middle = (low + high) / 2
+    for group in _clusters(points, gap=0.03 * max(high - low, 1e-9)):
+        x, y = group[0][0], group[0][1]
+        text = _wrap_names([p[2] for p in group], 40)
+        # below and right of the line at its lower half, above and left at its upper half
+        right = x < middle
+        ax.annotate(text, (x, y), xytext=(8, -6) if right else (-8, 6),
+                    textcoords="offset points", fontsize=7,
+                    ha="left" if right else "right", va="top" if right else "bottom")
     line = np.linspace(1, 21 / 11, 10)
     ax.plot(line, 1 + CHI * (line - 1), "k--", lw=1, label="$s_X - P = 3 (s_Y - P)$")
-    ax.set(xlabel="opponent's payoff $s_Y$", ylabel="extortioner's payoff $s_X$",
+    ax.margins(0.08)
+    bottom, top = ax.get_ylim()
+    ax.set_ylim(bottom - 0.1 * (top - bottom), top)   # room for the names below (1, 1)
+    ax.set(xlabel="opponent's payoff $s_Y$ (per round)",
+           ylabel="extortioner's payoff $s_X$ (per round)",
            title="Press & Dyson: the enforced linear relation")
-    ax.legend(fontsize=8)
-    ns = sorted(evo["shares"])
+    ax.legend(fontsize=8, loc="upper left")
+
+    ns = sorted(evo["shares"], key=int)
     shares = np.array([evo["shares"][n] for n in ns])
+    sizes = [int(n) for n in ns]
     for k, name in enumerate(evo["strategies"]):
-        bx.plot(ns, shares[:, k], "o-", ms=3, label=name)
-    bx.set(xscale="log", xlabel="population size N", ylabel="stationary abundance",
+        bx.plot(sizes, shares[:, k], "o-", ms=4, color=colour(k), label=name,
+                lw=2.2 if name == "ZD-Extortion" else 1.4)
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    bx.set_xscale("log")
+    bx.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    bx.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    bx.xaxis.set_minor_formatter(NullFormatter())
+    log_axis_with_zero(bx, shares)
+    bx.set(xlabel="population size N (individuals, log scale)",
+           ylabel="stationary abundance (fraction of the population)",
            title="Hilbe, Nowak & Sigmund: extortion fades as N grows")
-    bx.legend(fontsize=8)
-    return save_figure(fig, path)
+    bx.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              frameon=False)
+    return fig
+
+
+def plot(catalogue: list[dict[str, Any]], random_rows: list[dict[str, Any]],
+         evo: dict[str, Any], path: str) -> str:
+    """:func:`figure`, saved atomically at ``path``; returns the path."""
+    return save_figure(figure(catalogue, random_rows, evo), path)

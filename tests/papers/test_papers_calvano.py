@@ -8,7 +8,8 @@ import papers
 import pareto
 from games.errors import InvalidArgumentError
 from games.learning import QLearning, simulate
-from papers.calvano2020_algorithmic_collusion import MID_RUN
+from games.palette import colour
+from papers.calvano2020_algorithmic_collusion import MID_RUN, figure
 from papers.calvano2020_algorithmic_collusion.model import (
     OverchargeFine,
     analyse,
@@ -16,6 +17,7 @@ from papers.calvano2020_algorithmic_collusion.model import (
     learn,
     market,
 )
+from tests.plotstyle import check_colours_unique, check_style, hex_colour
 
 NAME = "calvano2020_algorithmic_collusion"
 
@@ -169,6 +171,35 @@ def test_alignment_trajectory_measures_the_value_layer_of_a_run():
     surplus = np.asarray(mk.game.layers["value"][0]).ravel()
     expected = run.frequencies[:, 0] @ surplus
     assert trajectory.criterion_scores[:, 0, k] == pytest.approx(expected)
+
+
+def test_figure_keeps_the_house_style_with_periods_on_a_log_axis(reduced):
+    """Four labelled panels, palette colours used once per axes, titles from names; the
+    learning curves run over millions of periods: a log axis. The baseline and the
+    mid-run fine keep their colours across panels."""
+    pytest.importorskip("matplotlib").use("Agg")
+    import matplotlib.pyplot as plt
+
+    details = reduced["details"]
+    fig = figure(details["experiments"], details["consumer_surplus"], market())
+    try:
+        check_style(fig, NAME)
+        check_colours_unique(fig, NAME)
+        histogram, impulse, deltas, surplus = fig.axes
+        assert surplus.get_xscale() == "log" and "log" in surplus.get_xlabel()
+        assert "marginal cost" in impulse.get_ylabel() and "Delta" in deltas.get_xlabel()
+        curves = {line.get_label(): hex_colour(line.get_color())
+                  for line in surplus.get_lines()}
+        assert curves["baseline (mean)"] == hex_colour(histogram.patches[0].get_facecolor()) \
+            == hex_colour(deltas.patches[0].get_facecolor()) == colour(0).upper()
+        assert curves["fine, mid-run (mean)"] == colour(1).upper()
+        labels = [t.get_text() for t in deltas.get_yticklabels()]
+        assert len(labels) == len(details["experiments"]) == len(set(labels))
+        for ax in fig.axes:                                  # legends under the axes
+            legend = ax.get_legend()
+            assert legend is None or legend.get_bbox_to_anchor().y0 < ax.bbox.y0
+    finally:
+        plt.close(fig)
 
 
 @pytest.mark.slow

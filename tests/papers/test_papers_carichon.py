@@ -5,7 +5,10 @@ import json
 import pytest
 
 import papers
+from games.palette import colour
+from papers.carichon2025_aid_delivery import MechanismOutcome, figure
 from papers.common import to_json
+from tests.plotstyle import check_colours_unique, check_style, hex_colour
 
 NAME = "carichon2025_aid_delivery"
 
@@ -58,3 +61,28 @@ def test_figure_is_saved_atomically_into_the_folder_given(tmp_path):
     out = papers.run(NAME, out=tmp_path)
     assert out["figures"] == [str(tmp_path / f"{NAME}.png")]
     assert [p.name for p in tmp_path.iterdir()] == [f"{NAME}.png"]
+
+
+def test_figure_marks_each_category_in_its_own_colour_and_labels_its_axes(result):
+    """Figure 1's categories each ringed in their own palette colour, the scores'
+    units on the axes, and the mechanism bars coloured by whether they realign."""
+    pytest.importorskip("matplotlib").use("Agg")
+    import matplotlib.pyplot as plt
+
+    outcomes = [MechanismOutcome("Redistribution", False, 10.0),
+                MechanismOutcome("Contract", True, 20.0)]
+    fig = figure(result["details"]["outcomes"], outcomes)
+    try:
+        check_style(fig, NAME)
+        check_colours_unique(fig, NAME)
+        scatter, bars = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+        assert "tonnes/day" in scatter.get_xlabel() and "points" in scatter.get_ylabel()
+        assert "points" in bars.get_xlabel() and bars.get_ylabel() == "mechanism"
+        assert [t.get_text() for t in bars.get_yticklabels()] == ["Redistribution",
+                                                                  "Contract"]
+        assert [hex_colour(p.get_facecolor()) for p in bars.patches] == [
+            "#999999", colour(2).upper()]
+        assert bars.get_xlim()[0] < 0                        # the line at 0 is visible
+        assert all("<" not in ax.get_title() for ax in fig.axes)
+    finally:
+        plt.close(fig)

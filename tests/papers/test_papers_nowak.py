@@ -6,6 +6,7 @@ import pytest
 
 import papers
 from papers import nowak2006_five_rules as nowak
+from tests.plotstyle import check_colours_unique, check_style
 
 NAME = "nowak2006_five_rules"
 
@@ -85,8 +86,33 @@ def test_the_figure_is_written_where_asked(tmp_path, monkeypatch):
     assert groups.lines[0].get_xydata().tolist() == [[1.1, 2.0], [2.5, 10.0]]
     assert groups.lines[1].get_xydata().tolist() == [[1.1, 5.0], [2.5, 1.0]]
     assert groups.lines[2].get_xdata()[0] == 1 + nowak.GROUP_SIZE / nowak.GROUPS
-    assert [ax.get_title() for ax in (kin, direct, indirect)] == [
-        "kin selection", "direct reciprocity", "indirect reciprocity"]
+    assert [ax.get_title().split("\n")[0] for ax in (kin, direct, indirect)] == [
+        "Kin selection", "Direct reciprocity", "Indirect reciprocity"]
+
+
+def test_figure_keeps_the_house_style_with_log_axes_for_the_simulations(reduced):
+    """Every axes labelled with palette colours used once, titles from names; the network
+    and group estimates (spanning orders of magnitude, down to 0) on log axes."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = nowak.figure(reduced["details"])
+    try:
+        check_style(fig, NAME)
+        check_colours_unique(fig, NAME)
+        kin, direct, indirect, network, groups = fig.axes
+        assert [ax.get_yscale() for ax in fig.axes][:3] == ["linear"] * 3
+        assert network.get_yscale() in ("log", "symlog") and groups.get_yscale() in (
+            "log", "symlog")
+        assert "probability" in direct.get_xlabel() and "b/c" in network.get_xlabel()
+        assert "%" in groups.get_ylabel()
+        # the zero estimates are drawn (a plain log axis would drop them)
+        n_rho = network.lines[0].get_ydata()
+        assert len(n_rho) == len(reduced["details"]["network"]["ratios"])
+        assert network.get_ylim()[0] <= min(n_rho)
+    finally:
+        plt.close(fig)
 
 
 @pytest.mark.slow

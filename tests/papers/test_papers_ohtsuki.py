@@ -6,7 +6,8 @@ import pytest
 
 import papers
 from games.errors import InvalidArgumentError
-from papers.ohtsuki2006_networks import DEGREES, pair_approximation_threshold
+from papers.ohtsuki2006_networks import DEGREES, figure, pair_approximation_threshold
+from tests.plotstyle import check_colours_unique, check_style
 
 NAME = "ohtsuki2006_networks"
 
@@ -37,6 +38,34 @@ def test_finite_population_threshold_tends_to_k():
     assert pair_approximation_threshold(4, 10**7) == pytest.approx(4, rel=1e-5)
     with pytest.raises(InvalidArgumentError, match="degree"):
         pair_approximation_threshold(8, 16)
+
+
+def test_figure_gives_each_degree_its_colour_on_a_log_axis_keeping_zeros(result):
+    """One palette colour per degree k, used for its curve and its two thresholds
+    (b/c = k and (N-2)/(N/k-2)); N rho_C spans orders of magnitude, down to no
+    fixation: a log axis that keeps 0."""
+    pytest.importorskip("matplotlib").use("Agg")
+    import matplotlib.pyplot as plt
+
+    details = result["details"]
+    fig = figure(details["curves"], {int(k): w for k, w in details["selection"].items()})
+    try:
+        check_style(fig, NAME)
+        check_colours_unique(fig, NAME)
+        (ax,) = fig.axes
+        assert ax.get_yscale() in ("log", "symlog") and "b/c" in ax.get_xlabel()
+        assert "fixation probability" in ax.get_ylabel()
+        curves = [line for line in ax.get_lines() if line.get_label().startswith("k = ")]
+        assert len(curves) == len(DEGREES)
+        for k, line in zip(DEGREES, curves):
+            marks = [other.get_xdata()[0] for other in ax.get_lines()
+                     if other.get_color() == line.get_color() and other is not line]
+            assert marks == pytest.approx([k, pair_approximation_threshold(k, 100)])
+        bottom = min(min(c["n_rho"]) for c in details["curves"].values())
+        assert ax.get_ylim()[0] <= bottom                  # zero estimates drawn
+        assert "object at 0x" not in ax.get_title() and str(100) in ax.get_title()
+    finally:
+        plt.close(fig)
 
 
 @pytest.mark.slow

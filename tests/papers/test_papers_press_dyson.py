@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import papers
 from games.repeated import strategies as S
 from papers import press_dyson2012_zd as zd
+from tests.plotstyle import check_colours_unique, check_style
 
 NAME = "press_dyson2012_zd"
 
@@ -46,6 +47,33 @@ def test_extortion_fades_as_the_population_grows(result):
     shares = [evo["shares"][n][k] for n in sorted(evo["shares"])]
     assert shares[0] > 10 * shares[-1]
     assert all(abs(sum(s) - 1) < 1e-9 for s in evo["shares"].values())
+
+
+def test_figure_names_every_opponent_and_puts_abundance_on_log_axes(result):
+    """The catalogue's opponents on the enforced line, each named once (the seven that
+    meet at mutual defection in one label); the abundances against N on log axes, one
+    palette colour per strategy. Random opponents: a few memory-one strategies."""
+    pytest.importorskip("matplotlib").use("Agg")
+    import matplotlib.pyplot as plt
+
+    catalogue = result["details"]["catalogue"]              # payoffs as fraction strings
+    random_rows = zd.zd_residuals([S.MemoryOne([0.9, 0.1, 0.5, 0.2], 0.5),
+                                   S.MemoryOne([0.3, 0.7, 0.2, 0.8], 1)])
+    fig = zd.figure(catalogue, random_rows, result["details"]["evolution"])
+    try:
+        check_style(fig, NAME)
+        check_colours_unique(fig, NAME)
+        line, abundance = fig.axes
+        named = " ".join(t.get_text() for t in line.texts).replace("\n", " ")
+        assert all(r["opponent"] in named for r in catalogue)
+        assert len(line.texts) < len(catalogue)             # coinciding points share a label
+        assert "per round" in line.get_xlabel() and "per round" in line.get_ylabel()
+        assert abundance.get_xscale() == "log"
+        assert abundance.get_yscale() in ("log", "symlog")
+        strategies = result["details"]["evolution"]["strategies"]
+        assert [x.get_label() for x in abundance.get_lines()] == strategies
+    finally:
+        plt.close(fig)
 
 
 @pytest.mark.slow
