@@ -6,6 +6,12 @@ batch, Python loops over windows only and the compiled kernel
 random numbers from its own xoshiro256** stream seeded by the session's child of
 ``numpy.random.SeedSequence(seed)``, so the numbers do not depend on batching, executor or
 interruptions.
+
+With a checkpoint, finished batches are kept by :func:`games.parallel.run_tasks`, and a
+batch still playing saves its state at window boundaries (every
+:data:`PARTIAL_INTERVAL` seconds at most) to its own file beside the checkpoint
+(:func:`partial_path`), so even a single long session killed halfway resumes from its last
+saved window.
 """
 
 from __future__ import annotations
@@ -13,14 +19,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+import re
+import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from games.errors import InvalidArgumentError, InvalidGameError
+from games.io import atomic_output
 from games.learning._engine_kernels import STATUS_CONVERGED, final_policies, run_window
 from games.learning.learners import (
     KIND_IMITATION,
@@ -38,7 +49,8 @@ from games.markov import MarkovGame
 from games.model import Game
 from games.parallel import child_seeds, load_checkpoint, run_tasks
 
-__all__ = ["simulate", "is_markov_game", "game_payoffs", "RESULT_FORMAT", "OBSERVATIONS"]
+__all__ = ["simulate", "is_markov_game", "game_payoffs", "partial_path", "RESULT_FORMAT",
+           "OBSERVATIONS", "PARTIAL_INTERVAL"]
 
 #: What a learner's memory holds (``simulate``'s ``observe``): ``"joint"`` the last
 #: ``memory`` joint actions (perfect monitoring, everyone's prices seen), ``"own"`` its own
@@ -60,6 +72,14 @@ SERIAL_WORK = 50_000_000
 #: Largest learner state (floats per session) accepted, against memory blow-ups from
 #: long memories.
 MAX_STATE_FLOATS = 50_000_000
+
+#: Seconds between two saves of a batch in progress (a checkpointed run saves a batch's
+#: state at the first window boundary at least this long after its previous save; a
+#: batch shorter than this never writes one).
+PARTIAL_INTERVAL = 30.0
+
+#: Format version of the files of batches in progress.
+PARTIAL_FORMAT = 1
 
 
 def is_markov_game(game: Any) -> bool:
@@ -304,8 +324,69 @@ def _schedule_payoffs(raw: Any, plan: _Plan, batch: int) -> np.ndarray:
     return np.ascontiguousarray(arr.reshape(p, arr.shape[1], n, -1).transpose(0, 1, 3, 2))
 
 
-def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray]) -> dict[str, Any]:
-    """Play one batch of sessions through every window."""
+def partial_path(checkpoint: str | os.PathLike, start: int) -> Path:
+    """The file where the batch whose first session is ``start`` keeps its state while it
+    plays, beside ``checkpoint``: ``f"{checkpoint}.batch{start}.partial"``."""
+    return Path(f"{os.fspath(checkpoint)}.batch{int(start)}.partial")
+
+
+def _partial_files(checkpoint: str | os.PathLike) -> list[Path]:
+    """Every file of a batch in progress beside ``checkpoint``, whatever run wrote it."""
+    target = Path(os.fspath(checkpoint))
+    pattern = re.compile(re.escape(target.name) + r"\.batch\d+\.partial")
+    if not target.parent.is_dir():
+        return []
+    return sorted(f for f in target.parent.iterdir() if pattern.fullmatch(f.name))
+
+
+def _read_partial(path: Path, fingerprint: str, state: bool = True) -> dict[str, Any] | None:
+    """The saved state of a batch in progress (None: no file; only its header when not
+    ``state``).
+
+    Raises
+    ------
+    InvalidArgumentError
+        An unreadable file, or one written by a run with another fingerprint.
+    """
+    try:
+        with open(path, "rb") as fh:
+            header = pickle.load(fh)
+            version, stored = header["format"], header["fingerprint"]
+            if version == PARTIAL_FORMAT and stored == fingerprint and state:
+                return pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is refused the same way
+        raise InvalidArgumentError(f"checkpoint: expected the file of a batch in progress, "
+                                   f"found an unreadable file {str(path)!r} "
+                                   f"({type(exc).__name__})") from exc
+    if version != PARTIAL_FORMAT or stored != fingerprint:
+        raise InvalidArgumentError(
+            f"checkpoint: {str(path)!r} (a batch in progress) was written by a run with "
+            f"different arguments (fingerprint {str(stored)[:12]}, expected "
+            f"{fingerprint[:12]}); pass the same arguments, another checkpoint path, or "
+            f"delete the file")
+    return header
+
+
+def _save_partial(path: Path, fingerprint: str, state: dict[str, Any]) -> None:
+    """Write a batch's state in progress atomically: a small header (format and run
+    fingerprint, readable alone) followed by the state."""
+    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+        pickle.dump({"format": PARTIAL_FORMAT, "fingerprint": fingerprint}, fh,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray],
+               partial: tuple[Path, str] | None = None) -> dict[str, Any]:
+    """Play one batch of sessions through every window.
+
+    With ``partial = (path, fingerprint)``, the batch starts from the state saved at
+    ``path`` (when there is one) and saves its state there at window boundaries, every
+    :data:`PARTIAL_INTERVAL` seconds at most; the numbers are those of an uninterrupted
+    batch, since everything a window changes lives in the arrays saved.
+    """
     start, rng_states, first_states = task
     b = len(rng_states)
     n = len(plan.n_act)
@@ -331,8 +412,18 @@ def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray]) -> dict[st
     pay = plan.pay[None]
     previous = None
     t0 = 0
-    for w, t1 in enumerate(plan.window_ends):
-        t1 = int(t1)
+    first_window = 0
+    saved = None if partial is None else _read_partial(*partial)
+    if saved is not None:
+        first_window, t0 = saved["window"], saved["t0"]
+        rng, own_mem, lstate, greedy = (saved["rng"], saved["own_mem"], saved["lstate"],
+                                        saved["greedy"])
+        sess, last_r, freq, mean_rewards = (saved["sess"], saved["last_r"], saved["freq"],
+                                            saved["mean_rewards"])
+        sched_state, log, previous = saved["sched_state"], saved["log"], saved["previous"]
+    last_save = time.monotonic()
+    for w in range(first_window, n_windows):
+        t1 = int(plan.window_ends[w])
         if schedule is not None:
             raw, sched_state = schedule.rewards(sched_state, w, t0, previous)
             pay = plan.pay[None] if raw is None else _schedule_payoffs(raw, plan, b)
@@ -365,6 +456,14 @@ def _run_batch(plan: _Plan, task: tuple[int, np.ndarray, np.ndarray]) -> dict[st
         t0 = t1
         if not (sess[:, 4] == 0).any() and schedule is None:
             break
+        if partial is not None and w + 1 < n_windows \
+                and time.monotonic() - last_save >= PARTIAL_INTERVAL:
+            _save_partial(partial[0], partial[1], {
+                "window": w + 1, "t0": t0, "rng": rng, "own_mem": own_mem, "lstate": lstate,
+                "greedy": greedy, "sess": sess, "last_r": last_r, "freq": freq[:, :w + 1],
+                "mean_rewards": mean_rewards[:, :w + 1], "sched_state": sched_state,
+                "log": log, "previous": previous})
+            last_save = time.monotonic()
     played_windows = w + 1
     freq, mean_rewards = freq[:, :played_windows], mean_rewards[:, :played_windows]
     policies = np.zeros((b, n, int(plan.n_act.max())))
@@ -420,14 +519,28 @@ def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed:
         are the same everywhere.
     checkpoint : path, optional
         File where finished batches are saved (atomically) as they finish; rerunning with
-        the same arguments and path runs only the missing batches. A file written by a
-        run with other arguments is refused. Only load checkpoints you wrote (pickle).
+        the same arguments and path runs only the missing batches. A batch still playing
+        also saves its state (atomically, at a window boundary, every
+        :data:`PARTIAL_INTERVAL` seconds at most) to its own file beside it,
+        ``f"{checkpoint}.batch{first_session}.partial"`` (:func:`partial_path`), so a
+        rerun continues that batch from its last saved window, even within one long
+        session; the numbers are those of an uninterrupted run. These files are deleted
+        once the run completes. A checkpoint, or a batch file beside it, written by a run
+        with other arguments (another fingerprint: game, learners, periods, sessions,
+        seed, window, schedule, ...) is refused before anything runs: pass the same
+        arguments, another path, or delete the files. Only load checkpoints you wrote
+        (pickle).
     progress : bool, optional
         tqdm bar over sessions (default: shown after a few seconds on long runs).
     convergence : Convergence, optional
         When sessions stop early (default: every session plays all periods).
     schedule : RewardSchedule, optional
-        Payoffs changed between windows (e.g. a mechanism switched on mid-run).
+        Payoffs changed between windows (e.g. a mechanism switched on mid-run). Its state
+        (what ``start`` and ``rewards`` return) and its records must be picklable, as
+        :func:`mechanisms.schedule` and :class:`mechanisms.Regulator` states are (dicts
+        of arrays): a process pool ships them, and a checkpointed batch saves them with
+        its progress. Its ``rewards`` must depend only on its arguments (no hidden state
+        on the schedule object), so a resumed batch draws the same payoffs.
     initial : sequence, optional
         Per player a probability vector or an action index: the first period's play of
         fictitious players, regret matchers and imitators, and the starting strategy of
@@ -538,16 +651,24 @@ def simulate(game: Any, learners: Any, *, periods: int, sessions: int = 1, seed:
         sort_keys=True, default=str).encode()
     ).hexdigest()
     done = {} if checkpoint is None else load_checkpoint(checkpoint, fingerprint)
+    if checkpoint is not None:
+        for path in _partial_files(checkpoint):         # refuse another run's files
+            _read_partial(path, fingerprint, state=False)
+        for k in done:                                  # finished, saved, no longer needed
+            partial_path(checkpoint, tasks[k][0]).unlink(missing_ok=True)
     resumed = sum(len(tasks[k][1]) for k in done)
     if executor is None:
         work = sum(len(t[1]) for k, t in enumerate(tasks) if k not in done) \
             * int(plan.window_ends[-1])
         executor = "serial" if len(tasks) - len(done) <= 1 or (os.cpu_count() or 1) == 1 \
             or work < SERIAL_WORK else "processes"
-    results = run_tasks(_BatchRunner(plan), tasks, executor=executor, chunksize=1,
-                        checkpoint=checkpoint, fingerprint=fingerprint,
+    results = run_tasks(_BatchRunner(plan, checkpoint, fingerprint), tasks, executor=executor,
+                        chunksize=1, checkpoint=checkpoint, fingerprint=fingerprint,
                         weights=[len(t[1]) for t in tasks], unit="session",
                         description="sessions", progress=progress)
+    if checkpoint is not None:                          # every batch is in the checkpoint
+        for task in tasks:
+            partial_path(checkpoint, task[0]).unlink(missing_ok=True)
     return _assemble(game, learners, plan, results, periods, window, sessions, seed, memory,
                      observe, markov, schedule is not None, resumed)
 
@@ -589,13 +710,20 @@ def _tasks(seeds: list[np.random.SeedSequence], plan: _Plan
 
 
 class _BatchRunner:
-    """A picklable callable running one batch of a plan."""
+    """A picklable callable running one batch of a plan (saving its progress beside
+    ``checkpoint``, tagged with ``fingerprint``, when a checkpoint is given)."""
 
-    def __init__(self, plan: _Plan) -> None:
+    def __init__(self, plan: _Plan, checkpoint: str | os.PathLike | None = None,
+                 fingerprint: str | None = None) -> None:
         self.plan = plan
+        self.checkpoint = None if checkpoint is None else os.fspath(checkpoint)
+        self.fingerprint = fingerprint
 
     def __call__(self, task: tuple[int, np.ndarray, np.ndarray]) -> dict[str, Any]:
-        return _run_batch(self.plan, task)
+        partial = None
+        if self.checkpoint is not None and self.fingerprint is not None:
+            partial = (partial_path(self.checkpoint, task[0]), self.fingerprint)
+        return _run_batch(self.plan, task, partial)
 
 
 def _concatenate_records(records: list[Any]) -> Any:
