@@ -1036,17 +1036,20 @@ class Comparison:
         entries = self.entries
         width = max(len(v.dynamics.label) for r in entries for v in r.dynamic)
         width = max(width, len("dynamics"))
+        # the mechanism column as wide as the longest label, at most as in the static table
+        named = min(58, max(len("mechanism"), *(len(r.label) for r in entries)))
         lines = ["Dynamic verdicts (share of sessions ending holistically aligned, median "
                  "periods to realign after the switch-on, operator's cost per period):",
-                 f"{'mechanism':32}  {'dynamics':{width}}  static  aligned  realign   "
+                 f"{'mechanism':{named}}  {'dynamics':{width}}  static  aligned  realign   "
                  f"cost/period"]
         for r in entries:
-            name = r.label if len(r.label) <= 32 else r.label[:29] + "..."
+            name = r.label if len(r.label) <= named else r.label[:named - 3] + "..."
             for v in r.dynamic:
                 share = NOT_MEASURED if v.share_aligned is None else f"{v.share_aligned:.2f}"
                 time = "never" if v.time_to_realign is None else str(v.time_to_realign)
                 flag = "  <- disagrees" if disagrees(r.holistic, v) else ""
-                lines.append(f"{name:32}  {v.dynamics.label:{width}}  {_yes_no(r.holistic):6}  "
+                lines.append(f"{name:{named}}  {v.dynamics.label:{width}}  "
+                             f"{_yes_no(r.holistic):6}  "
                              f"{share:7}  {time:8}  {v.cost_per_period:.3g}{flag}")
         disagreeing = [d for r in entries for d in r.disagreements]
         lines.append("Disagreements with the static verdict:" if disagreeing else
