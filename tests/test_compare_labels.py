@@ -10,6 +10,7 @@ import json
 import pytest
 
 import games
+import masalign
 import mechanisms as M
 from games import InvalidArgumentError
 from games.learning import QLearning
@@ -165,3 +166,15 @@ def test_labels_name_the_rows_of_the_dynamic_verdicts():
     assert first.startswith("no fine at all  Q") and second.startswith("fine            Q")
     header, *rows = table_cells(comparison._repr_html_().split("</table>", 1)[1])
     assert [row[0] for row in rows] == ["no fine at all", "fine"]
+
+
+def test_a_report_names_the_comparison_by_its_labels():
+    """game_report's comparison (table, figure, results) uses the labels it was given."""
+    report = masalign.game_report(PD(), dynamics=None,
+                                  mechanisms_to_compare={"none": M.Penalty(0, on=DD),
+                                                         "fine": M.Penalty(3, on=DD)})
+    assert {k: v["label"] for k, v in report.results["mechanisms"].items()} == \
+        {"none": "none", "fine": "fine"}
+    section = next(s for s in report.sections if s.id == "mechanisms")
+    figure = next(b for b in section.blocks if type(b).__name__ == "Figure")
+    assert "(none, fine)" in figure.alt
