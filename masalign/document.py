@@ -562,7 +562,7 @@ def _comparison(game: games.Game, chosen: Mapping[str, Any], dynamics: Any,
             labels.append(label)
         except GameError as err:
             notes.append(f"{label} ({m!r}) left out: {err}")
-    return mechanisms.Comparison(evaluations), labels, notes
+    return mechanisms.Comparison(evaluations, tuple(labels)), labels, notes
 
 
 def _mechanism_blocks(comparison: Any, labels: Sequence[str], notes: Sequence[str],
@@ -579,12 +579,11 @@ def _mechanism_blocks(comparison: Any, labels: Sequence[str], notes: Sequence[st
               for label, r in zip(labels, entries))))
     blocks += [Paragraph(n, kind="note") for n in notes]
     if entries:
-        names = [type(r.mechanism).__name__ for r in entries]
         blocks.append(draw(
             comparison.plot,
             f"Horizontal bar charts of the cooperation level and the best value score at an "
-            f"equilibrium under each mechanism ({', '.join(names)}); green bars where some "
-            f"equilibrium is holistically aligned.",
+            f"equilibrium under each mechanism ({', '.join(comparison.labels)}); green bars "
+            f"where some equilibrium is holistically aligned.",
             "Static comparison of the mechanisms."))
     if dynamic and any(r.dynamic for r in entries):
         blocks.append(Heading("Dynamic verdict (learners, mechanism switched on mid-run)"))
@@ -842,7 +841,7 @@ def scenario_report(name: str, quick: bool = True, status: Status | None = None)
         results["dynamic"] = {label: v.to_dict() for label, v in verdicts}
     else:
         # the testbed's evaluations: on the scenario's yardstick, with its threshold
-        comparison = mechanisms.Comparison(measured)
+        comparison = mechanisms.Comparison(measured, tuple(labels))
         mech_blocks = [Paragraph(
             f"Each mechanism is judged as in the testbed rows: holistic alignment asks "
             f"Pareto optimality and {criterion} at or above its threshold "

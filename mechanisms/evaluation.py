@@ -924,6 +924,9 @@ class ComparisonRow:
     disagreements : tuple of str
         Where a dynamic verdict contradicts the static one (see
         :attr:`Evaluation.disagreements`).
+    label : str
+        The row's name in tables and plots (default: the mechanism's title,
+        :func:`mechanisms.base.mechanism_title`).
     """
 
     mechanism: Mechanism
@@ -934,22 +937,28 @@ class ComparisonRow:
     cost: list[float]
     dynamic: tuple[DynamicVerdict, ...] = ()
     disagreements: tuple[str, ...] = ()
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", mechanism_title(self.mechanism))
 
     @classmethod
-    def of(cls, evaluation: Evaluation) -> ComparisonRow:
+    def of(cls, evaluation: Evaluation, label: str = "") -> ComparisonRow:
         after = evaluation.after
         values = [q.scores["value"] for q in after.report.equilibria if "value" in q.scores]
         best_value = max(values) if values and after.values_measured else None
         return cls(evaluation.mechanism, after.holistic, len(after.report.equilibria),
                    best_value, after.cooperation, [float(c) for c in after.cost],
-                   evaluation.dynamic_verdicts, evaluation.disagreements)
+                   evaluation.dynamic_verdicts, evaluation.disagreements, label)
 
     def _repr_html_(self) -> str:
-        return html_table(f"Comparison row: {mechanism_title(self.mechanism)}",
+        return html_table(f"Comparison row: {self.label}",
                           [(k, _show(v)) for k, v in self.to_dict().items()])
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable({"mechanism": repr(self.mechanism), "holistic": self.holistic,
+        return jsonable({"label": self.label, "mechanism": repr(self.mechanism),
+                         "holistic": self.holistic,
                          "equilibria": self.equilibria, "best_value": self.best_value,
                          "cooperation": self.cooperation, "cost_at_equilibrium": self.cost,
                          "dynamic": [_dynamic_cells(self.holistic, v) for v in self.dynamic],
@@ -966,18 +975,40 @@ def _dynamic_cells(static: bool | None, v: DynamicVerdict) -> dict[str, Any]:
 
 @dataclass(frozen=True, eq=False)
 class Comparison:
-    """Several mechanisms evaluated on one game (:func:`compare`)."""
+    """Several mechanisms evaluated on one game (:func:`compare`), each row named by its
+    label.
+
+    Attributes
+    ----------
+    evaluations : list of Evaluation
+        One per mechanism, in the order given.
+    labels : tuple of str
+        The rows' names: non-empty and distinct, one per evaluation. Left empty, each
+        mechanism's title (:func:`mechanisms.base.mechanism_title`), or its repr where two
+        mechanisms share a title.
+    """
 
     evaluations: list[Evaluation]
+    labels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        labels = (tuple(self.labels) if self.labels else
+                  _default_labels([e.mechanism for e in self.evaluations]))
+        if len(labels) != len(self.evaluations):
+            raise InvalidArgumentError(f"labels: expected one per evaluation "
+                                       f"({len(self.evaluations)}), found {len(labels)}")
+        _check_labels(labels)
+        object.__setattr__(self, "labels", labels)
 
     @property
     def entries(self) -> list[ComparisonRow]:
         """One typed row per mechanism, in the order given."""
-        return [ComparisonRow.of(e) for e in self.evaluations]
+        return [ComparisonRow.of(e, label) for e, label in zip(self.evaluations, self.labels)]
 
     def rows(self) -> list[dict[str, Any]]:
-        """The table as printed: one dict per mechanism keyed by column name."""
-        return [{"mechanism": repr(r.mechanism), "holistic": r.holistic,
+        """The table: one dict per mechanism keyed by column name, its label first, then
+        its definition (``"mechanism"``, the repr)."""
+        return [{"label": r.label, "mechanism": repr(r.mechanism), "holistic": r.holistic,
                  "equilibria": r.equilibria, "best value score": r.best_value,
                  "cooperation": r.cooperation, "cost at equilibrium": r.cost}
                 for r in self.entries]
@@ -988,8 +1019,7 @@ class Comparison:
             return "no mechanisms"
         lines = [f"{'mechanism':58}  holistic  equilibria  value  cooperation  cost"]
         for r in entries:
-            name = repr(r.mechanism)
-            name = name if len(name) <= 58 else name[:55] + "..."
+            name = r.label if len(r.label) <= 58 else r.label[:55] + "..."
             lines.append(f"{name:58}  {_yes_no(r.holistic):8}  {r.equilibria:10d}  "
                          f"{_show(r.best_value):5}  {_show(r.cooperation):11}  "
                          f"{_show(r.cost)}")
@@ -1006,18 +1036,20 @@ class Comparison:
         entries = self.entries
         width = max(len(v.dynamics.label) for r in entries for v in r.dynamic)
         width = max(width, len("dynamics"))
+        # the mechanism column as wide as the longest label, at most as in the static table
+        named = min(58, max(len("mechanism"), *(len(r.label) for r in entries)))
         lines = ["Dynamic verdicts (share of sessions ending holistically aligned, median "
                  "periods to realign after the switch-on, operator's cost per period):",
-                 f"{'mechanism':32}  {'dynamics':{width}}  static  aligned  realign   "
+                 f"{'mechanism':{named}}  {'dynamics':{width}}  static  aligned  realign   "
                  f"cost/period"]
         for r in entries:
-            name = repr(r.mechanism)
-            name = name if len(name) <= 32 else name[:29] + "..."
+            name = r.label if len(r.label) <= named else r.label[:named - 3] + "..."
             for v in r.dynamic:
                 share = NOT_MEASURED if v.share_aligned is None else f"{v.share_aligned:.2f}"
                 time = "never" if v.time_to_realign is None else str(v.time_to_realign)
                 flag = "  <- disagrees" if disagrees(r.holistic, v) else ""
-                lines.append(f"{name:32}  {v.dynamics.label:{width}}  {_yes_no(r.holistic):6}  "
+                lines.append(f"{name:{named}}  {v.dynamics.label:{width}}  "
+                             f"{_yes_no(r.holistic):6}  "
                              f"{share:7}  {time:8}  {v.cost_per_period:.3g}{flag}")
         disagreeing = [d for r in entries for d in r.disagreements]
         lines.append("Disagreements with the static verdict:" if disagreeing else
@@ -1032,12 +1064,13 @@ class Comparison:
         return f"Comparison({len(self.evaluations)} mechanisms)"
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{k}</th>" for k in ("mechanism", "holistic", "equilibria",
-                                                  "best value score", "cooperation", "cost"))
+        head = "".join(f"<th>{k}</th>" for k in ("mechanism", "definition", "holistic",
+                                                  "equilibria", "best value score",
+                                                  "cooperation", "cost"))
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in (
-                repr(r.mechanism), _yes_no(r.holistic), str(r.equilibria), _show(r.best_value),
-                _show(r.cooperation), _show(r.cost))) + "</tr>"
+                r.label, repr(r.mechanism), _yes_no(r.holistic), str(r.equilibria),
+                _show(r.best_value), _show(r.cooperation), _show(r.cost))) + "</tr>"
             for r in self.entries)
         dynamic = ""
         if any(r.dynamic for r in self.entries):
@@ -1045,7 +1078,7 @@ class Comparison:
                      "cost per period", "disagrees")
             rows = "".join(
                 "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in (
-                    repr(r.mechanism), v.dynamics.label, _yes_no(r.holistic),
+                    r.label, v.dynamics.label, _yes_no(r.holistic),
                     _show(v.share_aligned), "never" if v.time_to_realign is None
                     else v.time_to_realign, _show(v.cost_per_period),
                     "yes" if disagrees(r.holistic, v) else "no")) + "</tr>"
@@ -1060,14 +1093,12 @@ class Comparison:
     def plot(self, path: FigurePath = None) -> Figure:
         """Horizontal bars of each mechanism's cooperation and best value score at an
         equilibrium (bluish green where an equilibrium is holistically aligned, grey
-        elsewhere; one mechanism a row, named on the shared y axis). Returns the
-        matplotlib Figure (saved atomically when ``path`` is given)."""
+        elsewhere; one mechanism a row, named by its label on the shared y axis). Returns
+        the matplotlib Figure (saved atomically when ``path`` is given)."""
         import matplotlib.pyplot as plt
 
         entries = self.entries
-        names = [mechanism_title(r.mechanism) for r in entries]
-        names = [repr(r.mechanism) if names.count(n) > 1 else n for r, n in zip(entries, names)]
-        names = [textwrap.fill(n, 32, max_lines=3, placeholder="...") for n in names]
+        names = [textwrap.fill(r.label, 32, max_lines=3, placeholder="...") for r in entries]
         colours = [colour(2) if r.holistic else "0.6" for r in entries]
         measured = any(r.best_value is not None for r in entries)
         fig, axes = plt.subplots(1, 2 if measured else 1, figsize=(9 if measured else 5, 3.5),
@@ -1096,17 +1127,68 @@ def _yes_no(holistic: bool | None) -> str:
     return NOT_MEASURED if holistic is None else "yes" if holistic else "no"
 
 
-def compare(game: Game | BayesianGame, mechanisms: Sequence[Mechanism],
+def _default_labels(mechanisms: Sequence[Mechanism]) -> tuple[str, ...]:
+    """The rows' names in a comparison without labels: each mechanism's title
+    (:func:`mechanisms.base.mechanism_title`), or its repr where two mechanisms of the
+    comparison share that title (``Penalty(fine=0, ...)`` and ``Penalty(fine=5, ...)``)."""
+    titles = [mechanism_title(m) for m in mechanisms]
+    return tuple(repr(m) if titles.count(t) > 1 else t for m, t in zip(mechanisms, titles))
+
+
+def _check_labels(labels: Sequence[Any]) -> None:
+    """Refuse labels that cannot name the rows of a comparison: each must be a non-empty
+    string, and no two equal."""
+    seen: set[str] = set()
+    for position, label in enumerate(labels):
+        if not isinstance(label, str) or not label.strip():
+            raise InvalidArgumentError(f"labels: expected non-empty strings, found {label!r} "
+                                       f"at position {position}")
+        if label in seen:
+            raise InvalidArgumentError(f"labels: expected distinct labels, found {label!r} "
+                                       f"twice")
+        seen.add(label)
+
+
+def compare(game: Game | BayesianGame,
+            mechanisms: Mapping[str, Mechanism] | Sequence[Mechanism],
             solver: Callable[[Game], Any] | None = None, thresholds: Any = "half",
             dynamics: Dynamics | Sequence[Dynamics] | None = None) -> Comparison:
     """Evaluate each mechanism on ``game`` (:func:`evaluate`) and tabulate which ones make
     an equilibrium holistically aligned (``n/a`` when the game has no value layer), and at
     what cost to the operator; with ``dynamics`` (one :class:`mechanisms.Dynamics` or a
     list), also what learners do once each mechanism is switched on, and where that
-    disagrees with the static verdict."""
-    if isinstance(mechanisms, Mechanism) or not isinstance(mechanisms, Sequence):
-        raise InvalidArgumentError(f"mechanisms: expected a list of mechanisms, found "
-                                   f"{mechanisms!r}")
+    disagrees with the static verdict.
+
+    ``mechanisms`` is a list, or a mapping ``{label: mechanism}`` whose labels (non-empty,
+    distinct strings) name the rows in their order; a list's rows are named by each
+    mechanism's title, or its repr where two share a title (see :class:`Comparison`).
+
+    Examples
+    --------
+    >>> import games, mechanisms as M
+    >>> on = {"Player 1": "D", "Player 2": "D"}
+    >>> table = M.compare(games.catalog.prisoners_dilemma(),
+    ...                   {"none": M.Penalty(0, on=on), "fine": M.Penalty(3, on=on)})
+    >>> table.labels
+    ('none', 'fine')
+    """
+    if isinstance(mechanisms, Mapping):
+        labels: tuple[str, ...] = tuple(mechanisms)
+        _check_labels(labels)
+        chosen = list(mechanisms.values())
+        where = [f"mechanisms[{label!r}]" for label in labels]
+    elif isinstance(mechanisms, Mechanism) or not isinstance(mechanisms, Sequence) \
+            or isinstance(mechanisms, str):
+        raise InvalidArgumentError(f"mechanisms: expected a list of mechanisms or a mapping "
+                                   f"{{label: mechanism}}, found {mechanisms!r}")
+    else:
+        chosen = list(mechanisms)
+        labels = ()
+        where = [f"mechanisms[{i}]" for i in range(len(chosen))]
+    for name, m in zip(where, chosen):
+        if not isinstance(m, Mechanism):
+            raise InvalidArgumentError(f"{name}: expected a Mechanism, found "
+                                       f"{type(m).__name__}")
     scenarios = _check_dynamics(dynamics)
     return Comparison([evaluate(game, m, solver=solver, thresholds=thresholds,
-                                dynamics=scenarios or None) for m in mechanisms])
+                                dynamics=scenarios or None) for m in chosen], labels)
