@@ -303,12 +303,13 @@ def disagrees(static: bool | None, verdict: DynamicVerdict) -> bool:
         and bool(static) != verdict.realigns
 
 
-def disagreement(static: bool | None, verdict: DynamicVerdict) -> str:
-    """The sentence naming a disagreement between the static and the dynamic verdict."""
+def disagreement(static: bool | None, verdict: DynamicVerdict, name: str | None = None) -> str:
+    """The sentence naming a disagreement between the static and the dynamic verdict, about
+    the mechanism called ``name`` (default: its class)."""
     d = verdict.dynamics
     when = "from the start" if d.switch_on == 0 else f"at period {d.switch_on}"
     ended = round((verdict.share_aligned or 0.0) * d.sessions)
-    name = type(verdict.mechanism).__name__
+    name = type(verdict.mechanism).__name__ if name is None else name
     if static:
         return (f"{name}: some equilibrium is holistically aligned, but with {d.label} and "
                 f"the mechanism switched on {when} only {ended} of {d.sessions} sessions end "
@@ -1017,10 +1018,11 @@ class Comparison:
         entries = self.entries
         if not entries:
             return "no mechanisms"
-        lines = [f"{'mechanism':58}  holistic  equilibria  value  cooperation  cost"]
+        named = self._name_width()
+        lines = [f"{'mechanism':{named}}  holistic  equilibria  value  cooperation  cost"]
         for r in entries:
-            name = r.label if len(r.label) <= 58 else r.label[:55] + "..."
-            lines.append(f"{name:58}  {_yes_no(r.holistic):8}  {r.equilibria:10d}  "
+            name = r.label if len(r.label) <= named else r.label[:named - 3] + "..."
+            lines.append(f"{name:{named}}  {_yes_no(r.holistic):8}  {r.equilibria:10d}  "
                          f"{_show(r.best_value):5}  {_show(r.cooperation):11}  "
                          f"{_show(r.cost)}")
         if any(r.holistic is None for r in entries):
@@ -1030,14 +1032,17 @@ class Comparison:
             lines += ["", *self._dynamic_text()]
         return "\n".join(lines)
 
+    def _name_width(self) -> int:
+        """The mechanism column: as wide as the longest label, at most 58 characters."""
+        return min(58, max(len("mechanism"), *(len(r.label) for r in self.entries)))
+
     def _dynamic_text(self) -> list[str]:
         """The dynamic verdicts: one line per mechanism and dynamics, then the
         disagreements with the static verdict."""
         entries = self.entries
         width = max(len(v.dynamics.label) for r in entries for v in r.dynamic)
         width = max(width, len("dynamics"))
-        # the mechanism column as wide as the longest label, at most as in the static table
-        named = min(58, max(len("mechanism"), *(len(r.label) for r in entries)))
+        named = self._name_width()
         lines = ["Dynamic verdicts (share of sessions ending holistically aligned, median "
                  "periods to realign after the switch-on, operator's cost per period):",
                  f"{'mechanism':{named}}  {'dynamics':{width}}  static  aligned  realign   "
@@ -1051,7 +1056,8 @@ class Comparison:
                 lines.append(f"{name:{named}}  {v.dynamics.label:{width}}  "
                              f"{_yes_no(r.holistic):6}  "
                              f"{share:7}  {time:8}  {v.cost_per_period:.3g}{flag}")
-        disagreeing = [d for r in entries for d in r.disagreements]
+        disagreeing = [disagreement(r.holistic, v, r.label) for r in entries
+                       for v in r.dynamic if disagrees(r.holistic, v)]
         lines.append("Disagreements with the static verdict:" if disagreeing else
                      "The static and dynamic verdicts agree.")
         lines += [f"- {d}" for d in disagreeing]

@@ -170,7 +170,7 @@ def test_the_readme_dynamic_table_is_what_the_code_prints():
     text = README.read_text(encoding="utf-8")
     section = text[text.index("## Alignment over time"):]
     named = re.findall(r"^- (\w+): some equilibrium is holistically aligned", section, re.M)
-    assert {"Contract", "Monitoring", "Penalty"} <= set(named)
+    assert {"contract", "monitoring", "penalty"} <= set(named)
 
 
 def test_a_markov_game_is_judged_dynamically_and_its_fines_priced_by_state():
