@@ -200,3 +200,21 @@ def test_cli_gives_the_same_rows_on_a_dask_cluster(capsys):
         assert main(["testbed", "--scenario", "commons", "--json", "--no-progress",
                      "--scheduler", cluster.scheduler_address]) == 0
     assert json.loads(capsys.readouterr().out)["rows"] == serial
+
+
+def test_a_mechanism_label_that_collides_with_the_baseline_is_refused():
+    """A mechanism labelled "none" (NO_MECHANISM) would be shadowed by the baseline: the
+    run would measure the baseline twice and the mechanism never."""
+    fine = M.Penalty(1, on={"Fisher 1": "high"})
+    with pytest.raises(InvalidArgumentError, match="mechanisms.*'none'"):
+        T.Scenario(name="x", game=fishery_stage, mechanisms={T.NO_MECHANISM: fine},
+                   misalignment="", criterion=None, dynamics=TINY, quick=TINY)
+    with pytest.raises(InvalidArgumentError, match="mechanisms"):
+        T.Scenario(name="x", game=fishery_stage, mechanisms={"": fine},
+                   misalignment="", criterion=None, dynamics=TINY, quick=TINY)
+    # without a baseline the label is free
+    s = T.Scenario(name="x", game=fishery_stage, mechanisms={T.NO_MECHANISM: fine},
+                   misalignment="", criterion=None, dynamics=TINY, quick=TINY,
+                   with_baseline=False)
+    assert s.labels() == [T.NO_MECHANISM]
+    assert s.mechanism(T.NO_MECHANISM, fishery_stage()) is fine

@@ -20,6 +20,7 @@ import numpy as np
 
 import games
 from games import Game, InvalidArgumentError, MarkovGame
+from games.arguments import check_flag
 from games.bayesian import BayesianGame
 from games.learning import QLearning
 from games.scenario_games import gini, sequential_form
@@ -114,10 +115,14 @@ class Scenario:
         if not isinstance(self.mechanisms, Mapping) or not self.mechanisms:
             raise InvalidArgumentError(f"mechanisms: expected a non-empty mapping label -> "
                                        f"Mechanism, found {self.mechanisms!r}")
+        check_flag(self.with_baseline, "with_baseline")
         for label, m in self.mechanisms.items():
             if not isinstance(label, str) or not (isinstance(m, Mechanism) or callable(m)):
                 raise InvalidArgumentError(f"mechanisms[{label!r}]: expected a Mechanism or a "
                                            f"callable game -> Mechanism, found {m!r}")
+            if not label or (label == NO_MECHANISM and self.with_baseline):
+                raise InvalidArgumentError(f"mechanisms: expected non-empty labels other than "
+                                           f"the baseline's {NO_MECHANISM!r}, found {label!r}")
         for name in ("dynamics", "quick"):
             if not isinstance(getattr(self, name), Dynamics):
                 raise InvalidArgumentError(f"{name}: expected a mechanisms.Dynamics, found "
