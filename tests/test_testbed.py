@@ -218,3 +218,12 @@ def test_a_mechanism_label_that_collides_with_the_baseline_is_refused():
                    with_baseline=False)
     assert s.labels() == [T.NO_MECHANISM]
     assert s.mechanism(T.NO_MECHANISM, fishery_stage()) is fine
+
+
+@pytest.mark.parametrize("field, value", [("threshold", "high"), ("threshold", float("nan")),
+                                          ("threshold", True), ("measured", 3)])
+def test_scenarios_reject_a_malformed_threshold_or_yardstick(field, value):
+    s = T.scenario("commons")
+    with pytest.raises(InvalidArgumentError, match=field):
+        T.Scenario(name="x", game=fishery_stage, mechanisms=s.mechanisms, misalignment="",
+                   criterion=None, dynamics=TINY, quick=TINY, **{field: value})

@@ -20,7 +20,7 @@ import numpy as np
 
 import games
 from games import Game, InvalidArgumentError, MarkovGame
-from games.arguments import check_flag
+from games.arguments import check_flag, check_real
 from games.bayesian import BayesianGame
 from games.learning import QLearning
 from games.scenario_games import gini, sequential_form
@@ -129,7 +129,11 @@ class Scenario:
                                            f"{getattr(self, name)!r}")
         object.__setattr__(self, "mechanisms", dict(self.mechanisms))
         if self.threshold is not None:
-            object.__setattr__(self, "threshold", float(self.threshold))
+            object.__setattr__(self, "threshold",
+                               float(check_real(self.threshold, "threshold")))
+        if self.measured is not None and not callable(self.measured):
+            raise InvalidArgumentError(f"measured: expected None or a callable (game, "
+                                       f"mechanism) -> Game, found {self.measured!r}")
 
     def build(self) -> Game | MarkovGame:
         """The scenario's game (a Bayesian game through its strategic form; a Markov game
