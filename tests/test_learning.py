@@ -311,6 +311,18 @@ def test_own_observation_sizes_each_learners_table_by_its_own_actions():
         assert np.allclose(own.frequencies.sum(axis=2), 1.0)
 
 
+def test_own_observation_without_memory_keeps_the_per_player_state_shape():
+    """observe="own" with memory=0: each learner's state is the (single) Markov state, so
+    final_state is still one state per player, (sessions, n_players), as documented for
+    observe="own"; the numbers are those of the joint run (nothing is remembered)."""
+    joint = simulate(GENERIC, QLearning(beta=1e-3), periods=300, sessions=3, seed=4)
+    own = simulate(GENERIC, QLearning(beta=1e-3), periods=300, sessions=3, seed=4,
+                   observe="own")
+    assert own.observe == "own" and own.final_state.shape == (3, 2)
+    assert (own.final_state == joint.final_state[:, None]).all()
+    assert np.array_equal(own.frequencies, joint.frequencies)
+
+
 @pytest.mark.parametrize("observe", ["joint", "own"])
 def test_a_learners_policy_reads_its_state_and_nothing_else(observe):
     """With one-period windows the last window is the last joint action. Under "own" each

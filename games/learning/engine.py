@@ -764,6 +764,10 @@ def _assemble(game: Any, learners: tuple, plan: _Plan, batches: list[dict[str, A
     if scheduled:
         log = [_concatenate_records([b["schedule_log"][w] if w < len(b["schedule_log"])
                                      else None for b in batches]) for w in range(n_windows)]
+    final_state = np.concatenate([b["final_state"] for b in batches])
+    if observe == "own" and final_state.ndim == 1:
+        # memory 0: each player's own state is the Markov state, one per player
+        final_state = np.repeat(final_state[:, None], len(plan.n_act), axis=1)
     return LearningRun(
         game=game, learners=learners, periods=periods, window=window, sessions=sessions,
         seed=seed, memory=memory, observe=observe, window_ends=plan.window_ends[:n_windows].copy(),
@@ -773,7 +777,7 @@ def _assemble(game: Any, learners: tuple, plan: _Plan, batches: list[dict[str, A
         convergence_period=np.concatenate([b["convergence_period"] for b in batches]),
         final_policies=np.concatenate([b["final_policies"] for b in batches]),
         final_greedy=np.concatenate([b["final_greedy"] for b in batches]),
-        final_state=np.concatenate([b["final_state"] for b in batches]),
+        final_state=final_state,
         state_frequencies=joint_state.sum(axis=3) if markov else None,
         joint_state_frequencies=joint_state if markov else None,
         schedule_log=log, resumed_sessions=resumed)
