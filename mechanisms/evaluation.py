@@ -986,7 +986,7 @@ class Comparison:
     labels : tuple of str
         The rows' names: non-empty and distinct, one per evaluation. Left empty, each
         mechanism's title (:func:`mechanisms.base.mechanism_title`), or its repr where two
-        mechanisms share a title.
+        mechanisms share a title (numbered, ``"... (2)"``, where two share the repr).
     """
 
     evaluations: list[Evaluation]
@@ -1136,9 +1136,19 @@ def _yes_no(holistic: bool | None) -> str:
 def _default_labels(mechanisms: Sequence[Mechanism]) -> tuple[str, ...]:
     """The rows' names in a comparison without labels: each mechanism's title
     (:func:`mechanisms.base.mechanism_title`), or its repr where two mechanisms of the
-    comparison share that title (``Penalty(fine=0, ...)`` and ``Penalty(fine=5, ...)``)."""
+    comparison share that title (``Penalty(fine=0, ...)`` and ``Penalty(fine=5, ...)``);
+    a name already taken by an earlier row is numbered (``"... (2)"``: the same mechanism
+    twice)."""
     titles = [mechanism_title(m) for m in mechanisms]
-    return tuple(repr(m) if titles.count(t) > 1 else t for m, t in zip(mechanisms, titles))
+    names = [repr(m) if titles.count(t) > 1 else t for m, t in zip(mechanisms, titles)]
+    labels: list[str] = []
+    for name in names:
+        label, k = name, 1
+        while label in labels:
+            k += 1
+            label = f"{name} ({k})"
+        labels.append(label)
+    return tuple(labels)
 
 
 def _check_labels(labels: Sequence[Any]) -> None:

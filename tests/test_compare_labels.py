@@ -115,6 +115,16 @@ def test_a_list_is_named_by_titles_and_by_reprs_where_a_title_is_shared(listed):
     assert len(set(names)) == 3 and "fine=0" in names[0] and "fine=3" in names[1]
 
 
+def test_a_list_may_hold_the_same_mechanism_twice():
+    """A list names its rows itself, so it never fails on labels: equal mechanisms (same
+    repr) are numbered in their order, as the list always allowed them."""
+    fine = M.Penalty(3, on=DD)
+    comparison = M.compare(PD(), [fine, M.Penalty(3, on=DD), M.Kinship(1)])
+    assert comparison.labels == (repr(fine), f"{fine!r} (2)", mechanism_title(M.Kinship(1)))
+    first, second, _ = comparison.entries
+    assert (first.holistic, first.cost) == (second.holistic, second.cost)
+
+
 def test_a_comparison_built_from_evaluations_gets_the_same_default_labels(listed):
     rebuilt = M.Comparison(listed.evaluations)
     assert rebuilt.labels == listed.labels
