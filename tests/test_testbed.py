@@ -227,3 +227,11 @@ def test_scenarios_reject_a_malformed_threshold_or_yardstick(field, value):
     with pytest.raises(InvalidArgumentError, match=field):
         T.Scenario(name="x", game=fishery_stage, mechanisms=s.mechanisms, misalignment="",
                    criterion=None, dynamics=TINY, quick=TINY, **{field: value})
+
+
+@pytest.mark.parametrize("field, value", [("quick", "no"), ("quick", 0), ("details", 1)])
+def test_measure_refuses_flags_that_are_not_booleans(field, value):
+    """measure(quick="no") would run the quick dynamics (a truthy string): refused, as
+    run() refuses it."""
+    with pytest.raises(InvalidArgumentError, match=field):
+        T.measure("commons", T.NO_MECHANISM, **{field: value})

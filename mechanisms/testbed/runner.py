@@ -162,8 +162,9 @@ def measure(name: str, label: str, quick: bool = True, details: bool = False
     only dynamic verdict is the row's; for a Markov scenario, the
     :class:`mechanisms.DynamicVerdict` itself.
     """
-    if not isinstance(details, bool):
-        raise InvalidArgumentError(f"details: expected True or False, found {details!r}")
+    for field_name, flag in (("quick", quick), ("details", details)):
+        if not isinstance(flag, bool):
+            raise InvalidArgumentError(f"{field_name}: expected True or False, found {flag!r}")
     s = scenario(name)
     game = s.build()
     if isinstance(game, MarkovGame):
