@@ -37,7 +37,7 @@ from masalign.progress import Status
 from masalign.report import Analysis, analyze, elimination_text
 from masalign.text import number_text, table_is_small
 from mechanisms.base import jsonable
-from mechanisms.evaluation import disagrees
+from mechanisms.evaluation import check_dynamics, disagrees
 from pareto.frontier import outcome_labels
 
 __all__ = ["Report", "Block", "Section", "Paragraph", "Heading", "Items", "Table", "Figure",
@@ -749,9 +749,21 @@ def game_report(game: games.Game, mechanisms_to_compare: Mapping[str, Any] | Non
     if not isinstance(game, games.Game):
         raise InvalidArgumentError(f"game: expected a games.Game, found "
                                    f"{type(game).__name__}")
-    status = Status(enabled=False) if status is None else status
+    if mechanisms_to_compare is not None:
+        if not isinstance(mechanisms_to_compare, Mapping):
+            raise InvalidArgumentError(f"mechanisms_to_compare: expected a mapping label -> "
+                                       f"Mechanism, found {type(mechanisms_to_compare).__name__}")
+        for label, m in mechanisms_to_compare.items():
+            if not isinstance(label, str) or not label.strip() \
+                    or not isinstance(m, mechanisms.Mechanism):
+                raise InvalidArgumentError(f"mechanisms_to_compare[{label!r}]: expected a "
+                                           f"non-empty label and a Mechanism, found {m!r}")
     if isinstance(dynamics, str) and dynamics == "default":
         dynamics = default_dynamics()
+    check_dynamics(dynamics)
+    if title is not None and not isinstance(title, str):
+        raise InvalidArgumentError(f"title: expected a string or None, found {title!r}")
+    status = Status(enabled=False) if status is None else status
     analysis = analyze(game, status=status)
     sections = _analysis_sections(analysis)
     chosen = default_mechanisms(game, analysis.alignment) if mechanisms_to_compare is None \

@@ -350,7 +350,7 @@ def _snapshot(game: Game, solver: Callable[[Game], Any] | None, thresholds: Any)
                     cooperation=cooperation, cost=costs)
 
 
-def _check_dynamics(dynamics: Any) -> tuple[Dynamics, ...]:
+def check_dynamics(dynamics: Any) -> tuple[Dynamics, ...]:
     """None, one Dynamics or a sequence of them, as a tuple."""
     if dynamics is None:
         return ()
@@ -411,7 +411,7 @@ def evaluate(game: Game | BayesianGame, mechanism: Mechanism,
     if solver is not None and not callable(solver):
         raise InvalidArgumentError(f"solver: expected a callable game -> equilibria or None, "
                                    f"found {solver!r}")
-    scenarios = _check_dynamics(dynamics)
+    scenarios = check_dynamics(dynamics)
     if scenarios and isinstance(game, BayesianGame):
         raise InvalidArgumentError("dynamics: learners play a games.Game, found a "
                                    "BayesianGame (pass its normal_form())")
@@ -1205,6 +1205,6 @@ def compare(game: Game | BayesianGame,
         if not isinstance(m, Mechanism):
             raise InvalidArgumentError(f"{name}: expected a Mechanism, found "
                                        f"{type(m).__name__}")
-    scenarios = _check_dynamics(dynamics)
+    scenarios = check_dynamics(dynamics)
     return Comparison([evaluate(game, m, solver=solver, thresholds=thresholds,
                                 dynamics=scenarios or None) for m in chosen], labels)

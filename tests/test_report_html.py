@@ -368,3 +368,19 @@ def test_a_game_file_is_reported(tmp_path):
 def test_measure_details_is_a_flag():
     with pytest.raises(games.InvalidArgumentError, match="details: expected True or False"):
         T.measure("aid_delivery", "none", details="yes")
+
+
+@pytest.mark.parametrize("options, field", [
+    ({"mechanisms_to_compare": [M.Kinship(1)]}, "mechanisms_to_compare"),
+    ({"mechanisms_to_compare": {"kin": "Kinship"}}, "mechanisms_to_compare"),
+    ({"mechanisms_to_compare": {"": M.Kinship(1)}}, "mechanisms_to_compare"),
+    ({"dynamics": 5}, "dynamics"),
+    ({"dynamics": []}, "dynamics"),
+    ({"title": 5}, "title"),
+], ids=["a list", "a value not a mechanism", "an empty label", "a number as dynamics",
+        "no dynamics in a list", "a title not a string"])
+def test_game_report_refuses_malformed_options_by_name(options, field):
+    """A bad option is the caller's error, refused up front: it is not turned into a
+    note that every mechanism was left out, nor a TypeError from deep inside."""
+    with pytest.raises(games.InvalidArgumentError, match=field):
+        game_report(games.catalog.prisoners_dilemma(), **{"dynamics": None, **options})
