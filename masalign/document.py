@@ -37,7 +37,7 @@ from masalign.progress import Status
 from masalign.report import Analysis, analyze, elimination_text
 from masalign.text import number_text, table_is_small
 from mechanisms.base import jsonable
-from mechanisms.evaluation import check_dynamics, disagrees
+from mechanisms.evaluation import check_dynamics, disagreement, disagrees
 from pareto.frontier import outcome_labels
 
 __all__ = ["Report", "Block", "Section", "Paragraph", "Heading", "Items", "Table", "Figure",
@@ -604,7 +604,8 @@ def _mechanism_blocks(comparison: Any, labels: Sequence[str], notes: Sequence[st
              "share ending above every threshold", "periods to realign (median)",
              "operator's cost per period", "disagrees with the static verdict"),
             tuple(rows)))
-        disagreeing = [d for r in entries for d in r.disagreements]
+        disagreeing = [disagreement(r.holistic, v, label) for label, r in zip(labels, entries)
+                       for v in r.dynamic if disagrees(r.holistic, v)]
         if disagreeing:
             blocks.append(Paragraph("Where the static and dynamic verdicts disagree:"))
             blocks.append(Items(tuple(disagreeing)))

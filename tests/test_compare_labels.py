@@ -189,3 +189,19 @@ def test_a_report_names_the_comparison_by_its_labels():
     section = next(s for s in report.sections if s.id == "mechanisms")
     figure = next(b for b in section.blocks if type(b).__name__ == "Figure")
     assert "(none, fine)" in figure.alt
+
+
+def test_a_report_names_the_disagreements_by_their_labels():
+    """Cross-learning lets the aligned actions decay before a late contract (Börgers &
+    Sarin 1997), so some session ends misaligned although the contract's outcome is the
+    unique equilibrium: the report's list of disagreements names the row by its label,
+    as the comparison's text does, not by the class ("Contract")."""
+    from games.learning import CrossLearning
+    aligned = ("need-based", "open airspace", "open airspace", "priority-to-need")
+    d = M.Dynamics(CrossLearning(step=0.01), periods=2000, sessions=2, seed=1,
+                   switch_on=1000, name="cross-learning")
+    chosen = {"contract with damages": M.Contract(aligned, damages=6)}
+    report = masalign.game_report(games.catalog.aid_delivery(), chosen, dynamics=d)
+    items = [b for b in report.section("mechanisms").blocks if type(b).__name__ == "Items"]
+    assert items and items[0].items
+    assert all(item.startswith("contract with damages: ") for item in items[0].items)
