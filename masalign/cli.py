@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import games
 import masalign
@@ -38,7 +39,7 @@ def catalogue() -> list[tuple[str, str]]:
     return out
 
 
-def add_game_source(command: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
+def add_game_source(command: argparse.ArgumentParser) -> Any:
     """The game a command reads: a FILE or ``--catalog NAME`` (one of them; neither: the
     aid-delivery game, see :func:`game_of`). Returns the group, for more sources."""
     source = command.add_mutually_exclusive_group()

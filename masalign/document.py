@@ -971,4 +971,7 @@ def report_html(source: Any, **options: Any) -> str:
         return game_report(source, **options).to_html()
     if isinstance(source, str):
         return scenario_report(source, **options).to_html()
-    return testbed_report(source, **options).to_html()
+    if options:
+        raise InvalidArgumentError(f"options: a testbed result's page takes none, found "
+                                   f"{sorted(options)}")
+    return testbed_report(source).to_html()

@@ -46,7 +46,7 @@ from mechanisms.incentives import (
     ThirdPartyJudge,
     Transparency,
 )
-from mechanisms.information import Opacity, Verification
+from mechanisms.information import InformationMechanism, Opacity, Verification
 from mechanisms.online import Regulator, Scheduled, schedule
 from mechanisms.reciprocity import (
     NORMS,
@@ -64,6 +64,7 @@ __all__ = [
     "Mechanism", "Composite", "compose", "COST_LAYER", "schedule", "Scheduled", "Regulator",
     "Redistribution", "RewardCap", "ContestIntensity", "Penalty", "Subsidy", "Contract",
     "Monitoring", "Audit", "ThirdPartyJudge", "Transparency", "Opacity", "Verification",
+    "InformationMechanism",
     "Kinship", "Repetition", "Reputation", "Network", "Groups", "NORMS",
     "simulate_reputation", "ReputationOutcome",
     "evaluate", "Evaluation", "compare", "Comparison", "ComparisonRow", "Snapshot",

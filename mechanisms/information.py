@@ -30,11 +30,31 @@ from games.arguments import check_integer
 from mechanisms.base import Mechanism
 from mechanisms.dynamic import Dynamics
 
-__all__ = ["Opacity", "Verification"]
+__all__ = ["InformationMechanism", "Opacity", "Verification"]
+
+
+class InformationMechanism(Mechanism):
+    """A mechanism on what the learners observe, not on what they are paid: payoffs are
+    unchanged and nothing is paid (:meth:`transform`); :meth:`observing` gives the
+    learning scenario it implies, which :meth:`dynamics_under` checks and returns."""
+
+    changes: ClassVar[str] = "information"
+
+    def transform(self, game: Game) -> tuple[np.ndarray, None]:
+        return (game.payoffs.copy() if game.exact else game.float_payoffs.copy()), None
+
+    def observing(self, dynamics: Dynamics) -> Dynamics:
+        raise NotImplementedError
+
+    def dynamics_under(self, dynamics: Dynamics) -> Dynamics:
+        if not isinstance(dynamics, Dynamics):
+            raise InvalidArgumentError(f"dynamics: expected a mechanisms.Dynamics, found "
+                                       f"{type(dynamics).__name__}")
+        return self.observing(dynamics)
 
 
 @dataclass(frozen=True, repr=False)
-class Opacity(Mechanism):
+class Opacity(InformationMechanism):
     r"""The agents do not observe each other's actions (prices not published): each
     learner's memory holds its own last actions only, the extreme form of imperfect
     monitoring (Green & Porter 1984). With perfect monitoring, Q-learning firms sustain
@@ -52,22 +72,14 @@ class Opacity(Mechanism):
     name: ClassVar[str] = "information: opacity (rivals' actions unobserved)"
     reference: ClassVar[str] = ("Green & Porter (1984); Calvano, Calzolari, Denicolo & "
                                 "Pastorello (2021)")
-    changes: ClassVar[str] = "information"
-
-    def transform(self, game: Game) -> tuple[np.ndarray, None]:
-        return (game.payoffs.copy() if game.exact else game.float_payoffs.copy()), None
-
-    def dynamics_under(self, dynamics: Dynamics) -> Dynamics:
+    def observing(self, dynamics: Dynamics) -> Dynamics:
         """``dynamics`` with each learner observing only its own past actions
         (``observe="own"``)."""
-        if not isinstance(dynamics, Dynamics):
-            raise InvalidArgumentError(f"dynamics: expected a mechanisms.Dynamics, found "
-                                       f"{type(dynamics).__name__}")
         return dataclasses.replace(dynamics, observe="own")
 
 
 @dataclass(frozen=True, repr=False)
-class Verification(Mechanism):
+class Verification(InformationMechanism):
     r"""Ex-post verification over repeated play: after each period the play is revealed
     (in a signalling game's strategic form, the receiver learns the sender's strategy,
     so a lie is found out), and each learner's state is the last ``memory`` joint
@@ -84,19 +96,11 @@ class Verification(Mechanism):
 
     name: ClassVar[str] = "information: ex-post verification (reputation over repeated play)"
     reference: ClassVar[str] = "Sobel (1985)"
-    changes: ClassVar[str] = "information"
-
     def __post_init__(self) -> None:
         object.__setattr__(self, "memory", check_integer(self.memory, "memory", 1))
 
-    def transform(self, game: Game) -> tuple[np.ndarray, None]:
-        return (game.payoffs.copy() if game.exact else game.float_payoffs.copy()), None
-
-    def dynamics_under(self, dynamics: Dynamics) -> Dynamics:
+    def observing(self, dynamics: Dynamics) -> Dynamics:
         """``dynamics`` with each learner remembering the last ``memory`` (at least)
         joint actions, everyone's (``observe="joint"``)."""
-        if not isinstance(dynamics, Dynamics):
-            raise InvalidArgumentError(f"dynamics: expected a mechanisms.Dynamics, found "
-                                       f"{type(dynamics).__name__}")
         return dataclasses.replace(dynamics, memory=max(dynamics.memory, self.memory),
                                    observe="joint")

@@ -195,3 +195,18 @@ def test_a_markov_game_is_judged_dynamically_and_its_fines_priced_by_state():
     assert v.cost_per_period < 0
     with pytest.raises(games.InvalidArgumentError, match="MarkovGame"):
         markov_costs(M.schedule(fine), games.catalog.prisoners_dilemma(), v.run)
+
+
+def test_information_mechanisms_share_one_base_and_pay_nothing():
+    """Opacity and Verification change what is observed, never the payoffs, and refuse a
+    learning scenario that is not a Dynamics."""
+    pd = games.catalog.prisoners_dilemma()
+    d = M.Dynamics(QLearning(beta=1e-3), periods=100, sessions=1, memory=1)
+    for m in (M.Opacity(), M.Verification(2)):
+        assert isinstance(m, M.InformationMechanism) and m.changes == "information"
+        assert np.array_equal(m.apply(pd).payoffs, pd.payoffs)
+        with pytest.raises(games.InvalidArgumentError, match="dynamics"):
+            m.dynamics_under("Q-learning")
+    assert M.Opacity().dynamics_under(d).observe == "own"
+    seen = M.Verification(2).dynamics_under(d)
+    assert seen.observe == "joint" and seen.memory == 2

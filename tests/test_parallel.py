@@ -218,3 +218,10 @@ def test_executor_for_gives_what_the_command_line_asks_for():
     with pytest.raises(InvalidArgumentError, match="expected one of them, found both"):
         with executor_for(2, "tcp://127.0.0.1:1"):
             pass
+
+
+def test_executor_for_refuses_a_scheduler_that_is_not_an_address():
+    for bad in (8786, "", "  "):
+        with pytest.raises(InvalidArgumentError, match="--scheduler"):
+            with executor_for(scheduler=bad):
+                pass

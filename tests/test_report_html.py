@@ -384,3 +384,10 @@ def test_game_report_refuses_malformed_options_by_name(options, field):
     note that every mechanism was left out, nor a TypeError from deep inside."""
     with pytest.raises(games.InvalidArgumentError, match=field):
         game_report(games.catalog.prisoners_dilemma(), **{"dynamics": None, **options})
+
+
+def test_report_html_of_a_testbed_result_takes_no_options(tiny_dilemma):
+    result = T.run(tiny_dilemma, executor="serial", progress=False)
+    assert "<table" in masalign.report_html(result)
+    with pytest.raises(games.InvalidArgumentError, match="takes none, found \\['dynamics'\\]"):
+        masalign.report_html(result, dynamics=None)
