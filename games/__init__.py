@@ -5,7 +5,7 @@ certificate (the largest gain from a unilateral deviation) and were verified bef
 were returned.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from games import catalog, convert  # noqa: E402  (convert imports its libraries on call)
 from games.catalog import covariance_game, random_game
