@@ -92,13 +92,14 @@ def executor_for(workers: int | None = None,
     """
     if workers is not None:
         workers = check_integer(workers, "--workers", minimum=1)
-    if workers is not None and scheduler is not None:
-        raise InvalidArgumentError("--workers and --scheduler: expected one of them, found "
-                                   "both (the cluster's workers are set where it runs)")
-    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
-        raise InvalidArgumentError(f"--scheduler: expected a scheduler's address such as "
-                                   f"'tcp://10.0.0.5:8786', found {scheduler!r}")
     if scheduler is not None:
+        if workers is not None:
+            raise InvalidArgumentError("--workers and --scheduler: expected one of them, "
+                                       "found both (the cluster's workers are set where it "
+                                       "runs)")
+        if not isinstance(scheduler, str) or not scheduler.strip():
+            raise InvalidArgumentError(f"--scheduler: expected a scheduler's address such as "
+                                       f"'tcp://10.0.0.5:8786', found {scheduler!r}")
         try:
             from dask.distributed import Client
         except ImportError:

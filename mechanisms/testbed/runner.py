@@ -21,8 +21,7 @@ from games.parallel import run_tasks
 from mechanisms.base import FigurePath
 from mechanisms.dynamic import dynamic_verdict
 from mechanisms.evaluation import evaluate
-from mechanisms.incentives import Penalty
-from mechanisms.testbed.scenario import scenario, scenarios
+from mechanisms.testbed.scenario import baseline_mechanism, scenario, scenarios
 from pareto import attribution
 from pareto.plot import save_figure
 
@@ -176,7 +175,7 @@ def measure(name: str, label: str, quick: bool = True, details: bool = False
         # the learners play it from the first period, measured on its own layers
         game = mechanism.apply(s.game())
         game = game.normal_form() if isinstance(game, BayesianGame) else game
-        mechanism = Penalty(0, on=[tuple(0 for _ in game.players)])
+        mechanism = baseline_mechanism(game)
     game = s.yardstick(game, mechanism)
     dynamics = s.quick if quick else s.dynamics
     threshold = s.value_threshold(game)

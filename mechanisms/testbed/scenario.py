@@ -40,7 +40,8 @@ from mechanisms.incentives import (
 from mechanisms.information import Opacity, Verification
 from mechanisms.reciprocity import Kinship
 
-__all__ = ["Scenario", "register", "scenario", "scenarios", "unregister", "NO_MECHANISM"]
+__all__ = ["Scenario", "register", "scenario", "scenarios", "unregister", "NO_MECHANISM",
+           "baseline_mechanism"]
 
 #: The label of the baseline row: a fine of 0 (the game as it is, measured the same way).
 NO_MECHANISM = "none"
@@ -157,7 +158,7 @@ class Scenario:
     def mechanism(self, label: str, game: Game | MarkovGame) -> Mechanism:
         """The mechanism labelled ``label`` on ``game`` (the baseline: a fine of 0)."""
         if label == NO_MECHANISM and self.with_baseline:
-            return Penalty(0, on=[tuple(0 for _ in stage_of(game).players)])
+            return baseline_mechanism(game)
         if label not in self.mechanisms:
             raise InvalidArgumentError(f"mechanism: scenario {self.name!r} has no mechanism "
                                        f"{label!r}; expected one of {self.labels()}")
@@ -256,6 +257,12 @@ def scenario(name: str) -> Scenario:
         raise InvalidArgumentError(f"scenario: unknown scenario {name!r}; expected one of "
                                    f"{', '.join(_REGISTRY)}")
     return _REGISTRY[name]
+
+
+def baseline_mechanism(game: Game | MarkovGame) -> Mechanism:
+    """The baseline row's mechanism: a fine of 0, so the game as it is is measured the same
+    way as under a mechanism."""
+    return Penalty(0, on=[tuple(0 for _ in stage_of(game).players)])
 
 
 def stage_of(game: Game | MarkovGame) -> Game:
