@@ -1034,7 +1034,7 @@ class Comparison:
 
     def _name_width(self) -> int:
         """The mechanism column: as wide as the longest label, at most 58 characters."""
-        return min(58, max(len("mechanism"), *(len(r.label) for r in self.entries)))
+        return min(58, max(len("mechanism"), *map(len, self.labels)))
 
     def _dynamic_text(self) -> list[str]:
         """The dynamic verdicts: one line per mechanism and dynamics, then the
